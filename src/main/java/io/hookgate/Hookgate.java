@@ -1,0 +1,129 @@
+package io.hookgate;
+
+import io.hookgate.api.HttpApiVerticle;
+import io.hookgate.bus.Addresses;
+import io.hookgate.bus.Codecs;
+import io.hookgate.bus.StoreRequest;
+import io.hookgate.config.ConfigException;
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.dispatch.DispatcherVerticle;
+import io.hookgate.events.EventCatalogue;
+import io.hookgate.health.ManagementVerticle;
+import io.hookgate.health.Readiness;
+import io.hookgate.store.SubscriptionStoreVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bootstrap: loads the configuration once, registers the codecs, deploys management, store,
+ * dispatchers and API in that order, then starts the queue. Shutdown runs the other way: readiness
+ * false, API gone (intake stops), queue drained (bounded), then the rest.
+ */
+public final class Hookgate {
+    private static final Logger LOG = LoggerFactory.getLogger(Hookgate.class);
+
+    private final Vertx vertx;
+    private final HookgateConfig config;
+    private final Readiness readiness = new Readiness();
+    private final AtomicReference<HttpApiVerticle> firstApi = new AtomicReference<>();
+    private ManagementVerticle management;
+    private String apiDeployment;
+
+    private Hookgate(Vertx vertx, HookgateConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    /** Deploys a whole gateway on {@code vertx}; completes when it is ready. */
+    public static Future<Hookgate> start(Vertx vertx, HookgateConfig config) {
+        Hookgate gw = new Hookgate(vertx, config);
+        return gw.deploy().map(gw);
+    }
+
+    private Future<Void> deploy() {
+        EventCatalogue catalogue = EventCatalogue.load();
+        Codecs.registerAll(vertx.eventBus());
+        management = new ManagementVerticle(config.management(), readiness);
+        return vertx.deployVerticle(management)
+            .compose(x -> vertx.deployVerticle(new SubscriptionStoreVerticle(config.redis(), config.store(), catalogue)))
+            .compose(x -> vertx.deployVerticle(() -> new DispatcherVerticle(config.dispatch()),
+                new DeploymentOptions().setInstances(config.dispatch().instances())))
+            .compose(x -> vertx.deployVerticle(() -> {
+                HttpApiVerticle v = new HttpApiVerticle(config.api(), catalogue);
+                firstApi.compareAndSet(null, v);
+                return v;
+            }, new DeploymentOptions().setInstances(config.api().instances())))
+            .compose(id -> {
+                apiDeployment = id;
+                return vertx.eventBus().request(Addresses.STORE, new StoreRequest.StartQueue());
+            })
+            .map(x -> {
+                readiness.deployed();
+                LOG.info("Hookgate ready: API on port {}, management on port {}", apiPort(), managementPort());
+                return null;
+            });
+    }
+
+    /** Graceful stop: readiness false, intake stopped, deliveries under way finished (bounded), then everything closed. */
+    public Future<Void> shutdown() {
+        readiness.draining();
+        DeliveryOptions drain = new DeliveryOptions().setSendTimeout(Math.max(1, config.shutdownTimeoutMs()));
+        Future<?> apiGone = apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment);
+        return apiGone
+            .compose(x -> vertx.eventBus().request(Addresses.STORE, new StoreRequest.DrainQueue(), drain))
+            .<Void>mapEmpty()
+            .recover(err -> {
+                LOG.warn("drain did not finish ({}); unfinished deliveries stay in Redis for the other replicas",
+                    err.getMessage());
+                return Future.succeededFuture();
+            });
+    }
+
+    public int apiPort() {
+        return firstApi.get().actualPort();
+    }
+
+    public int managementPort() {
+        return management.actualPort();
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    public static void main(String[] args) {
+        HookgateConfig config;
+        try {
+            config = HookgateConfig.load(System.getenv());
+        } catch (ConfigException e) {
+            LOG.error("invalid configuration: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("configuration: {}", config.describe());
+        Vertx vertx = Vertx.vertx();
+        Hookgate gw;
+        try {
+            gw = start(vertx, config).await();
+        } catch (Exception e) {
+            LOG.error("start-up failed", e);
+            vertx.close();
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            try {
+                gw.shutdown().eventually(vertx::close).await();
+            } catch (Exception e) {
+                LOG.warn("shutdown: {}", e.getMessage());
+            }
+            LOG.info("stopped");
+        }, "hookgate-shutdown"));
+    }
+}

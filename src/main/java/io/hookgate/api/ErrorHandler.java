@@ -1,0 +1,88 @@
+package io.hookgate.api;
+
+import io.hookgate.bus.ErrorCode;
+import io.hookgate.bus.RequestFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler: every error leaves as Appwrite's {@code {message, code, type, version}}.
+ * A 5xx carries only the request ID; its cause goes to the log under that ID.
+ */
+final class ErrorHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorHandler.class);
+    static final String REQUEST_ID = "requestId";
+
+    private final String version;
+
+    ErrorHandler(String version) {
+        this.version = version;
+    }
+
+    void handle(RoutingContext ctx) {
+        Throwable failure = ctx.failure();
+        ErrorCode code;
+        String message;
+        if (failure instanceof RequestFailure f) {
+            code = f.code();
+            message = f.getMessage();
+        } else if (failure == null && ctx.statusCode() > 0) {
+            code = byStatus(ctx.statusCode());
+            message = defaultMessage(code);
+        } else {
+            code = ErrorCode.SERVER_ERROR;
+            message = null;
+        }
+        if (code.status() >= 500) {
+            String id = ctx.get(REQUEST_ID, "-");
+            if (code == ErrorCode.SERVER_ERROR) {
+                LOG.error("request {} {} {} failed", id, ctx.request().method(), ctx.request().path(), failure);
+            }
+            message = (code == ErrorCode.UNAVAILABLE ? "Service unavailable" : "Server Error") + " (request " + id + ")";
+        }
+        send(ctx, code, message);
+    }
+
+    void send(RoutingContext ctx, ErrorCode code, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        JsonObject body = new JsonObject()
+            .put("message", message)
+            .put("code", code.status())
+            .put("type", code.type())
+            .put("version", version);
+        ctx.response().setStatusCode(code.status())
+            .putHeader("Content-Type", "application/json")
+            .end(body.encode());
+    }
+
+    private static ErrorCode byStatus(int status) {
+        return switch (status) {
+            case 400 -> ErrorCode.ARGUMENT_INVALID;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 404 -> ErrorCode.ROUTE_NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 503 -> ErrorCode.UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.SERVER_ERROR : ErrorCode.ARGUMENT_INVALID;
+        };
+    }
+
+    private static String defaultMessage(ErrorCode code) {
+        return switch (code) {
+            case ROUTE_NOT_FOUND -> "The requested route was not found.";
+            case METHOD_NOT_ALLOWED -> "The requested method is not supported by this route.";
+            case PAYLOAD_TOO_LARGE -> "The request body is larger than the configured limit.";
+            case UNSUPPORTED_MEDIA_TYPE -> "The request body must be application/json.";
+            default -> "Invalid request.";
+        };
+    }
+}

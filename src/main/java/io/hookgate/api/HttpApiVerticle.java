@@ -1,0 +1,64 @@
+package io.hookgate.api;
+
+import io.hookgate.bus.ErrorCode;
+import io.hookgate.bus.RequestFailure;
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.events.EventCatalogue;
+import io.hookgate.model.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The public HTTP API: Appwrite-compatible webhooks management, projects and keys (admin), and event
+ * ingestion. Several instances share one port. All state is behind the store on the event bus.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+    private static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private final HookgateConfig.ApiConfig config;
+    private final EventCatalogue catalogue;
+    private HttpServer server;
+
+    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue) {
+        this.config = config;
+        this.catalogue = catalogue;
+    }
+
+    @Override
+    public Future<?> start() {
+        StoreClient store = new StoreClient(vertx.eventBus());
+        Auth auth = new Auth(store);
+        ErrorHandler errors = new ErrorHandler(config.appwriteVersion());
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            String given = ctx.request().getHeader("X-Request-Id");
+            String id = given != null && Ids.isValid(given) ? given : Ids.unique();
+            ctx.put(ErrorHandler.REQUEST_ID, id);
+            ctx.response().putHeader("X-Request-Id", id);
+            ctx.next();
+        });
+        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
+        new ProjectRoutes(store, auth).mount(router);
+        new WebhookRoutes(store, auth, catalogue).mount(router);
+        new EventRoutes(store, auth, catalogue, config).mount(router);
+        router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
+            "The requested route was not found. Please refer to the API docs and try again.")));
+        router.route().failureHandler(errors::handle);
+        router.errorHandler(405, errors::handle);
+        router.errorHandler(404, errors::handle);
+        server = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.host())
+            .setMaxHeaderSize(MAX_HEADER_BYTES)
+            .setCompressionSupported(false));
+        return server.requestHandler(router).listen(config.port());
+    }
+
+    /** The bound port (useful when configured as 0). */
+    public int actualPort() {
+        return server.actualPort();
+    }
+}

@@ -1,0 +1,75 @@
+package io.hookgate.api;
+
+import io.hookgate.model.ApiKey;
+import io.hookgate.model.Project;
+import io.hookgate.model.Scope;
+import io.hookgate.model.Timestamps;
+import io.hookgate.model.Webhook;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** Appwrite's response models. Secrets appear only where the caller passes them in. */
+final class Models {
+    private Models() {
+    }
+
+    /** Appwrite 1.9's webhook model; {@code withSecret} only for create and rotate. */
+    static JsonObject webhook(Webhook w, boolean withSecret) {
+        return new JsonObject()
+            .put("$id", w.id())
+            .put("$createdAt", Timestamps.format(w.createdAt()))
+            .put("$updatedAt", Timestamps.format(w.updatedAt()))
+            .put("name", w.name())
+            .put("url", w.url())
+            .put("events", new JsonArray(w.events()))
+            .put("tls", w.tls())
+            .put("authUsername", w.authUsername())
+            .put("authPassword", w.authPassword())
+            .put("secret", withSecret ? w.secret() : "")
+            .put("enabled", w.enabled())
+            .put("logs", w.logs())
+            .put("attempts", w.attempts());
+    }
+
+    /** The pre-1.9 project webhook model of the legacy routes (security, httpUser, httpPass, signatureKey). */
+    static JsonObject legacyWebhook(Webhook w, boolean withSecret) {
+        return new JsonObject()
+            .put("$id", w.id())
+            .put("$createdAt", Timestamps.format(w.createdAt()))
+            .put("$updatedAt", Timestamps.format(w.updatedAt()))
+            .put("name", w.name())
+            .put("url", w.url())
+            .put("events", new JsonArray(w.events()))
+            .put("security", w.tls())
+            .put("httpUser", w.authUsername())
+            .put("httpPass", w.authPassword())
+            .put("signatureKey", withSecret ? w.secret() : "")
+            .put("enabled", w.enabled())
+            .put("logs", w.logs())
+            .put("attempts", w.attempts());
+    }
+
+    static JsonObject project(Project p) {
+        return new JsonObject()
+            .put("$id", p.id())
+            .put("$createdAt", Timestamps.format(p.createdAt()))
+            .put("$updatedAt", Timestamps.format(p.updatedAt()))
+            .put("name", p.name());
+    }
+
+    /** Appwrite's key model; {@code secret} is the plain secret at creation, else "". */
+    static JsonObject key(ApiKey k, String secret) {
+        JsonArray scopes = new JsonArray();
+        k.scopes().stream().map(Scope::value).sorted().forEach(scopes::add);
+        return new JsonObject()
+            .put("$id", k.id())
+            .put("$createdAt", Timestamps.format(k.createdAt()))
+            .put("$updatedAt", Timestamps.format(k.updatedAt()))
+            .put("name", k.name())
+            .put("expire", "")
+            .put("scopes", scopes)
+            .put("secret", secret)
+            .put("accessedAt", "")
+            .put("sdks", new JsonArray());
+    }
+}

@@ -1,0 +1,110 @@
+package io.hookgate.api;
+
+import io.hookgate.bus.Replies;
+import io.hookgate.bus.StoreRequest;
+import io.hookgate.model.Ids;
+import io.hookgate.model.Project;
+import io.hookgate.model.Scope;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Admin routes: projects and their API keys. */
+final class ProjectRoutes {
+    private static final int MAX_NAME = 128;
+
+    private final StoreClient store;
+    private final Auth auth;
+
+    ProjectRoutes(StoreClient store, Auth auth) {
+        this.store = store;
+        this.auth = auth;
+    }
+
+    void mount(Router router) {
+        router.post("/v1/projects").handler(auth.admin()).handler(this::create);
+        router.get("/v1/projects").handler(auth.admin()).handler(this::list);
+        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(this::get);
+        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(this::delete);
+        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(this::createKey);
+        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(this::listKeys);
+        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(this::deleteKey);
+    }
+
+    private void create(RoutingContext ctx) {
+        JsonBody body = JsonBody.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
+            Set.of("projectId", "name"));
+        String id = body.string("projectId", true, Ids.MAX_LENGTH + 10);
+        if (Ids.UNIQUE.equals(id)) {
+            id = Ids.unique();
+        } else if (!Ids.isValid(id)) {
+            throw JsonBody.invalid("Invalid `projectId` param: Parameter must contain at most 36 chars. Valid chars are"
+                + " a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char.");
+        }
+        String name = requireName(body);
+        store.<Project>request(new StoreRequest.CreateProject(id, name))
+            .onSuccess(p -> Responses.json(ctx, 201, Models.project(p)))
+            .onFailure(ctx::fail);
+    }
+
+    private void list(RoutingContext ctx) {
+        store.<Replies.ProjectList>request(new StoreRequest.ListProjects()).onSuccess(l -> {
+            JsonArray items = new JsonArray();
+            l.projects().forEach(p -> items.add(Models.project(p)));
+            Responses.json(ctx, 200, new JsonObject().put("total", l.projects().size()).put("projects", items));
+        }).onFailure(ctx::fail);
+    }
+
+    private void get(RoutingContext ctx) {
+        store.<Project>request(new StoreRequest.GetProject(ctx.pathParam("projectId")))
+            .onSuccess(p -> Responses.json(ctx, 200, Models.project(p)))
+            .onFailure(ctx::fail);
+    }
+
+    private void delete(RoutingContext ctx) {
+        store.request(new StoreRequest.DeleteProject(ctx.pathParam("projectId")))
+            .onSuccess(x -> Responses.noContent(ctx))
+            .onFailure(ctx::fail);
+    }
+
+    private void createKey(RoutingContext ctx) {
+        JsonBody body = JsonBody.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
+            Set.of("name", "scopes", "expire"));
+        String name = requireName(body);
+        List<String> given = body.strings("scopes", true, Scope.values().length * 4);
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : given) {
+            scopes.add(Scope.of(s).orElseThrow(() -> JsonBody.invalid("Invalid `scopes` param: unknown scope '" + s
+                + "'. Known scopes: webhooks.read, webhooks.write, events.write.")));
+        }
+        store.<Replies.CreatedKey>request(new StoreRequest.CreateKey(ctx.pathParam("projectId"), name, Set.copyOf(scopes)))
+            .onSuccess(k -> Responses.json(ctx, 201, Models.key(k.key(), k.secret())))
+            .onFailure(ctx::fail);
+    }
+
+    private void listKeys(RoutingContext ctx) {
+        store.<Replies.KeyList>request(new StoreRequest.ListKeys(ctx.pathParam("projectId"))).onSuccess(l -> {
+            JsonArray items = new JsonArray();
+            l.keys().forEach(k -> items.add(Models.key(k, "")));
+            Responses.json(ctx, 200, new JsonObject().put("total", l.keys().size()).put("keys", items));
+        }).onFailure(ctx::fail);
+    }
+
+    private void deleteKey(RoutingContext ctx) {
+        store.request(new StoreRequest.DeleteKey(ctx.pathParam("projectId"), ctx.pathParam("keyId")))
+            .onSuccess(x -> Responses.noContent(ctx))
+            .onFailure(ctx::fail);
+    }
+
+    private static String requireName(JsonBody body) {
+        String name = body.string("name", true, MAX_NAME);
+        if (name.isBlank()) {
+            throw JsonBody.invalid("Invalid `name` param: must not be empty.");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,36 @@
+package io.hookgate.bus;
+
+import io.hookgate.model.ApiKey;
+import io.hookgate.model.Project;
+import io.hookgate.model.Scope;
+import io.hookgate.model.Webhook;
+import java.util.List;
+import java.util.Set;
+
+/** Reply bodies of {@link StoreRequest}s that are not plain model records. */
+public final class Replies {
+    private Replies() {
+    }
+
+    /** Who is calling: the admin, or a project key with its scopes. */
+    public record Principal(boolean admin, String projectId, Set<Scope> scopes) {
+    }
+
+    public record ProjectList(List<Project> projects) {
+    }
+
+    /** A new key: the secret appears here once and is stored only as a hash. */
+    public record CreatedKey(ApiKey key, String secret) {
+    }
+
+    public record KeyList(List<ApiKey> keys) {
+    }
+
+    public record WebhookList(int total, List<Webhook> webhooks) {
+    }
+
+    /** A request that succeeded with nothing to return. */
+    public record Done() {
+        public static final Done INSTANCE = new Done();
+    }
+}

@@ -1,0 +1,94 @@
+package io.hookgate.bus;
+
+import io.hookgate.model.EventRecord;
+import io.hookgate.model.Scope;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Every request the subscription store answers on {@link Addresses#STORE}. Each record names the
+ * reply it gets; failures carry an {@link ErrorCode}.
+ */
+public sealed interface StoreRequest {
+
+    /** Resolves an API key; {@code projectId} is empty for admin calls. Reply: {@link Replies.Principal}. */
+    record Authenticate(String projectId, String key) implements StoreRequest {
+    }
+
+    /** Reply: {@link io.hookgate.model.Project}. */
+    record CreateProject(String projectId, String name) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.ProjectList}. */
+    record ListProjects() implements StoreRequest {
+    }
+
+    /** Reply: {@link io.hookgate.model.Project}. */
+    record GetProject(String projectId) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.Done}. */
+    record DeleteProject(String projectId) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.CreatedKey}. */
+    record CreateKey(String projectId, String name, Set<Scope> scopes) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.KeyList}. */
+    record ListKeys(String projectId) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.Done}. */
+    record DeleteKey(String projectId, String keyId) implements StoreRequest {
+    }
+
+    /** Reply: {@link io.hookgate.model.Webhook} with its secret. {@code secret} null: generate one. */
+    record CreateWebhook(String projectId, String webhookId, WebhookSpec spec, String secret) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.WebhookList}. */
+    record ListWebhooks(String projectId, int limit, int offset) implements StoreRequest {
+    }
+
+    /** Reply: {@link io.hookgate.model.Webhook}. */
+    record GetWebhook(String projectId, String webhookId) implements StoreRequest {
+    }
+
+    /** Full replacement of the editable fields, as Appwrite's PUT. Reply: {@link io.hookgate.model.Webhook}. */
+    record UpdateWebhook(String projectId, String webhookId, WebhookSpec spec) implements StoreRequest {
+    }
+
+    /** Reply: {@link io.hookgate.model.Webhook} with its new secret. {@code secret} null: generate one. */
+    record RotateSecret(String projectId, String webhookId, String secret) implements StoreRequest {
+    }
+
+    /** Reply: {@link Replies.Done}. */
+    record DeleteWebhook(String projectId, String webhookId) implements StoreRequest {
+    }
+
+    /**
+     * Persists validated events, each with its expansion; answered only once they are in Redis.
+     * Reply: {@link Replies.Done}.
+     */
+    record IngestEvents(String projectId, List<EventRecord> events, List<List<String>> expansions)
+        implements StoreRequest {
+    }
+
+    /** Whether Redis answers. Reply: {@link Replies.Done}. */
+    record Ping() implements StoreRequest {
+    }
+
+    /** Starts the queue pumps, once the dispatchers are deployed. Reply: {@link Replies.Done}. */
+    record StartQueue() implements StoreRequest {
+    }
+
+    /** Stops taking new work and waits for the deliveries under way. Reply: {@link Replies.Done}. */
+    record DrainQueue() implements StoreRequest {
+    }
+
+    /** The editable fields of a webhook, already validated by the API. */
+    record WebhookSpec(String name, String url, List<String> events, boolean enabled, boolean tls,
+                       String authUsername, String authPassword) {
+    }
+}

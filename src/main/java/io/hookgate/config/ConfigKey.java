@@ -1,0 +1,78 @@
+package io.hookgate.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every configuration key, with its documented default. {@code conf/hookgate.json} lists the same
+ * keys with the same defaults (a test keeps the two equal); the environment variable of a key is
+ * {@code HOOKGATE_} + the key in upper snake case ({@code httpPort} -> {@code HOOKGATE_HTTP_PORT}).
+ */
+public enum ConfigKey {
+    HTTP_HOST("httpHost", "0.0.0.0"),
+    HTTP_PORT("httpPort", "8080"),
+    MANAGEMENT_PORT("managementPort", "9090"),
+    API_INSTANCES("apiInstances", "2"),
+    DISPATCHERS("dispatchers", "2"),
+    REDIS_URL("redisUrl", "redis://127.0.0.1:6379"),
+    REDIS_POOL_SIZE("redisPoolSize", "32"),
+    ADMIN_KEY("adminKey", "", true),
+    REPLICA_ID("replicaId", ""),
+    ALLOWED_TARGET_CIDRS("allowedTargetCidrs", ""),
+    MAX_FAILED_ATTEMPTS("maxFailedAttempts", "10"),
+    DELIVERY_TIMEOUT_MS("deliveryTimeoutMs", "15000"),
+    MAX_RESPONSE_BYTES("maxResponseBytes", "5242880"),
+    MAX_EVENT_BYTES("maxEventBytes", "1048576"),
+    MAX_REQUEST_BYTES("maxRequestBytes", "16777216"),
+    MAX_BATCH_EVENTS("maxBatchEvents", "1000"),
+    MAX_IN_FLIGHT("maxInFlight", "1024"),
+    QUEUE_PARTITIONS("queuePartitions", "1"),
+    EVENT_RETENTION_SECONDS("eventRetentionSeconds", "604800"),
+    APPWRITE_VERSION("appwriteVersion", "1.9.0"),
+    SECURITY_EMAIL("securityEmail", "security@example.com"),
+    SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000");
+
+    /** Prefix of every environment variable that overrides a key. */
+    public static final String ENV_PREFIX = "HOOKGATE_";
+
+    private final String key;
+    private final String defaultValue;
+    private final boolean secret;
+
+    ConfigKey(String key, String defaultValue) {
+        this(key, defaultValue, false);
+    }
+
+    ConfigKey(String key, String defaultValue, boolean secret) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** Secret values are masked when the configuration is logged. */
+    public boolean secret() {
+        return secret;
+    }
+
+    /** {@code httpPort} -> {@code HOOKGATE_HTTP_PORT}. */
+    public String envName() {
+        return ENV_PREFIX + name().toUpperCase(Locale.ROOT);
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+
+    public static Optional<ConfigKey> byEnvName(String env) {
+        return Arrays.stream(values()).filter(k -> k.envName().equals(env)).findFirst();
+    }
+}

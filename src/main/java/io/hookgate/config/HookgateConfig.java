@@ -1,0 +1,200 @@
+package io.hookgate.config;
+
+import io.hookgate.dispatch.Cidr;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The whole configuration, parsed once at start into immutable records, one slice per verticle.
+ * {@link #load} reads {@code HOOKGATE_CONFIG} (default {@code conf/hookgate.json}) and the
+ * {@code HOOKGATE_*} environment; {@link #fromValues} is the same parse for in-process tests.
+ */
+public record HookgateConfig(
+    ApiConfig api,
+    ManagementConfig management,
+    RedisConfig redis,
+    StoreConfig store,
+    DispatchConfig dispatch,
+    long shutdownTimeoutMs,
+    Map<ConfigKey, String> values) {
+
+    /** The HTTP API verticles. */
+    public record ApiConfig(String host, int port, int instances, int maxRequestBytes, int maxEventBytes,
+                            int maxBatchEvents, String appwriteVersion) {
+    }
+
+    /** The management (health) server. */
+    public record ManagementConfig(String host, int port) {
+    }
+
+    /** The Redis connection; {@link #toString()} masks the password. */
+    public record RedisConfig(String url, int poolSize) {
+        @Override
+        public String toString() {
+            return "RedisConfig[url=" + maskUrl(url) + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /** The subscription store and its queue pumps. */
+    public record StoreConfig(String adminKey, String replicaId, int maxFailedAttempts, int maxInFlight,
+                              int queuePartitions, long eventRetentionSeconds, long deliveryTimeoutMs) {
+        @Override
+        public String toString() {
+            return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", replicaId=" + replicaId
+                + ", maxFailedAttempts=" + maxFailedAttempts + ", maxInFlight=" + maxInFlight
+                + ", queuePartitions=" + queuePartitions + ", eventRetentionSeconds=" + eventRetentionSeconds + "]";
+        }
+    }
+
+    /** The dispatcher verticles: outbound HTTP. */
+    public record DispatchConfig(int instances, long timeoutMs, int maxResponseBytes, List<Cidr> allowedTargets,
+                                 String userAgent) {
+    }
+
+    public static HookgateConfig load(Map<String, String> env) {
+        Path file = Path.of(env.getOrDefault("HOOKGATE_CONFIG", "conf/hookgate.json"));
+        if (!Files.exists(file)) {
+            throw new ConfigException("configuration file " + file.toAbsolutePath() + " not found (set HOOKGATE_CONFIG)");
+        }
+        ConfigLoader.Loaded loaded = ConfigLoader.load(file, env);
+        if (!loaded.unknownEnvironment().isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(HookgateConfig.class)
+                .warn("ignoring unknown environment variables {}", loaded.unknownEnvironment());
+        }
+        return fromValues(loaded.values());
+    }
+
+    /** Parses and validates raw values; every key of {@link ConfigKey} must be present. */
+    public static HookgateConfig fromValues(Map<ConfigKey, String> v) {
+        Parser p = new Parser(v);
+        long timeout = p.longIn(ConfigKey.DELIVERY_TIMEOUT_MS, 100, 600_000);
+        String replica = p.string(ConfigKey.REPLICA_ID);
+        if (replica.isEmpty()) {
+            replica = defaultReplicaId();
+        } else if (!replica.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException(ConfigKey.REPLICA_ID.key() + " must be 1-64 chars of A-Za-z0-9._-");
+        }
+        String adminKey = p.string(ConfigKey.ADMIN_KEY);
+        if (!adminKey.isEmpty() && adminKey.length() < 16) {
+            throw new ConfigException(ConfigKey.ADMIN_KEY.key() + " must be at least 16 characters when set");
+        }
+        String version = p.string(ConfigKey.APPWRITE_VERSION);
+        String userAgent = "Appwrite-Server v" + version + ". Please report abuse at " + p.string(ConfigKey.SECURITY_EMAIL);
+        String host = p.string(ConfigKey.HTTP_HOST);
+        int maxEvent = p.intIn(ConfigKey.MAX_EVENT_BYTES, 1, 64 << 20);
+        int maxRequest = p.intIn(ConfigKey.MAX_REQUEST_BYTES, 1024, 512 << 20);
+        return new HookgateConfig(
+            new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
+                maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version),
+            new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
+            new RedisConfig(p.redisUrl(ConfigKey.REDIS_URL), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024)),
+            new StoreConfig(adminKey, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
+                p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256),
+                p.longIn(ConfigKey.EVENT_RETENTION_SECONDS, 60, 365L * 86400), timeout),
+            new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
+                p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
+            p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),
+            Map.copyOf(v));
+    }
+
+    /** One line per key, secrets and Redis passwords masked: safe to log. */
+    public String describe() {
+        StringJoiner j = new StringJoiner(", ");
+        for (ConfigKey k : ConfigKey.values()) {
+            String value = values.get(k);
+            if (k.secret()) {
+                value = value.isEmpty() ? "" : "****";
+            } else if (k == ConfigKey.REDIS_URL) {
+                value = maskUrl(value);
+            }
+            j.add(k.key() + "=" + value);
+        }
+        return j.toString();
+    }
+
+    static String maskUrl(String url) {
+        int scheme = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return url;
+        }
+        String auth = url.substring(scheme + 3, at);
+        int colon = auth.indexOf(':');
+        String user = colon < 0 ? "" : auth.substring(0, colon);
+        return url.substring(0, scheme + 3) + user + ":****" + url.substring(at);
+    }
+
+    private static String defaultReplicaId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "");
+        if (host.isEmpty()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "hookgate";
+            }
+        }
+        String id = (host + "-" + ProcessHandle.current().pid()).replaceAll("[^A-Za-z0-9._-]", "-");
+        return id.length() > 64 ? id.substring(id.length() - 64) : id;
+    }
+
+    /** Reads typed values with a message that names the key and its environment variable. */
+    private record Parser(Map<ConfigKey, String> v) {
+        String string(ConfigKey k) {
+            String s = v.get(k);
+            if (s == null) {
+                throw new ConfigException("missing configuration key " + k.key());
+            }
+            return s.trim();
+        }
+
+        long longIn(ConfigKey k, long min, long max) {
+            long n;
+            try {
+                n = Long.parseLong(string(k));
+            } catch (NumberFormatException e) {
+                throw bad(k, "an integer");
+            }
+            if (n < min || n > max) {
+                throw bad(k, "between " + min + " and " + max);
+            }
+            return n;
+        }
+
+        int intIn(ConfigKey k, int min, int max) {
+            return (int) longIn(k, min, max);
+        }
+
+        int port(ConfigKey k) {
+            return intIn(k, 0, 65535);
+        }
+
+        String redisUrl(ConfigKey k) {
+            String s = string(k);
+            if (!(s.startsWith("redis://") || s.startsWith("rediss://") || s.startsWith("unix://"))) {
+                throw bad(k, "a redis://, rediss:// or unix:// URL");
+            }
+            return s;
+        }
+
+        List<Cidr> cidrs(ConfigKey k) {
+            List<Cidr> out = new ArrayList<>();
+            for (String part : Arrays.stream(string(k).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+                try {
+                    out.add(Cidr.parse(part));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(k.key() + " (" + k.envName() + "): " + e.getMessage());
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        private ConfigException bad(ConfigKey k, String expected) {
+            return new ConfigException(k.key() + " (" + k.envName() + ") must be " + expected + ", got '" + v.get(k) + "'");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.hookgate.dispatch;
+
+import io.hookgate.bus.Addresses;
+import io.hookgate.bus.DeliveryJob;
+import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.model.Webhook;
+import io.hookgate.signing.AppwriteSignature;
+import io.hookgate.signing.StandardWebhooksSignature;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Makes deliveries: one signed HTTP POST per {@link DeliveryJob}, answered with a {@link DeliveryOutcome}.
+ * It never touches Redis. The target host is resolved here and checked by the {@link TargetGuard}, and
+ * the connection goes to that very address (the URL's host is kept for the Host header, SNI and
+ * certificate checks). Redirects are never followed; the status code is data, not an exception.
+ *
+ * <p>Uses the core {@link HttpClient} rather than the web client to stream the response: only the
+ * first {@link FailureLog#BODY_BYTES} are kept and reading stops at {@code maxResponseBytes}.
+ */
+public final class DispatcherVerticle extends VerticleBase {
+    private static final int CONNECTIONS_PER_HOST = 64;
+
+    private final HookgateConfig.DispatchConfig config;
+    private final TargetGuard guard;
+    private HttpClient verifying;
+    private HttpClient trusting;
+
+    public DispatcherVerticle(HookgateConfig.DispatchConfig config) {
+        this.config = config;
+        this.guard = new TargetGuard(config.allowedTargets());
+    }
+
+    @Override
+    public Future<?> start() {
+        verifying = client(true);
+        trusting = client(false);
+        MessageConsumer<DeliveryJob> consumer = vertx.eventBus().localConsumer(Addresses.DISPATCH, this::handle);
+        return consumer.completion();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.join(verifying.close(), trusting.close());
+    }
+
+    private HttpClient client(boolean verify) {
+        HttpClientOptions options = new HttpClientOptions()
+            .setConnectTimeout((int) config.timeoutMs())
+            .setIdleTimeout(60)
+            .setKeepAlive(true)
+            .setMaxRedirects(0)
+            .setDecompressionSupported(false)
+            .setVerifyHost(verify)
+            .setTrustAll(!verify);
+        return vertx.httpClientBuilder()
+            .with(options)
+            .with(new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST).setMaxWaitQueueSize(100_000))
+            .build();
+    }
+
+    private void handle(Message<DeliveryJob> message) {
+        DeliveryJob job = message.body();
+        long started = System.nanoTime();
+        deliver(job, started).onComplete(ar -> message.reply(ar.succeeded() ? ar.result()
+            : failure(job, 0, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage(), started)));
+    }
+
+    private Future<DeliveryOutcome> deliver(DeliveryJob job, long started) {
+        Webhook w = job.webhook();
+        URI uri;
+        try {
+            uri = new URI(w.url());
+        } catch (URISyntaxException e) {
+            return Future.succeededFuture(failure(job, 0, "invalid URL: " + e.getMessage(), started));
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            return Future.succeededFuture(failure(job, 0, "invalid URL: an http(s) URL with a host is required", started));
+        }
+        boolean ssl = scheme.equals("https");
+        String host = uri.getHost();
+        int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        return resolve(host).compose(address -> {
+            Optional<String> refused = guard.refusal(address);
+            if (refused.isPresent()) {
+                return Future.succeededFuture(failure(job, 0, refused.get(), started));
+            }
+            return post(job, address, host, port, ssl, pathAndQuery(uri), started);
+        });
+    }
+
+    /** A literal address as it is; a name through the system resolver, off the event loop. */
+    private Future<InetAddress> resolve(String host) {
+        Optional<InetAddress> literal = TargetGuard.literal(host);
+        if (literal.isPresent()) {
+            return Future.succeededFuture(literal.get());
+        }
+        return vertx.executeBlocking(() -> InetAddress.getByName(host), false);
+    }
+
+    private Future<DeliveryOutcome> post(DeliveryJob job, InetAddress address, String host, int port, boolean ssl,
+                                         String path, long started) {
+        Webhook w = job.webhook();
+        byte[] body = job.event().payload();
+        long now = System.currentTimeMillis() / 1000;
+        RequestOptions options = new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+            .setHost(host)
+            .setPort(port)
+            .setSsl(ssl)
+            .setURI(path)
+            .setFollowRedirects(false)
+            .setConnectTimeout(config.timeoutMs())
+            .setIdleTimeout(config.timeoutMs())
+            .setHeaders(headers(job, now, body));
+        HttpClient client = w.tls() ? verifying : trusting;
+        return client.request(options).compose(request -> {
+            // "15 s in all": a deadline over the whole exchange, not only between packets.
+            long timer = vertx.setTimer(config.timeoutMs(), t -> request.reset(0,
+                new java.util.concurrent.TimeoutException("timeout after " + config.timeoutMs() + " ms")));
+            return request.send(Buffer.buffer(body))
+                .compose(response -> readBody(response).map(text -> outcome(job, response.statusCode(), text, started)))
+                .eventually(() -> {
+                    vertx.cancelTimer(timer);
+                    return Future.succeededFuture();
+                });
+        });
+    }
+
+    /** Reads at most {@code maxResponseBytes}, keeping the first {@link FailureLog#BODY_BYTES} for the log. */
+    private Future<String> readBody(HttpClientResponse response) {
+        io.vertx.core.Promise<String> done = io.vertx.core.Promise.promise();
+        Buffer kept = Buffer.buffer();
+        long[] total = {0};
+        response.handler(chunk -> {
+            total[0] += chunk.length();
+            if (kept.length() < FailureLog.BODY_BYTES) {
+                int take = Math.min(chunk.length(), FailureLog.BODY_BYTES - kept.length());
+                kept.appendBuffer(chunk, 0, take);
+            }
+            if (total[0] > config.maxResponseBytes()) {
+                response.handler(null);
+                response.request().connection().close();
+                done.tryComplete(text(kept));
+            }
+        });
+        response.exceptionHandler(err -> done.tryComplete(text(kept)));
+        response.endHandler(v -> done.tryComplete(text(kept)));
+        return done.future();
+    }
+
+    private static String text(Buffer b) {
+        return new String(b.getBytes(), StandardCharsets.UTF_8);
+    }
+
+    private MultiMap headers(DeliveryJob job, long timestamp, byte[] body) {
+        Webhook w = job.webhook();
+        MultiMap h = MultiMap.caseInsensitiveMultiMap();
+        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        h.set(HttpHeaders.USER_AGENT, config.userAgent());
+        h.set("X-Appwrite-Webhook-Id", w.id());
+        h.set("X-Appwrite-Webhook-Events", job.eventsHeader());
+        h.set("X-Appwrite-Webhook-Name", w.name());
+        h.set("X-Appwrite-Webhook-User-Id", job.event().userId());
+        h.set("X-Appwrite-Webhook-Project-Id", w.projectId());
+        h.set("X-Appwrite-Webhook-Signature", AppwriteSignature.sign(w.url(), body, w.secret()));
+        if (!w.authUsername().isEmpty() && !w.authPassword().isEmpty()) {
+            String credentials = w.authUsername() + ":" + w.authPassword();
+            h.set(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder()
+                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        h.set("webhook-id", job.deliveryId());
+        h.set("webhook-timestamp", Long.toString(timestamp));
+        h.set("webhook-signature", StandardWebhooksSignature.header(job.deliveryId(), timestamp, body,
+            List.of(w.secret().getBytes(StandardCharsets.UTF_8))));
+        return h;
+    }
+
+    private DeliveryOutcome outcome(DeliveryJob job, int status, String body, long started) {
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (status < 400) {
+            return new DeliveryOutcome.Delivered(status, ms);
+        }
+        return new DeliveryOutcome.Failed(status, "status " + status, FailureLog.status(job.webhook().url(), status, body), ms);
+    }
+
+    private static DeliveryOutcome failure(DeliveryJob job, int status, String error, long started) {
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        List<String> events = Arrays.asList(job.eventsHeader().split(","));
+        return new DeliveryOutcome.Failed(status, error, FailureLog.clientError(job.webhook().url(), error, events), ms);
+    }
+
+    /** The request target exactly as stored: raw path (or "/") and raw query. */
+    private static String pathAndQuery(URI uri) {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+}

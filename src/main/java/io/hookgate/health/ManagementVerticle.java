@@ -1,0 +1,61 @@
+package io.hookgate.health;
+
+import io.hookgate.bus.Addresses;
+import io.hookgate.bus.StoreRequest;
+import io.hookgate.config.HookgateConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+/**
+ * The management port: {@code GET /health/live} (the process answers) and {@code GET /health/ready}
+ * (every verticle deployed, not shutting down, Redis answers); a failed check is 503 with its reason.
+ */
+public final class ManagementVerticle extends VerticleBase {
+    private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(2_000).setLocalOnly(true);
+
+    private final HookgateConfig.ManagementConfig config;
+    private final Readiness readiness;
+    private int port;
+
+    public ManagementVerticle(HookgateConfig.ManagementConfig config, Readiness readiness) {
+        this.config = config;
+        this.readiness = readiness;
+    }
+
+    @Override
+    public Future<?> start() {
+        HealthCheckHandler live = HealthCheckHandler.create(vertx)
+            .register("process", p -> p.complete(Status.OK()));
+        HealthCheckHandler ready = HealthCheckHandler.create(vertx)
+            .register("lifecycle", p -> {
+                if (readiness.isDraining()) {
+                    p.complete(Status.KO(new JsonObject().put("reason", "shutting down")));
+                } else if (!readiness.isDeployed()) {
+                    p.complete(Status.KO(new JsonObject().put("reason", "starting: not every verticle is deployed yet")));
+                } else {
+                    p.complete(Status.OK());
+                }
+            })
+            .register("redis", 3_000, p -> vertx.eventBus().request(Addresses.STORE, new StoreRequest.Ping(), PING)
+                .onSuccess(r -> p.complete(Status.OK()))
+                .onFailure(err -> p.complete(Status.KO(new JsonObject().put("reason", "Redis does not answer: "
+                    + err.getMessage())))));
+        Router router = Router.router(vertx);
+        router.get("/health/live").handler(live);
+        router.get("/health/ready").handler(ready);
+        return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+            .map(s -> {
+                port = s.actualPort();
+                return s;
+            });
+    }
+
+    public int actualPort() {
+        return port;
+    }
+}

@@ -1,0 +1,91 @@
+package io.hookgate.queue;
+
+import io.hookgate.model.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns accepted events into deliveries: reads the events streams through the shared consumer
+ * group, matches each event against this replica's index, and records the deliveries together with
+ * the event's acknowledgement ({@link EventQueue#recordFanout}). One loop per partition.
+ */
+public final class FanoutPump {
+    private static final Logger LOG = LoggerFactory.getLogger(FanoutPump.class);
+    private static final int BATCH = 128;
+    private static final long BLOCK_MS = 1_000;
+
+    /** Finds the webhooks of a project that an event matches. */
+    public interface Matcher {
+        /** IDs of the enabled webhooks matching the event; empty when the name is no longer valid. */
+        List<String> match(String projectId, String eventId, String eventName);
+    }
+
+    private final Vertx vertx;
+    private final EventQueue queue;
+    private final Matcher matcher;
+    private final List<Backoff> backoffs = new ArrayList<>();
+    /** Per partition: read this consumer's unfinished entries before new ones (at start, after a failure). */
+    private final List<Boolean> ownPending = new ArrayList<>();
+    private boolean stopped;
+
+    public FanoutPump(Vertx vertx, EventQueue queue, Matcher matcher) {
+        this.vertx = vertx;
+        this.queue = queue;
+        this.matcher = matcher;
+    }
+
+    public void start() {
+        for (int p = 0; p < queue.partitions(); p++) {
+            backoffs.add(new Backoff());
+            ownPending.add(true);
+            loop(p);
+        }
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    private void loop(int partition) {
+        if (stopped) {
+            return;
+        }
+        boolean pending = ownPending.get(partition);
+        queue.readEvents(partition, BATCH, BLOCK_MS, pending)
+            .compose(entries -> {
+                if (pending && entries.isEmpty()) {
+                    ownPending.set(partition, false);
+                }
+                return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
+            })
+            .onComplete(ar -> {
+                if (ar.succeeded()) {
+                    backoffs.get(partition).reset();
+                    loop(partition);
+                } else {
+                    ownPending.set(partition, true);
+                    long delay = backoffs.get(partition).nextDelay();
+                    LOG.warn("fan-out of partition {} failed ({}), retrying in {} ms", partition,
+                        ar.cause().getMessage(), delay);
+                    vertx.setTimer(delay, t -> queue.ensureGroups().onComplete(x -> loop(partition)));
+                }
+            });
+    }
+
+    private Future<Void> fanout(int partition, List<StreamEntry> entries) {
+        List<EventQueue.Fanout> fanouts = new ArrayList<>(entries.size());
+        for (StreamEntry e : entries) {
+            List<String> webhooks = matcher.match(e.field("pr"), e.field("id"), e.field("nm"));
+            List<EventQueue.NewDelivery> deliveries = new ArrayList<>(webhooks.size());
+            for (String w : webhooks) {
+                deliveries.add(new EventQueue.NewDelivery(Ids.unique(), w));
+            }
+            fanouts.add(new EventQueue.Fanout(e, deliveries));
+        }
+        return queue.recordFanout(partition, fanouts);
+    }
+}

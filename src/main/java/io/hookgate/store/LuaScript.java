@@ -1,0 +1,58 @@
+package io.hookgate.store;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * A Lua script run with EVALSHA, falling back to EVAL when the server does not know it yet (first
+ * use, or after a Redis restart without data).
+ */
+public final class LuaScript {
+    private final String source;
+    private final String sha;
+
+    public LuaScript(String source) {
+        this.source = source;
+        try {
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
+                .digest(source.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs the script; {@code args} are Strings, byte[] or numbers. */
+    public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
+        return redis.send(build(Command.EVALSHA, sha, keys, args)).recover(err -> {
+            if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
+                return redis.send(build(Command.EVAL, source, keys, args));
+            }
+            return Future.failedFuture(err);
+        });
+    }
+
+    private static Request build(Command cmd, String script, List<String> keys, List<?> args) {
+        Request r = Request.cmd(cmd).arg(script).arg(keys.size());
+        for (String k : keys) {
+            r.arg(k);
+        }
+        for (Object a : args) {
+            if (a instanceof byte[] b) {
+                r.arg(b);
+            } else if (a instanceof Number n) {
+                r.arg(n.longValue());
+            } else {
+                r.arg(String.valueOf(a));
+            }
+        }
+        return r;
+    }
+}

@@ -1,0 +1,441 @@
+package io.hookgate.store;
+
+import io.hookgate.bus.Addresses;
+import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.bus.ErrorCode;
+import io.hookgate.bus.Replies;
+import io.hookgate.bus.RequestFailure;
+import io.hookgate.bus.StoreRequest;
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.events.EventCatalogue;
+import io.hookgate.events.InvalidEventException;
+import io.hookgate.model.ApiKey;
+import io.hookgate.model.Ids;
+import io.hookgate.model.Project;
+import io.hookgate.model.Webhook;
+import io.hookgate.queue.DeliveryPump;
+import io.hookgate.queue.EventCache;
+import io.hookgate.queue.EventQueue;
+import io.hookgate.queue.FanoutPump;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only owner of Redis: projects, keys and webhooks (through the repositories), this replica's
+ * in-memory match index (kept current by the change feed), and the queue pumps that fan events out
+ * and feed the dispatchers. Answers {@link StoreRequest}s on {@link Addresses#STORE}.
+ */
+public final class SubscriptionStoreVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreVerticle.class);
+    /** Payload bytes kept in memory for delivery without a Redis read. */
+    private static final long EVENT_CACHE_BYTES = 64L << 20;
+
+    private final HookgateConfig.RedisConfig redisConfig;
+    private final HookgateConfig.StoreConfig config;
+    private final EventCatalogue catalogue;
+    private Redis redis;
+    private ProjectRepository projects;
+    private KeyRepository keys;
+    private WebhookRepository webhooks;
+    private EventQueue queue;
+    private ChangeFeed feed;
+    private FanoutPump fanout;
+    private DeliveryPump pump;
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final EventCache cache = new EventCache(EVENT_CACHE_BYTES);
+    private String adminKeyHash;
+    private boolean loaded;
+
+    public SubscriptionStoreVerticle(HookgateConfig.RedisConfig redisConfig, HookgateConfig.StoreConfig config,
+                                     EventCatalogue catalogue) {
+        this.redisConfig = redisConfig;
+        this.config = config;
+        this.catalogue = catalogue;
+    }
+
+    @Override
+    public Future<?> start() {
+        redis = Redis.createClient(vertx, new RedisOptions()
+            .setConnectionString(redisConfig.url())
+            .setMaxPoolSize(redisConfig.poolSize())
+            .setMaxPoolWaiting(redisConfig.poolSize() * 256)
+            .setMaxWaitingHandlers(64 * 1024));
+        projects = new ProjectRepository(redis);
+        keys = new KeyRepository(redis);
+        webhooks = new WebhookRepository(redis);
+        queue = new EventQueue(redis, config.queuePartitions(), config.replicaId(), config.eventRetentionSeconds());
+        feed = new ChangeFeed(vertx, redis, this::reloadAfterReconnect, this::onChange);
+        MessageConsumer<StoreRequest> consumer = vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
+        String generated = "admin_" + Ids.randomHex(32);
+        return keys.adminKey(config.adminKey(), generated)
+            .compose(admin -> {
+                adminKeyHash = admin.hash();
+                if (admin.generatedNow()) {
+                    // Shown once, at the first start of the first replica: only its hash is stored.
+                    LOG.warn("generated the admin key (store it now, it is not shown again): {}", generated);
+                }
+                return queue.ensureGroups();
+            })
+            .compose(x -> feed.start())
+            .compose(x -> reloadAll())
+            .compose(x -> consumer.completion());
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (fanout != null) {
+            fanout.stop();
+        }
+        Future<Void> drained = pump == null ? Future.succeededFuture() : pump.stop();
+        return drained.compose(x -> feed.stop()).eventually(() -> redis.close());
+    }
+
+    // ---- index maintenance -------------------------------------------------------------------
+
+    private void reloadAfterReconnect() {
+        if (loaded) {
+            reloadAll().onFailure(err -> LOG.warn("index reload failed: {}", err.getMessage()));
+        }
+    }
+
+    /** Loads every project's keys and webhooks into a fresh index. */
+    private Future<Void> reloadAll() {
+        return projects.ids().compose(ids -> {
+            List<Future<?>> all = new ArrayList<>();
+            for (String id : ids) {
+                all.add(reloadProject(id));
+            }
+            for (String known : index.projectIds()) {
+                if (!ids.contains(known)) {
+                    index.removeProject(known);
+                }
+            }
+            return Future.all(all);
+        }).map(x -> {
+            loaded = true;
+            LOG.info("index loaded: {} projects, {} webhooks", index.projectIds().size(), index.webhookCount());
+            return null;
+        });
+    }
+
+    private Future<Void> reloadProject(String projectId) {
+        Future<Optional<Project>> project = projects.get(projectId);
+        Future<List<ApiKey>> projectKeys = keys.list(projectId);
+        Future<List<Webhook>> hooks = webhooks.all(projectId);
+        return Future.all(project, projectKeys, hooks).map(x -> {
+            if (project.result().isEmpty()) {
+                index.removeProject(projectId);
+            } else {
+                index.putProject(projectId, projectKeys.result(), hooks.result());
+            }
+            return null;
+        });
+    }
+
+    /** A change published by any replica: "p PID", "k PID" or "w PID WID". */
+    private void onChange(String message) {
+        String[] parts = message.split(" ");
+        Future<?> done;
+        if (parts.length == 2 && parts[0].equals("p")) {
+            done = reloadProject(parts[1]);
+        } else if (parts.length == 2 && parts[0].equals("k")) {
+            done = keys.list(parts[1]).map(list -> {
+                index.replaceKeys(parts[1], list);
+                return null;
+            });
+        } else if (parts.length == 3 && parts[0].equals("w")) {
+            done = webhooks.get(parts[1], parts[2]).map(w -> {
+                if (w.isPresent()) {
+                    index.putWebhook(w.get());
+                } else {
+                    index.removeWebhook(parts[1], parts[2]);
+                }
+                return null;
+            });
+        } else {
+            LOG.warn("ignoring unknown change message '{}'", message);
+            return;
+        }
+        done.onFailure(err -> LOG.warn("applying change '{}' failed: {}", message, err.getMessage()));
+    }
+
+    // ---- requests ---------------------------------------------------------------------------
+
+    private void handle(Message<StoreRequest> message) {
+        Future<?> result;
+        try {
+            result = dispatch(message.body());
+        } catch (RequestFailure f) {
+            result = Future.failedFuture(f);
+        }
+        result.onComplete(ar -> {
+            if (ar.succeeded()) {
+                message.reply(ar.result());
+            } else if (ar.cause() instanceof RequestFailure f) {
+                message.fail(f.code().failureCode(), f.getMessage());
+            } else {
+                LOG.error("store request {} failed", message.body().getClass().getSimpleName(), ar.cause());
+                message.fail(ErrorCode.UNAVAILABLE.failureCode(), "storage unavailable");
+            }
+        });
+    }
+
+    private Future<?> dispatch(StoreRequest request) {
+        if (request instanceof StoreRequest.Authenticate r) {
+            return Future.succeededFuture(authenticate(r));
+        } else if (request instanceof StoreRequest.IngestEvents r) {
+            return ingest(r);
+        } else if (request instanceof StoreRequest.CreateProject r) {
+            long now = System.currentTimeMillis();
+            Project p = new Project(r.projectId(), r.name(), now, now);
+            return projects.create(p).map(created -> {
+                if (!created) {
+                    throw new RequestFailure(ErrorCode.PROJECT_ALREADY_EXISTS, "A project with the requested ID already exists.");
+                }
+                index.putProject(p.id(), List.of(), List.of());
+                return p;
+            });
+        } else if (request instanceof StoreRequest.ListProjects) {
+            return projects.list().map(Replies.ProjectList::new);
+        } else if (request instanceof StoreRequest.GetProject r) {
+            return projects.get(r.projectId()).map(p -> p.orElseThrow(SubscriptionStoreVerticle::projectNotFound));
+        } else if (request instanceof StoreRequest.DeleteProject r) {
+            return projects.delete(r.projectId()).map(existed -> {
+                if (!existed) {
+                    throw projectNotFound();
+                }
+                index.removeProject(r.projectId());
+                return Replies.Done.INSTANCE;
+            });
+        } else if (request instanceof StoreRequest.CreateKey r) {
+            return createKey(r);
+        } else if (request instanceof StoreRequest.ListKeys r) {
+            return requireProject(r.projectId()).compose(x -> keys.list(r.projectId())).map(Replies.KeyList::new);
+        } else if (request instanceof StoreRequest.DeleteKey r) {
+            return keys.delete(r.projectId(), r.keyId()).compose(existed -> {
+                if (!existed) {
+                    throw new RequestFailure(ErrorCode.KEY_NOT_FOUND, "Key with the requested ID could not be found.");
+                }
+                return keys.list(r.projectId()).map(list -> {
+                    index.replaceKeys(r.projectId(), list);
+                    return Replies.Done.INSTANCE;
+                });
+            });
+        } else if (request instanceof StoreRequest.CreateWebhook r) {
+            return createWebhook(r);
+        } else if (request instanceof StoreRequest.ListWebhooks r) {
+            return webhooks.list(r.projectId(), r.limit(), r.offset())
+                .map(page -> new Replies.WebhookList(page.total(), page.webhooks()));
+        } else if (request instanceof StoreRequest.GetWebhook r) {
+            return webhooks.get(r.projectId(), r.webhookId()).map(w -> w.orElseThrow(SubscriptionStoreVerticle::webhookNotFound));
+        } else if (request instanceof StoreRequest.UpdateWebhook r) {
+            return updateWebhook(r.projectId(), r.webhookId(), r.spec(), null);
+        } else if (request instanceof StoreRequest.RotateSecret r) {
+            return updateWebhook(r.projectId(), r.webhookId(), null, r.secret() == null ? newSecret() : r.secret());
+        } else if (request instanceof StoreRequest.DeleteWebhook r) {
+            return webhooks.delete(r.projectId(), r.webhookId()).map(existed -> {
+                if (!existed) {
+                    throw webhookNotFound();
+                }
+                index.removeWebhook(r.projectId(), r.webhookId());
+                return Replies.Done.INSTANCE;
+            });
+        } else if (request instanceof StoreRequest.Ping) {
+            return redis.send(Request.cmd(Command.PING)).map(Replies.Done.INSTANCE);
+        } else if (request instanceof StoreRequest.StartQueue) {
+            startQueue();
+            return Future.succeededFuture(Replies.Done.INSTANCE);
+        } else if (request instanceof StoreRequest.DrainQueue) {
+            if (fanout != null) {
+                fanout.stop();
+            }
+            return (pump == null ? Future.succeededFuture() : pump.stop()).map(Replies.Done.INSTANCE);
+        }
+        throw new IllegalArgumentException("unknown store request " + request);
+    }
+
+    private Replies.Principal authenticate(StoreRequest.Authenticate r) {
+        String hash = Hashing.sha256Hex(r.key());
+        if (Hashing.sameHash(hash, adminKeyHash)) {
+            return new Replies.Principal(true, r.projectId(), java.util.EnumSet.allOf(io.hookgate.model.Scope.class));
+        }
+        ApiKey key = index.keyByHash(hash);
+        if (key == null || r.projectId().isEmpty() || !key.projectId().equals(r.projectId())) {
+            throw new RequestFailure(ErrorCode.UNAUTHORIZED, "The current user is not authorized to perform the requested action.");
+        }
+        return new Replies.Principal(false, key.projectId(), key.scopes());
+    }
+
+    private Future<?> requireProject(String projectId) {
+        return projects.get(projectId).map(p -> p.orElseThrow(SubscriptionStoreVerticle::projectNotFound));
+    }
+
+    private Future<?> createKey(StoreRequest.CreateKey r) {
+        String secret = "standard_" + Ids.randomHex(128);
+        long now = System.currentTimeMillis();
+        ApiKey key = new ApiKey(Ids.unique(), r.projectId(), r.name(), r.scopes(), Hashing.sha256Hex(secret), now, now);
+        return keys.create(key).map(result -> {
+            if (!"OK".equals(result)) {
+                throw projectNotFound();
+            }
+            index.addKey(key);
+            return new Replies.CreatedKey(key, secret);
+        });
+    }
+
+    private Future<?> createWebhook(StoreRequest.CreateWebhook r) {
+        long now = System.currentTimeMillis();
+        StoreRequest.WebhookSpec s = r.spec();
+        Webhook w = new Webhook(r.webhookId(), r.projectId(), s.name(), s.url(), s.events(), s.tls(), s.authUsername(),
+            s.authPassword(), r.secret() == null ? newSecret() : r.secret(), s.enabled(), "", 0, now, now);
+        return webhooks.create(w).map(result -> {
+            switch (result) {
+                case WebhookRepository.OK -> {
+                    index.putWebhook(w);
+                    return w;
+                }
+                case WebhookRepository.EXISTS -> throw new RequestFailure(ErrorCode.WEBHOOK_ALREADY_EXISTS,
+                    "Webhook with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.");
+                default -> throw projectNotFound();
+            }
+        });
+    }
+
+    /** A PUT (spec given) or a secret rotation (secret given): read, change, write back. */
+    private Future<?> updateWebhook(String projectId, String webhookId, StoreRequest.WebhookSpec spec, String secret) {
+        return webhooks.get(projectId, webhookId).compose(current -> {
+            Webhook c = current.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
+            long now = Math.max(System.currentTimeMillis(), c.createdAt());
+            Webhook next = spec != null
+                ? new Webhook(c.id(), projectId, spec.name(), spec.url(), spec.events(), spec.tls(), spec.authUsername(),
+                    spec.authPassword(), c.secret(), spec.enabled(), c.logs(), spec.enabled() ? 0 : c.attempts(),
+                    c.createdAt(), now)
+                : new Webhook(c.id(), projectId, c.name(), c.url(), c.events(), c.tls(), c.authUsername(),
+                    c.authPassword(), secret, c.enabled(), c.logs(), c.attempts(), c.createdAt(), now);
+            return webhooks.update(next);
+        }).map(updated -> {
+            Webhook w = updated.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
+            index.putWebhook(w);
+            return w;
+        });
+    }
+
+    private Future<?> ingest(StoreRequest.IngestEvents r) {
+        if (!index.hasProject(r.projectId())) {
+            throw projectNotFound();
+        }
+        return queue.ingest(r.events()).map(x -> {
+            for (int i = 0; i < r.events().size(); i++) {
+                cache.put(r.events().get(i), r.expansions().get(i));
+            }
+            return Replies.Done.INSTANCE;
+        });
+    }
+
+    // ---- queue ------------------------------------------------------------------------------
+
+    private void startQueue() {
+        if (fanout != null) {
+            return;
+        }
+        fanout = new FanoutPump(vertx, queue, this::match);
+        pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), config.maxInFlight(), config.deliveryTimeoutMs());
+        fanout.start();
+        pump.start();
+    }
+
+    private List<String> match(String projectId, String eventId, String eventName) {
+        List<String> expansion;
+        EventCache.Entry cached = cache.get(eventId);
+        if (cached != null) {
+            expansion = cached.expansion();
+        } else {
+            try {
+                expansion = catalogue.expand(eventName);
+            } catch (InvalidEventException e) {
+                LOG.warn("event {} has a name that is no longer valid ({}); no deliveries", eventId, e.getMessage());
+                return List.of();
+            }
+        }
+        return index.match(projectId, expansion).stream().map(Webhook::id).toList();
+    }
+
+    /** What the delivery pump needs from the store. */
+    private final class PumpDeliveries implements DeliveryPump.Deliveries {
+        @Override
+        public Future<Webhook> webhook(String projectId, String webhookId) {
+            Webhook w = index.webhook(projectId, webhookId);
+            if (w != null) {
+                return Future.succeededFuture(w);
+            }
+            return webhooks.get(projectId, webhookId).map(o -> o.orElse(null));
+        }
+
+        @Override
+        public Future<EventCache.Entry> event(int partition, String eventId) {
+            EventCache.Entry e = cache.get(eventId);
+            if (e != null) {
+                return Future.succeededFuture(e);
+            }
+            return queue.loadEvent(partition, eventId).map(ev -> {
+                if (ev == null) {
+                    return null;
+                }
+                try {
+                    return cache.put(ev, catalogue.expand(ev.name()));
+                } catch (InvalidEventException err) {
+                    LOG.warn("event {} has a name that is no longer valid ({})", eventId, err.getMessage());
+                    return null;
+                }
+            });
+        }
+
+        @Override
+        public Future<Void> outcome(Webhook w, DeliveryOutcome outcome) {
+            if (outcome instanceof DeliveryOutcome.Delivered) {
+                Webhook current = index.webhook(w.projectId(), w.id());
+                if (current == null || current.attempts() == 0) {
+                    return Future.succeededFuture();
+                }
+                index.putWebhook(current.withBookkeeping(current.enabled(), current.logs(), 0));
+                return webhooks.recordSuccess(w.projectId(), w.id());
+            }
+            DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
+            return webhooks.recordFailure(w.projectId(), w.id(), failed.logs(), config.maxFailedAttempts())
+                .map(book -> {
+                    Webhook current = index.webhook(w.projectId(), w.id());
+                    if (book.isPresent() && current != null) {
+                        index.putWebhook(current.withBookkeeping(book.get().enabled(), failed.logs(), book.get().attempts()));
+                    }
+                    if (book.isPresent() && !book.get().enabled() && w.enabled()) {
+                        LOG.warn("webhook {} of project {} disabled after {} consecutive failures", w.id(), w.projectId(),
+                            book.get().attempts());
+                    }
+                    return null;
+                });
+        }
+    }
+
+    private static String newSecret() {
+        return Ids.randomHex(64);
+    }
+
+    private static RequestFailure projectNotFound() {
+        return new RequestFailure(ErrorCode.PROJECT_NOT_FOUND, "Project with the requested ID could not be found.");
+    }
+
+    private static RequestFailure webhookNotFound() {
+        return new RequestFailure(ErrorCode.WEBHOOK_NOT_FOUND, "Webhook with the requested ID could not be found.");
+    }
+}

@@ -1,0 +1,200 @@
+package io.hookgate.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.model.Webhook;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Webhooks in Redis: one hash per webhook ({@code hg:{p:PID}:wh:WID}) with the fields id, projectId,
+ * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword, secret, logs,
+ * attempts, createdAt, updatedAt; and the project's {@code webhooks} sorted set for listing. Every
+ * write publishes a {@code "w PID WID"} change so every replica's match index follows.
+ */
+public final class WebhookRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Outcome words returned by the scripts. */
+    public static final String OK = "OK";
+    public static final String NO_PROJECT = "NOPROJECT";
+    public static final String EXISTS = "EXISTS";
+    public static final String NOT_FOUND = "NOTFOUND";
+
+    private static final LuaScript CREATE = new LuaScript("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOPROJECT' end
+        if redis.call('EXISTS', KEYS[3]) == 1 then return 'EXISTS' end
+        redis.call('HSET', KEYS[3], unpack(ARGV, 5))
+        redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+        redis.call('PUBLISH', ARGV[3], ARGV[4])
+        return 'OK'
+        """);
+    /** Writes fields; {@code ARGV[3] == '1'} (enabled) also resets attempts, as Appwrite's update does. */
+    private static final LuaScript UPDATE = new LuaScript("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
+        redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+        if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'attempts', '0') end
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
+        return redis.call('HGETALL', KEYS[1])
+        """);
+    private static final LuaScript DELETE = new LuaScript("""
+        if redis.call('DEL', KEYS[1]) == 0 then return 'NOTFOUND' end
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        redis.call('PUBLISH', ARGV[2], ARGV[3])
+        return 'OK'
+        """);
+    /**
+     * One failed try: attempts + 1, logs replaced, disabled at the limit. Publishes only when other
+     * replicas must know (first failure after a success, or disabling), so a dead endpoint does not
+     * make every replica reload it on every try. Returns {attempts, enabled}.
+     */
+    private static final LuaScript FAILURE = new LuaScript("""
+        if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+        local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        redis.call('HSET', KEYS[1], 'logs', ARGV[1])
+        local enabled = redis.call('HGET', KEYS[1], 'enabled')
+        if attempts >= tonumber(ARGV[2]) and enabled == '1' then
+          redis.call('HSET', KEYS[1], 'enabled', '0')
+          enabled = '0'
+          redis.call('PUBLISH', ARGV[3], ARGV[4])
+        elseif attempts == 1 then
+          redis.call('PUBLISH', ARGV[3], ARGV[4])
+        end
+        return {attempts, enabled}
+        """);
+    private static final LuaScript SUCCESS = new LuaScript("""
+        local a = redis.call('HGET', KEYS[1], 'attempts')
+        if a and a ~= '0' then
+          redis.call('HSET', KEYS[1], 'attempts', '0')
+          redis.call('PUBLISH', ARGV[1], ARGV[2])
+        end
+        return 'OK'
+        """);
+
+    private final Redis redis;
+
+    public WebhookRepository(Redis redis) {
+        this.redis = redis;
+    }
+
+    /** Creates it; answers {@link #OK}, {@link #NO_PROJECT} or {@link #EXISTS}. */
+    public Future<String> create(Webhook w) {
+        List<Object> args = new ArrayList<>(List.of(w.createdAt(), w.id(), RedisKeys.CHANGES,
+            RedisKeys.webhookChanged(w.projectId(), w.id())));
+        args.addAll(fields(w));
+        return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), RedisKeys.webhooks(w.projectId()),
+            RedisKeys.webhook(w.projectId(), w.id())), args).map(Object::toString);
+    }
+
+    /** Replaces the editable fields (and the secret); empty when the webhook does not exist. */
+    public Future<Optional<Webhook>> update(Webhook w) {
+        List<Object> args = new ArrayList<>(List.of(RedisKeys.CHANGES, RedisKeys.webhookChanged(w.projectId(), w.id()),
+            w.enabled() ? "1" : "0"));
+        args.addAll(List.of("name", w.name(), "url", w.url(), "events", eventsJson(w.events()),
+            "enabled", w.enabled() ? "1" : "0", "tls", w.tls() ? "1" : "0", "authUsername", w.authUsername(),
+            "authPassword", w.authPassword(), "secret", w.secret(), "updatedAt", w.updatedAt()));
+        return UPDATE.run(redis, List.of(RedisKeys.webhook(w.projectId(), w.id())), args).map(WebhookRepository::parseReply);
+    }
+
+    public Future<Boolean> delete(String projectId, String webhookId) {
+        return DELETE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.webhooks(projectId)),
+                List.of(webhookId, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
+            .map(r -> OK.equals(r.toString()));
+    }
+
+    public Future<Optional<Webhook>> get(String projectId, String webhookId) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.webhook(projectId, webhookId)))
+            .map(r -> parse(Responses.toMap(r)));
+    }
+
+    /** A page in creation order, and the total count. */
+    public Future<Page> list(String projectId, int limit, int offset) {
+        Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.webhooks(projectId)));
+        Future<List<Webhook>> page = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId))
+                .arg(offset).arg(offset + limit - 1L))
+            .compose(ids -> getAll(projectId, ids));
+        return Future.all(total, page).map(x -> new Page(total.result().toInteger(), page.result()));
+    }
+
+    /** Every webhook of a project (index loading). */
+    public Future<List<Webhook>> all(String projectId) {
+        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1))
+            .compose(ids -> getAll(projectId, ids));
+    }
+
+    private Future<List<Webhook>> getAll(String projectId, Response ids) {
+        List<Future<Optional<Webhook>>> gets = new ArrayList<>();
+        if (ids != null) {
+            ids.forEach(id -> gets.add(get(projectId, id.toString())));
+        }
+        return Future.all(gets).map(x -> gets.stream().map(Future::result).flatMap(Optional::stream).toList());
+    }
+
+    /** Records one failed try; empty when the webhook is gone. */
+    public Future<Optional<Bookkeeping>> recordFailure(String projectId, String webhookId, String logs, int maxAttempts) {
+        return FAILURE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
+                List.of(logs, maxAttempts, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
+            .map(r -> r == null ? Optional.empty()
+                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))))));
+    }
+
+    /** Resets {@code attempts} after a success, when it was not 0 already. */
+    public Future<Void> recordSuccess(String projectId, String webhookId) {
+        return SUCCESS.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
+            List.of(RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId))).mapEmpty();
+    }
+
+    /** A page of a listing. */
+    public record Page(int total, List<Webhook> webhooks) {
+    }
+
+    /** The failure counters after a failed try. */
+    public record Bookkeeping(int attempts, boolean enabled) {
+    }
+
+    private static List<Object> fields(Webhook w) {
+        return List.of("id", w.id(), "projectId", w.projectId(), "name", w.name(), "url", w.url(),
+            "events", eventsJson(w.events()), "tls", w.tls() ? "1" : "0", "enabled", w.enabled() ? "1" : "0",
+            "authUsername", w.authUsername(), "authPassword", w.authPassword(), "secret", w.secret(),
+            "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt());
+    }
+
+    private static Optional<Webhook> parseReply(Response r) {
+        if (r == null || (!r.isArray() && !r.isMap())) {
+            return Optional.empty();
+        }
+        return parse(Responses.toMap(r));
+    }
+
+    static Optional<Webhook> parse(Map<String, String> h) {
+        if (h.isEmpty() || h.get("id") == null) {
+            return Optional.empty();
+        }
+        List<String> events;
+        try {
+            events = List.copyOf(JSON.readValue(h.getOrDefault("events", "[]"), new TypeReference<List<String>>() { }));
+        } catch (IOException e) {
+            events = List.of();
+        }
+        return Optional.of(new Webhook(h.get("id"), h.get("projectId"), h.getOrDefault("name", ""),
+            h.getOrDefault("url", ""), events, "1".equals(h.get("tls")), h.getOrDefault("authUsername", ""),
+            h.getOrDefault("authPassword", ""), h.getOrDefault("secret", ""), "1".equals(h.get("enabled")),
+            h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
+            Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0"))));
+    }
+
+    private static String eventsJson(List<String> events) {
+        try {
+            return JSON.writeValueAsString(events);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

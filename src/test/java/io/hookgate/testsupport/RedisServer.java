@@ -1,0 +1,643 @@
+package io.hookgate.testsupport;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A private {@code redis-server} child process for integration tests: real Redis, never a mock.
+ *
+ * <p>Each instance owns a free loopback port and a fresh temporary data directory. The server is
+ * started with {@code --bind 127.0.0.1 --save "" --daemonize no}, logs to {@code redis.log} in its
+ * data directory (standard output goes to {@code stdout.log} there) and is only handed out once it
+ * answers {@code PING} with {@code PONG} and reports the pid of the child this class started (so a
+ * foreign server that grabbed the port cannot be mistaken for ours).
+ *
+ * <p>Persistence is off by default ({@link Options#defaults()}); use {@link Options#durable()}
+ * ({@code appendonly yes}, {@code appendfsync always}) when a test kills or restarts the server
+ * and expects its data back. {@link #restart()} reuses the same port and data directory, so the
+ * append-only file is replayed; {@link #restartEmpty()} wipes the data first.
+ *
+ * <p>{@link #command(String...)} and {@link #call(String...)} are a tiny synchronous RESP2 client
+ * over a plain socket (one connection per call, 10 s read timeout) for assertions such as
+ * {@code DBSIZE}, {@code HGET}, {@code XLEN} or {@code KEYS}; they need no Vert.x.
+ *
+ * <p>Processes never outlive the JVM: a shutdown hook SIGKILLs every server that was started and
+ * not yet closed. {@link #close()} kills the server and deletes its data directory.
+ *
+ * <p>The binary is {@code redis-server} from the {@code PATH}, or the path in the system
+ * property {@code hookgate.redis.server}.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    /** How long start-up (including AOF replay) may take before {@link #start()} fails. */
+    public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
+    private static final int START_ATTEMPTS = 5;
+    private static final String LOG_FILE = "redis.log";
+    private static final String STDOUT_FILE = "stdout.log";
+
+    private static final Set<RedisServer> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (RedisServer server : LIVE) {
+                server.destroyQuietly();
+            }
+        }, "redis-server-reaper"));
+    }
+
+    /**
+     * Start-up options.
+     *
+     * @param appendOnly {@code appendonly yes|no}
+     * @param appendFsync {@code appendfsync always|everysec|no} (only meaningful with append-only)
+     * @param extraArgs further {@code redis-server} arguments, e.g. {@code "--maxmemory", "10mb"}
+     */
+    public record Options(boolean appendOnly, String appendFsync, List<String> extraArgs) {
+
+        /** Validates the fsync policy and copies the argument list. */
+        public Options {
+            if (!List.of("always", "everysec", "no").contains(appendFsync)) {
+                throw new IllegalArgumentException("appendfsync must be always, everysec or no: " + appendFsync);
+            }
+            extraArgs = List.copyOf(extraArgs);
+        }
+
+        /**
+         * No persistence at all: fastest, data is lost on any restart.
+         *
+         * @return appendonly no, appendfsync everysec, no extra arguments
+         */
+        public static Options defaults() {
+            return new Options(false, "everysec", List.of());
+        }
+
+        /**
+         * Append-only file fsynced on every write: every acknowledged write survives SIGKILL.
+         *
+         * @return appendonly yes, appendfsync always, no extra arguments
+         */
+        public static Options durable() {
+            return new Options(true, "always", List.of());
+        }
+
+        /**
+         * @param on whether the append-only file is enabled
+         * @return a copy with {@code appendonly} changed
+         */
+        public Options withAppendOnly(boolean on) {
+            return new Options(on, appendFsync, extraArgs);
+        }
+
+        /**
+         * @param policy {@code always}, {@code everysec} or {@code no}
+         * @return a copy with {@code appendfsync} changed
+         */
+        public Options withAppendFsync(String policy) {
+            return new Options(appendOnly, policy, extraArgs);
+        }
+
+        /**
+         * @param args arguments appended after the ones already present
+         * @return a copy with more {@code redis-server} arguments
+         */
+        public Options withExtraArgs(String... args) {
+            List<String> all = new ArrayList<>(extraArgs);
+            all.addAll(Arrays.asList(args));
+            return new Options(appendOnly, appendFsync, all);
+        }
+    }
+
+    /**
+     * An error reply ({@code -ERR ...}) as returned by {@link #call(String...)}.
+     *
+     * @param message the error text without the leading dash
+     */
+    public record ErrorReply(String message) {
+    }
+
+    private final Options options;
+    private final Path dataDir;
+    private volatile int port;
+    private volatile Process process;
+    private volatile boolean closed;
+
+    private RedisServer(Options options, Path dataDir) {
+        this.options = options;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts a server with {@link Options#defaults()} (no persistence).
+     *
+     * @return a running server that answers PING
+     */
+    public static RedisServer start() {
+        return start(Options.defaults());
+    }
+
+    /**
+     * Starts a server with the given options on a free loopback port, retrying with another port
+     * if the chosen one was taken in the meantime.
+     *
+     * @param options persistence settings and extra arguments
+     * @return a running server that answers PING
+     * @throws IllegalStateException if the server does not come up within {@link #START_TIMEOUT}
+     */
+    public static RedisServer start(Options options) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("hookgate-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a Redis data directory", e);
+        }
+        RedisServer server = new RedisServer(options, dir);
+        LIVE.add(server);
+        try {
+            for (int attempt = 1; ; attempt++) {
+                server.port = FreePort.find();
+                try {
+                    server.launch();
+                    return server;
+                } catch (PortInUseException e) {
+                    if (attempt >= START_ATTEMPTS) {
+                        throw new IllegalStateException("no usable port after " + attempt + " attempts", e);
+                    }
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * @return the TCP port on 127.0.0.1; stays the same across restarts
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * @return {@code redis://127.0.0.1:<port>}, as accepted by the Vert.x Redis client
+     */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /**
+     * @return the data directory holding the AOF, {@code redis.log} and {@code stdout.log}
+     */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * @return the options this server was started with
+     */
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * @return whether the child process is alive
+     */
+    public boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /**
+     * @return the pid of the current child process
+     * @throws IllegalStateException if the server is not running
+     */
+    public long pid() {
+        Process p = process;
+        if (p == null) {
+            throw new IllegalStateException("redis-server is not running");
+        }
+        return p.pid();
+    }
+
+    /**
+     * Kills the server with SIGKILL (no shutdown, no final fsync) and waits until it has exited
+     * and its port is closed. Does nothing if it is not running.
+     */
+    public synchronized void kill() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        waitForExit(p, STOP_TIMEOUT);
+        process = null;
+    }
+
+    /**
+     * Stops the server gracefully with {@code SHUTDOWN NOSAVE} (the AOF, if enabled, is flushed),
+     * falling back to SIGTERM and then SIGKILL, and waits for the exit. Does nothing if it is not
+     * running.
+     */
+    public synchronized void stop() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        if (p.isAlive()) {
+            try {
+                // A successful SHUTDOWN closes the connection without a reply.
+                exchange(port, List.of("SHUTDOWN", "NOSAVE"));
+            } catch (IOException | RuntimeException expected) {
+                // Reply-less close or the server is already gone: wait below either way.
+            }
+            if (!exited(p, STOP_TIMEOUT)) {
+                p.destroy();
+                if (!exited(p, STOP_TIMEOUT)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+        waitForExit(p, STOP_TIMEOUT);
+        process = null;
+    }
+
+    /**
+     * Restarts on the same port with the same data directory: with append-only enabled the data
+     * comes back. A running server is stopped gracefully first; call {@link #kill()} before to
+     * simulate a crash instead.
+     *
+     * @throws IllegalStateException if the port was taken meanwhile or start-up fails
+     */
+    public synchronized void restart() {
+        checkNotClosed();
+        stop();
+        launchOnSamePort();
+    }
+
+    /**
+     * Restarts on the same port with all data removed (the server is killed, then the data
+     * directory is emptied except for the log files).
+     *
+     * @throws IllegalStateException if the port was taken meanwhile or start-up fails
+     */
+    public synchronized void restartEmpty() {
+        checkNotClosed();
+        kill();
+        try (Stream<Path> entries = Files.list(dataDir)) {
+            for (Path entry : entries.collect(Collectors.toList())) {
+                String name = entry.getFileName().toString();
+                if (!name.equals(LOG_FILE) && !name.equals(STDOUT_FILE)) {
+                    deleteRecursively(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot wipe " + dataDir, e);
+        }
+        launchOnSamePort();
+    }
+
+    /**
+     * Sends one command and renders the reply readably: simple and bulk strings as their text,
+     * integers as decimal digits, a null reply as {@code (nil)}, arrays as {@code [a, b, c]}
+     * (nested arrays likewise), errors as {@code (error) <message>}.
+     *
+     * <p>Examples: {@code command("SET", "k", "v")} gives {@code OK}, {@code command("DBSIZE")}
+     * gives {@code 1}, {@code command("GET", "missing")} gives {@code (nil)}.
+     *
+     * @param args the command and its arguments, sent as UTF-8 bulk strings
+     * @return the rendered reply
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    public String command(String... args) {
+        return render(call(args));
+    }
+
+    /**
+     * Sends one command and returns the parsed reply: {@link String} for simple and bulk strings
+     * (UTF-8), {@link Long} for integers, {@code null} for null replies, {@link List} for arrays
+     * and {@link ErrorReply} for errors.
+     *
+     * @param args the command and its arguments
+     * @return the parsed reply
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    public Object call(String... args) {
+        if (args.length == 0) {
+            throw new IllegalArgumentException("no command");
+        }
+        try {
+            return exchange(port, Arrays.asList(args));
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis " + args[0] + " on 127.0.0.1:" + port + " failed", e);
+        }
+    }
+
+    /**
+     * Convenience for {@code KEYS pattern} with the result sorted (Redis returns keys unordered).
+     *
+     * @param pattern a glob-style pattern such as {@code hookgate:*}
+     * @return the matching keys in natural order
+     */
+    public List<String> keys(String pattern) {
+        Object reply = call("KEYS", pattern);
+        if (!(reply instanceof List<?> list)) {
+            throw new IllegalStateException("unexpected KEYS reply: " + render(reply));
+        }
+        return list.stream().map(String::valueOf).sorted().collect(Collectors.toList());
+    }
+
+    /**
+     * @param lines how many lines at most
+     * @return the last lines of {@code stdout.log} and {@code redis.log}, for failure messages
+     */
+    public String logTail(int lines) {
+        return tail(dataDir.resolve(STDOUT_FILE), lines) + tail(dataDir.resolve(LOG_FILE), lines);
+    }
+
+    /**
+     * Kills the server (SIGKILL) and deletes its data directory. Safe to call more than once.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            kill();
+        } finally {
+            deleteRecursively(dataDir);
+            LIVE.remove(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisServer[127.0.0.1:" + port + ", " + (isRunning() ? "running" : "stopped") + ", dir=" + dataDir + "]";
+    }
+
+    private void launchOnSamePort() {
+        try {
+            launch();
+        } catch (PortInUseException e) {
+            throw new IllegalStateException("port " + port + " was taken while redis-server was down", e);
+        }
+    }
+
+    private void launch() {
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("hookgate.redis.server", "redis-server"),
+                "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--daemonize", "no",
+                "--dir", dataDir.toString(),
+                "--logfile", dataDir.resolve(LOG_FILE).toString(),
+                "--appendonly", options.appendOnly() ? "yes" : "no",
+                "--appendfsync", options.appendFsync()));
+        cmd.addAll(options.extraArgs());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd)
+                    .directory(dataDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve(STDOUT_FILE).toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + cmd.get(0) + " (is redis-server on the PATH?)", e);
+        }
+        process = p;
+        try {
+            awaitReady(p);
+        } catch (RuntimeException e) {
+            p.destroyForcibly();
+            waitForExit(p, STOP_TIMEOUT);
+            process = null;
+            throw e;
+        }
+    }
+
+    /** Polls until this child answers PONG and reports its own pid, or fails fast if it exits. */
+    private void awaitReady(Process p) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        while (System.nanoTime() - deadline < 0) {
+            if (!p.isAlive()) {
+                String log = logTail(20);
+                if (log.contains("Address already in use")) {
+                    throw new PortInUseException(port);
+                }
+                throw new IllegalStateException("redis-server exited with " + p.exitValue()
+                        + " during start-up on port " + port + ":\n" + log);
+            }
+            try {
+                if ("PONG".equals(exchange(port, List.of("PING")))
+                        && serverPid(port) == p.pid()) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting redis-server", e);
+            }
+        }
+        throw new IllegalStateException("redis-server on port " + port + " did not answer PING within "
+                + START_TIMEOUT.toSeconds() + " s (last: " + last + "):\n" + logTail(20));
+    }
+
+    private static long serverPid(int port) throws IOException {
+        Object info = exchange(port, List.of("INFO", "server"));
+        if (info instanceof String text) {
+            for (String line : text.split("\r?\n")) {
+                if (line.startsWith("process_id:")) {
+                    return Long.parseLong(line.substring("process_id:".length()).trim());
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Opens a connection, sends one RESP2 array of bulk strings and reads one reply. */
+    private static Object exchange(int port, List<String> args) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
+            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            out.write(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (String arg : args) {
+                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+                out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(bytes);
+                out.write('\r');
+                out.write('\n');
+            }
+            out.flush();
+            return readReply(new BufferedInputStream(socket.getInputStream()));
+        }
+    }
+
+    private static Object readReply(InputStream in) throws IOException {
+        int type = in.read();
+        if (type < 0) {
+            throw new EOFException("connection closed before a reply");
+        }
+        String line = readLine(in);
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                return new ErrorReply(line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int length = Integer.parseInt(line);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] data = in.readNBytes(length + 2);
+                if (data.length != length + 2) {
+                    throw new EOFException("truncated bulk string");
+                }
+                return new String(data, 0, length, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int count = Integer.parseInt(line);
+                if (count < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    items.add(readReply(in));
+                }
+                return Collections.unmodifiableList(items);
+            }
+            default:
+                throw new IOException("unsupported RESP type '" + (char) type + "': " + line);
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int previous = -1;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed inside a reply");
+            }
+            if (previous == '\r' && b == '\n') {
+                byte[] bytes = buffer.toByteArray();
+                return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
+            }
+            buffer.write(b);
+            previous = b;
+        }
+    }
+
+    private static String render(Object reply) {
+        if (reply == null) {
+            return "(nil)";
+        }
+        if (reply instanceof ErrorReply error) {
+            return "(error) " + error.message();
+        }
+        if (reply instanceof List<?> list) {
+            return list.stream().map(RedisServer::render).collect(Collectors.joining(", ", "[", "]"));
+        }
+        return reply.toString();
+    }
+
+    private void checkNotClosed() {
+        if (closed) {
+            throw new IllegalStateException("RedisServer is closed");
+        }
+    }
+
+    private void destroyQuietly() {
+        Process p = process;
+        if (p != null) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            exited(p, Duration.ofSeconds(2));
+        }
+        deleteRecursively(dataDir);
+    }
+
+    private static boolean exited(Process p, Duration timeout) {
+        try {
+            return p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
+    }
+
+    private static void waitForExit(Process p, Duration timeout) {
+        if (!exited(p, timeout)) {
+            throw new IllegalStateException("redis-server pid " + p.pid() + " did not exit within " + timeout);
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+                    .map(line -> line + "\n").collect(Collectors.joining());
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + file + ": " + e + ")\n";
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort: a leftover temp directory is harmless, a failing close() is not.
+        }
+    }
+
+    /** The chosen port was taken between {@link FreePort#find()} and the bind. */
+    private static final class PortInUseException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortInUseException(int port) {
+            super("port " + port + " already in use");
+        }
+    }
+}
