@@ -96,6 +96,20 @@ public final class Hookgate {
         return readiness;
     }
 
+    /**
+     * Closes Vert.x and waits for it from a plain thread. The close future may complete on an event
+     * loop that is already terminated, so it is awaited through a CompletableFuture, bounded.
+     */
+    public static void closeVertx(Vertx vertx) {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static void main(String[] args) {
         HookgateConfig config;
         try {
@@ -119,10 +133,11 @@ public final class Hookgate {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("shutting down");
             try {
-                gw.shutdown().eventually(vertx::close).await();
+                gw.shutdown().await();
             } catch (Exception e) {
                 LOG.warn("shutdown: {}", e.getMessage());
             }
+            closeVertx(vertx);
             LOG.info("stopped");
         }, "hookgate-shutdown"));
     }

@@ -102,6 +102,9 @@ public final class DeliveryPump {
         boolean pending = part.ownPending;
         queue.readDeliveries(part.index, count, BLOCK_MS, pending).onComplete(ar -> {
             part.reading = false;
+            if (ar.failed() && stopped) {
+                return;
+            }
             if (ar.failed()) {
                 part.ownPending = true;
                 long delay = part.backoff.nextDelay();

@@ -63,6 +63,9 @@ public final class FanoutPump {
                 return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
             })
             .onComplete(ar -> {
+                if (stopped) {
+                    return;
+                }
                 if (ar.succeeded()) {
                     backoffs.get(partition).reset();
                     loop(partition);
