@@ -185,7 +185,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             } else if (ar.cause() instanceof RequestFailure f) {
                 message.fail(f.code().failureCode(), f.getMessage());
             } else {
-                LOG.error("store request {} failed", message.body().getClass().getSimpleName(), ar.cause());
+                // Redis unreachable or failing: the caller gets 503; the stack trace adds nothing.
+                LOG.warn("store request {} failed: {}", message.body().getClass().getSimpleName(), ar.cause().toString());
                 message.fail(ErrorCode.UNAVAILABLE.failureCode(), "storage unavailable");
             }
         });

@@ -1,0 +1,112 @@
+package io.hookgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RecordedRequest;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two replicas on one Redis: a change made through one is followed by the other's match index
+ * (pub/sub), including after the other lost its subscription and reloaded everything.
+ */
+class ReplicaIndexTest {
+    private static RedisServer redis;
+    private static Gateway a;
+    private static Gateway b;
+    private static Vertx vertx;
+    private static Receiver receiver;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        a = Gateway.start(redis.url());
+        b = Gateway.start(redis.url());
+        vertx = Vertx.vertx();
+        receiver = Receiver.start(vertx).await();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+        vertx.close().await();
+        b.close();
+        a.close();
+        redis.close();
+    }
+
+    @Test
+    void webhookCreatedUpdatedAndDeletedOnOneReplicaIsFollowedByTheOther() {
+        Gateway.ProjectClient onA = a.project("replicas");
+        Gateway.ProjectClient onB = new Gateway.ProjectClient(b, onA.projectId(), onA.key());
+        onA.webhook("hook", receiver.url("/r"), "users.*.create");
+
+        // Replica B has never been asked about this webhook: only the change feed told it.
+        String id = sendUntilDelivered(onB, "users.u1.create");
+        assertThat(id).isNotEmpty();
+
+        onA.call("PUT", "/webhooks/hook", new JsonObject().put("name", "hook").put("url", receiver.url("/r2"))
+            .put("events", new JsonArray(List.of("users.*.delete"))).encode()).expect(200);
+        receiver.clearRequests();
+        String deleteEvent = sendUntilDelivered(onB, "users.u2.delete");
+        RecordedRequest r = receiver.requests().stream()
+            .filter(x -> x.header("X-Appwrite-Webhook-Events").startsWith("users.u2.delete")).findFirst().orElseThrow();
+        assertThat(r.path()).isEqualTo("/r2");
+        assertThat(deleteEvent).isNotEmpty();
+
+        onA.call("DELETE", "/webhooks/hook", null).expect(204);
+        // A later webhook in another project is the sentinel: once it is delivered through B, B has
+        // applied the deletion published before it.
+        Gateway.ProjectClient other = a.project("replicas-sentinel");
+        other.webhook("sentinel", receiver.url("/sentinel"), "users.*.create");
+        receiver.clearRequests();
+        onB.send(event("users.u3.create")).expect(202);
+        new Gateway.ProjectClient(b, other.projectId(), other.key()).send(event("users.s1.create")).expect(202);
+        receiver.awaitCount(1, Duration.ofSeconds(10));
+        assertThat(receiver.assertCountStays(1, Duration.ofMillis(500)))
+            .extracting(RecordedRequest::path).containsExactly("/sentinel");
+    }
+
+    @Test
+    void aReplicaThatLostItsSubscriptionReloadsEverything() {
+        Gateway.ProjectClient onA = a.project("reload");
+        Gateway.ProjectClient onB = new Gateway.ProjectClient(b, onA.projectId(), onA.key());
+        // Cut every pub/sub connection; changes made before the replicas resubscribe are only
+        // seen through the full reload that follows each reconnection.
+        redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+        onA.webhook("late", receiver.url("/late"), "users.*.update");
+        receiver.clearRequests();
+        String id = sendUntilDelivered(onB, "users.u9.update");
+        assertThat(receiver.requests()).extracting(RecordedRequest::path).contains("/late");
+        assertThat(id).isNotEmpty();
+    }
+
+    /** Sends the event through the given replica until one delivery of it arrives; answers the event ID. */
+    private static String sendUntilDelivered(Gateway.ProjectClient client, String eventName) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String id = client.send(event(eventName)).expect(202).json().getJsonArray("events").getJsonObject(0)
+                .getString("$id");
+            try {
+                receiver.awaitCount(receiver.count() + 1, Duration.ofMillis(500));
+                return id;
+            } catch (AssertionError notYet) {
+                // the replica's index may lag by a few milliseconds: send again
+            }
+        }
+        throw new AssertionError("no delivery of " + eventName + " within 10 s; got " + receiver.requests());
+    }
+
+    private static String event(String name) {
+        return new JsonObject().put("event", name).put("payload", new JsonObject().put("n", name)).encode();
+    }
+}
