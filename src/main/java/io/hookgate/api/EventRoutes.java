@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.hookgate.bus.Replies;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
@@ -32,6 +33,8 @@ final class EventRoutes {
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
         .build();
 
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+
     private final StoreClient store;
     private final Auth auth;
     private final EventCatalogue catalogue;
@@ -55,11 +58,17 @@ final class EventRoutes {
     private void ingest(RoutingContext ctx) {
         byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
         List<Incoming> incoming = parse(body);
+        String header = ctx.request().getHeader("Idempotency-Key");
+        if (header != null && (header.isEmpty() || header.length() > MAX_IDEMPOTENCY_KEY
+            || !header.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw JsonBody.invalid("Invalid Idempotency-Key header: 1-" + MAX_IDEMPOTENCY_KEY
+                + " visible ASCII characters.");
+        }
         String projectId = Auth.projectId(ctx);
+        List<String> keys = new ArrayList<>(incoming.size());
         long now = System.currentTimeMillis();
         List<EventRecord> events = new ArrayList<>(incoming.size());
         List<List<String>> expansions = new ArrayList<>(incoming.size());
-        JsonArray answer = new JsonArray();
         for (int i = 0; i < incoming.size(); i++) {
             Incoming in = incoming.get(i);
             List<String> expansion;
@@ -71,10 +80,18 @@ final class EventRoutes {
             String id = in.id() == null ? Ids.unique() : in.id();
             events.add(new EventRecord(id, projectId, in.name(), in.userId(), in.payload(), now));
             expansions.add(expansion);
-            answer.add(new JsonObject().put("$id", id).put("event", in.name()).put("expansion", new JsonArray(expansion)));
+            keys.add(idempotencyKey(header, in.id(), incoming.size(), i));
         }
-        store.request(new StoreRequest.IngestEvents(projectId, List.copyOf(events), List.copyOf(expansions)))
-            .onSuccess(x -> Responses.json(ctx, 202, new JsonObject().put("total", events.size()).put("events", answer)))
+        store.<Replies.Ingested>request(new StoreRequest.IngestEvents(projectId, List.copyOf(events),
+                List.copyOf(expansions), List.copyOf(keys)))
+            .onSuccess(ingested -> {
+                JsonArray answer = new JsonArray();
+                for (int i = 0; i < events.size(); i++) {
+                    answer.add(new JsonObject().put("$id", ingested.eventIds().get(i)).put("event", events.get(i).name())
+                        .put("expansion", new JsonArray(expansions.get(i))));
+                }
+                Responses.json(ctx, 202, new JsonObject().put("total", events.size()).put("events", answer));
+            })
             .onFailure(ctx::fail);
     }
 
@@ -189,6 +206,17 @@ final class EventRoutes {
             throw JsonBody.invalid(what + " must be at most " + max + " chars.");
         }
         return s;
+    }
+
+    /**
+     * The key that makes a repeat harmless: the request's {@code Idempotency-Key} (with the event's
+     * index in a batch), else the event's own {@code $id}; "" when there is neither.
+     */
+    private static String idempotencyKey(String header, String eventId, int count, int index) {
+        if (header != null) {
+            return "h:" + header + (count == 1 ? "" : "#" + index);
+        }
+        return eventId == null ? "" : "id:" + eventId;
     }
 
     private static String where(int count, int index) {

@@ -45,6 +45,7 @@ public final class HttpApiVerticle extends VerticleBase {
         new ProjectRoutes(store, auth).mount(router);
         new WebhookRoutes(store, auth, catalogue).mount(router);
         new EventRoutes(store, auth, catalogue, config).mount(router);
+        new DeliveryRoutes(store, auth).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);

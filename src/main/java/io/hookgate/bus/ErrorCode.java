@@ -15,6 +15,8 @@ public enum ErrorCode {
     KEY_NOT_FOUND("key_not_found", 404),
     WEBHOOK_NOT_FOUND("webhook_not_found", 404),
     WEBHOOK_ALREADY_EXISTS("webhook_already_exists", 409),
+    DELIVERY_NOT_FOUND("delivery_not_found", 404),
+    RATE_LIMITED("general_rate_limit_exceeded", 429),
     METHOD_NOT_ALLOWED("general_method_unsupported", 405),
     PAYLOAD_TOO_LARGE("general_payload_too_large", 413),
     UNSUPPORTED_MEDIA_TYPE("general_unsupported_media_type", 415),

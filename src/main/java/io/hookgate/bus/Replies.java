@@ -29,6 +29,20 @@ public final class Replies {
     public record WebhookList(int total, List<Webhook> webhooks) {
     }
 
+    /** The effective IDs of ingested events (a repeated idempotency key gives the first event's ID). */
+    public record Ingested(List<String> eventIds) {
+    }
+
+    /** A delivery with its event (payload included when asked for one delivery, else null). */
+    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload) {
+    }
+
+    public record DeliveryPage(List<DeliveryDetail> deliveries, String nextCursor) {
+    }
+
+    public record Count(int count) {
+    }
+
     /** A request that succeeded with nothing to return. */
     public record Done() {
         public static final Done INSTANCE = new Done();

@@ -68,11 +68,28 @@ public sealed interface StoreRequest {
     }
 
     /**
-     * Persists validated events, each with its expansion; answered only once they are in Redis.
-     * Reply: {@link Replies.Done}.
+     * Persists validated events, each with its expansion and idempotency key ("" for none); answered
+     * only once they are in Redis. Reply: {@link Replies.Ingested}.
      */
-    record IngestEvents(String projectId, List<EventRecord> events, List<List<String>> expansions)
+    record IngestEvents(String projectId, List<EventRecord> events, List<List<String>> expansions,
+                        List<String> idempotencyKeys) implements StoreRequest {
+    }
+
+    /** A page of a webhook's deliveries; {@code status} null for all. Reply: {@link Replies.DeliveryPage}. */
+    record ListDeliveries(String projectId, String webhookId, String status, int limit, String cursor)
         implements StoreRequest {
+    }
+
+    /** One delivery of a webhook. Reply: {@link Replies.DeliveryDetail}. */
+    record GetDelivery(String projectId, String webhookId, String deliveryId) implements StoreRequest {
+    }
+
+    /** Sends a delivery again now. Reply: {@link Replies.DeliveryDetail}. */
+    record RetryDelivery(String projectId, String webhookId, String deliveryId) implements StoreRequest {
+    }
+
+    /** Requeues every failed delivery of a webhook created since {@code sinceMs}. Reply: {@link Replies.Count}. */
+    record RecoverDeliveries(String projectId, String webhookId, long sinceMs) implements StoreRequest {
     }
 
     /** Whether Redis answers. Reply: {@link Replies.Done}. */

@@ -28,7 +28,12 @@ public enum ConfigKey {
     MAX_BATCH_EVENTS("maxBatchEvents", "1000"),
     MAX_IN_FLIGHT("maxInFlight", "1024"),
     QUEUE_PARTITIONS("queuePartitions", "1"),
-    EVENT_RETENTION_SECONDS("eventRetentionSeconds", "604800"),
+    MAX_IN_FLIGHT_PER_WEBHOOK("maxInFlightPerWebhook", "16"),
+    RETRY_SCHEDULE("retrySchedule", "5s,5m,30m,2h,5h,10h,14h,20h,24h"),
+    RECLAIM_IDLE_MS("reclaimIdleMs", "60000"),
+    IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "86400"),
+    DELIVERY_RETENTION_SECONDS("deliveryRetentionSeconds", "604800"),
+    DELIVERY_RETENTION_COUNT("deliveryRetentionCount", "1000"),
     APPWRITE_VERSION("appwriteVersion", "1.9.0"),
     SECURITY_EMAIL("securityEmail", "security@example.com"),
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000");

@@ -3,6 +3,7 @@ package io.hookgate.config;
 import io.hookgate.dispatch.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,14 +43,24 @@ public record HookgateConfig(
 
     /** The subscription store and its queue pumps. */
     public record StoreConfig(String adminKey, String replicaId, int maxFailedAttempts, int maxInFlight,
-                              int queuePartitions, long eventRetentionSeconds, long deliveryTimeoutMs) {
+                              int maxInFlightPerWebhook, int queuePartitions, long deliveryTimeoutMs,
+                              List<Duration> retrySchedule, long reclaimIdleMs, long idempotencyWindowSeconds,
+                              long deliveryRetentionSeconds, int deliveryRetentionCount) {
         @Override
         public String toString() {
             return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", replicaId=" + replicaId
                 + ", maxFailedAttempts=" + maxFailedAttempts + ", maxInFlight=" + maxInFlight
-                + ", queuePartitions=" + queuePartitions + ", eventRetentionSeconds=" + eventRetentionSeconds + "]";
+                + ", maxInFlightPerWebhook=" + maxInFlightPerWebhook + ", queuePartitions=" + queuePartitions
+                + ", retrySchedule=" + retrySchedule + ", reclaimIdleMs=" + reclaimIdleMs + "]";
         }
     }
+
+    /**
+     * Work claimed by a replica is taken over by another only after this much more idle time than
+     * the delivery timeout: the dispatcher's answer may take the timeout plus the pump's send margin
+     * (10 s), and recording it a little more. A shorter reclaim time would deliver twice.
+     */
+    public static final long RECLAIM_MARGIN_MS = 15_000;
 
     /** The dispatcher verticles: outbound HTTP. */
     public record DispatchConfig(int instances, long timeoutMs, int maxResponseBytes, List<Cidr> allowedTargets,
@@ -83,6 +94,20 @@ public record HookgateConfig(
         if (!adminKey.isEmpty() && adminKey.length() < 16) {
             throw new ConfigException(ConfigKey.ADMIN_KEY.key() + " must be at least 16 characters when set");
         }
+        List<Duration> schedule = p.schedule(ConfigKey.RETRY_SCHEDULE);
+        long reclaimIdle = p.longIn(ConfigKey.RECLAIM_IDLE_MS, 1, 86_400_000L);
+        if (reclaimIdle < timeout + RECLAIM_MARGIN_MS) {
+            throw new ConfigException(ConfigKey.RECLAIM_IDLE_MS.key() + " (" + ConfigKey.RECLAIM_IDLE_MS.envName()
+                + ") must be at least deliveryTimeoutMs + " + RECLAIM_MARGIN_MS + " = " + (timeout + RECLAIM_MARGIN_MS)
+                + " ms, or a delivery still under way could be taken over and made twice; got " + reclaimIdle);
+        }
+        long retention = p.longIn(ConfigKey.DELIVERY_RETENTION_SECONDS, 60, 365L * 86400);
+        long span = new io.hookgate.queue.RetrySchedule(schedule).maxSpan().toSeconds();
+        if (retention < span + 3600) {
+            throw new ConfigException(ConfigKey.DELIVERY_RETENTION_SECONDS.key() + " ("
+                + ConfigKey.DELIVERY_RETENTION_SECONDS.envName() + ") must exceed the longest retry span (" + span
+                + " s) by an hour, or delivery records would expire while their retries are pending; got " + retention);
+        }
         String version = p.string(ConfigKey.APPWRITE_VERSION);
         String userAgent = "Appwrite-Server v" + version + ". Please report abuse at " + p.string(ConfigKey.SECURITY_EMAIL);
         String host = p.string(ConfigKey.HTTP_HOST);
@@ -94,8 +119,10 @@ public record HookgateConfig(
             new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
             new RedisConfig(p.redisUrl(ConfigKey.REDIS_URL), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024)),
             new StoreConfig(adminKey, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
-                p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256),
-                p.longIn(ConfigKey.EVENT_RETENTION_SECONDS, 60, 365L * 86400), timeout),
+                p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),
+                p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256), timeout, schedule, reclaimIdle,
+                p.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 30L * 86400), retention,
+                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000)),
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
                 p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
             p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),
@@ -179,6 +206,14 @@ public record HookgateConfig(
                 throw bad(k, "a redis://, rediss:// or unix:// URL");
             }
             return s;
+        }
+
+        List<Duration> schedule(ConfigKey k) {
+            try {
+                return io.hookgate.queue.RetrySchedule.parse(string(k));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(k.key() + " (" + k.envName() + "): " + e.getMessage());
+            }
         }
 
         List<Cidr> cidrs(ConfigKey k) {

@@ -5,6 +5,7 @@ import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.model.Webhook;
+import io.hookgate.queue.RetrySchedule;
 import io.hookgate.signing.AppwriteSignature;
 import io.hookgate.signing.StandardWebhooksSignature;
 import io.vertx.core.Future;
@@ -27,7 +28,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +44,8 @@ import java.util.Optional;
  */
 public final class DispatcherVerticle extends VerticleBase {
     private static final int CONNECTIONS_PER_HOST = 64;
+    private static final int MAX_RECORDED_HEADERS = 50;
+    private static final int MAX_HEADER_VALUE = 1000;
 
     private final HookgateConfig.DispatchConfig config;
     private final TargetGuard guard;
@@ -142,7 +147,7 @@ public final class DispatcherVerticle extends VerticleBase {
             long timer = vertx.setTimer(config.timeoutMs(), t -> request.reset(0,
                 new java.util.concurrent.TimeoutException("timeout after " + config.timeoutMs() + " ms")));
             return request.send(Buffer.buffer(body))
-                .compose(response -> readBody(response).map(text -> outcome(job, response.statusCode(), text, started)))
+                .compose(response -> readBody(response).map(text -> outcome(job, response, text, started)))
                 .eventually(() -> {
                     vertx.cancelTimer(timer);
                     return Future.succeededFuture();
@@ -199,18 +204,38 @@ public final class DispatcherVerticle extends VerticleBase {
         return h;
     }
 
-    private DeliveryOutcome outcome(DeliveryJob job, int status, String body, long started) {
+    private DeliveryOutcome outcome(DeliveryJob job, HttpClientResponse response, String body, long started) {
         long ms = (System.nanoTime() - started) / 1_000_000;
+        int status = response.statusCode();
+        Map<String, String> headers = headers(response);
         if (status < 400) {
-            return new DeliveryOutcome.Delivered(status, ms);
+            return new DeliveryOutcome.Delivered(status, ms, headers, body);
         }
-        return new DeliveryOutcome.Failed(status, "status " + status, FailureLog.status(job.webhook().url(), status, body), ms);
+        long retryAfter = status == 429 || status == 503
+            ? RetrySchedule.parseRetryAfter(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
+        return new DeliveryOutcome.Failed(status, "status " + status, FailureLog.status(job.webhook().url(), status, body),
+            ms, headers, body, retryAfter);
+    }
+
+    /** The response headers, bounded: a hostile receiver cannot make the record large. */
+    private static Map<String, String> headers(HttpClientResponse response) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : response.headers()) {
+            if (out.size() >= MAX_RECORDED_HEADERS) {
+                break;
+            }
+            String v = h.getValue();
+            out.merge(h.getKey().toLowerCase(java.util.Locale.ROOT),
+                v.length() > MAX_HEADER_VALUE ? v.substring(0, MAX_HEADER_VALUE) : v, (a, b) -> a + ", " + b);
+        }
+        return out;
     }
 
     private static DeliveryOutcome failure(DeliveryJob job, int status, String error, long started) {
         long ms = (System.nanoTime() - started) / 1_000_000;
         List<String> events = Arrays.asList(job.eventsHeader().split(","));
-        return new DeliveryOutcome.Failed(status, error, FailureLog.clientError(job.webhook().url(), error, events), ms);
+        return new DeliveryOutcome.Failed(status, error, FailureLog.clientError(job.webhook().url(), error, events), ms,
+            Map.of(), "", -1);
     }
 
     /** The request target exactly as stored: raw path (or "/") and raw query. */

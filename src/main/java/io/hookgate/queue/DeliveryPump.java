@@ -11,15 +11,20 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the dispatcher pool: reads the deliveries streams through the shared consumer group, sends
- * each delivery over the event bus (which spreads them over the dispatcher verticles), hands the
- * outcome to the store's bookkeeping and then finishes the entry in Redis, in batches. At most
- * {@code maxInFlight} deliveries are under way per replica; reading pauses at the cap.
+ * Feeds the dispatcher pool. Reads the deliveries streams through the shared consumer group (and
+ * takes what {@link QueueMaintenance} reclaims), gives each webhook a {@link Lane} so that at most
+ * {@code maxInFlightPerWebhook} tries of one webhook are under way, sends each try over the event bus
+ * (which spreads them over the dispatcher verticles), has the store do the webhook's bookkeeping,
+ * decides what comes next (delivered, retry, park, fail) and records that in Redis in batches. At
+ * most {@code maxInFlight} entries are held per replica; reading pauses at the cap.
  */
 public final class DeliveryPump {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryPump.class);
@@ -28,34 +33,44 @@ public final class DeliveryPump {
     private static final int FLUSH_AT = 128;
     private static final long FLUSH_DELAY_MS = 2;
 
-    /** The store side: webhooks by ID and the bookkeeping of outcomes. */
+    /** The store side: webhooks by ID, events, and the bookkeeping of outcomes. */
     public interface Deliveries {
         /** The webhook (from the index, else Redis); null when it no longer exists. */
         Future<Webhook> webhook(String projectId, String webhookId);
 
-        /** The event with its expansion (cache, else Redis); null when it expired. */
+        /** The event with its expansion (cache, else Redis); null when it is gone. */
         Future<EventCache.Entry> event(int partition, String eventId);
 
-        /** Records a try's outcome on the webhook (attempts, logs, auto-disable). */
-        Future<Void> outcome(Webhook webhook, DeliveryOutcome outcome);
+        /**
+         * Records a try's outcome on the webhook (attempts, logs, auto-disable; 410 disables at once)
+         * and answers whether the webhook is still enabled afterwards.
+         */
+        Future<Boolean> outcome(Webhook webhook, DeliveryOutcome outcome);
     }
 
     private final Vertx vertx;
     private final EventQueue queue;
     private final Deliveries deliveries;
+    private final RetrySchedule retries;
     private final int maxInFlight;
+    private final int perWebhook;
     private final DeliveryOptions sendOptions;
     private final List<Partition> partitions = new ArrayList<>();
+    private final Map<String, Lane<Work>> lanes = new HashMap<>();
     private int inFlight;
     private boolean stopped;
     private Promise<Void> drained;
+
+    /** One stream entry on its way, with what it resolved to. */
+    private record Work(Partition part, StreamEntry entry, Webhook webhook, EventCache.Entry event) {
+    }
 
     private final class Partition {
         final int index;
         final Backoff backoff = new Backoff();
         boolean ownPending = true;
         boolean reading;
-        List<StreamEntry> done = new ArrayList<>();
+        List<EventQueue.Completion> done = new ArrayList<>();
         boolean flushScheduled;
         boolean flushing;
 
@@ -64,11 +79,14 @@ public final class DeliveryPump {
         }
     }
 
-    public DeliveryPump(Vertx vertx, EventQueue queue, Deliveries deliveries, int maxInFlight, long deliveryTimeoutMs) {
+    public DeliveryPump(Vertx vertx, EventQueue queue, Deliveries deliveries, RetrySchedule retries, int maxInFlight,
+                        int perWebhook, long deliveryTimeoutMs) {
         this.vertx = vertx;
         this.queue = queue;
         this.deliveries = deliveries;
+        this.retries = retries;
         this.maxInFlight = maxInFlight;
+        this.perWebhook = perWebhook;
         // The dispatcher answers within the delivery timeout; the margin covers a busy event loop.
         this.sendOptions = new DeliveryOptions().setSendTimeout(deliveryTimeoutMs + 10_000).setLocalOnly(true);
     }
@@ -85,12 +103,33 @@ public final class DeliveryPump {
         return inFlight;
     }
 
-    /** Stops reading; completes when the deliveries under way have finished and been recorded. */
+    /**
+     * Stops reading and hands queued work back to Redis at once, for any replica to take; completes
+     * when the tries under way have finished and every outcome is recorded.
+     */
     public Future<Void> stop() {
+        if (drained != null) {
+            return drained.future();
+        }
         stopped = true;
         drained = Promise.promise();
+        for (Lane<Work> lane : lanes.values()) {
+            for (Work w : lane.drainQueue()) {
+                finish(w.part(), new EventQueue.Completion(w.entry(), EventQueue.Outcome.REQUEUE, 0, ""));
+            }
+        }
+        partitions.forEach(this::flush);
         checkDrained();
         return drained.future();
+    }
+
+    /** Entries taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
+    void accept(int partition, List<StreamEntry> entries) {
+        Partition part = partitions.get(partition);
+        for (StreamEntry e : entries) {
+            inFlight++;
+            resolve(part, e);
+        }
     }
 
     private void read(Partition part) {
@@ -102,10 +141,10 @@ public final class DeliveryPump {
         boolean pending = part.ownPending;
         queue.readDeliveries(part.index, count, BLOCK_MS, pending).onComplete(ar -> {
             part.reading = false;
-            if (ar.failed() && stopped) {
-                return;
-            }
             if (ar.failed()) {
+                if (stopped) {
+                    return;
+                }
                 part.ownPending = true;
                 long delay = part.backoff.nextDelay();
                 LOG.warn("reading deliveries of partition {} failed ({}), retrying in {} ms", part.index,
@@ -120,46 +159,126 @@ public final class DeliveryPump {
             }
             for (StreamEntry e : entries) {
                 inFlight++;
-                deliver(part, e);
+                resolve(part, e);
             }
             read(part);
         });
     }
 
-    private void deliver(Partition part, StreamEntry entry) {
+    /** Finds the webhook and the event of an entry, then decides: drop, park, start, queue or defer. */
+    private void resolve(Partition part, StreamEntry entry) {
         if (entry.fields().isEmpty()) {
-            finish(part, entry);
+            finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.DROP, 0, ""));
             return;
         }
         Future<Webhook> webhook = deliveries.webhook(entry.field("pr"), entry.field("wh"));
         Future<EventCache.Entry> event = deliveries.event(part.index, entry.field("ev"));
-        Future.all(webhook, event).compose(x -> {
-            Webhook w = webhook.result();
-            EventCache.Entry ev = event.result();
-            if (w == null || ev == null || !w.enabled()) {
-                // Deleted or disabled webhook (Appwrite skips disabled ones), or an event past retention.
-                return Future.succeededFuture();
-            }
-            DeliveryJob job = new DeliveryJob(entry.field("dl"), w, ev.event(), ev.eventsHeader());
-            return vertx.eventBus().<DeliveryOutcome>request(Addresses.DISPATCH, job, sendOptions)
-                .compose(reply -> deliveries.outcome(w, reply.body()));
-        }).onComplete(ar -> {
-            if (ar.failed() && ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-                // No dispatcher (shutting down): leave the entry pending for this or another replica.
+        Future.all(webhook, event).onComplete(ar -> {
+            if (ar.failed()) {
+                // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
+                LOG.warn("cannot resolve delivery {}: {}", entry.field("dl"), ar.cause().getMessage());
                 release();
                 return;
             }
-            if (ar.failed()) {
-                LOG.warn("delivery {} of event {} to webhook {} ended with an error: {}", entry.field("dl"),
-                    entry.field("ev"), entry.field("wh"), ar.cause().toString());
+            Webhook w = webhook.result();
+            EventCache.Entry ev = event.result();
+            long now = System.currentTimeMillis();
+            if (w == null) {
+                finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.DROP, 0, ""));
+            } else if (ev == null) {
+                finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.FAILED, 0,
+                    TryRecord.notMade("the event's payload is no longer stored", now)));
+            } else if (!w.enabled()) {
+                finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.PARKED, 0, ""));
+            } else {
+                offer(new Work(part, entry, w, ev), now);
             }
-            finish(part, entry);
         });
     }
 
-    private void finish(Partition part, StreamEntry entry) {
-        part.done.add(entry);
-        if (part.done.size() >= FLUSH_AT) {
+    private void offer(Work work, long now) {
+        Lane<Work> lane = lanes.computeIfAbsent(work.webhook().id(), id -> new Lane<>(perWebhook));
+        switch (lane.offer(now)) {
+            case START -> send(lane, work);
+            case QUEUE -> lane.queue(work);
+            case DEFER -> {
+                long back = now + jitter(lane.deferDelayMs(now));
+                finish(work.part(), new EventQueue.Completion(work.entry(), EventQueue.Outcome.WAIT, back, ""));
+            }
+        }
+    }
+
+    private void send(Lane<Work> lane, Work work) {
+        long startedAt = System.currentTimeMillis();
+        lane.started(startedAt);
+        DeliveryJob job = new DeliveryJob(work.entry().field("dl"), work.webhook(), work.event().event(),
+            work.event().eventsHeader());
+        vertx.eventBus().<DeliveryOutcome>request(Addresses.DISPATCH, job, sendOptions).onComplete(ar -> {
+            Work next = lane.finished(System.currentTimeMillis() - startedAt);
+            if (lane.idle()) {
+                lanes.remove(work.webhook().id());
+            }
+            if (next != null) {
+                restart(lane, next);
+            }
+            if (ar.failed()) {
+                if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+                    // No dispatcher (shutting down): hand the entry back for this or another replica.
+                    finish(work.part(), new EventQueue.Completion(work.entry(), EventQueue.Outcome.REQUEUE, 0, ""));
+                    return;
+                }
+                LOG.warn("delivery {} got no answer from a dispatcher: {}", job.deliveryId(), ar.cause().toString());
+                outcome(work, new DeliveryOutcome.Failed(0, "no answer from the dispatcher", "", 0, Map.of(), "", -1),
+                    startedAt);
+                return;
+            }
+            outcome(work, ar.result().body(), startedAt);
+        });
+    }
+
+    /** Starts queued work, unless its webhook was disabled or deleted in the meantime. */
+    private void restart(Lane<Work> lane, Work next) {
+        deliveries.webhook(next.entry().field("pr"), next.entry().field("wh")).onComplete(ar -> {
+            Webhook w = ar.succeeded() ? ar.result() : next.webhook();
+            if (w == null) {
+                finish(next.part(), new EventQueue.Completion(next.entry(), EventQueue.Outcome.DROP, 0, ""));
+            } else if (!w.enabled()) {
+                finish(next.part(), new EventQueue.Completion(next.entry(), EventQueue.Outcome.PARKED, 0, ""));
+            } else {
+                send(lane, new Work(next.part(), next.entry(), w, next.event()));
+            }
+        });
+    }
+
+    private void outcome(Work work, DeliveryOutcome outcome, long startedAt) {
+        String tryJson = TryRecord.of(outcome, startedAt);
+        deliveries.outcome(work.webhook(), outcome).onComplete(ar -> {
+            boolean enabled = ar.failed() || ar.result();
+            finish(work.part(), classify(work, outcome, enabled, tryJson));
+        });
+    }
+
+    /** What comes after a try: delivered, parked (its webhook is now disabled), retried, or failed for good. */
+    private EventQueue.Completion classify(Work work, DeliveryOutcome outcome, boolean enabled, String tryJson) {
+        StreamEntry e = work.entry();
+        if (outcome instanceof DeliveryOutcome.Delivered) {
+            return new EventQueue.Completion(e, EventQueue.Outcome.DELIVERED, 0, tryJson);
+        }
+        if (!enabled) {
+            return new EventQueue.Completion(e, EventQueue.Outcome.PARKED, 0, tryJson);
+        }
+        DeliveryOutcome.Failed f = (DeliveryOutcome.Failed) outcome;
+        int failedTries = parseInt(e.field("s")) + 1;
+        if (retries.hasNext(failedTries)) {
+            long at = System.currentTimeMillis() + retries.delayMs(failedTries, f.retryAfterMs());
+            return new EventQueue.Completion(e, EventQueue.Outcome.RETRY, at, tryJson);
+        }
+        return new EventQueue.Completion(e, EventQueue.Outcome.FAILED, 0, tryJson);
+    }
+
+    private void finish(Partition part, EventQueue.Completion completion) {
+        part.done.add(completion);
+        if (part.done.size() >= FLUSH_AT || stopped) {
             flush(part);
         } else if (!part.flushScheduled) {
             part.flushScheduled = true;
@@ -175,18 +294,19 @@ public final class DeliveryPump {
             return;
         }
         part.flushing = true;
-        List<StreamEntry> batch = part.done;
+        List<EventQueue.Completion> batch = part.done;
         part.done = new ArrayList<>();
         queue.complete(part.index, batch).onComplete(ar -> {
             part.flushing = false;
-            if (ar.failed()) {
-                // Keep them: the outcome is recorded, only the acknowledgement is missing.
-                LOG.warn("finishing {} deliveries failed ({}), retrying", batch.size(), ar.cause().getMessage());
+            if (ar.failed() && !(ar.cause().getMessage() != null && ar.cause().getMessage().startsWith("NOGROUP"))) {
+                // Keep them: the outcome is known, only its record is missing. Redis may be restarting.
+                LOG.warn("recording {} outcomes failed ({}), retrying", batch.size(), ar.cause().getMessage());
                 batch.addAll(part.done);
                 part.done = batch;
                 vertx.setTimer(part.backoff.nextDelay(), t -> flush(part));
                 return;
             }
+            // (NOGROUP: Redis restarted without its data; there is nothing left to acknowledge.)
             for (int i = 0; i < batch.size(); i++) {
                 release();
             }
@@ -205,6 +325,18 @@ public final class DeliveryPump {
     private void checkDrained() {
         if (stopped && drained != null && inFlight == 0) {
             drained.tryComplete();
+        }
+    }
+
+    private static long jitter(long ms) {
+        return ms + ThreadLocalRandom.current().nextLong(Math.max(1, ms / 5));
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }

@@ -1,91 +1,56 @@
 package io.hookgate.queue;
 
+import io.hookgate.model.DeliveryRecord;
+import io.hookgate.model.DeliveryStatus;
 import io.hookgate.model.EventRecord;
-import io.hookgate.store.LuaScript;
 import io.hookgate.store.Responses;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * All Redis work of the delivery queue (see {@link QueueKeys}): ingest, fan-out, reading and
- * finishing deliveries. Each write is one script, so a crash never leaves half of it done.
+ * All Redis work of the delivery queue (keys in {@link QueueKeys}, scripts in {@link QueueScripts}):
+ * ingest, fan-out, reading, finishing, retrying, parking and replaying deliveries. Each write is one
+ * script, so a crash never leaves half of it done.
  */
 public final class EventQueue {
-    /** Stores each event's hash and appends it to the events stream, for a whole batch at once. */
-    private static final LuaScript INGEST = new LuaScript("""
-        local tag = string.sub(KEYS[1], 1, -7)
-        local ttl = ARGV[1]
-        for i = 2, #ARGV, 6 do
-          local k = tag .. 'ev:' .. ARGV[i]
-          redis.call('HSET', k, 'pr', ARGV[i+1], 'nm', ARGV[i+2], 'us', ARGV[i+3], 'at', ARGV[i+4], 'pl', ARGV[i+5])
-          redis.call('EXPIRE', k, ttl)
-          redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'pr', ARGV[i+1], 'nm', ARGV[i+2], 'us', ARGV[i+3], 'at', ARGV[i+4])
-        end
-        return 'OK'
-        """);
-    /**
-     * Records the matched deliveries of each event and acknowledges the event, atomically. An event
-     * that is no longer pending (another consumer finished it) is skipped, so a fan-out never runs twice.
-     * ARGV: group, then per event: entryId, eventId, projectId, n, n x (deliveryId, webhookId).
-     */
-    private static final LuaScript FANOUT = new LuaScript("""
-        local tag = string.sub(KEYS[1], 1, -7)
-        local i = 2
-        while i <= #ARGV do
-          local entry, ev, pr, n = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3])
-          i = i + 4
-          if redis.call('XACK', KEYS[1], ARGV[1], entry) == 1 then
-            local k = tag .. 'ev:' .. ev
-            if n == 0 then
-              redis.call('DEL', k)
-            else
-              redis.call('HSET', k, 'left', n)
-              for j = 0, n - 1 do
-                redis.call('XADD', KEYS[2], '*', 'dl', ARGV[i + 2*j], 'wh', ARGV[i + 2*j + 1], 'ev', ev, 'pr', pr)
-              end
-            end
-            redis.call('XDEL', KEYS[1], entry)
-          end
-          i = i + 2 * n
-        end
-        return 'OK'
-        """);
-    /** Finishes deliveries: ack, delete, and drop the event's hash after its last delivery. ARGV: group, (entryId, eventId)... */
-    private static final LuaScript COMPLETE = new LuaScript("""
-        local tag = string.sub(KEYS[1], 1, -11)
-        for i = 2, #ARGV, 2 do
-          if redis.call('XACK', KEYS[1], ARGV[1], ARGV[i]) == 1 then
-            redis.call('XDEL', KEYS[1], ARGV[i])
-            local k = tag .. 'ev:' .. ARGV[i+1]
-            if redis.call('HINCRBY', k, 'left', -1) <= 0 then redis.call('DEL', k) end
-          end
-        end
-        return 'OK'
-        """);
+    /** Records of the queue survive their retention by a day before Redis expires them anyway. */
+    private static final long SAFETY_TTL_SECONDS = 86_400;
 
     private final Redis redis;
     private final int partitions;
     private final String consumer;
     private final long retentionSeconds;
+    private final int retentionCountPerPartition;
+    private final long idempotencyWindowSeconds;
 
-    public EventQueue(Redis redis, int partitions, String consumer, long retentionSeconds) {
+    public EventQueue(Redis redis, int partitions, String consumer, long retentionSeconds, int retentionCount,
+                      long idempotencyWindowSeconds) {
         this.redis = redis;
         this.partitions = partitions;
         this.consumer = consumer;
         this.retentionSeconds = retentionSeconds;
+        this.retentionCountPerPartition = Math.max(1, (retentionCount + partitions - 1) / partitions);
+        this.idempotencyWindowSeconds = idempotencyWindowSeconds;
     }
 
     public int partitions() {
         return partitions;
     }
 
-    /** Creates the streams and consumer groups that are missing (after a first start or a Redis restart without data). */
+    private long ttl() {
+        return retentionSeconds + SAFETY_TTL_SECONDS;
+    }
+
+    /** Creates the streams and consumer groups that are missing (first start, or Redis restarted empty). */
     public Future<Void> ensureGroups() {
         List<Future<?>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
@@ -102,20 +67,48 @@ public final class EventQueue {
                 ? Future.succeededFuture() : Future.failedFuture(err));
     }
 
-    /** Persists a batch of events in one partition with one round trip; completes once Redis has them. */
-    public Future<Void> ingest(List<EventRecord> events) {
-        int partition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
-        List<Object> args = new ArrayList<>(1 + events.size() * 6);
-        args.add(retentionSeconds);
-        for (EventRecord e : events) {
-            args.add(e.id());
-            args.add(e.projectId());
-            args.add(e.name());
-            args.add(e.userId());
-            args.add(e.acceptedAt());
-            args.add(e.payload());
+    /** An event to ingest, with its idempotency key ("" for none). */
+    public record NewEvent(EventRecord event, String idempotencyKey) {
+    }
+
+    /**
+     * Persists events and answers their effective IDs (a repeated idempotency key answers the first
+     * event's ID and stores nothing). Events with an idempotency key go to the partition the key
+     * hashes to, so repeats meet in one atomic script; the others share one random partition. One
+     * script per partition involved, sent together.
+     */
+    public Future<List<String>> ingest(String projectId, List<NewEvent> events) {
+        int anyPartition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
+        Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            String key = events.get(i).idempotencyKey();
+            int p = key.isEmpty() ? anyPartition : Math.floorMod((projectId + ":" + key).hashCode(), partitions);
+            byPartition.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
         }
-        return INGEST.run(redis, List.of(QueueKeys.events(partition)), args).mapEmpty();
+        String[] ids = new String[events.size()];
+        List<Future<?>> all = new ArrayList<>();
+        for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
+            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 6);
+            args.add(ttl());
+            args.add(idempotencyWindowSeconds);
+            args.add(projectId);
+            for (int i : group.getValue()) {
+                EventRecord e = events.get(i).event();
+                args.add(e.id());
+                args.add(e.name());
+                args.add(e.userId());
+                args.add(e.acceptedAt());
+                args.add(e.payload());
+                args.add(events.get(i).idempotencyKey());
+            }
+            all.add(QueueScripts.INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
+                for (int j = 0; j < group.getValue().size(); j++) {
+                    ids[group.getValue().get(j)] = r.get(j).toString();
+                }
+                return null;
+            }));
+        }
+        return Future.all(all).map(x -> List.of(ids));
     }
 
     /**
@@ -139,6 +132,22 @@ public final class EventQueue {
             .map(r -> StreamEntry.parse(partition, r));
     }
 
+    /** Takes over entries of the events stream idle for longer than {@code minIdleMs} (a replica died). */
+    public Future<List<StreamEntry>> reclaimEvents(int partition, long minIdleMs, int count) {
+        return reclaim(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, minIdleMs, count);
+    }
+
+    /** Takes over entries of the deliveries stream idle for longer than {@code minIdleMs}. */
+    public Future<List<StreamEntry>> reclaimDeliveries(int partition, long minIdleMs, int count) {
+        return reclaim(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, minIdleMs, count);
+    }
+
+    private Future<List<StreamEntry>> reclaim(int partition, String stream, String group, long minIdleMs, int count) {
+        return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer).arg(minIdleMs)
+                .arg("0-0").arg("COUNT").arg(count))
+            .map(r -> StreamEntry.parseEntries(partition, r == null ? null : r.get(1)));
+    }
+
     /** One event's fan-out: the event's stream entry and the deliveries it makes. */
     public record Fanout(StreamEntry event, List<NewDelivery> deliveries) {
     }
@@ -149,34 +158,127 @@ public final class EventQueue {
 
     /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
     public Future<Void> recordFanout(int partition, List<Fanout> fanouts) {
+        long now = System.currentTimeMillis();
         List<Object> args = new ArrayList<>();
         args.add(QueueKeys.FANOUT_GROUP);
+        args.add(now);
+        args.add(ttl());
+        args.add(retentionCountPerPartition);
+        args.add(now - retentionSeconds * 1000);
         for (Fanout f : fanouts) {
             args.add(f.event().id());
             args.add(f.event().field("id"));
             args.add(f.event().field("pr"));
+            args.add(f.event().field("nm"));
             args.add(f.deliveries().size());
             for (NewDelivery d : f.deliveries()) {
                 args.add(d.deliveryId());
                 args.add(d.webhookId());
             }
         }
-        return FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)), args)
-            .mapEmpty();
+        return QueueScripts.FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)),
+            args).mapEmpty();
     }
 
-    /** Acknowledges and deletes finished deliveries of one partition. */
-    public Future<Void> complete(int partition, List<StreamEntry> deliveries) {
-        List<Object> args = new ArrayList<>(1 + deliveries.size() * 2);
-        args.add(QueueKeys.DISPATCH_GROUP);
-        for (StreamEntry d : deliveries) {
-            args.add(d.id());
-            args.add(d.field("ev"));
+    /** How a try (or a decision not to try) ends a stream entry; see {@link QueueScripts#COMPLETE}. */
+    public enum Outcome {
+        DELIVERED('D'), RETRY('R'), FAILED('F'), PARKED('P'), WAIT('W'), REQUEUE('Q'), DROP('X');
+
+        final char code;
+
+        Outcome(char code) {
+            this.code = code;
         }
-        return COMPLETE.run(redis, List.of(QueueKeys.deliveries(partition)), args).mapEmpty();
     }
 
-    /** Loads an event from Redis (when it is not in this replica's cache); null when it expired. */
+    /** A finished stream entry: its outcome, when to come back (RETRY, WAIT) and the try's record as JSON. */
+    public record Completion(StreamEntry entry, Outcome outcome, long nextAt, String tryJson) {
+    }
+
+    /** Records outcomes and acknowledges the entries of one partition, atomically. */
+    public Future<Void> complete(int partition, List<Completion> done) {
+        List<Object> args = new ArrayList<>(3 + done.size() * 5);
+        args.add(QueueKeys.DISPATCH_GROUP);
+        args.add(System.currentTimeMillis());
+        args.add(ttl());
+        for (Completion c : done) {
+            args.add(c.entry().id());
+            args.add(c.entry().field("dl"));
+            args.add(String.valueOf(c.outcome().code));
+            args.add(c.nextAt());
+            args.add(c.tryJson() == null ? "" : c.tryJson());
+        }
+        return QueueScripts.COMPLETE.run(redis, List.of(QueueKeys.deliveries(partition), QueueKeys.retries(partition)),
+            args).mapEmpty();
+    }
+
+    /** Moves due retries of one partition into its deliveries stream; answers how many moved. */
+    public Future<Integer> drainRetries(int partition, int limit) {
+        return QueueScripts.DRAIN_RETRIES.run(redis, List.of(QueueKeys.retries(partition), QueueKeys.deliveries(partition)),
+            List.of(System.currentTimeMillis(), limit)).map(Response::toInteger);
+    }
+
+    /** Parks the retrying deliveries of a webhook that was just disabled, in every partition. */
+    public Future<Integer> parkRetrying(String projectId, String webhookId) {
+        List<Future<Response>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(QueueScripts.PARK_RETRYING.run(redis, List.of(QueueKeys.retries(p)),
+                List.of(projectId, webhookId, System.currentTimeMillis())));
+        }
+        return Future.all(all).map(x -> all.stream().mapToInt(f -> f.result().toInteger()).sum());
+    }
+
+    /** Requeues every parked delivery of a re-enabled webhook, oldest first, in chunks; answers how many. */
+    public Future<Integer> unpark(String projectId, String webhookId) {
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(unparkPartition(p, projectId, webhookId, 0));
+        }
+        return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
+    }
+
+    private Future<Integer> unparkPartition(int p, String projectId, String webhookId, int sofar) {
+        int chunk = 500;
+        return QueueScripts.UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
+                List.of(projectId, webhookId, System.currentTimeMillis(), chunk))
+            .compose(r -> r.toInteger() < chunk ? Future.succeededFuture(sofar + r.toInteger())
+                : unparkPartition(p, projectId, webhookId, sofar + r.toInteger()));
+    }
+
+    /** Sends deliveries of a webhook again now (they must be in {@code partition}); answers how many. */
+    public Future<Integer> requeue(int partition, String projectId, String webhookId, List<String> deliveryIds) {
+        if (deliveryIds.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        List<Object> args = new ArrayList<>(List.of(projectId, webhookId, System.currentTimeMillis()));
+        args.addAll(deliveryIds);
+        return QueueScripts.REQUEUE.run(redis, List.of(QueueKeys.deliveries(partition)), args).map(Response::toInteger);
+    }
+
+    /** Requeues every failed delivery of a webhook created at or after {@code sinceMs}; answers how many. */
+    public Future<Integer> recover(String projectId, String webhookId, long sinceMs) {
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            all.add(redis.send(Request.cmd(Command.ZRANGEBYSCORE)
+                    .arg(QueueKeys.webhookDeliveries(p, projectId, webhookId, DeliveryStatus.FAILED))
+                    .arg(sinceMs).arg("+inf"))
+                .compose(ids -> {
+                    List<String> list = new ArrayList<>();
+                    if (ids != null) {
+                        ids.forEach(id -> list.add(id.toString()));
+                    }
+                    List<Future<Integer>> chunks = new ArrayList<>();
+                    for (int i = 0; i < list.size(); i += 500) {
+                        chunks.add(requeue(partition, projectId, webhookId, list.subList(i, Math.min(list.size(), i + 500))));
+                    }
+                    return Future.all(chunks).map(y -> chunks.stream().mapToInt(Future::result).sum());
+                }));
+        }
+        return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
+    }
+
+    /** Loads an event from Redis (when it is not in this replica's cache); null when it is gone. */
     public Future<EventRecord> loadEvent(int partition, String eventId) {
         return redis.send(Request.cmd(Command.HGETALL).arg(QueueKeys.event(partition, eventId))).map(r -> {
             Map<String, byte[]> h = Responses.toByteMap(r);
@@ -188,7 +290,105 @@ public final class EventQueue {
         });
     }
 
+    /** A delivery's record with its tries (newest first), from whichever partition holds it; null if none does. */
+    public Future<DeliveryRecord> delivery(String deliveryId) {
+        List<Future<DeliveryRecord>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(delivery(p, deliveryId));
+        }
+        return Future.all(all).map(x -> all.stream().map(Future::result).filter(java.util.Objects::nonNull)
+            .findFirst().orElse(null));
+    }
+
+    private Future<DeliveryRecord> delivery(int partition, String deliveryId) {
+        Future<Response> hash = redis.send(Request.cmd(Command.HGETALL).arg(QueueKeys.delivery(partition, deliveryId)));
+        Future<Response> tries = redis.send(Request.cmd(Command.LRANGE).arg(QueueKeys.tries(partition, deliveryId))
+            .arg(0).arg(-1));
+        return Future.all(hash, tries).map(x -> {
+            Map<String, String> h = Responses.toMap(hash.result());
+            if (h.get("id") == null) {
+                return null;
+            }
+            List<String> list = new ArrayList<>();
+            if (tries.result() != null) {
+                tries.result().forEach(t -> list.add(t.toString()));
+            }
+            return DeliveryRecord.of(partition, h, list);
+        });
+    }
+
+    /** A page of a webhook's deliveries, newest first, optionally of one status. */
+    public record Page(List<DeliveryRecord> deliveries, String nextCursor) {
+    }
+
+    /**
+     * Lists a webhook's deliveries newest first across partitions. The cursor is the last item of the
+     * previous page ({@code "<createdAt>:<deliveryId>"}); the page holds items strictly after it.
+     */
+    public Future<Page> list(String projectId, String webhookId, DeliveryStatus status, int limit, String cursor) {
+        long maxScore = Long.MAX_VALUE;
+        String cursorId = null;
+        if (cursor != null) {
+            int colon = cursor.indexOf(':');
+            maxScore = Long.parseLong(cursor.substring(0, colon));
+            cursorId = cursor.substring(colon + 1);
+        }
+        long max = maxScore;
+        String afterId = cursorId;
+        List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            String key = status == null ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
+                : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
+            all.add(redis.send(Request.cmd(Command.ZREVRANGEBYSCORE).arg(key)
+                    .arg(max == Long.MAX_VALUE ? "+inf" : Long.toString(max)).arg("-inf")
+                    .arg("WITHSCORES").arg("LIMIT").arg(0).arg(limit + 64))
+                .map(EventQueue::scored));
+        }
+        return Future.all(all).compose(x -> {
+            List<Map.Entry<String, Long>> merged = new ArrayList<>();
+            all.forEach(f -> merged.addAll(f.result()));
+            merged.sort((a, b) -> a.getValue().equals(b.getValue()) ? b.getKey().compareTo(a.getKey())
+                : Long.compare(b.getValue(), a.getValue()));
+            List<Map.Entry<String, Long>> page = new ArrayList<>();
+            for (Map.Entry<String, Long> e : merged) {
+                boolean after = afterId == null || e.getValue() < max
+                    || (e.getValue() == max && e.getKey().compareTo(afterId) < 0);
+                if (after) {
+                    page.add(e);
+                    if (page.size() == limit) {
+                        break;
+                    }
+                }
+            }
+            List<Future<DeliveryRecord>> records = page.stream().map(e -> delivery(e.getKey())).toList();
+            return Future.all(records).map(y -> {
+                List<DeliveryRecord> out = records.stream().map(Future::result).filter(java.util.Objects::nonNull).toList();
+                Map.Entry<String, Long> last = page.isEmpty() ? null : page.get(page.size() - 1);
+                String next = page.size() == limit && last != null ? last.getValue() + ":" + last.getKey() : null;
+                return new Page(out, next);
+            });
+        });
+    }
+
+    private static List<Map.Entry<String, Long>> scored(Response r) {
+        List<Map.Entry<String, Long>> out = new ArrayList<>();
+        if (r == null) {
+            return out;
+        }
+        for (int i = 0; i < r.size(); i++) {
+            Response item = r.get(i);
+            if (item.type() == io.vertx.redis.client.ResponseType.MULTI) {
+                // RESP3: [member, score] pairs
+                out.add(Map.entry(item.get(0).toString(), item.get(1).toLong()));
+            } else {
+                out.add(Map.entry(item.toString(), Double.valueOf(r.get(i + 1).toString()).longValue()));
+                i++;
+            }
+        }
+        return out;
+    }
+
     private static String str(byte[] b) {
-        return b == null ? "" : new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
     }
 }

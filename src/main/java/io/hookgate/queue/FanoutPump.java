@@ -79,6 +79,11 @@ public final class FanoutPump {
             });
     }
 
+    /** Events taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
+    Future<Void> accept(int partition, List<StreamEntry> entries) {
+        return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
+    }
+
     private Future<Void> fanout(int partition, List<StreamEntry> entries) {
         List<EventQueue.Fanout> fanouts = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {

@@ -1,22 +1,33 @@
 package io.hookgate.queue;
 
+import io.hookgate.model.DeliveryStatus;
+
 /**
  * The Redis data model of the delivery queue, sharded over N partitions. Every key of partition n
- * shares the hash tag {@code {q<n>}}, so each script of the queue touches one Redis Cluster slot; an
- * event and all its deliveries live in one partition.
+ * shares the hash tag {@code {q<n>}}, so each script of the queue touches one Redis Cluster slot. An
+ * event, all its deliveries and their records live in one partition.
  *
  * <pre>
- * hg:{qN}:events        stream  accepted events, not yet fanned out: id, pr (project), nm (name),
- *                               us (user ID), at (accepted, epoch ms); consumer group "fanout"
- * hg:{qN}:ev:EID        hash    the event: pr, nm, us, at, pl (payload bytes as ingested), left (its
- *                               deliveries not yet finished; the hash goes when it reaches 0);
- *                               expires after eventRetentionSeconds in any case
- * hg:{qN}:deliveries    stream  deliveries to make: dl (delivery ID), wh (webhook ID), ev, pr;
- *                               consumer group "dispatch"
+ * hg:{qN}:events              stream  accepted events not yet fanned out: id, pr (project), nm (name),
+ *                                     us (user ID), at (accepted, epoch ms); consumer group "fanout"
+ * hg:{qN}:ev:EID              hash    the event: pr, nm, us, at, pl (payload bytes as ingested),
+ *                                     refs (delivery records that still point at it; the hash goes with
+ *                                     the last one); TTL deliveryRetentionSeconds + 1 day as a safety net
+ * hg:{qN}:idem:PID:KEY        string  the event ID first accepted under an idempotency key; TTL = window
+ * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
+ *                                     consumer group "dispatch"
+ * hg:{qN}:dl:DID              hash    a delivery: id, wh, pr, ev, nm, st (status), at (created), up (updated),
+ *                                     nx (next try, 0 when none), n (tries made), s (retry step)
+ * hg:{qN}:dl:DID:tries        list    the tries, newest first, as JSON (at most 50)
+ * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
+ * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time
+ * hg:{qN}:whd:PID:WID         zset    every retained delivery of a webhook, by creation time
+ * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (pending, delivered, retrying, parked, failed)
  * </pre>
  *
- * Stream entries are acknowledged and deleted in the same script that finishes them, so the streams
- * hold only unfinished work.
+ * Stream entries are acknowledged and deleted by the script that records their outcome, so the
+ * streams hold only unfinished work. A delivery record leaves when its webhook has more than
+ * {@code deliveryRetentionCount} finished ones or it is older than {@code deliveryRetentionSeconds}.
  */
 public final class QueueKeys {
     public static final String FANOUT_GROUP = "fanout";
@@ -37,7 +48,31 @@ public final class QueueKeys {
         return tag(partition) + "deliveries";
     }
 
+    public static String retries(int partition) {
+        return tag(partition) + "retries";
+    }
+
     public static String event(int partition, String eventId) {
         return tag(partition) + "ev:" + eventId;
+    }
+
+    public static String delivery(int partition, String deliveryId) {
+        return tag(partition) + "dl:" + deliveryId;
+    }
+
+    public static String tries(int partition, String deliveryId) {
+        return delivery(partition, deliveryId) + ":tries";
+    }
+
+    public static String webhookDeliveries(int partition, String projectId, String webhookId) {
+        return tag(partition) + "whd:" + projectId + ":" + webhookId;
+    }
+
+    public static String webhookDeliveries(int partition, String projectId, String webhookId, DeliveryStatus status) {
+        return webhookDeliveries(partition, projectId, webhookId) + ":" + status.value();
+    }
+
+    public static String parked(int partition, String projectId, String webhookId) {
+        return tag(partition) + "parked:" + projectId + ":" + webhookId;
     }
 }

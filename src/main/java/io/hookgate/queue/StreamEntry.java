@@ -31,10 +31,19 @@ public record StreamEntry(int partition, String id, Map<String, String> fields) 
         } else if (reply.size() > 0) {
             entries = reply.get(0).get(1);
         }
+        return parseEntries(partition, entries);
+    }
+
+    /** Parses a list of stream entries [[id, [field, value, ...]], ...] (nil: empty). */
+    static List<StreamEntry> parseEntries(int partition, Response entries) {
+        List<StreamEntry> out = new ArrayList<>();
         if (entries == null) {
             return out;
         }
         for (Response e : entries) {
+            if (e == null) {
+                continue;
+            }
             Response f = e.get(1);
             Map<String, String> fields = new HashMap<>();
             for (int i = 0; f != null && i + 1 < f.size(); i += 2) {

@@ -10,6 +10,8 @@ import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.ApiKey;
+import io.hookgate.model.DeliveryRecord;
+import io.hookgate.model.DeliveryStatus;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Project;
 import io.hookgate.model.Webhook;
@@ -17,6 +19,8 @@ import io.hookgate.queue.DeliveryPump;
 import io.hookgate.queue.EventCache;
 import io.hookgate.queue.EventQueue;
 import io.hookgate.queue.FanoutPump;
+import io.hookgate.queue.QueueMaintenance;
+import io.hookgate.queue.RetrySchedule;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -52,6 +56,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private ChangeFeed feed;
     private FanoutPump fanout;
     private DeliveryPump pump;
+    private QueueMaintenance maintenance;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final EventCache cache = new EventCache(EVENT_CACHE_BYTES);
     private String adminKeyHash;
@@ -74,7 +79,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         projects = new ProjectRepository(redis);
         keys = new KeyRepository(redis);
         webhooks = new WebhookRepository(redis);
-        queue = new EventQueue(redis, config.queuePartitions(), config.replicaId(), config.eventRetentionSeconds());
+        queue = new EventQueue(redis, config.queuePartitions(), config.replicaId(), config.deliveryRetentionSeconds(),
+            config.deliveryRetentionCount(), config.idempotencyWindowSeconds());
         feed = new ChangeFeed(vertx, redis, this::reloadAfterReconnect, this::onChange);
         MessageConsumer<StoreRequest> consumer = vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
         String generated = "admin_" + Ids.randomHex(32);
@@ -94,11 +100,17 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        if (fanout != null) {
-            fanout.stop();
+        return drainQueue().compose(x -> feed.stop()).eventually(() -> redis.close());
+    }
+
+    /** Stops taking work; completes when the tries under way are finished and recorded. */
+    private Future<Void> drainQueue() {
+        if (fanout == null) {
+            return Future.succeededFuture();
         }
-        Future<Void> drained = pump == null ? Future.succeededFuture() : pump.stop();
-        return drained.compose(x -> feed.stop()).eventually(() -> redis.close());
+        fanout.stop();
+        maintenance.stop();
+        return pump.stop();
     }
 
     // ---- index maintenance -------------------------------------------------------------------
@@ -258,10 +270,20 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             startQueue();
             return Future.succeededFuture(Replies.Done.INSTANCE);
         } else if (request instanceof StoreRequest.DrainQueue) {
-            if (fanout != null) {
-                fanout.stop();
-            }
-            return (pump == null ? Future.succeededFuture() : pump.stop()).map(Replies.Done.INSTANCE);
+            return drainQueue().map(Replies.Done.INSTANCE);
+        } else if (request instanceof StoreRequest.ListDeliveries r) {
+            return listDeliveries(r);
+        } else if (request instanceof StoreRequest.GetDelivery r) {
+            return requireWebhook(r.projectId(), r.webhookId()).compose(w -> delivery(r.projectId(), r.webhookId(),
+                r.deliveryId(), true));
+        } else if (request instanceof StoreRequest.RetryDelivery r) {
+            return requireWebhook(r.projectId(), r.webhookId())
+                .compose(w -> delivery(r.projectId(), r.webhookId(), r.deliveryId(), false))
+                .compose(d -> queue.requeue(d.delivery().partition(), r.projectId(), r.webhookId(), List.of(r.deliveryId())))
+                .compose(n -> delivery(r.projectId(), r.webhookId(), r.deliveryId(), false));
+        } else if (request instanceof StoreRequest.RecoverDeliveries r) {
+            return requireWebhook(r.projectId(), r.webhookId())
+                .compose(w -> queue.recover(r.projectId(), r.webhookId(), r.sinceMs())).map(Replies.Count::new);
         }
         throw new IllegalArgumentException("unknown store request " + request);
     }
@@ -313,10 +335,15 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         });
     }
 
-    /** A PUT (spec given) or a secret rotation (secret given): read, change, write back. */
+    /**
+     * A PUT (spec given) or a secret rotation (secret given): read, change, write back. Disabling a
+     * webhook parks its retrying deliveries; enabling it again requeues every parked one.
+     */
     private Future<?> updateWebhook(String projectId, String webhookId, StoreRequest.WebhookSpec spec, String secret) {
+        boolean[] wasEnabled = {false};
         return webhooks.get(projectId, webhookId).compose(current -> {
             Webhook c = current.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
+            wasEnabled[0] = c.enabled();
             long now = Math.max(System.currentTimeMillis(), c.createdAt());
             Webhook next = spec != null
                 ? new Webhook(c.id(), projectId, spec.name(), spec.url(), spec.events(), spec.tls(), spec.authUsername(),
@@ -325,22 +352,85 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 : new Webhook(c.id(), projectId, c.name(), c.url(), c.events(), c.tls(), c.authUsername(),
                     c.authPassword(), secret, c.enabled(), c.logs(), c.attempts(), c.createdAt(), now);
             return webhooks.update(next);
-        }).map(updated -> {
+        }).compose(updated -> {
             Webhook w = updated.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
             index.putWebhook(w);
-            return w;
+            if (wasEnabled[0] && !w.enabled()) {
+                return queue.parkRetrying(projectId, webhookId).map(w);
+            }
+            if (!wasEnabled[0] && w.enabled()) {
+                return queue.unpark(projectId, webhookId).map(n -> {
+                    if (n > 0) {
+                        LOG.info("webhook {} of project {} enabled again: {} parked deliveries requeued", webhookId,
+                            projectId, n);
+                    }
+                    return w;
+                });
+            }
+            return Future.succeededFuture(w);
         });
+    }
+
+    private Future<Webhook> requireWebhook(String projectId, String webhookId) {
+        return webhooks.get(projectId, webhookId).map(w -> w.orElseThrow(SubscriptionStoreVerticle::webhookNotFound));
+    }
+
+    /** A delivery of this webhook with its event's expansion (and payload when {@code withPayload}). */
+    private Future<Replies.DeliveryDetail> delivery(String projectId, String webhookId, String deliveryId,
+                                                    boolean withPayload) {
+        return queue.delivery(deliveryId).compose(d -> {
+            if (d == null || !d.projectId().equals(projectId) || !d.webhookId().equals(webhookId)) {
+                throw new RequestFailure(ErrorCode.DELIVERY_NOT_FOUND, "Delivery with the requested ID could not be found.");
+            }
+            return detail(d, withPayload);
+        });
+    }
+
+    private Future<Replies.DeliveryDetail> detail(DeliveryRecord d, boolean withPayload) {
+        List<String> expansion = expansionOf(d.eventName());
+        if (!withPayload) {
+            return Future.succeededFuture(new Replies.DeliveryDetail(d, expansion, null));
+        }
+        return queue.loadEvent(d.partition(), d.eventId())
+            .map(ev -> new Replies.DeliveryDetail(d, expansion, ev == null ? null : ev.payload()));
+    }
+
+    private List<String> expansionOf(String eventName) {
+        try {
+            return catalogue.expand(eventName);
+        } catch (InvalidEventException e) {
+            return List.of();
+        }
+    }
+
+    private Future<?> listDeliveries(StoreRequest.ListDeliveries r) {
+        DeliveryStatus status = r.status() == null ? null : DeliveryStatus.of(r.status()).orElseThrow(() ->
+            new RequestFailure(ErrorCode.ARGUMENT_INVALID, "Invalid `status` param: one of pending, delivered, retrying,"
+                + " parked, failed."));
+        return requireWebhook(r.projectId(), r.webhookId())
+            .compose(w -> queue.list(r.projectId(), r.webhookId(), status, r.limit(), r.cursor()))
+            .compose(page -> {
+                List<Future<Replies.DeliveryDetail>> details = page.deliveries().stream().map(d -> detail(d, false)).toList();
+                return Future.all(details).map(x -> new Replies.DeliveryPage(
+                    details.stream().map(Future::result).toList(), page.nextCursor()));
+            });
     }
 
     private Future<?> ingest(StoreRequest.IngestEvents r) {
         if (!index.hasProject(r.projectId())) {
             throw projectNotFound();
         }
-        return queue.ingest(r.events()).map(x -> {
+        List<EventQueue.NewEvent> events = new ArrayList<>(r.events().size());
+        for (int i = 0; i < r.events().size(); i++) {
+            events.add(new EventQueue.NewEvent(r.events().get(i), r.idempotencyKeys().get(i)));
+        }
+        return queue.ingest(r.projectId(), events).map(ids -> {
             for (int i = 0; i < r.events().size(); i++) {
-                cache.put(r.events().get(i), r.expansions().get(i));
+                if (ids.get(i).equals(r.events().get(i).id())) {
+                    cache.put(r.events().get(i), r.expansions().get(i));
+                }
             }
-            return Replies.Done.INSTANCE;
+            return new Replies.Ingested(ids);
         });
     }
 
@@ -351,9 +441,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             return;
         }
         fanout = new FanoutPump(vertx, queue, this::match);
-        pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), config.maxInFlight(), config.deliveryTimeoutMs());
+        pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), new RetrySchedule(config.retrySchedule()),
+            config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
+        maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs());
         fanout.start();
         pump.start();
+        maintenance.start();
     }
 
     private List<String> match(String projectId, String eventId, String eventName) {
@@ -403,28 +496,33 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         }
 
         @Override
-        public Future<Void> outcome(Webhook w, DeliveryOutcome outcome) {
+        public Future<Boolean> outcome(Webhook w, DeliveryOutcome outcome) {
             if (outcome instanceof DeliveryOutcome.Delivered) {
                 Webhook current = index.webhook(w.projectId(), w.id());
                 if (current == null || current.attempts() == 0) {
-                    return Future.succeededFuture();
+                    return Future.succeededFuture(true);
                 }
                 index.putWebhook(current.withBookkeeping(current.enabled(), current.logs(), 0));
-                return webhooks.recordSuccess(w.projectId(), w.id());
+                return webhooks.recordSuccess(w.projectId(), w.id()).map(true);
             }
             DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
-            return webhooks.recordFailure(w.projectId(), w.id(), failed.logs(), config.maxFailedAttempts())
-                .map(book -> {
-                    Webhook current = index.webhook(w.projectId(), w.id());
-                    if (book.isPresent() && current != null) {
-                        index.putWebhook(current.withBookkeeping(book.get().enabled(), failed.logs(), book.get().attempts()));
-                    }
-                    if (book.isPresent() && !book.get().enabled() && w.enabled()) {
-                        LOG.warn("webhook {} of project {} disabled after {} consecutive failures", w.id(), w.projectId(),
-                            book.get().attempts());
-                    }
-                    return null;
-                });
+            // 410 Gone: the receiver says this endpoint is gone for good; disable at once.
+            int limit = failed.status() == 410 ? 1 : config.maxFailedAttempts();
+            return webhooks.recordFailure(w.projectId(), w.id(), failed.logs(), limit).compose(book -> {
+                if (book.isEmpty()) {
+                    return Future.succeededFuture(false);
+                }
+                Webhook current = index.webhook(w.projectId(), w.id());
+                if (current != null) {
+                    index.putWebhook(current.withBookkeeping(book.get().enabled(), failed.logs(), book.get().attempts()));
+                }
+                if (!book.get().enabled() && (current == null || current.enabled())) {
+                    LOG.warn("webhook {} of project {} disabled after {} consecutive failures (last: {})", w.id(),
+                        w.projectId(), book.get().attempts(), failed.error());
+                    return queue.parkRetrying(w.projectId(), w.id()).map(false);
+                }
+                return Future.succeededFuture(book.get().enabled());
+            });
         }
     }
 

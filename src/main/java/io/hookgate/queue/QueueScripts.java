@@ -1,0 +1,263 @@
+package io.hookgate.queue;
+
+import io.hookgate.store.LuaScript;
+
+/**
+ * The Lua scripts of the queue (see {@link QueueKeys} for the keys). Each runs atomically in one
+ * partition's slot; keys other than KEYS[1..] are derived from the partition tag inside the script.
+ * Every step that finishes a stream entry first checks {@code XACK == 1}: an entry that another
+ * consumer already finished is skipped, so no outcome is recorded twice.
+ */
+final class QueueScripts {
+    private QueueScripts() {
+    }
+
+    /** Helpers shared by the scripts: status index moves, record removal, retention trimming. */
+    private static final String PRELUDE = """
+        local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
+        local function move(tag, id, pr, wh, old, new, at)
+          local base = whd(tag, pr, wh)
+          if old and old ~= '' and old ~= new then redis.call('ZREM', base .. ':' .. old, id) end
+          redis.call('ZADD', base .. ':' .. new, at, id)
+        end
+        local function drop(tag, id)
+          local k = tag .. 'dl:' .. id
+          local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev')
+          if h[1] then
+            local base = whd(tag, h[1], h[2])
+            redis.call('ZREM', base, id)
+            if h[3] then redis.call('ZREM', base .. ':' .. h[3], id) end
+            redis.call('ZREM', tag .. 'retries', id)
+            redis.call('ZREM', tag .. 'parked:' .. h[1] .. ':' .. h[2], id)
+            local ek = tag .. 'ev:' .. h[4]
+            if redis.call('HINCRBY', ek, 'refs', -1) <= 0 then redis.call('DEL', ek) end
+          end
+          redis.call('DEL', k, k .. ':tries')
+        end
+        local function trim(tag, pr, wh, maxCount, minScore)
+          local base = whd(tag, pr, wh)
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, 10)) do
+            drop(tag, id)
+          end
+          local over = redis.call('ZCARD', base) - maxCount
+          if over > 0 then
+            for _, id in ipairs(redis.call('ZRANGE', base, 0, math.min(over, 10) + 9)) do
+              if over <= 0 then break end
+              local st = redis.call('HGET', tag .. 'dl:' .. id, 'st')
+              if st == 'delivered' or st == 'failed' or not st then
+                drop(tag, id)
+                over = over - 1
+              end
+            end
+          end
+        end
+        local function enqueue(tag, stream, id, wh, ev, pr, s)
+          redis.call('XADD', stream, '*', 'dl', id, 'wh', wh, 'ev', ev, 'pr', pr, 's', s)
+        end
+        """;
+
+    /**
+     * Ingest. KEYS: events stream. ARGV: ttl, idempotency ttl, project, then per event: id, name,
+     * user, at, payload, idempotency key ('' for none). Returns the effective event IDs: a repeat of
+     * an idempotency key answers the first event's ID and stores nothing.
+     */
+    static final LuaScript INGEST = new LuaScript("""
+        local tag = string.sub(KEYS[1], 1, -7)
+        local ttl, ittl, pr = ARGV[1], ARGV[2], ARGV[3]
+        local out = {}
+        for i = 4, #ARGV, 6 do
+          local id = ARGV[i]
+          local fresh = true
+          if ARGV[i+5] ~= '' then
+            local ik = tag .. 'idem:' .. pr .. ':' .. ARGV[i+5]
+            if not redis.call('SET', ik, id, 'NX', 'EX', ittl) then
+              id = redis.call('GET', ik)
+              fresh = false
+            end
+          end
+          if fresh then
+            local k = tag .. 'ev:' .. id
+            redis.call('HSET', k, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3], 'pl', ARGV[i+4])
+            redis.call('EXPIRE', k, ttl)
+            redis.call('XADD', KEYS[1], '*', 'id', id, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3])
+          end
+          out[#out + 1] = id
+        end
+        return out
+        """);
+
+    /**
+     * Fan-out: records each event's deliveries (records, indexes, stream entries) and acknowledges the
+     * event, atomically. KEYS: events, deliveries. ARGV: group, now, ttl, maxCount, minScore, then per
+     * event: entryId, eventId, projectId, name, n, n x (deliveryId, webhookId).
+     */
+    static final LuaScript FANOUT = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -7)
+        local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+        local i = 6
+        while i <= #ARGV do
+          local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4])
+          i = i + 5
+          if redis.call('XACK', KEYS[1], group, entry) == 1 then
+            local ek = tag .. 'ev:' .. ev
+            if n == 0 then
+              redis.call('DEL', ek)
+            else
+              redis.call('HINCRBY', ek, 'refs', n)
+              for j = 0, n - 1 do
+                local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
+                local k = tag .. 'dl:' .. id
+                redis.call('HSET', k, 'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', 'pending',
+                  'at', now, 'up', now, 'nx', 0, 'n', 0, 's', 0)
+                redis.call('EXPIRE', k, ttl)
+                redis.call('ZADD', whd(tag, pr, wh), now, id)
+                redis.call('ZADD', whd(tag, pr, wh) .. ':pending', now, id)
+                enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
+                trim(tag, pr, wh, maxCount, minScore)
+              end
+            end
+            redis.call('XDEL', KEYS[1], entry)
+          end
+          i = i + 2 * n
+        end
+        return 'OK'
+        """);
+
+    /**
+     * Records the outcome of tries. KEYS: deliveries, retries. ARGV: group, now, ttl, then per entry:
+     * entryId, deliveryId, outcome, nextAt, tryJson. Outcomes: D delivered, R retry at nextAt,
+     * F failed for good, P parked (webhook disabled), W wait (webhook at its in-flight cap: back at
+     * nextAt, no try counted), Q requeue now (shutdown), X drop the record (webhook or event gone).
+     */
+    static final LuaScript COMPLETE = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -11)
+        local group, now, ttl = ARGV[1], ARGV[2], ARGV[3]
+        for i = 4, #ARGV, 5 do
+          local entry, id, outcome, nextAt, try = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
+          if redis.call('XACK', KEYS[1], group, entry) == 1 then
+            redis.call('XDEL', KEYS[1], entry)
+            local k = tag .. 'dl:' .. id
+            local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'at', 'ev', 's')
+            if outcome == 'X' then
+              drop(tag, id)
+            elseif h[1] then
+              local pr, wh, st, at = h[1], h[2], h[3], h[4]
+              if try ~= '' then
+                redis.call('HINCRBY', k, 'n', 1)
+                redis.call('LPUSH', k .. ':tries', try)
+                redis.call('LTRIM', k .. ':tries', 0, 49)
+                redis.call('EXPIRE', k .. ':tries', ttl)
+              end
+              if outcome == 'D' then
+                redis.call('HSET', k, 'st', 'delivered', 'up', now, 'nx', 0)
+                move(tag, id, pr, wh, st, 'delivered', at)
+              elseif outcome == 'F' then
+                redis.call('HSET', k, 'st', 'failed', 'up', now, 'nx', 0)
+                move(tag, id, pr, wh, st, 'failed', at)
+              elseif outcome == 'R' then
+                redis.call('HINCRBY', k, 's', 1)
+                redis.call('HSET', k, 'st', 'retrying', 'up', now, 'nx', nextAt)
+                move(tag, id, pr, wh, st, 'retrying', at)
+                redis.call('ZADD', KEYS[2], nextAt, id)
+              elseif outcome == 'P' then
+                redis.call('HSET', k, 'st', 'parked', 'up', now, 'nx', 0)
+                move(tag, id, pr, wh, st, 'parked', at)
+                redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+              elseif outcome == 'W' then
+                redis.call('ZADD', KEYS[2], nextAt, id)
+              elseif outcome == 'Q' then
+                enqueue(tag, KEYS[1], id, wh, h[5], pr, h[6] or 0)
+              end
+            end
+          end
+        end
+        return 'OK'
+        """);
+
+    /** Moves due retries into the deliveries stream, each once. KEYS: retries, deliveries. ARGV: now, limit. */
+    static final LuaScript DRAIN_RETRIES = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -8)
+        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+        for _, id in ipairs(due) do
+          redis.call('ZREM', KEYS[1], id)
+          local k = tag .. 'dl:' .. id
+          local h = redis.call('HMGET', k, 'wh', 'ev', 'pr', 's', 'st', 'at')
+          if h[1] then
+            enqueue(tag, KEYS[2], id, h[1], h[2], h[3], h[4] or 0)
+            if h[5] ~= 'pending' then
+              redis.call('HSET', k, 'st', 'pending', 'nx', 0, 'up', ARGV[1])
+              move(tag, id, h[3], h[1], h[5], 'pending', h[6])
+            end
+          end
+        end
+        return #due
+        """);
+
+    /**
+     * Parks a webhook's retrying deliveries (it was just disabled). KEYS: retries. ARGV: project,
+     * webhook, now. Returns how many were parked.
+     */
+    static final LuaScript PARK_RETRYING = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -8)
+        local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
+        local ids = redis.call('ZRANGE', whd(tag, pr, wh) .. ':retrying', 0, -1)
+        for _, id in ipairs(ids) do
+          redis.call('ZREM', KEYS[1], id)
+          local k = tag .. 'dl:' .. id
+          local at = redis.call('HGET', k, 'at')
+          if at then
+            redis.call('HSET', k, 'st', 'parked', 'nx', 0, 'up', now)
+            move(tag, id, pr, wh, 'retrying', 'parked', at)
+            redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+          end
+        end
+        return #ids
+        """);
+
+    /**
+     * Requeues up to ARGV[4] parked deliveries of a webhook, oldest first, with a fresh retry
+     * schedule. KEYS: deliveries. ARGV: project, webhook, now, limit. Returns how many moved.
+     */
+    static final LuaScript UNPARK = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -11)
+        local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
+        local pk = tag .. 'parked:' .. pr .. ':' .. wh
+        local ids = redis.call('ZRANGE', pk, 0, tonumber(ARGV[4]) - 1)
+        for _, id in ipairs(ids) do
+          redis.call('ZREM', pk, id)
+          local k = tag .. 'dl:' .. id
+          local h = redis.call('HMGET', k, 'ev', 'st', 'at')
+          if h[1] then
+            redis.call('HSET', k, 'st', 'pending', 's', 0, 'nx', 0, 'up', now)
+            move(tag, id, pr, wh, h[2], 'pending', h[3])
+            enqueue(tag, KEYS[1], id, wh, h[1], pr, 0)
+          end
+        end
+        return #ids
+        """);
+
+    /**
+     * Sends deliveries again now, with a fresh retry schedule (manual retry, recover). KEYS:
+     * deliveries. ARGV: project, webhook, now, then delivery IDs. Returns how many were requeued;
+     * IDs of other webhooks, unknown ones and ones already pending are skipped.
+     */
+    static final LuaScript REQUEUE = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -11)
+        local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
+        local count = 0
+        for i = 4, #ARGV do
+          local id = ARGV[i]
+          local k = tag .. 'dl:' .. id
+          local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'at', 'ev')
+          if h[1] == pr and h[2] == wh and h[3] ~= 'pending' then
+            redis.call('ZREM', tag .. 'retries', id)
+            redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id)
+            redis.call('HSET', k, 'st', 'pending', 's', 0, 'nx', 0, 'up', now)
+            move(tag, id, pr, wh, h[3], 'pending', h[4])
+            enqueue(tag, KEYS[1], id, wh, h[5], pr, 0)
+            count = count + 1
+          end
+        end
+        return count
+        """);
+}
