@@ -2,6 +2,9 @@ package io.hookgate.api;
 
 import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.RequestFailure;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -61,6 +64,37 @@ final class ErrorHandler {
         ctx.response().setStatusCode(code.status())
             .putHeader("Content-Type", "application/json")
             .end(body.encode());
+    }
+
+    /**
+     * Requests the HTTP codec refuses before routing (request line or headers too long, malformed
+     * HTTP/1.x): the same error shape as everything else instead of Vert.x's empty default answer,
+     * then the connection closes as the default handler does.
+     */
+    void invalidRequest(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        String message;
+        if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            message = "The request line is longer than the server accepts.";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            message = "The request headers are larger than the server accepts.";
+        } else {
+            status = 400;
+            message = "The request is not valid HTTP.";
+        }
+        JsonObject body = new JsonObject()
+            .put("message", message)
+            .put("code", status)
+            .put("type", ErrorCode.ARGUMENT_INVALID.type())
+            .put("version", version);
+        request.response().setStatusCode(status)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Connection", "close")
+            .end(body.encode())
+            .onComplete(x -> request.connection().close());
     }
 
     private static ErrorCode byStatus(int status) {

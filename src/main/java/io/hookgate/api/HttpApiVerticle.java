@@ -55,7 +55,7 @@ public final class HttpApiVerticle extends VerticleBase {
             .setHost(config.host())
             .setMaxHeaderSize(MAX_HEADER_BYTES)
             .setCompressionSupported(false));
-        return server.requestHandler(router).listen(config.port());
+        return server.requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
     }
 
     /** The bound port (useful when configured as 0). */

@@ -155,6 +155,10 @@ final class WebhookRoutes {
         if (name.isBlank()) {
             throw JsonBody.invalid("Invalid `name` param: must not be empty.");
         }
+        if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            // It travels in the X-Appwrite-Webhook-Name header: no line breaks or other controls.
+            throw JsonBody.invalid("Invalid `name` param: control characters (such as line breaks) are not allowed.");
+        }
         List<String> events = body.strings("events", true, EventCatalogue.MAX_SUBSCRIPTIONS);
         try {
             catalogue.validateSubscriptions(events);

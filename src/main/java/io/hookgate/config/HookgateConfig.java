@@ -88,11 +88,13 @@ public record HookgateConfig(
         if (replica.isEmpty()) {
             replica = defaultReplicaId();
         } else if (!replica.matches("[A-Za-z0-9._-]{1,64}")) {
-            throw new ConfigException(ConfigKey.REPLICA_ID.key() + " must be 1-64 chars of A-Za-z0-9._-");
+            throw new ConfigException(ConfigKey.REPLICA_ID.key() + " (" + ConfigKey.REPLICA_ID.envName()
+                + ") must be 1-64 chars of A-Za-z0-9._-, got '" + replica + "'");
         }
         String adminKey = p.string(ConfigKey.ADMIN_KEY);
         if (!adminKey.isEmpty() && adminKey.length() < 16) {
-            throw new ConfigException(ConfigKey.ADMIN_KEY.key() + " must be at least 16 characters when set");
+            throw new ConfigException(ConfigKey.ADMIN_KEY.key() + " (" + ConfigKey.ADMIN_KEY.envName()
+                + ") must be at least 16 characters when set");
         }
         List<Duration> schedule = p.schedule(ConfigKey.RETRY_SCHEDULE);
         long reclaimIdle = p.longIn(ConfigKey.RECLAIM_IDLE_MS, 1, 86_400_000L);
@@ -142,6 +144,12 @@ public record HookgateConfig(
             j.add(k.key() + "=" + value);
         }
         return j.toString();
+    }
+
+    /** The record's default would print {@code values} unmasked (admin key, Redis password). */
+    @Override
+    public String toString() {
+        return "HookgateConfig[" + describe() + "]";
     }
 
     static String maskUrl(String url) {

@@ -16,12 +16,7 @@ public record Cidr(byte[] network, int prefix) {
         if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
             throw new IllegalArgumentException("not an IP range: '" + text + "'");
         }
-        byte[] bytes;
-        try {
-            bytes = InetAddress.getByName(addr).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP range: '" + text + "'");
-        }
+        byte[] bytes = addr.indexOf(':') >= 0 ? v6(addr, text) : v4(addr, text);
         int max = bytes.length * 8;
         int prefix;
         try {
@@ -33,6 +28,47 @@ public record Cidr(byte[] network, int prefix) {
             throw new IllegalArgumentException("prefix length out of range in '" + text + "'");
         }
         return new Cidr(bytes, prefix);
+    }
+
+    /** A dotted quad, strictly: four decimal parts of 0-255 (no DNS, no short or octal forms). */
+    private static byte[] v4(String addr, String text) {
+        String[] parts = addr.split("\\.", -1);
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IP range: '" + text + "'");
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            if (parts[i].isEmpty() || parts[i].length() > 3 || (parts[i].length() > 1 && parts[i].charAt(0) == '0')) {
+                throw new IllegalArgumentException("not an IP range: '" + text + "'");
+            }
+            int n = Integer.parseInt(parts[i]);
+            if (n > 255) {
+                throw new IllegalArgumentException("not an IP range: '" + text + "'");
+            }
+            b[i] = (byte) n;
+        }
+        return b;
+    }
+
+    /** An IPv6 literal; with a ':' in it, InetAddress parses it without any DNS lookup. */
+    private static byte[] v6(String addr, String text) {
+        if (!addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException("not an IP range: '" + text + "'");
+        }
+        try {
+            byte[] b = InetAddress.getByName(addr).getAddress();
+            if (b.length == 4) {
+                // ::ffff:a.b.c.d comes back as IPv4; keep the range in the family it was written in
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(b, 0, mapped, 12, 4);
+                return mapped;
+            }
+            return b;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP range: '" + text + "'");
+        }
     }
 
     /** True when {@code address} (4 or 16 bytes) lies in this range; families never mix. */

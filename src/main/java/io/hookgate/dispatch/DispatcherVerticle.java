@@ -188,7 +188,9 @@ public final class DispatcherVerticle extends VerticleBase {
         h.set(HttpHeaders.USER_AGENT, config.userAgent());
         h.set("X-Appwrite-Webhook-Id", w.id());
         h.set("X-Appwrite-Webhook-Events", job.eventsHeader());
-        h.set("X-Appwrite-Webhook-Name", w.name());
+        // Header chars go out as single ISO-8859-1 bytes ('?' past U+00FF): handing over the UTF-8
+        // bytes as such chars puts the name on the wire as UTF-8, as Appwrite (PHP + curl) sends it.
+        h.set("X-Appwrite-Webhook-Name", new String(w.name().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
         h.set("X-Appwrite-Webhook-User-Id", job.event().userId());
         h.set("X-Appwrite-Webhook-Project-Id", w.projectId());
         h.set("X-Appwrite-Webhook-Signature", AppwriteSignature.sign(w.url(), body, w.secret()));

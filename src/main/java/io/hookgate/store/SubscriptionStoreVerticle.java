@@ -206,7 +206,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     private Future<?> dispatch(StoreRequest request) {
         if (request instanceof StoreRequest.Authenticate r) {
-            return Future.succeededFuture(authenticate(r));
+            return authenticate(r);
         } else if (request instanceof StoreRequest.IngestEvents r) {
             return ingest(r);
         } else if (request instanceof StoreRequest.CreateProject r) {
@@ -288,13 +288,33 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         throw new IllegalArgumentException("unknown store request " + request);
     }
 
-    private Replies.Principal authenticate(StoreRequest.Authenticate r) {
+    /**
+     * The admin key acts on any existing project; a project key only on its own. A key this replica's
+     * index does not know yet (created a moment ago through another replica) is looked up once more
+     * in Redis before the call is refused.
+     */
+    private Future<Replies.Principal> authenticate(StoreRequest.Authenticate r) {
         String hash = Hashing.sha256Hex(r.key());
         if (Hashing.sameHash(hash, adminKeyHash)) {
-            return new Replies.Principal(true, r.projectId(), java.util.EnumSet.allOf(io.hookgate.model.Scope.class));
+            Replies.Principal admin = new Replies.Principal(true, r.projectId(),
+                java.util.EnumSet.allOf(io.hookgate.model.Scope.class));
+            if (r.projectId().isEmpty() || index.hasProject(r.projectId())) {
+                return Future.succeededFuture(admin);
+            }
+            return projects.get(r.projectId()).map(p -> {
+                p.orElseThrow(SubscriptionStoreVerticle::projectNotFound);
+                return admin;
+            });
         }
-        ApiKey key = index.keyByHash(hash);
-        if (key == null || r.projectId().isEmpty() || !key.projectId().equals(r.projectId())) {
+        ApiKey known = index.keyByHash(hash);
+        if (known != null || r.projectId().isEmpty()) {
+            return Future.succeededFuture(projectPrincipal(known, r.projectId()));
+        }
+        return reloadProject(r.projectId()).map(x -> projectPrincipal(index.keyByHash(hash), r.projectId()));
+    }
+
+    private static Replies.Principal projectPrincipal(ApiKey key, String projectId) {
+        if (key == null || projectId.isEmpty() || !key.projectId().equals(projectId)) {
             throw new RequestFailure(ErrorCode.UNAUTHORIZED, "The current user is not authorized to perform the requested action.");
         }
         return new Replies.Principal(false, key.projectId(), key.scopes());
@@ -351,7 +371,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                     c.createdAt(), now)
                 : new Webhook(c.id(), projectId, c.name(), c.url(), c.events(), c.tls(), c.authUsername(),
                     c.authPassword(), secret, c.enabled(), c.logs(), c.attempts(), c.createdAt(), now);
-            return webhooks.update(next);
+            return webhooks.update(next, spec != null && spec.enabled());
         }).compose(updated -> {
             Webhook w = updated.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
             index.putWebhook(w);

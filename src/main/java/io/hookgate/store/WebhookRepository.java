@@ -36,7 +36,7 @@ public final class WebhookRepository {
         redis.call('PUBLISH', ARGV[3], ARGV[4])
         return 'OK'
         """);
-    /** Writes fields; {@code ARGV[3] == '1'} (enabled) also resets attempts, as Appwrite's update does. */
+    /** Writes fields; {@code ARGV[3] == '1'} also resets attempts (a PUT with enabled = true, as Appwrite). */
     private static final LuaScript UPDATE = new LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
         redis.call('HSET', KEYS[1], unpack(ARGV, 4))
@@ -93,10 +93,14 @@ public final class WebhookRepository {
             RedisKeys.webhook(w.projectId(), w.id())), args).map(Object::toString);
     }
 
-    /** Replaces the editable fields (and the secret); empty when the webhook does not exist. */
-    public Future<Optional<Webhook>> update(Webhook w) {
+    /**
+     * Replaces the editable fields (and the secret); empty when the webhook does not exist.
+     * {@code resetAttempts}: a PUT with {@code enabled = true} starts the failure count afresh; a
+     * secret rotation does not.
+     */
+    public Future<Optional<Webhook>> update(Webhook w, boolean resetAttempts) {
         List<Object> args = new ArrayList<>(List.of(RedisKeys.CHANGES, RedisKeys.webhookChanged(w.projectId(), w.id()),
-            w.enabled() ? "1" : "0"));
+            resetAttempts ? "1" : "0"));
         args.addAll(List.of("name", w.name(), "url", w.url(), "events", eventsJson(w.events()),
             "enabled", w.enabled() ? "1" : "0", "tls", w.tls() ? "1" : "0", "authUsername", w.authUsername(),
             "authPassword", w.authPassword(), "secret", w.secret(), "updatedAt", w.updatedAt()));

@@ -1,0 +1,151 @@
+package io.hookgate.api;
+
+import static io.hookgate.api.ApiAssertions.assertError;
+import static io.hookgate.api.ApiAssertions.assertInvalid;
+import static io.hookgate.api.ApiAssertions.assertTimestamp;
+import static io.hookgate.api.ApiAssertions.fresh;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Project API keys: Appwrite's key model, listing without secrets, revocation. */
+class KeysApiTest {
+    private static RedisServer redis;
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static Gateway.Reply createKey(String projectId, String name, String... scopes) {
+        return gateway.admin("POST", "/projects/" + projectId + "/keys",
+            new JsonObject().put("name", name).put("scopes", new JsonArray(List.of(scopes))).encode());
+    }
+
+    private static String newProject() {
+        String id = fresh("keys");
+        gateway.admin("POST", "/projects", new JsonObject().put("projectId", id).put("name", id).encode()).expect(201);
+        return id;
+    }
+
+    @Test
+    void createAnswers201WithAppwritesKeyModelAndTheSecret() {
+        String project = newProject();
+
+        JsonObject key = createKey(project, "ci", "webhooks.write", "webhooks.read").expect(201).json();
+
+        assertThat(key.fieldNames()).contains("$id", "$createdAt", "name", "scopes", "secret", "expire", "accessedAt",
+            "sdks");
+        assertThat(key.getString("$id")).isNotBlank();
+        assertTimestamp(key.getString("$createdAt"));
+        assertThat(key.getString("name")).isEqualTo("ci");
+        assertThat(key.getJsonArray("scopes").getList()).containsExactlyInAnyOrder("webhooks.read", "webhooks.write");
+        assertThat(key.getString("secret")).isNotBlank().hasSizeGreaterThanOrEqualTo(32);
+        assertThat(key.getValue("expire")).isInstanceOf(String.class);
+        assertThat(key.getValue("accessedAt")).isInstanceOf(String.class);
+        assertThat(key.getJsonArray("sdks")).isEmpty();
+    }
+
+    @Test
+    void listShowsEveryKeyWithAnEmptySecret() {
+        String project = newProject();
+        JsonObject a = createKey(project, "a", "webhooks.read").expect(201).json();
+        JsonObject b = createKey(project, "b", "events.write").expect(201).json();
+
+        JsonObject list = gateway.admin("GET", "/projects/" + project + "/keys", null).expect(200).json();
+
+        assertThat(list.getInteger("total")).isEqualTo(2);
+        JsonArray keys = list.getJsonArray("keys");
+        assertThat(keys.stream().map(k -> ((JsonObject) k).getString("$id")).toList())
+            .containsExactlyInAnyOrder(a.getString("$id"), b.getString("$id"));
+        for (Object k : keys) {
+            assertThat(((JsonObject) k).getString("secret")).isEmpty();
+        }
+        assertThat(list.encode()).doesNotContain(a.getString("secret"), b.getString("secret"));
+    }
+
+    @Test
+    void theSecretOfANewKeyWorksAndStopsWorkingOnceTheKeyIsDeleted() {
+        String project = newProject();
+        JsonObject key = createKey(project, "temp", "webhooks.read").expect(201).json();
+        String secret = key.getString("secret");
+
+        gateway.call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", secret).expect(200);
+
+        Gateway.Reply deleted = gateway.admin("DELETE", "/projects/" + project + "/keys/" + key.getString("$id"), null)
+            .expect(204);
+
+        assertThat(deleted.header("Content-Type")).isNull();
+        assertError(gateway.call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", secret),
+            401, "user_unauthorized");
+        assertThat(gateway.admin("GET", "/projects/" + project + "/keys", null).expect(200).json().getInteger("total"))
+            .isZero();
+    }
+
+    @Test
+    void deletingOneKeyLeavesTheOthersWorking() {
+        String project = newProject();
+        JsonObject doomed = createKey(project, "doomed", "webhooks.read").expect(201).json();
+        String kept = createKey(project, "kept", "webhooks.read").expect(201).json().getString("secret");
+
+        gateway.admin("DELETE", "/projects/" + project + "/keys/" + doomed.getString("$id"), null).expect(204);
+
+        gateway.call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", kept).expect(200);
+    }
+
+    @Test
+    void deleteOfAnUnknownKeyIs404() {
+        String project = newProject();
+        assertError(gateway.admin("DELETE", "/projects/" + project + "/keys/nope", null), 404, "key_not_found");
+    }
+
+    @Test
+    void unknownScopeIs400NamingItAndNoKeyIsCreated() {
+        String project = newProject();
+
+        String message = assertInvalid(createKey(project, "bad", "webhooks.read", "users.write"), "scopes",
+            "users.write");
+
+        assertThat(message).isNotEmpty();
+        assertThat(gateway.admin("GET", "/projects/" + project + "/keys", null).expect(200).json().getInteger("total"))
+            .isZero();
+    }
+
+    @Test
+    void missingScopesOrNameIs400NamingTheField() {
+        String project = newProject();
+        assertInvalid(gateway.admin("POST", "/projects/" + project + "/keys", "{\"name\":\"n\"}"), "scopes");
+        assertInvalid(gateway.admin("POST", "/projects/" + project + "/keys", "{\"scopes\":[]}"), "name");
+        assertInvalid(gateway.admin("POST", "/projects/" + project + "/keys", "{\"name\":\"n\",\"scopes\":\"webhooks.read\"}"),
+            "scopes");
+    }
+
+    @Test
+    void keyForAnUnknownProjectIs404() {
+        assertError(createKey(fresh("ghost"), "k", "webhooks.read"), 404, "project_not_found");
+    }
+
+    @Test
+    void listingKeysOfAnUnknownProjectIs404() {
+        assertError(gateway.admin("GET", "/projects/" + fresh("ghost") + "/keys", null), 404, "project_not_found");
+    }
+}

@@ -1,0 +1,159 @@
+package io.hookgate.api;
+
+import static io.hookgate.api.ApiAssertions.assertInvalid;
+import static io.hookgate.api.ApiAssertions.fresh;
+import static io.hookgate.api.ApiAssertions.webhookBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every refused create body: 400 general_argument_invalid in the error shape, a message that names
+ * the problem, and no webhook stored.
+ */
+class WebhookValidationTest {
+    private static final String URL = "https://example.com/hook";
+
+    private static RedisServer redis;
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static String valid() {
+        return webhookBody("w1", URL, "users.*.create").encode();
+    }
+
+    private static String without(String field) {
+        JsonObject b = webhookBody("w1", URL, "users.*.create");
+        b.remove(field);
+        return b.encode();
+    }
+
+    private static String with(String field, Object value) {
+        return webhookBody("w1", URL, "users.*.create").put(field, value).encode();
+    }
+
+    private static JsonArray manyEvents(int n) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add("users.u" + i + ".create");
+        }
+        return new JsonArray(events);
+    }
+
+    /** Name, body, fragments the message must contain. */
+    static Stream<Arguments> invalidBodies() {
+        return Stream.of(
+            Arguments.of("missing url", without("url"), List.of("url")),
+            Arguments.of("missing name", without("name"), List.of("name")),
+            Arguments.of("missing events", without("events"), List.of("events")),
+            Arguments.of("ftp url", with("url", "ftp://example.com/x"), List.of("url", "http")),
+            Arguments.of("relative url", with("url", "/hook"), List.of("url")),
+            Arguments.of("url without host", with("url", "http:///x"), List.of("url")),
+            Arguments.of("unparsable url", with("url", "http://exa mple.com/"), List.of("url")),
+            Arguments.of("url with credentials", with("url", "https://user:pw@example.com/x"),
+                List.of("url", "credentials")),
+            Arguments.of("url too long", with("url", "https://example.com/" + "a".repeat(2030)), List.of("url", "2048")),
+            Arguments.of("url not a string", with("url", 42), List.of("url", "string")),
+            Arguments.of("empty name", with("name", " "), List.of("name")),
+            Arguments.of("name too long", with("name", "n".repeat(129)), List.of("name", "128")),
+            Arguments.of("name with a line break", with("name", "evil\r\nX-Injected: 1"), List.of("name", "control")),
+            Arguments.of("unknown event", with("events", new JsonArray().add("users.*.explode")),
+                List.of("events", "explode")),
+            Arguments.of("unknown event type", with("events", new JsonArray().add("robots.*.create")),
+                List.of("events", "robots")),
+            Arguments.of("star alone", with("events", new JsonArray().add("*")), List.of("events", "*")),
+            Arguments.of("databases.*.*", with("events", new JsonArray().add("databases.*.*")), List.of("events")),
+            Arguments.of("event too long", with("events", new JsonArray().add("users." + "a".repeat(260))),
+                List.of("events", "255")),
+            Arguments.of("101 events", with("events", manyEvents(101)), List.of("events", "100")),
+            Arguments.of("events as string", with("events", "users.*.create"), List.of("events", "array")),
+            Arguments.of("events with a number", with("events", new JsonArray().add(1)), List.of("events")),
+            Arguments.of("enabled as string", with("enabled", "yes"), List.of("enabled", "boolean")),
+            Arguments.of("tls as number", with("tls", 1), List.of("tls", "boolean")),
+            Arguments.of("authUsername as object", with("authUsername", new JsonObject()), List.of("authUsername")),
+            Arguments.of("authPassword too long", with("authPassword", "p".repeat(257)), List.of("authPassword")),
+            Arguments.of("secret too short", with("secret", "1234567"), List.of("secret", "8")),
+            Arguments.of("secret too long", with("secret", "s".repeat(257)), List.of("secret")),
+            Arguments.of("unknown field", with("signatureKey", "abcdefghij"), List.of("signatureKey")),
+            Arguments.of("legacy field name", with("security", true), List.of("security")),
+            Arguments.of("invalid webhookId", with("webhookId", "_bad"), List.of("webhookId")),
+            Arguments.of("webhookId too long", with("webhookId", "w".repeat(37)), List.of("webhookId")),
+            Arguments.of("missing webhookId", without("webhookId"), List.of("webhookId")),
+            Arguments.of("duplicate key", "{\"webhookId\":\"w1\",\"url\":\"" + URL
+                + "\",\"url\":\"https://evil.example.com/\",\"name\":\"n\",\"events\":[\"users.*\"]}", List.of("url")),
+            Arguments.of("malformed JSON", "{\"webhookId\":\"w1\",", List.of("JSON")),
+            Arguments.of("trailing garbage", valid() + "x", List.of("JSON")),
+            Arguments.of("array body", "[" + valid() + "]", List.of("object")),
+            Arguments.of("string body", "\"hello\"", List.of("object")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidBodies")
+    void invalidCreateBodyIs400NamingTheProblemAndStoresNothing(String name, String body, List<String> fragments) {
+        Gateway.ProjectClient p = gateway.project(fresh("val"));
+
+        assertInvalid(p.call("POST", "/webhooks", body), fragments.toArray(String[]::new));
+
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
+    }
+
+    @Test
+    void emptyBodyIs400NamingARequiredField() {
+        Gateway.ProjectClient p = gateway.project(fresh("val"));
+        assertInvalid(p.call("POST", "/webhooks", ""), "not optional");
+    }
+
+    @Test
+    void exactlyTheLimitsAreAccepted() {
+        Gateway.ProjectClient p = gateway.project(fresh("limits"));
+        String url = "https://example.com/" + "a".repeat(2048 - "https://example.com/".length());
+        JsonObject body = webhookBody("w".repeat(36), url, "users.*").put("name", "n".repeat(128))
+            .put("events", manyEvents(100)).put("secret", "12345678");
+
+        JsonObject w = p.webhook(body);
+
+        assertThat(w.getString("url")).hasSize(2048);
+        assertThat(w.getJsonArray("events")).hasSize(100);
+        assertThat(w.getString("secret")).isEqualTo("12345678");
+    }
+
+    @Test
+    void invalidPutBodyIs400AndLeavesTheWebhookUnchanged() {
+        Gateway.ProjectClient p = gateway.project(fresh("valput"));
+        JsonObject created = p.webhook(webhookBody("w1", URL, "users.*"));
+        JsonObject put = new JsonObject().put("url", URL).put("name", "n").put("events", new JsonArray().add("*"));
+
+        assertInvalid(p.call("PUT", "/webhooks/w1", put.encode()), "events");
+        assertInvalid(p.call("PUT", "/webhooks/w1", put.put("events", new JsonArray().add("users.*"))
+            .put("url", "https://u:p@example.com/").encode()), "url");
+
+        assertThat(p.get("w1").put("secret", created.getString("secret"))).isEqualTo(created);
+    }
+}

@@ -1,0 +1,233 @@
+package io.hookgate.delivery;
+
+import static io.hookgate.delivery.Deliveries.QUIET;
+import static io.hookgate.delivery.Deliveries.WAIT;
+import static io.hookgate.delivery.Deliveries.awaitAttempts;
+import static io.hookgate.delivery.Deliveries.awaitPathCount;
+import static io.hookgate.delivery.Deliveries.event;
+import static io.hookgate.delivery.Deliveries.expansion;
+import static io.hookgate.delivery.Deliveries.marker;
+import static io.hookgate.delivery.Deliveries.markersByPath;
+import static io.hookgate.delivery.Deliveries.projectId;
+import static io.hookgate.delivery.Deliveries.send;
+import static io.hookgate.delivery.Deliveries.webhookParams;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.config.ConfigKey;
+import io.hookgate.testsupport.Answer;
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RecordedRequest;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Failure bookkeeping (contract section 3) as a real receiver provokes it: the {@code logs} text
+ * for a status and for a transport error, {@code attempts} counting consecutive failures, the
+ * automatic disabling at {@code maxFailedAttempts} (3 here) and the re-enabling by PUT; plus which
+ * answers count as success (3xx, never followed) and TLS verification.
+ */
+class BookkeepingTest {
+    private static final int MAX_FAILED_ATTEMPTS = 3;
+
+    private static RedisServer redis;
+    private static Gateway gateway;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.MAX_FAILED_ATTEMPTS, String.valueOf(MAX_FAILED_ATTEMPTS)));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (gateway != null) {
+                gateway.close();
+            }
+            if (vertx != null) {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    @Test
+    void aFailedStatusIsLoggedExactlyAndOnlyConsecutiveFailuresCount() {
+        Gateway.ProjectClient p = gateway.project(projectId("log"));
+        try (Receiver r = Deliveries.receiver(vertx)) {
+            String url = r.url("/fail?x=1");
+            p.webhook("w", url, "users.*.create");
+
+            r.respondWith(500, "{\"error\":\"boom\"}\nline 2");
+            send(p, event("users.u1.create", marker("e1")));
+            JsonObject once = awaitAttempts(p, "w", 1);
+            assertThat(once.getString("logs"))
+                .isEqualTo("URL: " + url + "\nMethod: POST\nStatus code: 500\nBody: \n{\"error\":\"boom\"}\nline 2\n");
+            assertThat(once.getBoolean("enabled")).isTrue();
+
+            r.respondWith(404, "nope");
+            send(p, event("users.u1.create", marker("e2")));
+            JsonObject twice = awaitAttempts(p, "w", 2);
+            assertThat(twice.getString("logs")).isEqualTo("URL: " + url + "\nMethod: POST\nStatus code: 404\nBody: \nnope\n");
+            assertThat(twice.getBoolean("enabled")).isTrue();
+
+            r.respondWith(200, "fine");
+            send(p, event("users.u1.create", marker("e3")));
+            assertThat(awaitAttempts(p, "w", 0).getBoolean("enabled")).isTrue();
+
+            // Counting starts over after a success: one more failure is 1, not 3 (which would disable).
+            r.respondWith(503, "");
+            send(p, event("users.u1.create", marker("e4")));
+            JsonObject again = awaitAttempts(p, "w", 1);
+            assertThat(again.getString("logs")).isEqualTo("URL: " + url + "\nMethod: POST\nStatus code: 503\nBody: \n\n");
+            assertThat(again.getBoolean("enabled")).isTrue();
+            assertThat(markersByPath(r.requests())).isEqualTo(Map.of("/fail", List.of("e1", "e2", "e3", "e4")));
+        }
+    }
+
+    @Test
+    void theLimitDisablesTheWebhookAndAPutWithEnabledResetsItAndResumesDeliveries() {
+        Gateway.ProjectClient p = gateway.project(projectId("off"));
+        try (Receiver r = Deliveries.receiver(vertx)) {
+            r.respond(req -> req.path().equals("/dead") ? Answer.of(500, "down") : Answer.status(200));
+            String deadUrl = r.url("/dead");
+            p.webhook("dead", deadUrl, "users.*.create");
+            p.webhook("alive", r.url("/alive"), "users.*.create");
+
+            for (int i = 1; i <= MAX_FAILED_ATTEMPTS; i++) {
+                send(p, event("users.u1.create", marker("e" + i)));
+                JsonObject w = awaitAttempts(p, "dead", i);
+                assertThat(w.getBoolean("enabled")).as("enabled after %d failure(s)", i).isEqualTo(i < MAX_FAILED_ATTEMPTS);
+            }
+            JsonObject disabled = p.get("dead");
+            assertThat(disabled.getString("logs")).isEqualTo("URL: " + deadUrl + "\nMethod: POST\nStatus code: 500\nBody: \ndown\n");
+
+            // Disabled: the next event reaches only the healthy webhook.
+            send(p, event("users.u1.create", marker("e4")));
+            awaitPathCount(r, "/alive", 4);
+            List<RecordedRequest> afterDisable = r.assertCountStays(MAX_FAILED_ATTEMPTS + 4, QUIET);
+            assertThat(markersByPath(afterDisable)).isEqualTo(Map.of(
+                "/dead", List.of("e1", "e2", "e3"),
+                "/alive", List.of("e1", "e2", "e3", "e4")));
+            assertThat(p.get("dead").getInteger("attempts")).isEqualTo(MAX_FAILED_ATTEMPTS);
+
+            JsonObject reenabled = p.call("PUT", "/webhooks/dead", new JsonObject().put("name", "dead").put("url", deadUrl)
+                .put("events", new JsonArray().add("users.*.create")).put("enabled", true).encode()).expect(200).json();
+            assertThat(reenabled.getBoolean("enabled")).isTrue();
+            assertThat(reenabled.getInteger("attempts")).isZero();
+            assertThat(p.get("dead").getInteger("attempts")).isZero();
+
+            // Deliveries resume, and the still failing endpoint counts from 0 again.
+            send(p, event("users.u1.create", marker("e5")));
+            JsonObject resumed = awaitAttempts(p, "dead", 1);
+            assertThat(resumed.getBoolean("enabled")).isTrue();
+            assertThat(markersByPath(awaitPathCount(r, "/dead", 4)).get("/dead"))
+                .containsExactly("e1", "e2", "e3", "e5");
+        }
+    }
+
+    @Test
+    void theLoggedResponseBodyIsCutAt10000Bytes() {
+        Gateway.ProjectClient p = gateway.project(projectId("cut"));
+        try (Receiver r = Deliveries.receiver(vertx)) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 15_000; i++) {
+                body.append((char) ('a' + (i / 1000)));
+            }
+            r.respondWith(500, body.toString());
+            String url = r.url("/big");
+            p.webhook("w", url, "users.*.create");
+
+            send(p, event("users.u1.create", marker("e1")));
+            String logs = awaitAttempts(p, "w", 1).getString("logs");
+
+            String head = "URL: " + url + "\nMethod: POST\nStatus code: 500\nBody: \n";
+            assertThat(logs).isEqualTo(head + body.substring(0, 10_000) + "\n");
+            assertThat(logs).endsWith("j\n").doesNotContain("k");
+        }
+    }
+
+    @Test
+    void aRedirectCountsAsSuccessAndIsNotFollowed() {
+        Gateway.ProjectClient p = gateway.project(projectId("moved"));
+        try (Receiver r = Deliveries.receiver(vertx)) {
+            AtomicReference<Answer> movedAnswer = new AtomicReference<>(Answer.of(500, "not yet"));
+            r.respond(req -> req.path().equals("/moved") ? movedAnswer.get() : Answer.status(200));
+            p.webhook("w", r.url("/moved"), "users.*.create");
+
+            send(p, event("users.u1.create", marker("e1")));
+            awaitAttempts(p, "w", 1);
+
+            movedAnswer.set(Answer.status(302).withHeader("Location", r.url("/elsewhere")));
+            send(p, event("users.u1.create", marker("e2")));
+            JsonObject afterRedirect = awaitAttempts(p, "w", 0);
+            assertThat(afterRedirect.getBoolean("enabled")).isTrue();
+
+            List<RecordedRequest> got = r.assertCountStays(2, QUIET);
+            assertThat(markersByPath(got)).isEqualTo(Map.of("/moved", List.of("e1", "e2")));
+        }
+    }
+
+    @Test
+    void tlsTrueRefusesASelfSignedReceiverAndTlsFalseAcceptsIt() {
+        Gateway.ProjectClient p = gateway.project(projectId("tls"));
+        try (Receiver r = Deliveries.receiver(vertx, true)) {
+            String insecureUrl = r.url("/insecure");
+            String verifyingUrl = r.url("/verifying");
+            assertThat(verifyingUrl).startsWith("https://127.0.0.1:");
+            p.webhook(webhookParams("insecure", insecureUrl, "users.*.create").put("tls", false));
+            p.webhook(webhookParams("verifying", verifyingUrl, "users.*.create").put("tls", true));
+
+            Gateway.Reply accepted = send(p, event("users.u1.create", marker("e1")));
+            JsonObject refused = awaitAttempts(p, "verifying", 1);
+
+            assertThat(refused.getString("logs"))
+                .startsWith("URL: " + verifyingUrl + "\nMethod: POST\nClient Error: ")
+                .contains("\nEvents: ")
+                .endsWith("\nEvents: " + String.join(", ", expansion(accepted, 0)) + "\n");
+            assertThat(refused.getBoolean("enabled")).isTrue();
+            RecordedRequest delivered = r.awaitRequest(WAIT);
+            assertThat(r.assertCountStays(1, QUIET)).containsExactly(delivered);
+            assertThat(delivered.path()).isEqualTo("/insecure");
+            assertThat(delivered.bodyJson().getString("n")).isEqualTo("e1");
+            JsonObject insecure = p.get("insecure");
+            assertThat(insecure.getInteger("attempts")).isZero();
+            assertThat(insecure.getString("logs")).isEmpty();
+        }
+    }
+
+    @Test
+    void aDroppedConnectionIsLoggedAsAClientErrorWithTheEvents() {
+        Gateway.ProjectClient p = gateway.project(projectId("drop"));
+        try (Receiver r = Deliveries.receiver(vertx)) {
+            r.respond(req -> Answer.dropConnection());
+            String url = r.url("/drop");
+            p.webhook("w", url, "users.*.update.email");
+
+            send(p, event("users.u1.update.email", marker("e1")));
+            JsonObject w = awaitAttempts(p, "w", 1);
+
+            assertThat(w.getString("logs"))
+                .startsWith("URL: " + url + "\nMethod: POST\nClient Error: ")
+                .endsWith("\nEvents: users.u1.update, users.*.update, users.u1.update.email, users.*.update.email,"
+                    + " users.u1, users.*\n");
+            assertThat(w.getBoolean("enabled")).isTrue();
+            assertThat(r.requests()).hasSize(1);
+        }
+    }
+}
