@@ -299,10 +299,15 @@ class WebhooksApiTest {
         assertThat(disabled.getInteger("attempts")).isEqualTo(1);
         assertThat(disabled.getString("logs")).contains("Status code: 500");
 
+        // Re-enabling requeues the delivery that was parked while disabled; the receiver is healthy
+        // again, so it goes through and attempts stays 0.
+        receiver.respondWith(200);
+        int before = receiver.count();
         JsonObject reenabled = p.call("PUT", "/webhooks/flaky", spec.copy().put("enabled", true).encode())
             .expect(200).json();
         assertThat(reenabled.getInteger("attempts")).isZero();
         assertThat(reenabled.getBoolean("enabled")).isTrue();
+        receiver.awaitCount(before + 1, Duration.ofSeconds(10));
         assertThat(p.get("flaky").getInteger("attempts")).isZero();
     }
 

@@ -46,6 +46,8 @@ public final class Gateway implements AutoCloseable {
         values.put(ConfigKey.ADMIN_KEY, ADMIN_KEY);
         values.put(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.0/8,::1/128");
         values.put(ConfigKey.REPLICA_ID, "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        // One retry an hour later: a test sees exactly the tries it caused, unless it sets a schedule.
+        values.put(ConfigKey.RETRY_SCHEDULE, "1h");
         values.putAll(overrides);
         Vertx vertx = Vertx.vertx();
         try {
