@@ -159,7 +159,12 @@ public final class DeliveryPump {
             }
             for (StreamEntry e : entries) {
                 inFlight++;
-                resolve(part, e);
+                if (stopped) {
+                    // Read while stopping: hand it straight back for another replica.
+                    finish(part, new EventQueue.Completion(e, EventQueue.Outcome.REQUEUE, 0, ""));
+                } else {
+                    resolve(part, e);
+                }
             }
             read(part);
         });
@@ -215,11 +220,10 @@ public final class DeliveryPump {
             work.event().eventsHeader());
         vertx.eventBus().<DeliveryOutcome>request(Addresses.DISPATCH, job, sendOptions).onComplete(ar -> {
             Work next = lane.finished(System.currentTimeMillis() - startedAt);
-            if (lane.idle()) {
-                lanes.remove(work.webhook().id());
-            }
             if (next != null) {
                 restart(lane, next);
+            } else if (lane.idle()) {
+                lanes.remove(work.webhook().id());
             }
             if (ar.failed()) {
                 if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -236,16 +240,24 @@ public final class DeliveryPump {
         });
     }
 
-    /** Starts queued work, unless its webhook was disabled or deleted in the meantime. */
+    /**
+     * Starts queued work, unless its webhook was disabled or deleted in the meantime; then the next
+     * queued item gets its turn, so a lane never keeps work without a try under way.
+     */
     private void restart(Lane<Work> lane, Work next) {
         deliveries.webhook(next.entry().field("pr"), next.entry().field("wh")).onComplete(ar -> {
             Webhook w = ar.succeeded() ? ar.result() : next.webhook();
-            if (w == null) {
-                finish(next.part(), new EventQueue.Completion(next.entry(), EventQueue.Outcome.DROP, 0, ""));
-            } else if (!w.enabled()) {
-                finish(next.part(), new EventQueue.Completion(next.entry(), EventQueue.Outcome.PARKED, 0, ""));
-            } else {
+            if (w != null && w.enabled()) {
                 send(lane, new Work(next.part(), next.entry(), w, next.event()));
+                return;
+            }
+            EventQueue.Outcome outcome = w == null ? EventQueue.Outcome.DROP : EventQueue.Outcome.PARKED;
+            finish(next.part(), new EventQueue.Completion(next.entry(), outcome, 0, ""));
+            Work after = lane.pollQueued();
+            if (after != null) {
+                restart(lane, after);
+            } else if (lane.idle()) {
+                lanes.remove(next.webhook().id());
             }
         });
     }

@@ -53,6 +53,11 @@ final class Lane<T> {
         return queue.poll();
     }
 
+    /** The next queued work, or null. */
+    T pollQueued() {
+        return queue.poll();
+    }
+
     /** Queued work, emptied (shutdown). */
     ArrayDeque<T> drainQueue() {
         ArrayDeque<T> out = new ArrayDeque<>(queue);
