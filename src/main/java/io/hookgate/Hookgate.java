@@ -6,7 +6,10 @@ import io.hookgate.bus.Codecs;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.ConfigException;
 import io.hookgate.config.HookgateConfig;
+import io.hookgate.api.TargetCheck;
 import io.hookgate.dispatch.DispatcherVerticle;
+import io.hookgate.dispatch.HostResolver;
+import io.hookgate.dispatch.TargetGuard;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.health.ManagementVerticle;
 import io.hookgate.health.Readiness;
@@ -29,19 +32,26 @@ public final class Hookgate {
 
     private final Vertx vertx;
     private final HookgateConfig config;
+    private final HostResolver resolver;
     private final Readiness readiness = new Readiness();
     private final AtomicReference<HttpApiVerticle> firstApi = new AtomicReference<>();
     private ManagementVerticle management;
     private String apiDeployment;
 
-    private Hookgate(Vertx vertx, HookgateConfig config) {
+    private Hookgate(Vertx vertx, HookgateConfig config, HostResolver resolver) {
         this.vertx = vertx;
         this.config = config;
+        this.resolver = resolver;
     }
 
     /** Deploys a whole gateway on {@code vertx}; completes when it is ready. */
     public static Future<Hookgate> start(Vertx vertx, HookgateConfig config) {
-        Hookgate gw = new Hookgate(vertx, config);
+        return start(vertx, config, HostResolver.SYSTEM);
+    }
+
+    /** As {@link #start(Vertx, HookgateConfig)}, with the resolver of delivery targets (tests map names to loopback). */
+    public static Future<Hookgate> start(Vertx vertx, HookgateConfig config, HostResolver resolver) {
+        Hookgate gw = new Hookgate(vertx, config, resolver);
         return gw.deploy().map(gw);
     }
 
@@ -51,10 +61,11 @@ public final class Hookgate {
         management = new ManagementVerticle(config.management(), readiness);
         return vertx.deployVerticle(management)
             .compose(x -> vertx.deployVerticle(new SubscriptionStoreVerticle(config.redis(), config.store(), catalogue)))
-            .compose(x -> vertx.deployVerticle(() -> new DispatcherVerticle(config.dispatch()),
+            .compose(x -> vertx.deployVerticle(() -> new DispatcherVerticle(config.dispatch(), resolver),
                 new DeploymentOptions().setInstances(config.dispatch().instances())))
             .compose(x -> vertx.deployVerticle(() -> {
-                HttpApiVerticle v = new HttpApiVerticle(config.api(), catalogue);
+                HttpApiVerticle v = new HttpApiVerticle(config.api(), catalogue,
+                    new TargetCheck(new TargetGuard(config.dispatch().allowedTargets()), resolver));
                 firstApi.compareAndSet(null, v);
                 return v;
             }, new DeploymentOptions().setInstances(config.api().instances())))

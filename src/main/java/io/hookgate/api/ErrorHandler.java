@@ -31,6 +31,9 @@ final class ErrorHandler {
         if (failure instanceof RequestFailure f) {
             code = f.code();
             message = f.getMessage();
+            if (f.retryAfterSeconds() > 0) {
+                ctx.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
+            }
         } else if (failure == null && ctx.statusCode() > 0) {
             code = byStatus(ctx.statusCode());
             message = defaultMessage(code);

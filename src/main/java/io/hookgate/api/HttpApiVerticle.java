@@ -21,11 +21,13 @@ public final class HttpApiVerticle extends VerticleBase {
 
     private final HookgateConfig.ApiConfig config;
     private final EventCatalogue catalogue;
+    private final TargetCheck targets;
     private HttpServer server;
 
-    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue) {
+    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue, TargetCheck targets) {
         this.config = config;
         this.catalogue = catalogue;
+        this.targets = targets;
     }
 
     @Override
@@ -43,7 +45,7 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
         new ProjectRoutes(store, auth).mount(router);
-        new WebhookRoutes(store, auth, catalogue).mount(router);
+        new WebhookRoutes(store, auth, catalogue, targets).mount(router);
         new EventRoutes(store, auth, catalogue, config).mount(router);
         new DeliveryRoutes(store, auth).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,

@@ -27,7 +27,7 @@ final class StoreClient {
     <T> Future<T> request(StoreRequest request) {
         return bus.<T>request(Addresses.STORE, request, OPTIONS).map(Message::body).recover(err -> {
             if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-                return Future.failedFuture(new RequestFailure(ErrorCode.ofFailureCode(re.failureCode()), re.getMessage()));
+                return Future.failedFuture(RequestFailure.fromWire(ErrorCode.ofFailureCode(re.failureCode()), re.getMessage()));
             }
             return Future.failedFuture(new RequestFailure(ErrorCode.UNAVAILABLE,
                 "The service is temporarily unavailable; try again."));

@@ -33,6 +33,7 @@ final class WebhookRoutes {
     private static final int MAX_AUTH = 256;
     private static final int DEFAULT_LIMIT = 25;
     private static final int MAX_LIMIT = 5000;
+    private static final long MAX_GRACE_SECONDS = 7L * 86400;
 
     /** Field names and model of one API flavour. */
     record Flavor(String tls, String user, String password, String secret, BiFunction<Webhook, Boolean, JsonObject> model,
@@ -52,11 +53,13 @@ final class WebhookRoutes {
     private final StoreClient store;
     private final Auth auth;
     private final EventCatalogue catalogue;
+    private final TargetCheck targets;
 
-    WebhookRoutes(StoreClient store, Auth auth, EventCatalogue catalogue) {
+    WebhookRoutes(StoreClient store, Auth auth, EventCatalogue catalogue, TargetCheck targets) {
         this.store = store;
         this.auth = auth;
         this.catalogue = catalogue;
+        this.targets = targets;
     }
 
     void mount(Router router) {
@@ -85,7 +88,10 @@ final class WebhookRoutes {
         }
         StoreRequest.WebhookSpec spec = spec(body, f);
         String secret = secret(body, f.secret());
-        store.<Webhook>request(new StoreRequest.CreateWebhook(Auth.projectId(ctx), id, spec, secret))
+        String webhookId = id;
+        targets.check(ctx.vertx(), spec.url())
+            .compose(x -> store.<Webhook>request(new StoreRequest.CreateWebhook(Auth.projectId(ctx), webhookId, spec,
+                secret)))
             .onSuccess(w -> Responses.json(ctx, 201, f.model().apply(w, true)))
             .onFailure(ctx::fail);
     }
@@ -130,15 +136,22 @@ final class WebhookRoutes {
     private void update(RoutingContext ctx, Flavor f) {
         JsonBody body = parse(ctx, f.updateFields());
         StoreRequest.WebhookSpec spec = spec(body, f);
-        store.<Webhook>request(new StoreRequest.UpdateWebhook(Auth.projectId(ctx), ctx.pathParam("webhookId"), spec))
+        targets.check(ctx.vertx(), spec.url())
+            .compose(x -> store.<Webhook>request(new StoreRequest.UpdateWebhook(Auth.projectId(ctx),
+                ctx.pathParam("webhookId"), spec)))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
             .onFailure(ctx::fail);
     }
 
     private void rotate(RoutingContext ctx, Flavor f) {
-        JsonBody body = parse(ctx, Set.of(f.secret()));
+        JsonBody body = parse(ctx, Set.of(f.secret(), "graceSeconds"));
         String secret = secret(body, f.secret());
-        store.<Webhook>request(new StoreRequest.RotateSecret(Auth.projectId(ctx), ctx.pathParam("webhookId"), secret))
+        Long grace = body.integer("graceSeconds");
+        if (grace != null && (grace < 0 || grace > MAX_GRACE_SECONDS)) {
+            throw JsonBody.invalid("Invalid `graceSeconds` param: between 0 and " + MAX_GRACE_SECONDS + " (7 days).");
+        }
+        store.<Webhook>request(new StoreRequest.RotateSecret(Auth.projectId(ctx), ctx.pathParam("webhookId"), secret,
+                grace == null ? 0 : grace))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, true)))
             .onFailure(ctx::fail);
     }

@@ -2,17 +2,52 @@ package io.hookgate.bus;
 
 /**
  * A failure with a code, thrown by the store's handlers and turned into a bus reply failure by the
- * store verticle. The message is meant for the API caller; it never holds secrets.
+ * store verticle. The message is meant for the API caller; it never holds secrets. A rate-limit
+ * failure also says when to come back; on the bus that travels in front of the message
+ * ({@link #wireMessage()} / {@link #fromWire}).
  */
 public final class RequestFailure extends RuntimeException {
     private final ErrorCode code;
+    private final long retryAfterSeconds;
 
     public RequestFailure(ErrorCode code, String message) {
+        this(code, message, 0);
+    }
+
+    private RequestFailure(ErrorCode code, String message, long retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static RequestFailure rateLimited(long retryAfterSeconds) {
+        return new RequestFailure(ErrorCode.RATE_LIMITED, "Rate limit for events exceeded; retry after "
+            + retryAfterSeconds + " s.", retryAfterSeconds);
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** Seconds until a retry may succeed (rate limits), else 0. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** The reply-failure message: {@code "<retryAfter>|<message>"} for rate limits, else the message. */
+    public String wireMessage() {
+        return code == ErrorCode.RATE_LIMITED ? retryAfterSeconds + "|" + getMessage() : getMessage();
+    }
+
+    public static RequestFailure fromWire(ErrorCode code, String message) {
+        if (code == ErrorCode.RATE_LIMITED && message != null && message.indexOf('|') > 0) {
+            int bar = message.indexOf('|');
+            try {
+                return new RequestFailure(code, message.substring(bar + 1), Long.parseLong(message.substring(0, bar)));
+            } catch (NumberFormatException e) {
+                return new RequestFailure(code, message);
+            }
+        }
+        return new RequestFailure(code, message);
     }
 }

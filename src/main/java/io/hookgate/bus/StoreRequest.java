@@ -59,8 +59,11 @@ public sealed interface StoreRequest {
     record UpdateWebhook(String projectId, String webhookId, WebhookSpec spec) implements StoreRequest {
     }
 
-    /** Reply: {@link io.hookgate.model.Webhook} with its new secret. {@code secret} null: generate one. */
-    record RotateSecret(String projectId, String webhookId, String secret) implements StoreRequest {
+    /**
+     * Reply: {@link io.hookgate.model.Webhook} with its new secret. {@code secret} null: generate one.
+     * {@code graceSeconds > 0} keeps the previous secret signing that long; 0 ends every grace period.
+     */
+    record RotateSecret(String projectId, String webhookId, String secret, long graceSeconds) implements StoreRequest {
     }
 
     /** Reply: {@link Replies.Done}. */

@@ -33,22 +33,27 @@ public record HookgateConfig(
     public record ManagementConfig(String host, int port) {
     }
 
-    /** The Redis connection; {@link #toString()} masks the password. */
-    public record RedisConfig(String url, int poolSize) {
+    /**
+     * The Redis connection; {@link #toString()} masks the password. {@code caFile}: PEM certificates
+     * to trust for {@code rediss://} (empty: the JVM's trust store).
+     */
+    public record RedisConfig(String url, int poolSize, String caFile) {
         @Override
         public String toString() {
-            return "RedisConfig[url=" + maskUrl(url) + ", poolSize=" + poolSize + "]";
+            return "RedisConfig[url=" + maskUrl(url) + ", poolSize=" + poolSize + ", caFile=" + caFile + "]";
         }
     }
 
     /** The subscription store and its queue pumps. */
-    public record StoreConfig(String adminKey, String replicaId, int maxFailedAttempts, int maxInFlight,
+    public record StoreConfig(String adminKey, String encryptionKey, int ingestRatePerSecond, int ingestBurst,
+                              String replicaId, int maxFailedAttempts, int maxInFlight,
                               int maxInFlightPerWebhook, int queuePartitions, long deliveryTimeoutMs,
                               List<Duration> retrySchedule, long reclaimIdleMs, long idempotencyWindowSeconds,
                               long deliveryRetentionSeconds, int deliveryRetentionCount) {
         @Override
         public String toString() {
-            return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", replicaId=" + replicaId
+            return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", encryptionKey="
+                + (encryptionKey.isEmpty() ? "(generated)" : "****") + ", replicaId=" + replicaId
                 + ", maxFailedAttempts=" + maxFailedAttempts + ", maxInFlight=" + maxInFlight
                 + ", maxInFlightPerWebhook=" + maxInFlightPerWebhook + ", queuePartitions=" + queuePartitions
                 + ", retrySchedule=" + retrySchedule + ", reclaimIdleMs=" + reclaimIdleMs + "]";
@@ -110,6 +115,11 @@ public record HookgateConfig(
                 + ConfigKey.DELIVERY_RETENTION_SECONDS.envName() + ") must exceed the longest retry span (" + span
                 + " s) by an hour, or delivery records would expire while their retries are pending; got " + retention);
         }
+        int burst = p.intIn(ConfigKey.INGEST_BURST, 1, 100_000_000);
+        if (burst < p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000)) {
+            throw new ConfigException(ConfigKey.INGEST_BURST.key() + " (" + ConfigKey.INGEST_BURST.envName()
+                + ") must be at least maxBatchEvents, or a full batch could never be accepted");
+        }
         String version = p.string(ConfigKey.APPWRITE_VERSION);
         String userAgent = "Appwrite-Server v" + version + ". Please report abuse at " + p.string(ConfigKey.SECURITY_EMAIL);
         String host = p.string(ConfigKey.HTTP_HOST);
@@ -119,8 +129,10 @@ public record HookgateConfig(
             new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
                 maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version),
             new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
-            new RedisConfig(p.redisUrl(ConfigKey.REDIS_URL), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024)),
-            new StoreConfig(adminKey, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
+            new RedisConfig(p.redisUrl(ConfigKey.REDIS_URL), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
+                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE)),
+            new StoreConfig(adminKey, p.encryptionKey(ConfigKey.ENCRYPTION_KEY),
+                p.intIn(ConfigKey.INGEST_RATE_PER_SECOND, 0, 10_000_000), burst, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),
                 p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256), timeout, schedule, reclaimIdle,
                 p.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 30L * 86400), retention,
@@ -212,6 +224,33 @@ public record HookgateConfig(
             String s = string(k);
             if (!(s.startsWith("redis://") || s.startsWith("rediss://") || s.startsWith("unix://"))) {
                 throw bad(k, "a redis://, rediss:// or unix:// URL");
+            }
+            return s;
+        }
+
+        String existingFileOrEmpty(ConfigKey k) {
+            String s = string(k);
+            if (!s.isEmpty() && !Files.isReadable(Path.of(s))) {
+                throw new ConfigException(k.key() + " (" + k.envName() + "): cannot read file '" + s + "'");
+            }
+            return s;
+        }
+
+        /** Empty, or the Base64 of exactly 32 bytes (AES-256). */
+        String encryptionKey(ConfigKey k) {
+            String s = string(k);
+            if (s.isEmpty()) {
+                return s;
+            }
+            byte[] raw;
+            try {
+                raw = java.util.Base64.getDecoder().decode(s);
+            } catch (IllegalArgumentException e) {
+                raw = new byte[0];
+            }
+            if (raw.length != 32) {
+                throw new ConfigException(k.key() + " (" + k.envName() + ") must be the Base64 of 32 random bytes"
+                    + " (e.g. `openssl rand -base64 32`)");
             }
             return s;
         }

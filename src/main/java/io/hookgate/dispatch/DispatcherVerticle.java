@@ -49,12 +49,14 @@ public final class DispatcherVerticle extends VerticleBase {
 
     private final HookgateConfig.DispatchConfig config;
     private final TargetGuard guard;
+    private final HostResolver resolver;
     private HttpClient verifying;
     private HttpClient trusting;
 
-    public DispatcherVerticle(HookgateConfig.DispatchConfig config) {
+    public DispatcherVerticle(HookgateConfig.DispatchConfig config, HostResolver resolver) {
         this.config = config;
         this.guard = new TargetGuard(config.allowedTargets());
+        this.resolver = resolver;
     }
 
     @Override
@@ -116,13 +118,14 @@ public final class DispatcherVerticle extends VerticleBase {
         });
     }
 
-    /** A literal address as it is; a name through the system resolver, off the event loop. */
+    /** Once per try: a literal address at once, a name through the resolver off the event loop. */
     private Future<InetAddress> resolve(String host) {
-        Optional<InetAddress> literal = TargetGuard.literal(host);
+        Optional<InetAddress> literal = IpLiterals.parse(host);
         if (literal.isPresent()) {
             return Future.succeededFuture(literal.get());
         }
-        return vertx.executeBlocking(() -> InetAddress.getByName(host), false);
+        return vertx.executeBlocking(() -> resolver.resolve(host), false)
+            .recover(err -> Future.failedFuture("cannot resolve host '" + host + "': " + err.getMessage()));
     }
 
     private Future<DeliveryOutcome> post(DeliveryJob job, InetAddress address, String host, int port, boolean ssl,
@@ -201,8 +204,10 @@ public final class DispatcherVerticle extends VerticleBase {
         }
         h.set("webhook-id", job.deliveryId());
         h.set("webhook-timestamp", Long.toString(timestamp));
-        h.set("webhook-signature", StandardWebhooksSignature.header(job.deliveryId(), timestamp, body,
-            List.of(w.secret().getBytes(StandardCharsets.UTF_8))));
+        // During a rotation's grace period: one v1 entry per valid secret, newest first.
+        List<byte[]> keys = w.signingSecrets(timestamp * 1000).stream()
+            .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+        h.set("webhook-signature", StandardWebhooksSignature.header(job.deliveryId(), timestamp, body, keys));
         return h;
     }
 

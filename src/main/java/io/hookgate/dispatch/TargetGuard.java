@@ -134,18 +134,4 @@ public final class TargetGuard {
     private static Named named(String cidr, String name) {
         return new Named(Cidr.parse(cidr), name);
     }
-
-    /** Parses a literal address without DNS (IPv4 dotted quad or IPv6), else empty. */
-    public static Optional<InetAddress> literal(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean v4 = !h.isEmpty() && h.chars().allMatch(c -> c == '.' || Character.isDigit(c)) && h.split("\\.", -1).length == 4;
-        if (!v4 && h.indexOf(':') < 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(h));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
 }

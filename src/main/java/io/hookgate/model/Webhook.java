@@ -4,14 +4,30 @@ import java.util.List;
 
 /**
  * A webhook, with Appwrite 1.9's fields. {@code attempts} counts consecutive failed tries and
- * {@code logs} holds the text of the last failure (contract section 3).
+ * {@code logs} holds the text of the last failure (contract section 3). {@code retiredSecrets} are
+ * earlier secrets still valid during a rotation's grace period, newest first.
  */
 public record Webhook(String id, String projectId, String name, String url, List<String> events, boolean tls,
                       String authUsername, String authPassword, String secret, boolean enabled, String logs,
-                      int attempts, long createdAt, long updatedAt) {
+                      int attempts, long createdAt, long updatedAt, List<RetiredSecret> retiredSecrets) {
 
     public Webhook withBookkeeping(boolean enabled, String logs, int attempts) {
         return new Webhook(id, projectId, name, url, events, tls, authUsername, authPassword, secret, enabled, logs,
-            attempts, createdAt, updatedAt);
+            attempts, createdAt, updatedAt, retiredSecrets);
+    }
+
+    /** The secrets that sign a delivery at {@code nowMs}: the current one, then retired ones still in grace, newest first. */
+    public List<String> signingSecrets(long nowMs) {
+        if (retiredSecrets.isEmpty()) {
+            return List.of(secret);
+        }
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        out.add(secret);
+        for (RetiredSecret r : retiredSecrets) {
+            if (r.validUntil() > nowMs) {
+                out.add(r.secret());
+            }
+        }
+        return out;
     }
 }

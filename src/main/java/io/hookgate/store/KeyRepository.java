@@ -84,6 +84,20 @@ public final class KeyRepository {
         });
     }
 
+    /**
+     * The key that encrypts secret fields: the configured one, else the one stored at the first
+     * start (generated then, SET NX so concurrent first starts agree). Answers whether it is stored
+     * in Redis, which the caller warns about.
+     */
+    public Future<String> encryptionKey(String configured) {
+        if (!configured.isEmpty()) {
+            return Future.succeededFuture(configured);
+        }
+        return redis.send(Request.cmd(Command.SET).arg(RedisKeys.ENCRYPTION_KEY).arg(FieldCipher.newKey()).arg("NX"))
+            .compose(r -> redis.send(Request.cmd(Command.GET).arg(RedisKeys.ENCRYPTION_KEY)))
+            .map(Object::toString);
+    }
+
     /** The admin key's hash, and whether this call generated it (so it is printed once). */
     public record AdminKey(String hash, boolean generatedNow) {
     }

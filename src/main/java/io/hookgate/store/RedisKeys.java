@@ -6,11 +6,13 @@ package io.hookgate.store;
  *
  * <pre>
  * hg:admin                         string  SHA-256 (hex) of the generated admin key
+ * hg:encryption-key                string  the generated field encryption key (only when none is configured)
  * hg:projects                      set     every project ID
  * hg:{p:PID}:project               hash    id, name, createdAt, updatedAt (epoch ms)
  * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt}
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
  * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository})
+ * hg:{p:PID}:rate                  hash    the ingestion token bucket (see {@link RateLimiter})
  * hg:changes                       pubsub  "p PID" project created/deleted, "k PID" keys changed,
  *                                          "w PID WID" one webhook changed or deleted
  * </pre>
@@ -19,6 +21,7 @@ package io.hookgate.store;
  */
 public final class RedisKeys {
     public static final String ADMIN = "hg:admin";
+    public static final String ENCRYPTION_KEY = "hg:encryption-key";
     public static final String PROJECTS = "hg:projects";
     public static final String CHANGES = "hg:changes";
 
@@ -43,6 +46,10 @@ public final class RedisKeys {
 
     public static String webhook(String projectId, String webhookId) {
         return tag(projectId) + "wh:" + webhookId;
+    }
+
+    public static String rate(String projectId) {
+        return tag(projectId) + "rate";
     }
 
     static String projectChanged(String projectId) {

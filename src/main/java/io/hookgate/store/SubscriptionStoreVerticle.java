@@ -14,6 +14,7 @@ import io.hookgate.model.DeliveryRecord;
 import io.hookgate.model.DeliveryStatus;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Project;
+import io.hookgate.model.RetiredSecret;
 import io.hookgate.model.Webhook;
 import io.hookgate.queue.DeliveryPump;
 import io.hookgate.queue.EventCache;
@@ -52,6 +53,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private ProjectRepository projects;
     private KeyRepository keys;
     private WebhookRepository webhooks;
+    private RateLimiter rateLimiter;
     private EventQueue queue;
     private ChangeFeed feed;
     private FanoutPump fanout;
@@ -71,14 +73,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        redis = Redis.createClient(vertx, new RedisOptions()
-            .setConnectionString(redisConfig.url())
-            .setMaxPoolSize(redisConfig.poolSize())
-            .setMaxPoolWaiting(redisConfig.poolSize() * 256)
-            .setMaxWaitingHandlers(64 * 1024));
+        redis = Redis.createClient(vertx, redisOptions(redisConfig));
         projects = new ProjectRepository(redis);
         keys = new KeyRepository(redis);
-        webhooks = new WebhookRepository(redis);
+        rateLimiter = new RateLimiter(redis, config.ingestRatePerSecond(), config.ingestBurst());
         queue = new EventQueue(redis, config.queuePartitions(), config.replicaId(), config.deliveryRetentionSeconds(),
             config.deliveryRetentionCount(), config.idempotencyWindowSeconds());
         feed = new ChangeFeed(vertx, redis, this::reloadAfterReconnect, this::onChange);
@@ -91,11 +89,38 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                     // Shown once, at the first start of the first replica: only its hash is stored.
                     LOG.warn("generated the admin key (store it now, it is not shown again): {}", generated);
                 }
+                return keys.encryptionKey(config.encryptionKey());
+            })
+            .compose(key -> {
+                if (config.encryptionKey().isEmpty()) {
+                    LOG.warn("no encryptionKey configured: secrets are encrypted with a key kept in Redis itself,"
+                        + " which protects single leaked values only; set HOOKGATE_ENCRYPTION_KEY");
+                }
+                webhooks = new WebhookRepository(redis, FieldCipher.fromBase64(key));
                 return queue.ensureGroups();
             })
             .compose(x -> feed.start())
             .compose(x -> reloadAll())
             .compose(x -> consumer.completion());
+    }
+
+    /**
+     * A pooled client. Credentials come in the URL ({@code redis://user:password@host:port}, an ACL
+     * user or just a password); {@code rediss://} is TLS, verified against {@code caFile} when given.
+     */
+    static RedisOptions redisOptions(HookgateConfig.RedisConfig c) {
+        RedisOptions options = new RedisOptions()
+            .setConnectionString(c.url())
+            .setMaxPoolSize(c.poolSize())
+            .setMaxPoolWaiting(c.poolSize() * 256)
+            .setMaxWaitingHandlers(64 * 1024);
+        if (!c.caFile().isEmpty()) {
+            options.setNetClientOptions(new io.vertx.core.net.NetClientOptions()
+                .setSsl(c.url().startsWith("rediss://"))
+                .setHostnameVerificationAlgorithm("HTTPS")
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(c.caFile())));
+        }
+        return options;
     }
 
     @Override
@@ -195,7 +220,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             if (ar.succeeded()) {
                 message.reply(ar.result());
             } else if (ar.cause() instanceof RequestFailure f) {
-                message.fail(f.code().failureCode(), f.getMessage());
+                message.fail(f.code().failureCode(), f.wireMessage());
             } else {
                 // Redis unreachable or failing: the caller gets 503; the stack trace adds nothing.
                 LOG.warn("store request {} failed: {}", message.body().getClass().getSimpleName(), ar.cause().toString());
@@ -253,9 +278,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         } else if (request instanceof StoreRequest.GetWebhook r) {
             return webhooks.get(r.projectId(), r.webhookId()).map(w -> w.orElseThrow(SubscriptionStoreVerticle::webhookNotFound));
         } else if (request instanceof StoreRequest.UpdateWebhook r) {
-            return updateWebhook(r.projectId(), r.webhookId(), r.spec(), null);
+            return updateWebhook(r.projectId(), r.webhookId(), r.spec(), null, 0);
         } else if (request instanceof StoreRequest.RotateSecret r) {
-            return updateWebhook(r.projectId(), r.webhookId(), null, r.secret() == null ? newSecret() : r.secret());
+            return updateWebhook(r.projectId(), r.webhookId(), null, r.secret() == null ? newSecret() : r.secret(),
+                r.graceSeconds());
         } else if (request instanceof StoreRequest.DeleteWebhook r) {
             return webhooks.delete(r.projectId(), r.webhookId()).map(existed -> {
                 if (!existed) {
@@ -341,7 +367,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         long now = System.currentTimeMillis();
         StoreRequest.WebhookSpec s = r.spec();
         Webhook w = new Webhook(r.webhookId(), r.projectId(), s.name(), s.url(), s.events(), s.tls(), s.authUsername(),
-            s.authPassword(), r.secret() == null ? newSecret() : r.secret(), s.enabled(), "", 0, now, now);
+            s.authPassword(), r.secret() == null ? newSecret() : r.secret(), s.enabled(), "", 0, now, now, List.of());
         return webhooks.create(w).map(result -> {
             switch (result) {
                 case WebhookRepository.OK -> {
@@ -359,7 +385,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
      * A PUT (spec given) or a secret rotation (secret given): read, change, write back. Disabling a
      * webhook parks its retrying deliveries; enabling it again requeues every parked one.
      */
-    private Future<?> updateWebhook(String projectId, String webhookId, StoreRequest.WebhookSpec spec, String secret) {
+    private Future<?> updateWebhook(String projectId, String webhookId, StoreRequest.WebhookSpec spec, String secret,
+                                    long graceSeconds) {
         boolean[] wasEnabled = {false};
         return webhooks.get(projectId, webhookId).compose(current -> {
             Webhook c = current.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
@@ -368,9 +395,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             Webhook next = spec != null
                 ? new Webhook(c.id(), projectId, spec.name(), spec.url(), spec.events(), spec.tls(), spec.authUsername(),
                     spec.authPassword(), c.secret(), spec.enabled(), c.logs(), spec.enabled() ? 0 : c.attempts(),
-                    c.createdAt(), now)
+                    c.createdAt(), now, c.retiredSecrets())
                 : new Webhook(c.id(), projectId, c.name(), c.url(), c.events(), c.tls(), c.authUsername(),
-                    c.authPassword(), secret, c.enabled(), c.logs(), c.attempts(), c.createdAt(), now);
+                    c.authPassword(), secret, c.enabled(), c.logs(), c.attempts(), c.createdAt(), now,
+                    retire(c, graceSeconds, now));
             return webhooks.update(next, spec != null && spec.enabled());
         }).compose(updated -> {
             Webhook w = updated.orElseThrow(SubscriptionStoreVerticle::webhookNotFound);
@@ -389,6 +417,20 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             }
             return Future.succeededFuture(w);
         });
+    }
+
+    /**
+     * The retired secrets after a rotation: with a grace period, the secret being replaced joins
+     * those still valid (newest first); without one, every grace period ends.
+     */
+    private static List<RetiredSecret> retire(Webhook current, long graceSeconds, long now) {
+        if (graceSeconds <= 0) {
+            return List.of();
+        }
+        List<RetiredSecret> out = new ArrayList<>();
+        out.add(new RetiredSecret(current.secret(), now + graceSeconds * 1000));
+        current.retiredSecrets().stream().filter(r -> r.validUntil() > now).forEach(out::add);
+        return List.copyOf(out);
     }
 
     private Future<Webhook> requireWebhook(String projectId, String webhookId) {
@@ -444,7 +486,13 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         for (int i = 0; i < r.events().size(); i++) {
             events.add(new EventQueue.NewEvent(r.events().get(i), r.idempotencyKeys().get(i)));
         }
-        return queue.ingest(r.projectId(), events).map(ids -> {
+        return rateLimiter.take(r.projectId(), events.size()).compose(waitMs -> {
+            if (waitMs > 0) {
+                // Nothing of the request is taken: the whole batch may be sent again after the wait.
+                throw RequestFailure.rateLimited(Math.max(1, (waitMs + 999) / 1000));
+            }
+            return queue.ingest(r.projectId(), events);
+        }).map(ids -> {
             for (int i = 0; i < r.events().size(); i++) {
                 if (ids.get(i).equals(r.events().get(i).id())) {
                     cache.put(r.events().get(i), r.expansions().get(i));

@@ -2,6 +2,7 @@ package io.hookgate.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.model.RetiredSecret;
 import io.hookgate.model.Webhook;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -16,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Webhooks in Redis: one hash per webhook ({@code hg:{p:PID}:wh:WID}) with the fields id, projectId,
- * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword, secret, logs,
+ * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword and secret (both
+ * encrypted, see {@link FieldCipher}), retired (secrets in a rotation's grace period, JSON), logs,
  * attempts, createdAt, updatedAt; and the project's {@code webhooks} sorted set for listing. Every
  * write publishes a {@code "w PID WID"} change so every replica's match index follows.
  */
@@ -79,9 +81,11 @@ public final class WebhookRepository {
         """);
 
     private final Redis redis;
+    private final FieldCipher cipher;
 
-    public WebhookRepository(Redis redis) {
+    public WebhookRepository(Redis redis, FieldCipher cipher) {
         this.redis = redis;
+        this.cipher = cipher;
     }
 
     /** Creates it; answers {@link #OK}, {@link #NO_PROJECT} or {@link #EXISTS}. */
@@ -103,8 +107,9 @@ public final class WebhookRepository {
             resetAttempts ? "1" : "0"));
         args.addAll(List.of("name", w.name(), "url", w.url(), "events", eventsJson(w.events()),
             "enabled", w.enabled() ? "1" : "0", "tls", w.tls() ? "1" : "0", "authUsername", w.authUsername(),
-            "authPassword", w.authPassword(), "secret", w.secret(), "updatedAt", w.updatedAt()));
-        return UPDATE.run(redis, List.of(RedisKeys.webhook(w.projectId(), w.id())), args).map(WebhookRepository::parseReply);
+            "authPassword", cipher.encrypt("authPassword", w.authPassword()), "secret", cipher.encrypt("secret", w.secret()),
+            "retired", retiredJson(w.retiredSecrets()), "updatedAt", w.updatedAt()));
+        return UPDATE.run(redis, List.of(RedisKeys.webhook(w.projectId(), w.id())), args).map(this::parseReply);
     }
 
     public Future<Boolean> delete(String projectId, String webhookId) {
@@ -163,21 +168,46 @@ public final class WebhookRepository {
     public record Bookkeeping(int attempts, boolean enabled) {
     }
 
-    private static List<Object> fields(Webhook w) {
+    private List<Object> fields(Webhook w) {
         return List.of("id", w.id(), "projectId", w.projectId(), "name", w.name(), "url", w.url(),
             "events", eventsJson(w.events()), "tls", w.tls() ? "1" : "0", "enabled", w.enabled() ? "1" : "0",
-            "authUsername", w.authUsername(), "authPassword", w.authPassword(), "secret", w.secret(),
+            "authUsername", w.authUsername(), "authPassword", cipher.encrypt("authPassword", w.authPassword()),
+            "secret", cipher.encrypt("secret", w.secret()), "retired", retiredJson(w.retiredSecrets()),
             "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt());
     }
 
-    private static Optional<Webhook> parseReply(Response r) {
+    /** Retired secrets, each encrypted: [{"s": sealed secret, "u": valid until}], newest first. */
+    private String retiredJson(List<RetiredSecret> retired) {
+        var array = JSON.createArrayNode();
+        for (RetiredSecret r : retired) {
+            array.addObject().put("s", cipher.encrypt("secret", r.secret())).put("u", r.validUntil());
+        }
+        return array.toString();
+    }
+
+    private List<RetiredSecret> retired(String json) {
+        List<RetiredSecret> out = new ArrayList<>();
+        if (json == null || json.isEmpty()) {
+            return out;
+        }
+        try {
+            for (var n : JSON.readTree(json)) {
+                out.add(new RetiredSecret(cipher.decrypt("secret", n.path("s").asText()), n.path("u").asLong()));
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.copyOf(out);
+    }
+
+    private Optional<Webhook> parseReply(Response r) {
         if (r == null || (!r.isArray() && !r.isMap())) {
             return Optional.empty();
         }
         return parse(Responses.toMap(r));
     }
 
-    static Optional<Webhook> parse(Map<String, String> h) {
+    Optional<Webhook> parse(Map<String, String> h) {
         if (h.isEmpty() || h.get("id") == null) {
             return Optional.empty();
         }
@@ -189,9 +219,10 @@ public final class WebhookRepository {
         }
         return Optional.of(new Webhook(h.get("id"), h.get("projectId"), h.getOrDefault("name", ""),
             h.getOrDefault("url", ""), events, "1".equals(h.get("tls")), h.getOrDefault("authUsername", ""),
-            h.getOrDefault("authPassword", ""), h.getOrDefault("secret", ""), "1".equals(h.get("enabled")),
-            h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
-            Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0"))));
+            cipher.decrypt("authPassword", h.get("authPassword")), cipher.decrypt("secret", h.get("secret")),
+            "1".equals(h.get("enabled")), h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
+            Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0")),
+            retired(h.get("retired"))));
     }
 
     private static String eventsJson(List<String> events) {

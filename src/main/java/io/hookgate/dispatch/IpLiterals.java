@@ -1,0 +1,111 @@
+package io.hookgate.dispatch;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/**
+ * Reads a URL host that is an IP address, in every spelling a resolver or browser would accept,
+ * without any DNS: IPv6 in brackets or bare (mapped {@code ::ffff:1.2.3.4} included), and IPv4 in
+ * the inet_aton forms: 1 to 4 parts, each decimal, octal (leading 0) or hex (0x), the last part
+ * filling the remaining bytes ({@code 127.1}, {@code 2130706433}, {@code 0x7f000001},
+ * {@code 0177.0.0.1}). Without this, such a host would go to the system resolver, whose answer
+ * depends on the C library. Plain Java.
+ */
+public final class IpLiterals {
+    private IpLiterals() {
+    }
+
+    /** The address the host spells, or empty when it is a name. */
+    public static Optional<InetAddress> parse(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') >= 0) {
+            return v6(h);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1); // a trailing dot is the root, as in "127.0.0.1."
+        }
+        byte[] v4 = v4(h);
+        if (v4 == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(InetAddress.getByAddress(v4));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<InetAddress> v6(String h) {
+        int zone = h.indexOf('%');
+        String addr = zone < 0 ? h : h.substring(0, zone);
+        if (addr.isEmpty() || !addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+            return Optional.empty();
+        }
+        try {
+            // With ':' in it and only hex digits, dots and colons, this parses and never looks up DNS.
+            InetAddress a = InetAddress.getByName(addr);
+            return Optional.of(a instanceof Inet6Address ? InetAddress.getByAddress(a.getAddress()) : a);
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** inet_aton: 1-4 parts; the last one fills the bytes left. Null when not such a literal. */
+    static byte[] v4(String h) {
+        String[] parts = h.split("\\.", -1);
+        if (parts.length < 1 || parts.length > 4) {
+            return null;
+        }
+        long[] values = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            Long v = number(parts[i]);
+            if (v == null) {
+                return null;
+            }
+            values[i] = v;
+        }
+        long result = 0;
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (values[i] > 255) {
+                return null;
+            }
+            result |= values[i] << (8 * (3 - i));
+        }
+        long last = values[parts.length - 1];
+        int lastBytes = 4 - (parts.length - 1);
+        if (last >= (1L << (8 * lastBytes))) {
+            return null;
+        }
+        result |= last;
+        return new byte[] {(byte) (result >> 24), (byte) (result >> 16), (byte) (result >> 8), (byte) result};
+    }
+
+    private static Long number(String p) {
+        if (p.isEmpty() || p.length() > 12) {
+            return null;
+        }
+        int radix = 10;
+        String digits = p;
+        if (p.length() > 1 && (p.startsWith("0x") || p.startsWith("0X"))) {
+            radix = 16;
+            digits = p.substring(2);
+            if (digits.isEmpty()) {
+                return 0L; // "0x" alone is 0 for inet_aton
+            }
+        } else if (p.length() > 1 && p.charAt(0) == '0') {
+            radix = 8;
+            digits = p.substring(1);
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (Character.digit(digits.charAt(i), radix) < 0) {
+                return null;
+            }
+        }
+        return Long.parseLong(digits, radix);
+    }
+}
