@@ -3,6 +3,7 @@ package io.hookgate.testsupport;
 import io.hookgate.Hookgate;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.config.HookgateConfig;
+import io.hookgate.dispatch.HostResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,6 +36,11 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a gateway on {@code redisUrl}; {@code overrides} replace defaults (e.g. MAX_FAILED_ATTEMPTS). */
     public static Gateway start(String redisUrl, Map<ConfigKey, String> overrides) {
+        return start(redisUrl, overrides, HostResolver.SYSTEM);
+    }
+
+    /** As {@link #start(String, Map)}, with the resolver deliveries use for host names (e.g. a name mapped to loopback). */
+    public static Gateway start(String redisUrl, Map<ConfigKey, String> overrides, HostResolver resolver) {
         Map<ConfigKey, String> values = new EnumMap<>(ConfigKey.class);
         for (ConfigKey k : ConfigKey.values()) {
             values.put(k, k.defaultValue());
@@ -51,7 +57,7 @@ public final class Gateway implements AutoCloseable {
         values.putAll(overrides);
         Vertx vertx = Vertx.vertx();
         try {
-            Hookgate gw = Hookgate.start(vertx, HookgateConfig.fromValues(values)).await();
+            Hookgate gw = Hookgate.start(vertx, HookgateConfig.fromValues(values), resolver).await();
             return new Gateway(vertx, gw);
         } catch (RuntimeException e) {
             Hookgate.closeVertx(vertx);
