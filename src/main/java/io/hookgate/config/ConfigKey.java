@@ -16,6 +16,8 @@ public enum ConfigKey {
     API_INSTANCES("apiInstances", "2"),
     DISPATCHERS("dispatchers", "2"),
     REDIS_URL("redisUrl", "redis://127.0.0.1:6379"),
+    REDIS_MODE("redisMode", "standalone"),
+    REDIS_MASTER_NAME("redisMasterName", "mymaster"),
     REDIS_POOL_SIZE("redisPoolSize", "32"),
     REDIS_CA_FILE("redisCaFile", ""),
     ADMIN_KEY("adminKey", "", true),
@@ -40,7 +42,8 @@ public enum ConfigKey {
     DELIVERY_RETENTION_COUNT("deliveryRetentionCount", "1000"),
     APPWRITE_VERSION("appwriteVersion", "1.9.0"),
     SECURITY_EMAIL("securityEmail", "security@example.com"),
-    SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000");
+    SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000"),
+    LOG_FORMAT("logFormat", "text");
 
     /** Prefix of every environment variable that overrides a key. */
     public static final String ENV_PREFIX = "HOOKGATE_";

@@ -22,6 +22,7 @@ public record HookgateConfig(
     StoreConfig store,
     DispatchConfig dispatch,
     long shutdownTimeoutMs,
+    String logFormat,
     Map<ConfigKey, String> values) {
 
     /** The HTTP API verticles. */
@@ -37,10 +38,16 @@ public record HookgateConfig(
      * The Redis connection; {@link #toString()} masks the password. {@code caFile}: PEM certificates
      * to trust for {@code rediss://} (empty: the JVM's trust store).
      */
-    public record RedisConfig(String url, int poolSize, String caFile) {
+    public record RedisConfig(List<String> urls, String mode, String masterName, int poolSize, String caFile) {
+        /** The first URL (standalone: the only one). */
+        public String url() {
+            return urls.get(0);
+        }
+
         @Override
         public String toString() {
-            return "RedisConfig[url=" + maskUrl(url) + ", poolSize=" + poolSize + ", caFile=" + caFile + "]";
+            return "RedisConfig[urls=" + urls.stream().map(HookgateConfig::maskUrl).toList() + ", mode=" + mode
+                + ", masterName=" + masterName + ", poolSize=" + poolSize + ", caFile=" + caFile + "]";
         }
     }
 
@@ -129,7 +136,8 @@ public record HookgateConfig(
             new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
                 maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version),
             new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
-            new RedisConfig(p.redisUrl(ConfigKey.REDIS_URL), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
+            new RedisConfig(p.redisUrls(ConfigKey.REDIS_URL), p.oneOf(ConfigKey.REDIS_MODE, "standalone", "sentinel", "cluster"),
+                p.string(ConfigKey.REDIS_MASTER_NAME), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
                 p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE)),
             new StoreConfig(adminKey, p.encryptionKey(ConfigKey.ENCRYPTION_KEY),
                 p.intIn(ConfigKey.INGEST_RATE_PER_SECOND, 0, 10_000_000), burst, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
@@ -140,6 +148,7 @@ public record HookgateConfig(
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
                 p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
             p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),
+            p.oneOf(ConfigKey.LOG_FORMAT, "text", "json"),
             Map.copyOf(v));
     }
 
@@ -151,7 +160,7 @@ public record HookgateConfig(
             if (k.secret()) {
                 value = value.isEmpty() ? "" : "****";
             } else if (k == ConfigKey.REDIS_URL) {
-                value = maskUrl(value);
+                value = String.join(",", Arrays.stream(value.split(",")).map(HookgateConfig::maskUrl).toList());
             }
             j.add(k.key() + "=" + value);
         }
@@ -220,10 +229,20 @@ public record HookgateConfig(
             return intIn(k, 0, 65535);
         }
 
-        String redisUrl(ConfigKey k) {
+        /** One URL, or several separated by commas (sentinels, cluster seed nodes). */
+        List<String> redisUrls(ConfigKey k) {
+            List<String> urls = Arrays.stream(string(k).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+            if (urls.isEmpty() || !urls.stream().allMatch(s -> s.startsWith("redis://") || s.startsWith("rediss://")
+                || s.startsWith("unix://"))) {
+                throw bad(k, "a redis://, rediss:// or unix:// URL (several separated by commas)");
+            }
+            return urls;
+        }
+
+        String oneOf(ConfigKey k, String... allowed) {
             String s = string(k);
-            if (!(s.startsWith("redis://") || s.startsWith("rediss://") || s.startsWith("unix://"))) {
-                throw bad(k, "a redis://, rediss:// or unix:// URL");
+            if (!Arrays.asList(allowed).contains(s)) {
+                throw bad(k, "one of " + String.join(", ", allowed));
             }
             return s;
         }

@@ -105,15 +105,21 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     }
 
     /**
-     * A pooled client. Credentials come in the URL ({@code redis://user:password@host:port}, an ACL
+     * A pooled client for the configured topology (standalone, sentinel, cluster). Credentials come in the URL ({@code redis://user:password@host:port}, an ACL
      * user or just a password); {@code rediss://} is TLS, verified against {@code caFile} when given.
      */
     static RedisOptions redisOptions(HookgateConfig.RedisConfig c) {
         RedisOptions options = new RedisOptions()
-            .setConnectionString(c.url())
+            .setEndpoints(new ArrayList<>(c.urls()))
             .setMaxPoolSize(c.poolSize())
             .setMaxPoolWaiting(c.poolSize() * 256)
             .setMaxWaitingHandlers(64 * 1024);
+        switch (c.mode()) {
+            case "sentinel" -> options.setType(io.vertx.redis.client.RedisClientType.SENTINEL)
+                .setMasterName(c.masterName()).setRole(io.vertx.redis.client.RedisRole.MASTER);
+            case "cluster" -> options.setType(io.vertx.redis.client.RedisClientType.CLUSTER);
+            default -> options.setType(io.vertx.redis.client.RedisClientType.STANDALONE);
+        }
         if (!c.caFile().isEmpty()) {
             options.setNetClientOptions(new io.vertx.core.net.NetClientOptions()
                 .setSsl(c.url().startsWith("rediss://"))
