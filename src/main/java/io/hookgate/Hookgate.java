@@ -11,12 +11,16 @@ import io.hookgate.dispatch.DispatcherVerticle;
 import io.hookgate.dispatch.HostResolver;
 import io.hookgate.dispatch.TargetGuard;
 import io.hookgate.events.EventCatalogue;
+import io.hookgate.health.GatewayMetrics;
 import io.hookgate.health.ManagementVerticle;
 import io.hookgate.health.Readiness;
 import io.hookgate.store.SubscriptionStoreVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -33,15 +37,17 @@ public final class Hookgate {
     private final Vertx vertx;
     private final HookgateConfig config;
     private final HostResolver resolver;
+    private final GatewayMetrics metrics;
     private final Readiness readiness = new Readiness();
     private final AtomicReference<HttpApiVerticle> firstApi = new AtomicReference<>();
     private ManagementVerticle management;
     private String apiDeployment;
 
-    private Hookgate(Vertx vertx, HookgateConfig config, HostResolver resolver) {
+    private Hookgate(Vertx vertx, HookgateConfig config, HostResolver resolver, GatewayMetrics metrics) {
         this.vertx = vertx;
         this.config = config;
         this.resolver = resolver;
+        this.metrics = metrics;
     }
 
     /** Deploys a whole gateway on {@code vertx}; completes when it is ready. */
@@ -51,16 +57,22 @@ public final class Hookgate {
 
     /** As {@link #start(Vertx, HookgateConfig)}, with the resolver of delivery targets (tests map names to loopback). */
     public static Future<Hookgate> start(Vertx vertx, HookgateConfig config, HostResolver resolver) {
-        Hookgate gw = new Hookgate(vertx, config, resolver);
+        return start(vertx, config, resolver, new GatewayMetrics());
+    }
+
+    /** As above, with the metrics registry (the one Vert.x reports its own metrics to, in {@link #main}). */
+    public static Future<Hookgate> start(Vertx vertx, HookgateConfig config, HostResolver resolver,
+                                         GatewayMetrics metrics) {
+        Hookgate gw = new Hookgate(vertx, config, resolver, metrics);
         return gw.deploy().map(gw);
     }
 
     private Future<Void> deploy() {
         EventCatalogue catalogue = EventCatalogue.load();
         Codecs.registerAll(vertx.eventBus());
-        management = new ManagementVerticle(config.management(), readiness);
+        management = new ManagementVerticle(config.management(), readiness, metrics);
         return vertx.deployVerticle(management)
-            .compose(x -> vertx.deployVerticle(new SubscriptionStoreVerticle(config.redis(), config.store(), catalogue)))
+            .compose(x -> vertx.deployVerticle(new SubscriptionStoreVerticle(config.redis(), config.store(), catalogue, metrics)))
             .compose(x -> vertx.deployVerticle(() -> new DispatcherVerticle(config.dispatch(), resolver),
                 new DeploymentOptions().setInstances(config.dispatch().instances())))
             .compose(x -> vertx.deployVerticle(() -> {
@@ -121,6 +133,19 @@ public final class Hookgate {
         }
     }
 
+    /** Switches Logback to logback-json.xml (logFormat=json): one JSON object per line. */
+    private static void useJsonLogs() {
+        ch.qos.logback.classic.LoggerContext context = (ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory();
+        context.reset();
+        ch.qos.logback.classic.joran.JoranConfigurator configurator = new ch.qos.logback.classic.joran.JoranConfigurator();
+        configurator.setContext(context);
+        try {
+            configurator.doConfigure(Hookgate.class.getResource("/logback-json.xml"));
+        } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+            throw new ConfigException("cannot switch to JSON logs: " + e.getMessage());
+        }
+    }
+
     public static void main(String[] args) {
         HookgateConfig config;
         try {
@@ -130,11 +155,19 @@ public final class Hookgate {
             System.exit(2);
             return;
         }
+        if ("json".equals(config.logFormat())) {
+            useJsonLogs();
+        }
         LOG.info("configuration: {}", config.describe());
-        Vertx vertx = Vertx.vertx();
+        GatewayMetrics metrics = new GatewayMetrics();
+        // Vert.x reports its own metrics (HTTP, event bus, pools) to the same registry.
+        Vertx vertx = Vertx.builder()
+            .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+            .build();
         Hookgate gw;
         try {
-            gw = start(vertx, config).await();
+            gw = start(vertx, config, HostResolver.SYSTEM, metrics).await();
         } catch (Exception e) {
             LOG.error("start-up failed", e);
             vertx.close();
@@ -150,6 +183,8 @@ public final class Hookgate {
             }
             closeVertx(vertx);
             LOG.info("stopped");
+            // Flush the asynchronous appender before the JVM goes.
+            ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
         }, "hookgate-shutdown"));
     }
 }

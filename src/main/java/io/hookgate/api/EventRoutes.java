@@ -78,7 +78,8 @@ final class EventRoutes {
                 throw JsonBody.invalid(where(incoming.size(), i) + "invalid event name: " + e.getMessage());
             }
             String id = in.id() == null ? Ids.unique() : in.id();
-            events.add(new EventRecord(id, projectId, in.name(), in.userId(), in.payload(), now));
+            events.add(new EventRecord(id, projectId, in.name(), in.userId(), in.payload(), now,
+                ctx.get(ErrorHandler.REQUEST_ID, "")));
             expansions.add(expansion);
             keys.add(idempotencyKey(header, in.id(), incoming.size(), i));
         }

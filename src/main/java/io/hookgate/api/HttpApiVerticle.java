@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Objects;
 
 /**
  * The public HTTP API: Appwrite-compatible webhooks management, projects and keys (admin), and event
@@ -18,6 +19,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** One line per request: method, path (never the query or headers, which may carry secrets), status, time. */
+    private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("hookgate.access");
 
     private final HookgateConfig.ApiConfig config;
     private final EventCatalogue catalogue;
@@ -41,6 +44,12 @@ public final class HttpApiVerticle extends VerticleBase {
             String id = given != null && Ids.isValid(given) ? given : Ids.unique();
             ctx.put(ErrorHandler.REQUEST_ID, id);
             ctx.response().putHeader("X-Request-Id", id);
+            long started = System.nanoTime();
+            ctx.addEndHandler(v -> ACCESS.atInfo()
+                .addKeyValue("requestId", id)
+                .addKeyValue("project", Objects.requireNonNullElse(ctx.request().getHeader("X-Appwrite-Project"), "-"))
+                .log("{} {} {} {}ms", ctx.request().method(), ctx.request().path(), ctx.response().getStatusCode(),
+                    (System.nanoTime() - started) / 1_000_000));
             ctx.next();
         });
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));

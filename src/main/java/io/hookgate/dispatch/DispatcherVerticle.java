@@ -44,6 +44,7 @@ import java.util.Optional;
  */
 public final class DispatcherVerticle extends VerticleBase {
     private static final int CONNECTIONS_PER_HOST = 64;
+    private static final org.slf4j.Logger TRIES = org.slf4j.LoggerFactory.getLogger("hookgate.delivery");
     private static final int MAX_RECORDED_HEADERS = 50;
     private static final int MAX_HEADER_VALUE = 1000;
 
@@ -90,8 +91,27 @@ public final class DispatcherVerticle extends VerticleBase {
     private void handle(Message<DeliveryJob> message) {
         DeliveryJob job = message.body();
         long started = System.nanoTime();
-        deliver(job, started).onComplete(ar -> message.reply(ar.succeeded() ? ar.result()
-            : failure(job, 0, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage(), started)));
+        deliver(job, started).onComplete(ar -> {
+            DeliveryOutcome outcome = ar.succeeded() ? ar.result()
+                : failure(job, 0, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage(), started);
+            log(job, outcome);
+            message.reply(outcome);
+        });
+    }
+
+    /** One line per try; never the URL (its query may hold a token) nor any secret. */
+    private static void log(DeliveryJob job, DeliveryOutcome outcome) {
+        var line = TRIES.atInfo()
+            .addKeyValue("requestId", job.event().requestId())
+            .addKeyValue("deliveryId", job.deliveryId())
+            .addKeyValue("webhookId", job.webhook().id())
+            .addKeyValue("project", job.webhook().projectId())
+            .addKeyValue("event", job.event().name());
+        if (outcome instanceof DeliveryOutcome.Failed f && f.status() == 0) {
+            line.addKeyValue("error", f.error()).log("try failed {}ms", outcome.durationMs());
+        } else {
+            line.log("try answered {} {}ms", outcome.status(), outcome.durationMs());
+        }
     }
 
     private Future<DeliveryOutcome> deliver(DeliveryJob job, long started) {

@@ -10,21 +10,25 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The management port: {@code GET /health/live} (the process answers) and {@code GET /health/ready}
- * (every verticle deployed, not shutting down, Redis answers); a failed check is 503 with its reason.
+ * (every verticle deployed, not shutting down, Redis answers; a failed check is 503 with its reason),
+ * and {@code GET /metrics} in Prometheus format.
  */
 public final class ManagementVerticle extends VerticleBase {
     private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(2_000).setLocalOnly(true);
 
     private final HookgateConfig.ManagementConfig config;
     private final Readiness readiness;
+    private final GatewayMetrics metrics;
     private int port;
 
-    public ManagementVerticle(HookgateConfig.ManagementConfig config, Readiness readiness) {
+    public ManagementVerticle(HookgateConfig.ManagementConfig config, Readiness readiness, GatewayMetrics metrics) {
         this.config = config;
         this.readiness = readiness;
+        this.metrics = metrics;
     }
 
     @Override
@@ -48,6 +52,7 @@ public final class ManagementVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health/live").handler(live);
         router.get("/health/ready").handler(ready);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
         return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
             .map(s -> {
                 port = s.actualPort();

@@ -3,6 +3,7 @@ package io.hookgate.queue;
 import io.hookgate.bus.Addresses;
 import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.health.GatewayMetrics;
 import io.hookgate.model.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,12 +53,14 @@ public final class DeliveryPump {
     private final EventQueue queue;
     private final Deliveries deliveries;
     private final RetrySchedule retries;
+    private final GatewayMetrics metrics;
     private final int maxInFlight;
     private final int perWebhook;
     private final DeliveryOptions sendOptions;
     private final List<Partition> partitions = new ArrayList<>();
     private final Map<String, Lane<Work>> lanes = new HashMap<>();
-    private int inFlight;
+    /** Written on the store's event loop only; read by the metrics scrape. */
+    private volatile int inFlight;
     private boolean stopped;
     private Promise<Void> drained;
 
@@ -79,8 +82,9 @@ public final class DeliveryPump {
         }
     }
 
-    public DeliveryPump(Vertx vertx, EventQueue queue, Deliveries deliveries, RetrySchedule retries, int maxInFlight,
-                        int perWebhook, long deliveryTimeoutMs) {
+    public DeliveryPump(Vertx vertx, EventQueue queue, Deliveries deliveries, RetrySchedule retries,
+                        GatewayMetrics metrics, int maxInFlight, int perWebhook, long deliveryTimeoutMs) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.queue = queue;
         this.deliveries = deliveries;
@@ -264,6 +268,10 @@ public final class DeliveryPump {
 
     private void outcome(Work work, DeliveryOutcome outcome, long startedAt) {
         String tryJson = TryRecord.of(outcome, startedAt);
+        metrics.tryDuration(outcome.durationMs());
+        if (outcome instanceof DeliveryOutcome.Delivered) {
+            metrics.eventToDelivery(System.currentTimeMillis() - work.event().event().acceptedAt());
+        }
         deliveries.outcome(work.webhook(), outcome).onComplete(ar -> {
             boolean enabled = ar.failed() || ar.result();
             finish(work.part(), classify(work, outcome, enabled, tryJson));
@@ -289,6 +297,15 @@ public final class DeliveryPump {
     }
 
     private void finish(Partition part, EventQueue.Completion completion) {
+        metrics.outcome(switch (completion.outcome()) {
+            case DELIVERED -> GatewayMetrics.Outcome.DELIVERED;
+            case RETRY -> GatewayMetrics.Outcome.RETRY;
+            case FAILED -> GatewayMetrics.Outcome.FAILED;
+            case PARKED -> GatewayMetrics.Outcome.PARKED;
+            case WAIT -> GatewayMetrics.Outcome.DEFERRED;
+            case REQUEUE -> GatewayMetrics.Outcome.REQUEUED;
+            case DROP -> GatewayMetrics.Outcome.DROPPED;
+        });
         part.done.add(completion);
         if (part.done.size() >= FLUSH_AT || stopped) {
             flush(part);

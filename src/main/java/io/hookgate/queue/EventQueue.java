@@ -88,7 +88,7 @@ public final class EventQueue {
         String[] ids = new String[events.size()];
         List<Future<?>> all = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
-            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 6);
+            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 7);
             args.add(ttl());
             args.add(idempotencyWindowSeconds);
             args.add(projectId);
@@ -100,6 +100,7 @@ public final class EventQueue {
                 args.add(e.acceptedAt());
                 args.add(e.payload());
                 args.add(events.get(i).idempotencyKey());
+                args.add(e.requestId());
             }
             all.add(QueueScripts.INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
                 for (int j = 0; j < group.getValue().size(); j++) {
@@ -278,6 +279,36 @@ public final class EventQueue {
         return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
     }
 
+    /** How much unfinished work a partition holds: stream lengths, waiting retries, and the oldest entries' ages. */
+    public record Stats(long events, long deliveries, long retries, long oldestEventMs, long oldestDeliveryMs) {
+    }
+
+    /** Reads a partition's {@link Stats} (streams hold only unfinished work, so their first entry is the oldest). */
+    public Future<Stats> stats(int partition) {
+        Future<Response> ev = redis.send(Request.cmd(Command.XLEN).arg(QueueKeys.events(partition)));
+        Future<Response> dl = redis.send(Request.cmd(Command.XLEN).arg(QueueKeys.deliveries(partition)));
+        Future<Response> rt = redis.send(Request.cmd(Command.ZCARD).arg(QueueKeys.retries(partition)));
+        Future<Response> evFirst = redis.send(Request.cmd(Command.XRANGE).arg(QueueKeys.events(partition))
+            .arg("-").arg("+").arg("COUNT").arg(1));
+        Future<Response> dlFirst = redis.send(Request.cmd(Command.XRANGE).arg(QueueKeys.deliveries(partition))
+            .arg("-").arg("+").arg("COUNT").arg(1));
+        return Future.all(List.of(ev, dl, rt, evFirst, dlFirst)).map(x -> {
+            long now = System.currentTimeMillis();
+            return new Stats(ev.result().toLong(), dl.result().toLong(), rt.result().toLong(),
+                age(evFirst.result(), now), age(dlFirst.result(), now));
+        });
+    }
+
+    /** The age of the first entry of an XRANGE reply, from the time part of its ID; 0 when empty. */
+    private static long age(Response range, long now) {
+        if (range == null || range.size() == 0) {
+            return 0;
+        }
+        String id = range.get(0).get(0).toString();
+        int dash = id.indexOf('-');
+        return Math.max(0, now - Long.parseLong(dash < 0 ? id : id.substring(0, dash)));
+    }
+
     /** Loads an event from Redis (when it is not in this replica's cache); null when it is gone. */
     public Future<EventRecord> loadEvent(int partition, String eventId) {
         return redis.send(Request.cmd(Command.HGETALL).arg(QueueKeys.event(partition, eventId))).map(r -> {
@@ -286,7 +317,7 @@ public final class EventQueue {
                 return null;
             }
             return new EventRecord(eventId, str(h.get("pr")), str(h.get("nm")), str(h.get("us")), h.get("pl"),
-                Long.parseLong(str(h.get("at"))));
+                Long.parseLong(str(h.get("at"))), str(h.get("rq")));
         });
     }
 

@@ -10,7 +10,7 @@ import io.hookgate.model.DeliveryStatus;
  * <pre>
  * hg:{qN}:events              stream  accepted events not yet fanned out: id, pr (project), nm (name),
  *                                     us (user ID), at (accepted, epoch ms); consumer group "fanout"
- * hg:{qN}:ev:EID              hash    the event: pr, nm, us, at, pl (payload bytes as ingested),
+ * hg:{qN}:ev:EID              hash    the event: pr, nm, us, at, pl (payload bytes as ingested), rq (request ID),
  *                                     refs (delivery records that still point at it; the hash goes with
  *                                     the last one); TTL deliveryRetentionSeconds + 1 day as a safety net
  * hg:{qN}:idem:PID:KEY        string  the event ID first accepted under an idempotency key; TTL = window

@@ -1,9 +1,11 @@
 package io.hookgate.queue;
 
+import io.hookgate.health.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,13 +14,15 @@ import org.slf4j.LoggerFactory;
  * deliveries stream (atomically, so each is taken once), and stream entries that a replica claimed
  * but left idle for {@code reclaimIdleMs} (it died) are taken over with XAUTOCLAIM and handed to
  * the pumps. The idle time is always longer than a try can take (checked by the config), so work
- * still under way is never taken from a live replica.
+ * still under way is never taken from a live replica. It also reads each partition's depth for the
+ * metrics every few seconds.
  */
 public final class QueueMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(QueueMaintenance.class);
     private static final long RETRY_TICK_MS = 200;
     private static final int RETRY_BATCH = 500;
     private static final int RECLAIM_BATCH = 100;
+    private static final long STATS_EVERY_MS = 5_000;
 
     private final Vertx vertx;
     private final EventQueue queue;
@@ -27,11 +31,32 @@ public final class QueueMaintenance {
     private final long reclaimIdleMs;
     private final long reclaimEveryMs;
     private final List<Long> timers = new ArrayList<>();
+    /** The last stats read per partition, for the gauges (read on scrape from another thread). */
+    private final AtomicReferenceArray<EventQueue.Stats> stats;
     private final boolean[] draining;
     private boolean stopped;
 
-    public QueueMaintenance(Vertx vertx, EventQueue queue, FanoutPump fanout, DeliveryPump pump, long reclaimIdleMs) {
+    public QueueMaintenance(Vertx vertx, EventQueue queue, FanoutPump fanout, DeliveryPump pump, long reclaimIdleMs,
+                            GatewayMetrics metrics) {
         this.vertx = vertx;
+        this.stats = new AtomicReferenceArray<>(queue.partitions());
+        for (int p = 0; p < queue.partitions(); p++) {
+            int partition = p;
+            String part = Integer.toString(p);
+            stats.set(p, new EventQueue.Stats(0, 0, 0, 0, 0));
+            metrics.gauge("hookgate.queue.depth", "Unfinished entries", () -> stats.get(partition).events(),
+                "stream", "events", "partition", part);
+            metrics.gauge("hookgate.queue.depth", "Unfinished entries", () -> stats.get(partition).deliveries(),
+                "stream", "deliveries", "partition", part);
+            metrics.gauge("hookgate.queue.depth", "Unfinished entries", () -> stats.get(partition).retries(),
+                "stream", "retries", "partition", part);
+            metrics.gauge("hookgate.queue.oldest.seconds", "Age of the oldest unfinished entry",
+                () -> stats.get(partition).oldestEventMs() / 1000.0, "stream", "events", "partition", part);
+            metrics.gauge("hookgate.queue.oldest.seconds", "Age of the oldest unfinished entry",
+                () -> stats.get(partition).oldestDeliveryMs() / 1000.0, "stream", "deliveries", "partition", part);
+        }
+        metrics.gauge("hookgate.inflight", "Deliveries held by this replica (under way or queued behind a webhook's cap)",
+            pump::inFlight);
         this.queue = queue;
         this.fanout = fanout;
         this.pump = pump;
@@ -45,6 +70,8 @@ public final class QueueMaintenance {
             int partition = p;
             timers.add(vertx.setPeriodic(RETRY_TICK_MS, t -> drain(partition)));
             timers.add(vertx.setPeriodic(reclaimEveryMs, t -> reclaim(partition)));
+            timers.add(vertx.setPeriodic(STATS_EVERY_MS, t -> queue.stats(partition)
+                .onSuccess(s -> stats.set(partition, s))));
         }
     }
 

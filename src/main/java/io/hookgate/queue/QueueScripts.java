@@ -58,14 +58,14 @@ final class QueueScripts {
 
     /**
      * Ingest. KEYS: events stream. ARGV: ttl, idempotency ttl, project, then per event: id, name,
-     * user, at, payload, idempotency key ('' for none). Returns the effective event IDs: a repeat of
+     * user, at, payload, idempotency key ('' for none), request ID. Returns the effective event IDs: a repeat of
      * an idempotency key answers the first event's ID and stores nothing.
      */
     static final LuaScript INGEST = new LuaScript("""
         local tag = string.sub(KEYS[1], 1, -7)
         local ttl, ittl, pr = ARGV[1], ARGV[2], ARGV[3]
         local out = {}
-        for i = 4, #ARGV, 6 do
+        for i = 4, #ARGV, 7 do
           local id = ARGV[i]
           local fresh = true
           if ARGV[i+5] ~= '' then
@@ -77,7 +77,8 @@ final class QueueScripts {
           end
           if fresh then
             local k = tag .. 'ev:' .. id
-            redis.call('HSET', k, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3], 'pl', ARGV[i+4])
+            redis.call('HSET', k, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3], 'pl', ARGV[i+4],
+              'rq', ARGV[i+6])
             redis.call('EXPIRE', k, ttl)
             redis.call('XADD', KEYS[1], '*', 'id', id, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3])
           end

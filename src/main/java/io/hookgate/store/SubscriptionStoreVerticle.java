@@ -8,6 +8,7 @@ import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
+import io.hookgate.health.GatewayMetrics;
 import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.ApiKey;
 import io.hookgate.model.DeliveryRecord;
@@ -49,6 +50,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private final HookgateConfig.RedisConfig redisConfig;
     private final HookgateConfig.StoreConfig config;
     private final EventCatalogue catalogue;
+    private final GatewayMetrics metrics;
     private Redis redis;
     private ProjectRepository projects;
     private KeyRepository keys;
@@ -65,15 +67,16 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private boolean loaded;
 
     public SubscriptionStoreVerticle(HookgateConfig.RedisConfig redisConfig, HookgateConfig.StoreConfig config,
-                                     EventCatalogue catalogue) {
+                                     EventCatalogue catalogue, GatewayMetrics metrics) {
         this.redisConfig = redisConfig;
         this.config = config;
         this.catalogue = catalogue;
+        this.metrics = metrics;
     }
 
     @Override
     public Future<?> start() {
-        redis = Redis.createClient(vertx, redisOptions(redisConfig));
+        redis = new TimedRedis(Redis.createClient(vertx, redisOptions(redisConfig)), metrics);
         projects = new ProjectRepository(redis);
         keys = new KeyRepository(redis);
         rateLimiter = new RateLimiter(redis, config.ingestRatePerSecond(), config.ingestBurst());
@@ -499,11 +502,14 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             }
             return queue.ingest(r.projectId(), events);
         }).map(ids -> {
+            int fresh = 0;
             for (int i = 0; i < r.events().size(); i++) {
                 if (ids.get(i).equals(r.events().get(i).id())) {
                     cache.put(r.events().get(i), r.expansions().get(i));
+                    fresh++;
                 }
             }
+            metrics.eventsAccepted(fresh);
             return new Replies.Ingested(ids);
         });
     }
@@ -515,9 +521,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             return;
         }
         fanout = new FanoutPump(vertx, queue, this::match);
-        pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), new RetrySchedule(config.retrySchedule()),
+        pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), new RetrySchedule(config.retrySchedule()), metrics,
             config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
-        maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs());
+        maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs(), metrics);
         fanout.start();
         pump.start();
         maintenance.start();
