@@ -43,7 +43,7 @@ public final class IpLiterals {
     private static Optional<InetAddress> v6(String h) {
         int zone = h.indexOf('%');
         String addr = zone < 0 ? h : h.substring(0, zone);
-        if (addr.isEmpty() || !addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+        if (addr.isEmpty() || !addr.chars().allMatch(c -> c == ':' || c == '.' || asciiDigit(c, 16))) {
             return Optional.empty();
         }
         try {
@@ -102,10 +102,18 @@ public final class IpLiterals {
             digits = p.substring(1);
         }
         for (int i = 0; i < digits.length(); i++) {
-            if (Character.digit(digits.charAt(i), radix) < 0) {
+            if (!asciiDigit(digits.charAt(i), radix)) {
                 return null;
             }
         }
         return Long.parseLong(digits, radix);
+    }
+
+    /**
+     * An ASCII digit of {@code radix} (10 or 16). {@link Character#digit} alone would also take
+     * Arabic-Indic or fullwidth digits, which no resolver reads as an address.
+     */
+    static boolean asciiDigit(int c, int radix) {
+        return c < 0x80 && Character.digit(c, radix) >= 0;
     }
 }
