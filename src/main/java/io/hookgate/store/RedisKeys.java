@@ -7,6 +7,7 @@ package io.hookgate.store;
  * <pre>
  * hg:admin                         string  SHA-256 (hex) of the generated admin key
  * hg:encryption-key                string  the generated field encryption key (only when none is configured)
+ * hg:encryption-check              string  a value sealed with the encryption key: replicas with another key refuse to start
  * hg:projects                      set     every project ID
  * hg:{p:PID}:project               hash    id, name, createdAt, updatedAt (epoch ms)
  * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt}
@@ -22,6 +23,7 @@ package io.hookgate.store;
 public final class RedisKeys {
     public static final String ADMIN = "hg:admin";
     public static final String ENCRYPTION_KEY = "hg:encryption-key";
+    public static final String ENCRYPTION_CHECK = "hg:encryption-check";
     public static final String PROJECTS = "hg:projects";
     public static final String CHANGES = "hg:changes";
 

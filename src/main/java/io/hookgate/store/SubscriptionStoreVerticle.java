@@ -96,9 +96,11 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                     LOG.warn("no encryptionKey configured: secrets are encrypted with a key kept in Redis itself,"
                         + " which protects single leaked values only; set HOOKGATE_ENCRYPTION_KEY");
                 }
-                webhooks = new WebhookRepository(redis, FieldCipher.fromBase64(key));
-                return queue.ensureGroups();
+                FieldCipher cipher = FieldCipher.fromBase64(key);
+                webhooks = new WebhookRepository(redis, cipher);
+                return keys.checkEncryptionKey(cipher);
             })
+            .compose(x -> queue.ensureGroups())
             .compose(x -> feed.start())
             .compose(x -> reloadAll())
             .compose(x -> consumer.completion());
