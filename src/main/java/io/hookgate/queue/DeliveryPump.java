@@ -143,6 +143,7 @@ public final class DeliveryPump {
             part.reading = false;
             if (ar.failed()) {
                 if (stopped) {
+                    checkDrained();
                     return;
                 }
                 part.ownPending = true;
@@ -167,6 +168,7 @@ public final class DeliveryPump {
                 }
             }
             read(part);
+            checkDrained();
         });
     }
 
@@ -335,7 +337,8 @@ public final class DeliveryPump {
     }
 
     private void checkDrained() {
-        if (stopped && drained != null && inFlight == 0) {
+        // A read still under way may bring entries that must be handed back before Redis closes.
+        if (stopped && drained != null && inFlight == 0 && partitions.stream().noneMatch(p -> p.reading)) {
             drained.tryComplete();
         }
     }

@@ -71,13 +71,17 @@ public final class EventQueue {
     public record NewEvent(EventRecord event, String idempotencyKey) {
     }
 
+    /** What became of an ingested event: its effective ID, and whether it was stored now (not a repeat). */
+    public record Ingested(String id, boolean fresh) {
+    }
+
     /**
      * Persists events and answers their effective IDs (a repeated idempotency key answers the first
      * event's ID and stores nothing). Events with an idempotency key go to the partition the key
      * hashes to, so repeats meet in one atomic script; the others share one random partition. One
      * script per partition involved, sent together.
      */
-    public Future<List<String>> ingest(String projectId, List<NewEvent> events) {
+    public Future<List<Ingested>> ingest(String projectId, List<NewEvent> events) {
         int anyPartition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
         Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
@@ -85,7 +89,7 @@ public final class EventQueue {
             int p = key.isEmpty() ? anyPartition : Math.floorMod((projectId + ":" + key).hashCode(), partitions);
             byPartition.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
         }
-        String[] ids = new String[events.size()];
+        Ingested[] ids = new Ingested[events.size()];
         List<Future<?>> all = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
             List<Object> args = new ArrayList<>(3 + group.getValue().size() * 6);
@@ -103,7 +107,7 @@ public final class EventQueue {
             }
             all.add(QueueScripts.INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
                 for (int j = 0; j < group.getValue().size(); j++) {
-                    ids[group.getValue().get(j)] = r.get(j).toString();
+                    ids[group.getValue().get(j)] = new Ingested(r.get(2 * j).toString(), r.get(2 * j + 1).toInteger() == 1);
                 }
                 return null;
             }));

@@ -76,8 +76,9 @@ final class QueueScripts {
 
     /**
      * Ingest. KEYS: events stream. ARGV: ttl, idempotency ttl, project, then per event: id, name,
-     * user, at, payload, idempotency key ('' for none). Returns the effective event IDs: a repeat of
-     * an idempotency key answers the first event's ID and stores nothing.
+     * user, at, payload, idempotency key ('' for none). Returns per event its effective ID and 1 when
+     * it was stored now, 0 when it repeats an idempotency key (then the ID is the first event's, and
+     * nothing is stored).
      */
     static final LuaScript INGEST = new LuaScript("""
         local tag = string.sub(KEYS[1], 1, -7)
@@ -100,6 +101,7 @@ final class QueueScripts {
             redis.call('XADD', KEYS[1], '*', 'id', id, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3])
           end
           out[#out + 1] = id
+          out[#out + 1] = fresh and 1 or 0
         end
         return out
         """);

@@ -29,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -201,9 +200,6 @@ class IdempotencyTest {
     }
 
     @Test
-    @Disabled("product bug: SubscriptionStoreVerticle.ingest caches a repeat of an $id (it answers the same ID) with"
-        + " the repeat's payload, so tries made from this replica's cache send the repeat's payload while Redis and"
-        + " the API hold the first one")
     void aRepeatedIdWithAnotherPayloadChangesNothingThatIsDelivered() {
         Gateway.ProjectClient p = gateway.project(projectId("samepl"));
         try (Receiver r = QueueFixture.receiver(vertx)) {
