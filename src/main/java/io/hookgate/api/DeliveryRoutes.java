@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class DeliveryRoutes {
     private static final int DEFAULT_LIMIT = 25;
     private static final int MAX_LIMIT = 100;
-    private static final Pattern CURSOR = Pattern.compile("\\d{1,19}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern CURSOR = Pattern.compile("\\d{1,18}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final StoreClient store;
     private final Auth auth;

@@ -143,6 +143,7 @@ public final class DeliveryPump {
             part.reading = false;
             if (ar.failed()) {
                 if (stopped) {
+                    checkDrained();
                     return;
                 }
                 part.ownPending = true;
@@ -167,6 +168,7 @@ public final class DeliveryPump {
                 }
             }
             read(part);
+            checkDrained();
         });
     }
 
@@ -202,7 +204,7 @@ public final class DeliveryPump {
     }
 
     private void offer(Work work, long now) {
-        Lane<Work> lane = lanes.computeIfAbsent(work.webhook().id(), id -> new Lane<>(perWebhook));
+        Lane<Work> lane = lanes.computeIfAbsent(laneKey(work.webhook()), id -> new Lane<>(perWebhook));
         switch (lane.offer(now)) {
             case START -> send(lane, work);
             case QUEUE -> lane.queue(work);
@@ -219,11 +221,11 @@ public final class DeliveryPump {
         DeliveryJob job = new DeliveryJob(work.entry().field("dl"), work.webhook(), work.event().event(),
             work.event().eventsHeader());
         vertx.eventBus().<DeliveryOutcome>request(Addresses.DISPATCH, job, sendOptions).onComplete(ar -> {
-            Work next = lane.finished(System.currentTimeMillis() - startedAt);
+            Work next = lane.finished(startedAt, System.currentTimeMillis());
             if (next != null) {
                 restart(lane, next);
             } else if (lane.idle()) {
-                lanes.remove(work.webhook().id());
+                lanes.remove(laneKey(work.webhook()), lane);
             }
             if (ar.failed()) {
                 if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -257,7 +259,7 @@ public final class DeliveryPump {
             if (after != null) {
                 restart(lane, after);
             } else if (lane.idle()) {
-                lanes.remove(next.webhook().id());
+                lanes.remove(laneKey(next.webhook()), lane);
             }
         });
     }
@@ -335,9 +337,15 @@ public final class DeliveryPump {
     }
 
     private void checkDrained() {
-        if (stopped && drained != null && inFlight == 0) {
+        // A read still under way may bring entries that must be handed back before Redis closes.
+        if (stopped && drained != null && inFlight == 0 && partitions.stream().noneMatch(p -> p.reading)) {
             drained.tryComplete();
         }
+    }
+
+    /** Webhook IDs are unique within a project only: a lane belongs to one project's webhook. */
+    private static String laneKey(Webhook w) {
+        return w.projectId() + "/" + w.id();
     }
 
     private static long jitter(long ms) {

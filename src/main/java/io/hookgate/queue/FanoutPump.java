@@ -31,6 +31,9 @@ public final class FanoutPump {
     /** Per partition: read this consumer's unfinished entries before new ones (at start, after a failure). */
     private final List<Boolean> ownPending = new ArrayList<>();
     private boolean stopped;
+    /** Loops with a read or a fan-out under way. */
+    private int busy;
+    private io.vertx.core.Promise<Void> idle;
 
     public FanoutPump(Vertx vertx, EventQueue queue, Matcher matcher) {
         this.vertx = vertx;
@@ -46,8 +49,16 @@ public final class FanoutPump {
         }
     }
 
-    public void stop() {
+    /** Stops; completes when the fan-out under way (a read, then its script) has ended. */
+    public Future<Void> stop() {
         stopped = true;
+        if (idle == null) {
+            idle = io.vertx.core.Promise.promise();
+        }
+        if (busy == 0) {
+            idle.tryComplete();
+        }
+        return idle.future();
     }
 
     private void loop(int partition) {
@@ -55,6 +66,7 @@ public final class FanoutPump {
             return;
         }
         boolean pending = ownPending.get(partition);
+        busy++;
         queue.readEvents(partition, BATCH, BLOCK_MS, pending)
             .compose(entries -> {
                 if (pending && entries.isEmpty()) {
@@ -63,7 +75,11 @@ public final class FanoutPump {
                 return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
             })
             .onComplete(ar -> {
+                busy--;
                 if (stopped) {
+                    if (busy == 0 && idle != null) {
+                        idle.tryComplete();
+                    }
                     return;
                 }
                 if (ar.succeeded()) {

@@ -141,9 +141,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (fanout == null) {
             return Future.succeededFuture();
         }
-        fanout.stop();
         maintenance.stop();
-        return pump.stop();
+        return Future.all(fanout.stop(), pump.stop()).mapEmpty();
     }
 
     // ---- index maintenance -------------------------------------------------------------------
@@ -500,9 +499,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 throw RequestFailure.rateLimited(Math.max(1, (waitMs + 999) / 1000));
             }
             return queue.ingest(r.projectId(), events);
-        }).map(ids -> {
-            for (int i = 0; i < r.events().size(); i++) {
-                if (ids.get(i).equals(r.events().get(i).id())) {
+        }).map(ingested -> {
+            List<String> ids = new ArrayList<>(ingested.size());
+            for (int i = 0; i < ingested.size(); i++) {
+                ids.add(ingested.get(i).id());
+                if (ingested.get(i).fresh()) {
+                    // Only what was stored now: a repeat's payload must not stand in for the first one's.
                     cache.put(r.events().get(i), r.expansions().get(i));
                 }
             }
@@ -592,7 +594,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 if (current != null) {
                     index.putWebhook(current.withBookkeeping(book.get().enabled(), failed.logs(), book.get().attempts()));
                 }
-                if (!book.get().enabled() && (current == null || current.enabled())) {
+                if (book.get().disabledNow()) {
                     LOG.warn("webhook {} of project {} disabled after {} consecutive failures (last: {})", w.id(),
                         w.projectId(), book.get().attempts(), failed.error());
                     return queue.parkRetrying(w.projectId(), w.id()).map(false);

@@ -55,21 +55,23 @@ public final class WebhookRepository {
     /**
      * One failed try: attempts + 1, logs replaced, disabled at the limit. Publishes only when other
      * replicas must know (first failure after a success, or disabling), so a dead endpoint does not
-     * make every replica reload it on every try. Returns {attempts, enabled}.
+     * make every replica reload it on every try. Returns {attempts, enabled, 1 when this call disabled it}.
      */
     private static final LuaScript FAILURE = new LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
         local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
         redis.call('HSET', KEYS[1], 'logs', ARGV[1])
         local enabled = redis.call('HGET', KEYS[1], 'enabled')
+        local disabledNow = 0
         if attempts >= tonumber(ARGV[2]) and enabled == '1' then
           redis.call('HSET', KEYS[1], 'enabled', '0')
           enabled = '0'
+          disabledNow = 1
           redis.call('PUBLISH', ARGV[3], ARGV[4])
         elseif attempts == 1 then
           redis.call('PUBLISH', ARGV[3], ARGV[4])
         end
-        return {attempts, enabled}
+        return {attempts, enabled, disabledNow}
         """);
     private static final LuaScript SUCCESS = new LuaScript("""
         local a = redis.call('HGET', KEYS[1], 'attempts')
@@ -151,7 +153,8 @@ public final class WebhookRepository {
         return FAILURE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
                 List.of(logs, maxAttempts, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
             .map(r -> r == null ? Optional.empty()
-                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))))));
+                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))),
+                    r.get(2).toInteger() == 1)));
     }
 
     /** Resets {@code attempts} after a success, when it was not 0 already. */
@@ -164,8 +167,8 @@ public final class WebhookRepository {
     public record Page(int total, List<Webhook> webhooks) {
     }
 
-    /** The failure counters after a failed try. */
-    public record Bookkeeping(int attempts, boolean enabled) {
+    /** The failure counters after a failed try; {@code disabledNow} when this very try disabled the webhook. */
+    public record Bookkeeping(int attempts, boolean enabled, boolean disabledNow) {
     }
 
     private List<Object> fields(Webhook w) {
