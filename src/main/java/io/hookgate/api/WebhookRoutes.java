@@ -221,7 +221,8 @@ final class WebhookRoutes {
     }
 
     private static int intQuery(JsonNode v, int min, int max, String name) {
-        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+        // canConvertToLong: asLong() of a BigInteger keeps its low 64 bits (2^64 + 5 would pass as 5).
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
             throw queryInvalid("Invalid " + name + " query: must be an integer between " + min + " and " + max + ".");
         }
         return v.asInt();
