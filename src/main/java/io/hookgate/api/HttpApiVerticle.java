@@ -64,6 +64,8 @@ public final class HttpApiVerticle extends VerticleBase {
         server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.host())
             .setMaxHeaderSize(MAX_HEADER_BYTES)
+            // A connection that sends nothing for a minute (a half-sent request, say) is closed.
+            .setIdleTimeout(60)
             .setCompressionSupported(false));
         return server.requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
     }
