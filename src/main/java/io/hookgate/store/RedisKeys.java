@@ -11,8 +11,9 @@ package io.hookgate.store;
  * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt}
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
  * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository})
+ * hg:{p:PID}:version               string  incremented by every webhook change that can alter matching
  * hg:changes                       pubsub  "p PID" project created/deleted, "k PID" keys changed,
- *                                          "w PID WID" one webhook changed or deleted
+ *                                          "w PID WID VERSION" one webhook changed or deleted
  * </pre>
  *
  * The queue's keys live beside these, under {@code io.hookgate.queue.QueueKeys}.
@@ -43,6 +44,10 @@ public final class RedisKeys {
 
     public static String webhook(String projectId, String webhookId) {
         return tag(projectId) + "wh:" + webhookId;
+    }
+
+    public static String version(String projectId) {
+        return tag(projectId) + "version";
     }
 
     static String projectChanged(String projectId) {
