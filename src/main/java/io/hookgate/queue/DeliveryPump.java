@@ -73,6 +73,10 @@ public final class DeliveryPump {
         List<EventQueue.Completion> done = new ArrayList<>();
         boolean flushScheduled;
         boolean flushing;
+        /** Entry IDs this replica holds (read or taken over, outcome not recorded yet): never taken twice. */
+        final java.util.Set<String> held = new java.util.HashSet<>();
+        /** Where the next read of this consumer's own pending entries starts. */
+        String pendingFrom = "0";
 
         Partition(int index) {
             this.index = index;
@@ -127,8 +131,10 @@ public final class DeliveryPump {
     void accept(int partition, List<StreamEntry> entries) {
         Partition part = partitions.get(partition);
         for (StreamEntry e : entries) {
-            inFlight++;
-            resolve(part, e);
+            if (part.held.add(e.id())) {
+                inFlight++;
+                resolve(part, e);
+            }
         }
     }
 
@@ -139,7 +145,11 @@ public final class DeliveryPump {
         part.reading = true;
         int count = Math.min(BATCH, maxInFlight - inFlight);
         boolean pending = part.ownPending;
-        queue.readDeliveries(part.index, count, BLOCK_MS, pending).onComplete(ar -> {
+        // Our own pending entries (after a failure or a restart under the same name) are read from a
+        // moving cursor, without blocking; entries we already hold are skipped, never tried twice.
+        Future<List<StreamEntry>> reading = pending ? queue.readOwnDeliveries(part.index, count, part.pendingFrom)
+            : queue.readDeliveries(part.index, count, BLOCK_MS, false);
+        reading.onComplete(ar -> {
             part.reading = false;
             if (ar.failed()) {
                 if (stopped) {
@@ -147,6 +157,7 @@ public final class DeliveryPump {
                     return;
                 }
                 part.ownPending = true;
+                part.pendingFrom = "0";
                 long delay = part.backoff.nextDelay();
                 LOG.warn("reading deliveries of partition {} failed ({}), retrying in {} ms", part.index,
                     ar.cause().getMessage(), delay);
@@ -155,10 +166,18 @@ public final class DeliveryPump {
             }
             part.backoff.reset();
             List<StreamEntry> entries = ar.result();
-            if (pending && entries.isEmpty()) {
-                part.ownPending = false;
+            if (pending) {
+                if (entries.isEmpty()) {
+                    part.ownPending = false;
+                    part.pendingFrom = "0";
+                } else {
+                    part.pendingFrom = entries.get(entries.size() - 1).id();
+                }
             }
             for (StreamEntry e : entries) {
+                if (!part.held.add(e.id())) {
+                    continue;
+                }
                 inFlight++;
                 if (stopped) {
                     // Read while stopping: hand it straight back for another replica.
@@ -167,8 +186,11 @@ public final class DeliveryPump {
                     resolve(part, e);
                 }
             }
-            read(part);
-            checkDrained();
+            if (stopped) {
+                checkDrained();
+            } else {
+                read(part);
+            }
         });
     }
 
@@ -184,6 +206,7 @@ public final class DeliveryPump {
             if (ar.failed()) {
                 // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
                 LOG.warn("cannot resolve delivery {}: {}", entry.field("dl"), ar.cause().getMessage());
+                part.held.remove(entry.id());
                 release();
                 return;
             }
@@ -321,7 +344,8 @@ public final class DeliveryPump {
                 return;
             }
             // (NOGROUP: Redis restarted without its data; there is nothing left to acknowledge.)
-            for (int i = 0; i < batch.size(); i++) {
+            for (EventQueue.Completion c : batch) {
+                part.held.remove(c.entry().id());
                 release();
             }
             if (!part.done.isEmpty()) {

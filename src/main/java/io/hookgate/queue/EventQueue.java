@@ -136,6 +136,13 @@ public final class EventQueue {
             .map(r -> StreamEntry.parse(partition, r));
     }
 
+    /** Reads this consumer's own pending deliveries after {@code afterId} ("0": from the start), without blocking. */
+    public Future<List<StreamEntry>> readOwnDeliveries(int partition, int count, String afterId) {
+        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(QueueKeys.DISPATCH_GROUP).arg(consumer)
+                .arg("COUNT").arg(count).arg("STREAMS").arg(QueueKeys.deliveries(partition)).arg(afterId))
+            .map(r -> StreamEntry.parse(partition, r));
+    }
+
     /** Takes over entries of the events stream idle for longer than {@code minIdleMs} (a replica died). */
     public Future<List<StreamEntry>> reclaimEvents(int partition, long minIdleMs, int count) {
         return reclaim(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, minIdleMs, count);

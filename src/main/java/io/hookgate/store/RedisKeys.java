@@ -14,8 +14,9 @@ package io.hookgate.store;
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
  * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository})
  * hg:{p:PID}:rate                  hash    the ingestion token bucket (see {@link RateLimiter})
+ * hg:{p:PID}:version               string  incremented by every webhook change that can alter matching
  * hg:changes                       pubsub  "p PID" project created/deleted, "k PID" keys changed,
- *                                          "w PID WID" one webhook changed or deleted
+ *                                          "w PID WID VERSION" one webhook changed or deleted
  * </pre>
  *
  * The queue's keys live beside these, under {@code io.hookgate.queue.QueueKeys}.
@@ -52,6 +53,10 @@ public final class RedisKeys {
 
     public static String rate(String projectId) {
         return tag(projectId) + "rate";
+    }
+
+    public static String version(String projectId) {
+        return tag(projectId) + "version";
     }
 
     static String projectChanged(String projectId) {

@@ -174,20 +174,41 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     }
 
     private Future<Void> reloadProject(String projectId) {
-        Future<Optional<Project>> project = projects.get(projectId);
-        Future<List<ApiKey>> projectKeys = keys.list(projectId);
-        Future<List<Webhook>> hooks = webhooks.all(projectId);
-        return Future.all(project, projectKeys, hooks).map(x -> {
-            if (project.result().isEmpty()) {
-                index.removeProject(projectId);
-            } else {
-                index.putProject(projectId, projectKeys.result(), hooks.result());
-            }
-            return null;
+        // The version is read first: what is loaded after it is at least that recent.
+        return webhooks.version(projectId).compose(version -> {
+            Future<Optional<Project>> project = projects.get(projectId);
+            Future<List<ApiKey>> projectKeys = keys.list(projectId);
+            Future<List<Webhook>> hooks = webhooks.all(projectId);
+            return Future.all(project, projectKeys, hooks).map(x -> {
+                if (project.result().isEmpty()) {
+                    index.removeProject(projectId);
+                } else {
+                    index.putProject(projectId, projectKeys.result(), hooks.result());
+                    index.applied(projectId, version);
+                }
+                return null;
+            });
         });
     }
 
-    /** A change published by any replica: "p PID", "k PID" or "w PID WID". */
+    /**
+     * Before a batch is fanned out: every project in it must be known to the index at least at the
+     * version Redis holds now, so a webhook created (through any replica) before an event was
+     * accepted always gets it. A project whose change message has not arrived yet is reloaded.
+     */
+    private Future<Void> freshen(java.util.Set<String> projectIds) {
+        List<Future<?>> all = new ArrayList<>();
+        for (String pid : projectIds) {
+            if (pid.isEmpty()) {
+                continue;
+            }
+            all.add(webhooks.version(pid).compose(v -> v > index.version(pid) ? reloadProject(pid)
+                : Future.succeededFuture()));
+        }
+        return Future.all(all).mapEmpty();
+    }
+
+    /** A change published by any replica: "p PID", "k PID" or "w PID WID VERSION". */
     private void onChange(String message) {
         String[] parts = message.split(" ");
         Future<?> done;
@@ -198,13 +219,14 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 index.replaceKeys(parts[1], list);
                 return null;
             });
-        } else if (parts.length == 3 && parts[0].equals("w")) {
+        } else if (parts.length == 4 && parts[0].equals("w")) {
             done = webhooks.get(parts[1], parts[2]).map(w -> {
                 if (w.isPresent()) {
                     index.putWebhook(w.get());
                 } else {
                     index.removeWebhook(parts[1], parts[2]);
                 }
+                index.applied(parts[1], Long.parseLong(parts[3]));
                 return null;
             });
         } else {
@@ -518,7 +540,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (fanout != null) {
             return;
         }
-        fanout = new FanoutPump(vertx, queue, this::match);
+        fanout = new FanoutPump(vertx, queue, this::freshen, this::match);
         pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), new RetrySchedule(config.retrySchedule()),
             config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
         maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs());
