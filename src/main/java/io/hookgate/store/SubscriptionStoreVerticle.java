@@ -122,11 +122,16 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             case "cluster" -> options.setType(io.vertx.redis.client.RedisClientType.CLUSTER);
             default -> options.setType(io.vertx.redis.client.RedisClientType.STANDALONE);
         }
-        if (!c.caFile().isEmpty()) {
-            options.setNetClientOptions(new io.vertx.core.net.NetClientOptions()
-                .setSsl(c.url().startsWith("rediss://"))
-                .setHostnameVerificationAlgorithm("HTTPS")
-                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(c.caFile())));
+        boolean tls = c.urls().stream().anyMatch(u -> u.startsWith("rediss://"));
+        if (tls) {
+            // Verify the server's name as well as its chain: against caFile when given, else the JVM's trust store.
+            io.vertx.core.net.NetClientOptions net = new io.vertx.core.net.NetClientOptions()
+                .setSsl(true)
+                .setHostnameVerificationAlgorithm("HTTPS");
+            if (!c.caFile().isEmpty()) {
+                net.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(c.caFile()));
+            }
+            options.setNetClientOptions(net);
         }
         return options;
     }
