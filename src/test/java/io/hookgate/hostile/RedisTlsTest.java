@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,8 +76,6 @@ class RedisTlsTest {
     }
 
     @Test
-    @Disabled("product bug: without REDIS_CA_FILE, redisOptions sets no NetClientOptions, so rediss:// fails with"
-        + " 'Missing hostname verification algorithm' before the JVM trust store is ever consulted")
     void withoutCaFileTheJvmTrustStoreIsConsulted() {
         Throwable failure = startFailure(Map.of());
 
