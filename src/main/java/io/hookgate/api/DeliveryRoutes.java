@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 final class DeliveryRoutes {
     private static final int DEFAULT_LIMIT = 25;
     private static final int MAX_LIMIT = 100;
-    private static final Pattern CURSOR = Pattern.compile("\\d{1,19}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern CURSOR = Pattern.compile("\\d{1,18}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private final StoreClient store;
     private final Auth auth;
@@ -92,10 +92,11 @@ final class DeliveryRoutes {
         long sinceMs;
         try {
             sinceMs = OffsetDateTime.parse(since).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             try {
+                // Years beyond +-292 million overflow epoch milliseconds (ArithmeticException).
                 sinceMs = Instant.parse(since).toEpochMilli();
-            } catch (DateTimeParseException e2) {
+            } catch (DateTimeParseException | ArithmeticException e2) {
                 throw JsonBody.invalid("Invalid `since` param: an ISO 8601 date-time such as 2026-11-27T10:00:00.000+00:00.");
             }
         }

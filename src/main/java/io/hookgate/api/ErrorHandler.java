@@ -4,6 +4,7 @@ import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.RequestFailure;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -25,6 +26,15 @@ final class ErrorHandler {
     }
 
     void handle(RoutingContext ctx) {
+        handle(ctx, ctx.statusCode());
+    }
+
+    /** For {@code Router.errorHandler(status, ...)}: the status is known, the context may not carry it. */
+    Handler<RoutingContext> forStatus(int status) {
+        return ctx -> handle(ctx, status);
+    }
+
+    private void handle(RoutingContext ctx, int status) {
         Throwable failure = ctx.failure();
         ErrorCode code;
         String message;
@@ -34,8 +44,18 @@ final class ErrorHandler {
             if (f.retryAfterSeconds() > 0) {
                 ctx.response().putHeader("Retry-After", Long.toString(f.retryAfterSeconds()));
             }
-        } else if (failure == null && ctx.statusCode() > 0) {
-            code = byStatus(ctx.statusCode());
+        } else if (status >= 400 && status < 500) {
+            // Vert.x's own refusals, with or without a cause: no route, a malformed percent-encoding,
+            // a body its decoder rejected, a body over the limit.
+            code = byStatus(status);
+            message = defaultMessage(code);
+        } else if (failure != null && status == 200) {
+            // BodyHandler fails with the status 200 (sic) when reading the request failed for another
+            // reason than its decoder, e.g. a malformed chunk size: the client's doing.
+            code = ErrorCode.ARGUMENT_INVALID;
+            message = "The request body could not be read.";
+        } else if (failure == null && status > 0) {
+            code = byStatus(status);
             message = defaultMessage(code);
         } else {
             code = ErrorCode.SERVER_ERROR;

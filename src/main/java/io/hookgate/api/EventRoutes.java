@@ -176,6 +176,10 @@ final class EventRoutes {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     p.skipChildren();
                     int end = (int) p.currentLocation().getByteOffset();
+                    if (start < 0 || end < start) {
+                        // Jackson reads UTF-16/32 bodies through a char reader: no byte offsets.
+                        throw JsonBody.invalid("The request body must be JSON encoded in UTF-8.");
+                    }
                     if (end - start > config.maxEventBytes()) {
                         throw JsonBody.invalid(at + "`payload` is " + (end - start) + " bytes; the limit is "
                             + config.maxEventBytes() + " bytes per event.");

@@ -7,10 +7,13 @@ import io.hookgate.events.EventCatalogue;
 import io.hookgate.model.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -52,6 +55,8 @@ public final class HttpApiVerticle extends VerticleBase {
                     (System.nanoTime() - started) / 1_000_000));
             ctx.next();
         });
+        router.route().handler(HttpApiVerticle::decodableQuery);
+        router.route().handler(HttpApiVerticle::onlyRawBodies);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
         new ProjectRoutes(store, auth).mount(router);
         new WebhookRoutes(store, auth, catalogue, targets).mount(router);
@@ -60,13 +65,55 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);
-        router.errorHandler(405, errors::handle);
-        router.errorHandler(404, errors::handle);
+        // Failures outside any route (no match, a malformed percent-encoding in the path or query,
+        // a failing failure handler): Vert.x passes the status, the context may hold neither.
+        for (int status : new int[] {400, 404, 405, 500}) {
+            router.errorHandler(status, errors.forStatus(status));
+        }
         server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.host())
             .setMaxHeaderSize(MAX_HEADER_BYTES)
+            // A connection that sends nothing for a minute (a half-sent request, say) is closed.
+            .setIdleTimeout(60)
             .setCompressionSupported(false));
         return server.requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
+    }
+
+    /**
+     * Decodes the query once up front: a malformed percent-encoding ({@code ?%ZZ}) would otherwise
+     * throw from {@code getParam}/{@code queryParams} inside a route and become a 500.
+     */
+    private static void decodableQuery(RoutingContext ctx) {
+        try {
+            ctx.request().params();
+            ctx.queryParams();
+        } catch (IllegalArgumentException e) {
+            ctx.fail(new RequestFailure(ErrorCode.ARGUMENT_INVALID,
+                "The query string is not valid: malformed percent-encoding."));
+            return;
+        }
+        ctx.next();
+    }
+
+    /**
+     * The API reads JSON only, as raw bytes. Vert.x's BodyHandler would decode form bodies itself and
+     * fail with a 500 on a malformed or large one, or on any form body of a GET: multipart is refused
+     * with 415, and the urlencoded type (curl -d sends JSON with it) is dropped so the body is read as is.
+     */
+    private static void onlyRawBodies(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type != null) {
+            String t = type.trim().toLowerCase(Locale.ROOT);
+            if (t.startsWith("multipart/")) {
+                ctx.fail(new RequestFailure(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "The request body must be JSON (Content-Type: application/json), not multipart."));
+                return;
+            }
+            if (t.startsWith("application/x-www-form-urlencoded")) {
+                ctx.request().headers().remove(HttpHeaders.CONTENT_TYPE);
+            }
+        }
+        ctx.next();
     }
 
     /** The bound port (useful when configured as 0). */

@@ -25,7 +25,7 @@ public final class TargetCheck {
 
     /** Completes when the URL's host may be delivered to; fails with a 400 otherwise. */
     Future<Void> check(Vertx vertx, String url) {
-        String host = URI.create(url).getHost();
+        String host = IpLiterals.host(URI.create(url));
         Optional<InetAddress> literal = IpLiterals.parse(host);
         Future<InetAddress> address = literal.isPresent() ? Future.succeededFuture(literal.get())
             : vertx.executeBlocking(() -> resolver.resolve(host), false).recover(err -> Future.succeededFuture(null));

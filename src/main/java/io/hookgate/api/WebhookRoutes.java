@@ -5,6 +5,7 @@ import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.Replies;
 import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
+import io.hookgate.dispatch.IpLiterals;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.Ids;
@@ -206,7 +207,7 @@ final class WebhookRoutes {
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw JsonBody.invalid("Invalid `url` param: only http and https URLs are allowed.");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        if (IpLiterals.host(uri) == null) {
             throw JsonBody.invalid("Invalid `url` param: the URL needs a host name.");
         }
         if (uri.getRawUserInfo() != null) {
@@ -220,7 +221,8 @@ final class WebhookRoutes {
     }
 
     private static int intQuery(JsonNode v, int min, int max, String name) {
-        if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+        // canConvertToLong: asLong() of a BigInteger keeps its low 64 bits (2^64 + 5 would pass as 5).
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
             throw queryInvalid("Invalid " + name + " query: must be an integer between " + min + " and " + max + ".");
         }
         return v.asInt();

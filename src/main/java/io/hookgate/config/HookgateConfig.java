@@ -173,16 +173,18 @@ public record HookgateConfig(
         return "HookgateConfig[" + describe() + "]";
     }
 
+    /** Masks the password of a Redis URL, given as {@code user:password@} or as a {@code password=} query parameter. */
     static String maskUrl(String url) {
-        int scheme = url.indexOf("://");
-        int at = url.lastIndexOf('@');
+        String masked = url.replaceAll("([?&]password=)[^&]*", "$1****");
+        int scheme = masked.indexOf("://");
+        int at = masked.lastIndexOf('@');
         if (scheme < 0 || at < scheme) {
-            return url;
+            return masked;
         }
-        String auth = url.substring(scheme + 3, at);
+        String auth = masked.substring(scheme + 3, at);
         int colon = auth.indexOf(':');
         String user = colon < 0 ? "" : auth.substring(0, colon);
-        return url.substring(0, scheme + 3) + user + ":****" + url.substring(at);
+        return masked.substring(0, scheme + 3) + user + ":****" + masked.substring(at);
     }
 
     private static String defaultReplicaId() {

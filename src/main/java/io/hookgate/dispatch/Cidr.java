@@ -13,17 +13,18 @@ public record Cidr(byte[] network, int prefix) {
         String s = text.trim();
         int slash = s.indexOf('/');
         String addr = slash < 0 ? s : s.substring(0, slash);
-        if (addr.isEmpty() || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+        if (addr.isEmpty()
+            || !(addr.indexOf(':') >= 0 || addr.chars().allMatch(c -> c == '.' || IpLiterals.asciiDigit(c, 10)))) {
             throw new IllegalArgumentException("not an IP range: '" + text + "'");
         }
         byte[] bytes = addr.indexOf(':') >= 0 ? v6(addr, text) : v4(addr, text);
         int max = bytes.length * 8;
-        int prefix;
-        try {
-            prefix = slash < 0 ? max : Integer.parseInt(s.substring(slash + 1));
-        } catch (NumberFormatException e) {
+        String length = slash < 0 ? null : s.substring(slash + 1);
+        if (length != null && (length.isEmpty() || length.length() > 3
+            || !length.chars().allMatch(c -> IpLiterals.asciiDigit(c, 10)))) {
             throw new IllegalArgumentException("bad prefix length in '" + text + "'");
         }
+        int prefix = length == null ? max : Integer.parseInt(length);
         if (prefix < 0 || prefix > max) {
             throw new IllegalArgumentException("prefix length out of range in '" + text + "'");
         }
@@ -52,7 +53,7 @@ public record Cidr(byte[] network, int prefix) {
 
     /** An IPv6 literal; with a ':' in it, InetAddress parses it without any DNS lookup. */
     private static byte[] v6(String addr, String text) {
-        if (!addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+        if (!addr.chars().allMatch(c -> c == ':' || c == '.' || IpLiterals.asciiDigit(c, 16))) {
             throw new IllegalArgumentException("not an IP range: '" + text + "'");
         }
         try {

@@ -123,12 +123,12 @@ public final class DispatcherVerticle extends VerticleBase {
             return Future.succeededFuture(failure(job, 0, "invalid URL: " + e.getMessage(), started));
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        String host = IpLiterals.host(uri);
+        if (!scheme.equals("http") && !scheme.equals("https") || host == null) {
             return Future.succeededFuture(failure(job, 0, "invalid URL: an http(s) URL with a host is required", started));
         }
         boolean ssl = scheme.equals("https");
-        String host = uri.getHost();
-        int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        int port = IpLiterals.port(uri) > 0 ? IpLiterals.port(uri) : ssl ? 443 : 80;
         return resolve(host).compose(address -> {
             Optional<String> refused = guard.refusal(address);
             if (refused.isPresent()) {

@@ -17,6 +17,46 @@ public final class IpLiterals {
     private IpLiterals() {
     }
 
+    /**
+     * The host of an http(s) URL. {@link URI#getHost()} gives null for hosts it cannot read as a name
+     * or a dotted quad, such as {@code 127.1} or {@code 0x7f.1}; those come from the raw authority
+     * (without user info and port), so such URLs are judged by the address they spell. Null when none.
+     */
+    public static String host(java.net.URI uri) {
+        if (uri.getHost() != null && !uri.getHost().isEmpty()) {
+            return uri.getHost();
+        }
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty() || authority.indexOf('@') >= 0) {
+            return null;
+        }
+        if (authority.startsWith("[")) {
+            int end = authority.indexOf(']');
+            return end < 0 ? null : authority.substring(0, end + 1);
+        }
+        int colon = authority.lastIndexOf(':');
+        String host = colon < 0 ? authority : authority.substring(0, colon);
+        return host.isEmpty() || parse(host).isEmpty() ? null : host;
+    }
+
+    /** The port of an http(s) URL, also when {@link #host} had to read the raw authority; -1 when none. */
+    public static int port(java.net.URI uri) {
+        if (uri.getHost() != null || uri.getRawAuthority() == null) {
+            return uri.getPort();
+        }
+        String authority = uri.getRawAuthority();
+        int close = authority.lastIndexOf(']');
+        int colon = authority.lastIndexOf(':');
+        if (colon < 0 || colon < close) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(authority.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** The address the host spells, or empty when it is a name. */
     public static Optional<InetAddress> parse(String host) {
         if (host == null || host.isEmpty()) {
@@ -43,7 +83,7 @@ public final class IpLiterals {
     private static Optional<InetAddress> v6(String h) {
         int zone = h.indexOf('%');
         String addr = zone < 0 ? h : h.substring(0, zone);
-        if (addr.isEmpty() || !addr.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+        if (addr.isEmpty() || !addr.chars().allMatch(c -> c == ':' || c == '.' || asciiDigit(c, 16))) {
             return Optional.empty();
         }
         try {
@@ -102,10 +142,18 @@ public final class IpLiterals {
             digits = p.substring(1);
         }
         for (int i = 0; i < digits.length(); i++) {
-            if (Character.digit(digits.charAt(i), radix) < 0) {
+            if (!asciiDigit(digits.charAt(i), radix)) {
                 return null;
             }
         }
         return Long.parseLong(digits, radix);
+    }
+
+    /**
+     * An ASCII digit of {@code radix} (10 or 16). {@link Character#digit} alone would also take
+     * Arabic-Indic or fullwidth digits, which no resolver reads as an address.
+     */
+    static boolean asciiDigit(int c, int radix) {
+        return c < 0x80 && Character.digit(c, radix) >= 0;
     }
 }

@@ -44,7 +44,7 @@ public final class TargetGuard {
             }
         }
         if (address instanceof Inet4Address) {
-            return refusalV4(raw, address.getHostAddress());
+            return refusalV4(raw, address.getHostAddress(), null);
         }
         Inet6Address v6 = (Inet6Address) address;
         byte[] embedded = embeddedV4(raw);
@@ -54,24 +54,24 @@ public final class TargetGuard {
                     return Optional.empty();
                 }
             }
-            Optional<String> inner = refusalV4(embedded, v4Text(embedded));
-            return inner.map(why -> why + " (embedded in " + v6.getHostAddress() + ")");
+            return refusalV4(embedded, v4Text(embedded), v6.getHostAddress());
         }
         for (Named n : REFUSED_V6) {
             if (n.cidr.contains(raw)) {
-                return Optional.of(describe(address.getHostAddress(), n.name));
+                return Optional.of(describe(address.getHostAddress(), n.name, null));
             }
         }
         return Optional.empty();
     }
 
-    private static Optional<String> refusalV4(byte[] raw, String text) {
+    /** {@code embeddedIn}: the IPv6 address carrying this IPv4 one, or null. */
+    private static Optional<String> refusalV4(byte[] raw, String text, String embeddedIn) {
         if ((raw[0] & 0xff) == 255 && (raw[1] & 0xff) == 255 && (raw[2] & 0xff) == 255 && (raw[3] & 0xff) == 255) {
-            return Optional.of(describe(text, "broadcast"));
+            return Optional.of(describe(text, "broadcast", embeddedIn));
         }
         for (Named n : REFUSED_V4) {
             if (n.cidr.contains(raw)) {
-                return Optional.of(describe(text, n.name));
+                return Optional.of(describe(text, n.name, embeddedIn));
             }
         }
         return Optional.empty();
@@ -123,9 +123,9 @@ public final class TargetGuard {
         return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
     }
 
-    private static String describe(String address, String kind) {
-        return "target address " + address + " is not allowed (" + kind + " range); "
-            + "allow it with HOOKGATE_ALLOWED_TARGET_CIDRS";
+    private static String describe(String address, String kind, String embeddedIn) {
+        return "target address " + address + " is not allowed (" + kind + " range"
+            + (embeddedIn == null ? "" : ", embedded in " + embeddedIn) + "); allow it with HOOKGATE_ALLOWED_TARGET_CIDRS";
     }
 
     private record Named(Cidr cidr, String name) {

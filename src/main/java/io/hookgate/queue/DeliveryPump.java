@@ -76,6 +76,10 @@ public final class DeliveryPump {
         List<EventQueue.Completion> done = new ArrayList<>();
         boolean flushScheduled;
         boolean flushing;
+        /** Entry IDs this replica holds (read or taken over, outcome not recorded yet): never taken twice. */
+        final java.util.Set<String> held = new java.util.HashSet<>();
+        /** Where the next read of this consumer's own pending entries starts. */
+        String pendingFrom = "0";
 
         Partition(int index) {
             this.index = index;
@@ -131,8 +135,10 @@ public final class DeliveryPump {
     void accept(int partition, List<StreamEntry> entries) {
         Partition part = partitions.get(partition);
         for (StreamEntry e : entries) {
-            inFlight++;
-            resolve(part, e);
+            if (part.held.add(e.id())) {
+                inFlight++;
+                resolve(part, e);
+            }
         }
     }
 
@@ -143,13 +149,19 @@ public final class DeliveryPump {
         part.reading = true;
         int count = Math.min(BATCH, maxInFlight - inFlight);
         boolean pending = part.ownPending;
-        queue.readDeliveries(part.index, count, BLOCK_MS, pending).onComplete(ar -> {
+        // Our own pending entries (after a failure or a restart under the same name) are read from a
+        // moving cursor, without blocking; entries we already hold are skipped, never tried twice.
+        Future<List<StreamEntry>> reading = pending ? queue.readOwnDeliveries(part.index, count, part.pendingFrom)
+            : queue.readDeliveries(part.index, count, BLOCK_MS, false);
+        reading.onComplete(ar -> {
             part.reading = false;
             if (ar.failed()) {
                 if (stopped) {
+                    checkDrained();
                     return;
                 }
                 part.ownPending = true;
+                part.pendingFrom = "0";
                 long delay = part.backoff.nextDelay();
                 LOG.warn("reading deliveries of partition {} failed ({}), retrying in {} ms", part.index,
                     ar.cause().getMessage(), delay);
@@ -158,10 +170,18 @@ public final class DeliveryPump {
             }
             part.backoff.reset();
             List<StreamEntry> entries = ar.result();
-            if (pending && entries.isEmpty()) {
-                part.ownPending = false;
+            if (pending) {
+                if (entries.isEmpty()) {
+                    part.ownPending = false;
+                    part.pendingFrom = "0";
+                } else {
+                    part.pendingFrom = entries.get(entries.size() - 1).id();
+                }
             }
             for (StreamEntry e : entries) {
+                if (!part.held.add(e.id())) {
+                    continue;
+                }
                 inFlight++;
                 if (stopped) {
                     // Read while stopping: hand it straight back for another replica.
@@ -170,7 +190,11 @@ public final class DeliveryPump {
                     resolve(part, e);
                 }
             }
-            read(part);
+            if (stopped) {
+                checkDrained();
+            } else {
+                read(part);
+            }
         });
     }
 
@@ -186,6 +210,7 @@ public final class DeliveryPump {
             if (ar.failed()) {
                 // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
                 LOG.warn("cannot resolve delivery {}: {}", entry.field("dl"), ar.cause().getMessage());
+                part.held.remove(entry.id());
                 release();
                 return;
             }
@@ -206,7 +231,7 @@ public final class DeliveryPump {
     }
 
     private void offer(Work work, long now) {
-        Lane<Work> lane = lanes.computeIfAbsent(work.webhook().id(), id -> new Lane<>(perWebhook));
+        Lane<Work> lane = lanes.computeIfAbsent(laneKey(work.webhook()), id -> new Lane<>(perWebhook));
         switch (lane.offer(now)) {
             case START -> send(lane, work);
             case QUEUE -> lane.queue(work);
@@ -223,11 +248,11 @@ public final class DeliveryPump {
         DeliveryJob job = new DeliveryJob(work.entry().field("dl"), work.webhook(), work.event().event(),
             work.event().eventsHeader());
         vertx.eventBus().<DeliveryOutcome>request(Addresses.DISPATCH, job, sendOptions).onComplete(ar -> {
-            Work next = lane.finished(System.currentTimeMillis() - startedAt);
+            Work next = lane.finished(startedAt, System.currentTimeMillis());
             if (next != null) {
                 restart(lane, next);
             } else if (lane.idle()) {
-                lanes.remove(work.webhook().id());
+                lanes.remove(laneKey(work.webhook()), lane);
             }
             if (ar.failed()) {
                 if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -261,7 +286,7 @@ public final class DeliveryPump {
             if (after != null) {
                 restart(lane, after);
             } else if (lane.idle()) {
-                lanes.remove(next.webhook().id());
+                lanes.remove(laneKey(next.webhook()), lane);
             }
         });
     }
@@ -336,7 +361,8 @@ public final class DeliveryPump {
                 return;
             }
             // (NOGROUP: Redis restarted without its data; there is nothing left to acknowledge.)
-            for (int i = 0; i < batch.size(); i++) {
+            for (EventQueue.Completion c : batch) {
+                part.held.remove(c.entry().id());
                 release();
             }
             if (!part.done.isEmpty()) {
@@ -352,9 +378,15 @@ public final class DeliveryPump {
     }
 
     private void checkDrained() {
-        if (stopped && drained != null && inFlight == 0) {
+        // A read still under way may bring entries that must be handed back before Redis closes.
+        if (stopped && drained != null && inFlight == 0 && partitions.stream().noneMatch(p -> p.reading)) {
             drained.tryComplete();
         }
+    }
+
+    /** Webhook IDs are unique within a project only: a lane belongs to one project's webhook. */
+    private static String laneKey(Webhook w) {
+        return w.projectId() + "/" + w.id();
     }
 
     private static long jitter(long ms) {

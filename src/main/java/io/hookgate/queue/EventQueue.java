@@ -71,13 +71,17 @@ public final class EventQueue {
     public record NewEvent(EventRecord event, String idempotencyKey) {
     }
 
+    /** What became of an ingested event: its effective ID, and whether it was stored now (not a repeat). */
+    public record Ingested(String id, boolean fresh) {
+    }
+
     /**
      * Persists events and answers their effective IDs (a repeated idempotency key answers the first
      * event's ID and stores nothing). Events with an idempotency key go to the partition the key
      * hashes to, so repeats meet in one atomic script; the others share one random partition. One
      * script per partition involved, sent together.
      */
-    public Future<List<String>> ingest(String projectId, List<NewEvent> events) {
+    public Future<List<Ingested>> ingest(String projectId, List<NewEvent> events) {
         int anyPartition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
         Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
@@ -85,7 +89,7 @@ public final class EventQueue {
             int p = key.isEmpty() ? anyPartition : Math.floorMod((projectId + ":" + key).hashCode(), partitions);
             byPartition.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
         }
-        String[] ids = new String[events.size()];
+        Ingested[] ids = new Ingested[events.size()];
         List<Future<?>> all = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
             List<Object> args = new ArrayList<>(3 + group.getValue().size() * 7);
@@ -104,7 +108,7 @@ public final class EventQueue {
             }
             all.add(QueueScripts.INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
                 for (int j = 0; j < group.getValue().size(); j++) {
-                    ids[group.getValue().get(j)] = r.get(j).toString();
+                    ids[group.getValue().get(j)] = new Ingested(r.get(2 * j).toString(), r.get(2 * j + 1).toInteger() == 1);
                 }
                 return null;
             }));
@@ -130,6 +134,13 @@ public final class EventQueue {
         return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
                 .arg("COUNT").arg(count).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(stream)
                 .arg(ownPending ? "0" : ">"))
+            .map(r -> StreamEntry.parse(partition, r));
+    }
+
+    /** Reads this consumer's own pending deliveries after {@code afterId} ("0": from the start), without blocking. */
+    public Future<List<StreamEntry>> readOwnDeliveries(int partition, int count, String afterId) {
+        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(QueueKeys.DISPATCH_GROUP).arg(consumer)
+                .arg("COUNT").arg(count).arg("STREAMS").arg(QueueKeys.deliveries(partition)).arg(afterId))
             .map(r -> StreamEntry.parse(partition, r));
     }
 
@@ -370,27 +381,14 @@ public final class EventQueue {
         for (int p = 0; p < partitions; p++) {
             String key = status == null ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
                 : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
-            all.add(redis.send(Request.cmd(Command.ZREVRANGEBYSCORE).arg(key)
-                    .arg(max == Long.MAX_VALUE ? "+inf" : Long.toString(max)).arg("-inf")
-                    .arg("WITHSCORES").arg("LIMIT").arg(0).arg(limit + 64))
-                .map(EventQueue::scored));
+            all.add(listAfter(key, max, afterId, limit, 0, new ArrayList<>()));
         }
         return Future.all(all).compose(x -> {
             List<Map.Entry<String, Long>> merged = new ArrayList<>();
             all.forEach(f -> merged.addAll(f.result()));
             merged.sort((a, b) -> a.getValue().equals(b.getValue()) ? b.getKey().compareTo(a.getKey())
                 : Long.compare(b.getValue(), a.getValue()));
-            List<Map.Entry<String, Long>> page = new ArrayList<>();
-            for (Map.Entry<String, Long> e : merged) {
-                boolean after = afterId == null || e.getValue() < max
-                    || (e.getValue() == max && e.getKey().compareTo(afterId) < 0);
-                if (after) {
-                    page.add(e);
-                    if (page.size() == limit) {
-                        break;
-                    }
-                }
-            }
+            List<Map.Entry<String, Long>> page = merged.size() > limit ? merged.subList(0, limit) : merged;
             List<Future<DeliveryRecord>> records = page.stream().map(e -> delivery(e.getKey())).toList();
             return Future.all(records).map(y -> {
                 List<DeliveryRecord> out = records.stream().map(Future::result).filter(java.util.Objects::nonNull).toList();
@@ -399,6 +397,33 @@ public final class EventQueue {
                 return new Page(out, next);
             });
         });
+    }
+
+    /**
+     * Up to {@code limit} members of one index that come after the cursor, newest first. ZREVRANGEBYSCORE
+     * starts at the cursor's score, and the deliveries of one fan-out batch share their creation time, so
+     * the members of that score up to the cursor are skipped, reading on in chunks as long as needed.
+     */
+    private Future<List<Map.Entry<String, Long>>> listAfter(String key, long max, String afterId, int limit, int offset,
+                                                            List<Map.Entry<String, Long>> found) {
+        int chunk = limit + 64;
+        return redis.send(Request.cmd(Command.ZREVRANGEBYSCORE).arg(key)
+                .arg(max == Long.MAX_VALUE ? "+inf" : Long.toString(max)).arg("-inf")
+                .arg("WITHSCORES").arg("LIMIT").arg(offset).arg(chunk))
+            .map(EventQueue::scored)
+            .compose(items -> {
+                for (Map.Entry<String, Long> e : items) {
+                    boolean after = afterId == null || e.getValue() < max
+                        || (e.getValue() == max && e.getKey().compareTo(afterId) < 0);
+                    if (after && found.size() < limit) {
+                        found.add(e);
+                    }
+                }
+                if (found.size() >= limit || items.size() < chunk) {
+                    return Future.succeededFuture(found);
+                }
+                return listAfter(key, max, afterId, limit, offset + items.size(), found);
+            });
     }
 
     private static List<Map.Entry<String, Long>> scored(Response r) {

@@ -27,14 +27,24 @@ public final class FanoutPump {
     private final Vertx vertx;
     private final EventQueue queue;
     private final Matcher matcher;
+    private final java.util.function.Function<java.util.Set<String>, Future<Void>> freshen;
     private final List<Backoff> backoffs = new ArrayList<>();
     /** Per partition: read this consumer's unfinished entries before new ones (at start, after a failure). */
     private final List<Boolean> ownPending = new ArrayList<>();
     private boolean stopped;
+    /** Loops with a read or a fan-out under way. */
+    private int busy;
+    private io.vertx.core.Promise<Void> idle;
 
-    public FanoutPump(Vertx vertx, EventQueue queue, Matcher matcher) {
+    /**
+     * @param freshen brings the match index up to date for the given projects before a batch is
+     *                matched (see the store), so that no webhook created before an event is missed
+     */
+    public FanoutPump(Vertx vertx, EventQueue queue, java.util.function.Function<java.util.Set<String>, Future<Void>> freshen,
+                      Matcher matcher) {
         this.vertx = vertx;
         this.queue = queue;
+        this.freshen = freshen;
         this.matcher = matcher;
     }
 
@@ -46,8 +56,16 @@ public final class FanoutPump {
         }
     }
 
-    public void stop() {
+    /** Stops; completes when the fan-out under way (a read, then its script) has ended. */
+    public Future<Void> stop() {
         stopped = true;
+        if (idle == null) {
+            idle = io.vertx.core.Promise.promise();
+        }
+        if (busy == 0) {
+            idle.tryComplete();
+        }
+        return idle.future();
     }
 
     private void loop(int partition) {
@@ -55,6 +73,7 @@ public final class FanoutPump {
             return;
         }
         boolean pending = ownPending.get(partition);
+        busy++;
         queue.readEvents(partition, BATCH, BLOCK_MS, pending)
             .compose(entries -> {
                 if (pending && entries.isEmpty()) {
@@ -63,7 +82,11 @@ public final class FanoutPump {
                 return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
             })
             .onComplete(ar -> {
+                busy--;
                 if (stopped) {
+                    if (busy == 0 && idle != null) {
+                        idle.tryComplete();
+                    }
                     return;
                 }
                 if (ar.succeeded()) {
@@ -85,6 +108,12 @@ public final class FanoutPump {
     }
 
     private Future<Void> fanout(int partition, List<StreamEntry> entries) {
+        java.util.Set<String> projects = new java.util.HashSet<>();
+        entries.forEach(e -> projects.add(e.field("pr")));
+        return freshen.apply(projects).compose(x -> record(partition, entries));
+    }
+
+    private Future<Void> record(int partition, List<StreamEntry> entries) {
         List<EventQueue.Fanout> fanouts = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
             List<String> webhooks = matcher.match(e.field("pr"), e.field("id"), e.field("nm"));

@@ -46,9 +46,16 @@ final class Lane<T> {
         startedAt.add(nowMs);
     }
 
-    /** A try ended after {@code durationMs}; answers the next queued work to start, or null. */
-    T finished(long durationMs) {
-        startedAt.poll();
+    /**
+     * The try started at {@code startedAtMs} ended at {@code nowMs}; answers the next queued work to
+     * start, or null. Tries end in any order: the one that ended is forgotten, not the oldest, so a try
+     * that hangs keeps counting in {@link #latencyMs} while younger ones come and go.
+     */
+    T finished(long startedAtMs, long nowMs) {
+        if (!startedAt.removeFirstOccurrence(startedAtMs)) {
+            startedAt.poll();
+        }
+        long durationMs = Math.max(0, nowMs - startedAtMs);
         averageMs = averageMs < 0 ? durationMs : averageMs + SMOOTHING * (durationMs - averageMs);
         return queue.poll();
     }

@@ -20,35 +20,53 @@ final class QueueScripts {
           if old and old ~= '' and old ~= new then redis.call('ZREM', base .. ':' .. old, id) end
           redis.call('ZADD', base .. ':' .. new, at, id)
         end
-        local function drop(tag, id)
+        local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
+        -- Removes a record and every index entry of it. pr and wh (may be nil) name its webhook when the
+        -- hash has expired already, so that the indexes do not keep members that trim() would meet forever.
+        local function drop(tag, id, pr, wh)
           local k = tag .. 'dl:' .. id
           local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev')
-          if h[1] then
-            local base = whd(tag, h[1], h[2])
+          pr = h[1] or pr
+          wh = h[2] or wh
+          if pr and wh then
+            local base = whd(tag, pr, wh)
             redis.call('ZREM', base, id)
-            if h[3] then redis.call('ZREM', base .. ':' .. h[3], id) end
+            if h[3] then
+              redis.call('ZREM', base .. ':' .. h[3], id)
+            else
+              for _, st in ipairs(statuses) do redis.call('ZREM', base .. ':' .. st, id) end
+            end
             redis.call('ZREM', tag .. 'retries', id)
-            redis.call('ZREM', tag .. 'parked:' .. h[1] .. ':' .. h[2], id)
+            redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id)
+          end
+          if h[4] then
             local ek = tag .. 'ev:' .. h[4]
             if redis.call('HINCRBY', ek, 'refs', -1) <= 0 then redis.call('DEL', ek) end
           end
           redis.call('DEL', k, k .. ':tries')
         end
+        -- Retention: records older than minScore go, then the oldest finished ones (delivered or
+        -- failed, from their own indexes, so unfinished ones ahead of them do not hide them) while the
+        -- webhook has more than maxCount. At most 10 of each per call: every new delivery calls it.
         local function trim(tag, pr, wh, maxCount, minScore)
           local base = whd(tag, pr, wh)
           for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, 10)) do
-            drop(tag, id)
+            drop(tag, id, pr, wh)
           end
-          local over = redis.call('ZCARD', base) - maxCount
-          if over > 0 then
-            for _, id in ipairs(redis.call('ZRANGE', base, 0, math.min(over, 10) + 9)) do
-              if over <= 0 then break end
-              local st = redis.call('HGET', tag .. 'dl:' .. id, 'st')
-              if st == 'delivered' or st == 'failed' or not st then
-                drop(tag, id)
-                over = over - 1
-              end
+          local over = math.min(redis.call('ZCARD', base) - maxCount, 10)
+          while over > 0 do
+            local d = redis.call('ZRANGE', base .. ':delivered', 0, 0, 'WITHSCORES')
+            local f = redis.call('ZRANGE', base .. ':failed', 0, 0, 'WITHSCORES')
+            local id
+            if d[1] and (not f[1] or tonumber(d[2]) <= tonumber(f[2])) then
+              id = d[1]
+            elseif f[1] then
+              id = f[1]
+            else
+              break
             end
+            drop(tag, id, pr, wh)
+            over = over - 1
           end
         end
         local function enqueue(tag, stream, id, wh, ev, pr, s)
@@ -58,8 +76,9 @@ final class QueueScripts {
 
     /**
      * Ingest. KEYS: events stream. ARGV: ttl, idempotency ttl, project, then per event: id, name,
-     * user, at, payload, idempotency key ('' for none), request ID. Returns the effective event IDs: a repeat of
-     * an idempotency key answers the first event's ID and stores nothing.
+     * user, at, payload, idempotency key ('' for none), request ID. Returns per event its effective ID
+     * and 1 when it was stored now, 0 when it repeats an idempotency key (then the ID is the first
+     * event's, and nothing is stored).
      */
     static final LuaScript INGEST = new LuaScript("""
         local tag = string.sub(KEYS[1], 1, -7)
@@ -83,6 +102,7 @@ final class QueueScripts {
             redis.call('XADD', KEYS[1], '*', 'id', id, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3])
           end
           out[#out + 1] = id
+          out[#out + 1] = fresh and 1 or 0
         end
         return out
         """);

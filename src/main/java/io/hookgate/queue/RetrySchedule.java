@@ -34,7 +34,7 @@ public final class RetrySchedule {
     /** Parses {@code "5s,5m,30m,2h"}: positive integers with ms, s, m, h or d. */
     public static List<Duration> parse(String text) {
         List<Duration> out = new ArrayList<>();
-        for (String raw : text.split(",")) {
+        for (String raw : text.split(",", -1)) {
             String s = raw.trim().toLowerCase(Locale.ROOT);
             if (s.isEmpty()) {
                 throw new IllegalArgumentException("empty step in retry schedule '" + text + "'");

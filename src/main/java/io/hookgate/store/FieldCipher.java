@@ -71,7 +71,7 @@ public final class FieldCipher {
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
             c.updateAAD(field.getBytes(StandardCharsets.UTF_8));
             return new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException | java.security.ProviderException e) {
             throw new IllegalStateException("cannot decrypt field '" + field
                 + "': wrong HOOKGATE_ENCRYPTION_KEY or damaged value");
         }

@@ -98,6 +98,26 @@ public final class KeyRepository {
             .map(Object::toString);
     }
 
+    /**
+     * Makes sure every replica encrypts with the same key: the first start stores a value sealed with
+     * it ({@link RedisKeys#ENCRYPTION_CHECK}); a replica whose key cannot open that value fails to
+     * start, instead of failing to read every webhook and fanning events out to nobody.
+     */
+    public Future<Void> checkEncryptionKey(FieldCipher cipher) {
+        String sealed = cipher.encrypt("check", "hookgate");
+        return redis.send(Request.cmd(Command.SET).arg(RedisKeys.ENCRYPTION_CHECK).arg(sealed).arg("NX"))
+            .compose(r -> redis.send(Request.cmd(Command.GET).arg(RedisKeys.ENCRYPTION_CHECK)))
+            .compose(stored -> {
+                try {
+                    cipher.decrypt("check", stored.toString());
+                    return Future.succeededFuture();
+                } catch (IllegalStateException e) {
+                    return Future.failedFuture(new IllegalStateException("HOOKGATE_ENCRYPTION_KEY differs from the key"
+                        + " the data in this Redis was written with; every replica needs the same key"));
+                }
+            });
+    }
+
     /** The admin key's hash, and whether this call generated it (so it is printed once). */
     public record AdminKey(String hash, boolean generatedNow) {
     }

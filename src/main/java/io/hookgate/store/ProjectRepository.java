@@ -24,6 +24,8 @@ public final class ProjectRepository {
         local ids = redis.call('ZRANGE', KEYS[3], 0, -1)
         for _, id in ipairs(ids) do redis.call('DEL', ARGV[1] .. id) end
         redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+        local tag = string.match(KEYS[1], '^(.-}:)')
+        redis.call('DEL', tag .. 'version', tag .. 'rate')
         redis.call('PUBLISH', ARGV[2], ARGV[3])
         return 'OK'
         """);

@@ -7,14 +7,16 @@ package io.hookgate.store;
  * <pre>
  * hg:admin                         string  SHA-256 (hex) of the generated admin key
  * hg:encryption-key                string  the generated field encryption key (only when none is configured)
+ * hg:encryption-check              string  a value sealed with the encryption key: replicas with another key refuse to start
  * hg:projects                      set     every project ID
  * hg:{p:PID}:project               hash    id, name, createdAt, updatedAt (epoch ms)
  * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt}
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
  * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository})
  * hg:{p:PID}:rate                  hash    the ingestion token bucket (see {@link RateLimiter})
+ * hg:{p:PID}:version               string  incremented by every webhook change that can alter matching
  * hg:changes                       pubsub  "p PID" project created/deleted, "k PID" keys changed,
- *                                          "w PID WID" one webhook changed or deleted
+ *                                          "w PID WID VERSION" one webhook changed or deleted
  * </pre>
  *
  * The queue's keys live beside these, under {@code io.hookgate.queue.QueueKeys}.
@@ -22,6 +24,7 @@ package io.hookgate.store;
 public final class RedisKeys {
     public static final String ADMIN = "hg:admin";
     public static final String ENCRYPTION_KEY = "hg:encryption-key";
+    public static final String ENCRYPTION_CHECK = "hg:encryption-check";
     public static final String PROJECTS = "hg:projects";
     public static final String CHANGES = "hg:changes";
 
@@ -50,6 +53,10 @@ public final class RedisKeys {
 
     public static String rate(String projectId) {
         return tag(projectId) + "rate";
+    }
+
+    public static String version(String projectId) {
+        return tag(projectId) + "version";
     }
 
     static String projectChanged(String projectId) {

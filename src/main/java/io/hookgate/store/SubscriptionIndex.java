@@ -23,6 +23,8 @@ public final class SubscriptionIndex {
         final MatchIndex match = new MatchIndex();
         final Map<String, Webhook> webhooks = new HashMap<>();
         final List<ApiKey> keys = new ArrayList<>();
+        /** The project's webhook version this index has applied (at least). */
+        long version;
     }
 
     /** Replaces everything known about one project (its keys and webhooks). */
@@ -32,6 +34,20 @@ public final class SubscriptionIndex {
         projects.put(projectId, e);
         replaceKeys(projectId, keys);
         webhooks.forEach(this::putWebhook);
+    }
+
+    /** The version this index has applied for the project; -1 when the project is unknown. */
+    public long version(String projectId) {
+        ProjectEntry e = projects.get(projectId);
+        return e == null ? -1 : e.version;
+    }
+
+    /** Records that the index reflects the project at least as of {@code version}. */
+    public void applied(String projectId, long version) {
+        ProjectEntry e = projects.get(projectId);
+        if (e != null && version > e.version) {
+            e.version = version;
+        }
     }
 
     public void removeProject(String projectId) {

@@ -99,9 +99,11 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                     LOG.warn("no encryptionKey configured: secrets are encrypted with a key kept in Redis itself,"
                         + " which protects single leaked values only; set HOOKGATE_ENCRYPTION_KEY");
                 }
-                webhooks = new WebhookRepository(redis, FieldCipher.fromBase64(key));
-                return queue.ensureGroups();
+                FieldCipher cipher = FieldCipher.fromBase64(key);
+                webhooks = new WebhookRepository(redis, cipher);
+                return keys.checkEncryptionKey(cipher);
             })
+            .compose(x -> queue.ensureGroups())
             .compose(x -> feed.start())
             .compose(x -> reloadAll())
             .compose(x -> consumer.completion());
@@ -147,9 +149,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (fanout == null) {
             return Future.succeededFuture();
         }
-        fanout.stop();
         maintenance.stop();
-        return pump.stop();
+        return Future.all(fanout.stop(), pump.stop()).mapEmpty();
     }
 
     // ---- index maintenance -------------------------------------------------------------------
@@ -181,20 +182,41 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     }
 
     private Future<Void> reloadProject(String projectId) {
-        Future<Optional<Project>> project = projects.get(projectId);
-        Future<List<ApiKey>> projectKeys = keys.list(projectId);
-        Future<List<Webhook>> hooks = webhooks.all(projectId);
-        return Future.all(project, projectKeys, hooks).map(x -> {
-            if (project.result().isEmpty()) {
-                index.removeProject(projectId);
-            } else {
-                index.putProject(projectId, projectKeys.result(), hooks.result());
-            }
-            return null;
+        // The version is read first: what is loaded after it is at least that recent.
+        return webhooks.version(projectId).compose(version -> {
+            Future<Optional<Project>> project = projects.get(projectId);
+            Future<List<ApiKey>> projectKeys = keys.list(projectId);
+            Future<List<Webhook>> hooks = webhooks.all(projectId);
+            return Future.all(project, projectKeys, hooks).map(x -> {
+                if (project.result().isEmpty()) {
+                    index.removeProject(projectId);
+                } else {
+                    index.putProject(projectId, projectKeys.result(), hooks.result());
+                    index.applied(projectId, version);
+                }
+                return null;
+            });
         });
     }
 
-    /** A change published by any replica: "p PID", "k PID" or "w PID WID". */
+    /**
+     * Before a batch is fanned out: every project in it must be known to the index at least at the
+     * version Redis holds now, so a webhook created (through any replica) before an event was
+     * accepted always gets it. A project whose change message has not arrived yet is reloaded.
+     */
+    private Future<Void> freshen(java.util.Set<String> projectIds) {
+        List<Future<?>> all = new ArrayList<>();
+        for (String pid : projectIds) {
+            if (pid.isEmpty()) {
+                continue;
+            }
+            all.add(webhooks.version(pid).compose(v -> v > index.version(pid) ? reloadProject(pid)
+                : Future.succeededFuture()));
+        }
+        return Future.all(all).mapEmpty();
+    }
+
+    /** A change published by any replica: "p PID", "k PID" or "w PID WID VERSION". */
     private void onChange(String message) {
         String[] parts = message.split(" ");
         Future<?> done;
@@ -205,13 +227,14 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 index.replaceKeys(parts[1], list);
                 return null;
             });
-        } else if (parts.length == 3 && parts[0].equals("w")) {
+        } else if (parts.length == 4 && parts[0].equals("w")) {
             done = webhooks.get(parts[1], parts[2]).map(w -> {
                 if (w.isPresent()) {
                     index.putWebhook(w.get());
                 } else {
                     index.removeWebhook(parts[1], parts[2]);
                 }
+                index.applied(parts[1], Long.parseLong(parts[3]));
                 return null;
             });
         } else {
@@ -506,10 +529,13 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 throw RequestFailure.rateLimited(Math.max(1, (waitMs + 999) / 1000));
             }
             return queue.ingest(r.projectId(), events);
-        }).map(ids -> {
+        }).map(ingested -> {
+            List<String> ids = new ArrayList<>(ingested.size());
             int fresh = 0;
-            for (int i = 0; i < r.events().size(); i++) {
-                if (ids.get(i).equals(r.events().get(i).id())) {
+            for (int i = 0; i < ingested.size(); i++) {
+                ids.add(ingested.get(i).id());
+                if (ingested.get(i).fresh()) {
+                    // Only what was stored now: a repeat's payload must not stand in for the first one's.
                     cache.put(r.events().get(i), r.expansions().get(i));
                     fresh++;
                 }
@@ -525,7 +551,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (fanout != null) {
             return;
         }
-        fanout = new FanoutPump(vertx, queue, this::match);
+        fanout = new FanoutPump(vertx, queue, this::freshen, this::match);
         pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), new RetrySchedule(config.retrySchedule()), metrics,
             config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
         maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs(), metrics);
@@ -601,7 +627,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 if (current != null) {
                     index.putWebhook(current.withBookkeeping(book.get().enabled(), failed.logs(), book.get().attempts()));
                 }
-                if (!book.get().enabled() && (current == null || current.enabled())) {
+                if (book.get().disabledNow()) {
                     LOG.warn("webhook {} of project {} disabled after {} consecutive failures (last: {})", w.id(),
                         w.projectId(), book.get().attempts(), failed.error());
                     return queue.parkRetrying(w.projectId(), w.id()).map(false);

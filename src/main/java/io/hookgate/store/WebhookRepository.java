@@ -20,7 +20,9 @@ import java.util.Optional;
  * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword and secret (both
  * encrypted, see {@link FieldCipher}), retired (secrets in a rotation's grace period, JSON), logs,
  * attempts, createdAt, updatedAt; and the project's {@code webhooks} sorted set for listing. Every
- * write publishes a {@code "w PID WID"} change so every replica's match index follows.
+ * write publishes a {@code "w PID WID VERSION"} change so every replica's match index follows; a
+ * change that can alter matching (create, update, delete, disable) first increments the project's
+ * {@code version}, which fan-out compares with the version its index has applied.
  */
 public final class WebhookRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +37,8 @@ public final class WebhookRepository {
         if redis.call('EXISTS', KEYS[3]) == 1 then return 'EXISTS' end
         redis.call('HSET', KEYS[3], unpack(ARGV, 5))
         redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-        redis.call('PUBLISH', ARGV[3], ARGV[4])
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
         return 'OK'
         """);
     /** Writes fields; {@code ARGV[3] == '1'} also resets attempts (a PUT with enabled = true, as Appwrite). */
@@ -43,39 +46,45 @@ public final class WebhookRepository {
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
         redis.call('HSET', KEYS[1], unpack(ARGV, 4))
         if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'attempts', '0') end
-        redis.call('PUBLISH', ARGV[1], ARGV[2])
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. redis.call('INCR', vk))
         return redis.call('HGETALL', KEYS[1])
         """);
     private static final LuaScript DELETE = new LuaScript("""
         if redis.call('DEL', KEYS[1]) == 0 then return 'NOTFOUND' end
         redis.call('ZREM', KEYS[2], ARGV[1])
-        redis.call('PUBLISH', ARGV[2], ARGV[3])
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. redis.call('INCR', vk))
         return 'OK'
         """);
     /**
      * One failed try: attempts + 1, logs replaced, disabled at the limit. Publishes only when other
      * replicas must know (first failure after a success, or disabling), so a dead endpoint does not
-     * make every replica reload it on every try. Returns {attempts, enabled}.
+     * make every replica reload it on every try. Returns {attempts, enabled, 1 when this call disabled it}.
      */
     private static final LuaScript FAILURE = new LuaScript("""
         if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
         local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
         redis.call('HSET', KEYS[1], 'logs', ARGV[1])
         local enabled = redis.call('HGET', KEYS[1], 'enabled')
+        local disabledNow = 0
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
         if attempts >= tonumber(ARGV[2]) and enabled == '1' then
           redis.call('HSET', KEYS[1], 'enabled', '0')
           enabled = '0'
-          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          disabledNow = 1
+          redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
         elseif attempts == 1 then
-          redis.call('PUBLISH', ARGV[3], ARGV[4])
+          redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. (redis.call('GET', vk) or '0'))
         end
-        return {attempts, enabled}
+        return {attempts, enabled, disabledNow}
         """);
     private static final LuaScript SUCCESS = new LuaScript("""
         local a = redis.call('HGET', KEYS[1], 'attempts')
         if a and a ~= '0' then
           redis.call('HSET', KEYS[1], 'attempts', '0')
-          redis.call('PUBLISH', ARGV[1], ARGV[2])
+          local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+          redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. (redis.call('GET', vk) or '0'))
         end
         return 'OK'
         """);
@@ -123,6 +132,12 @@ public final class WebhookRepository {
             .map(r -> parse(Responses.toMap(r)));
     }
 
+    /** The project's webhook version (0 before its first webhook change). */
+    public Future<Long> version(String projectId) {
+        return redis.send(Request.cmd(Command.GET).arg(RedisKeys.version(projectId)))
+            .map(r -> r == null ? 0L : Long.parseLong(r.toString()));
+    }
+
     /** A page in creation order, and the total count. */
     public Future<Page> list(String projectId, int limit, int offset) {
         Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.webhooks(projectId)));
@@ -151,7 +166,8 @@ public final class WebhookRepository {
         return FAILURE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
                 List.of(logs, maxAttempts, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
             .map(r -> r == null ? Optional.empty()
-                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))))));
+                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))),
+                    r.get(2).toInteger() == 1)));
     }
 
     /** Resets {@code attempts} after a success, when it was not 0 already. */
@@ -164,8 +180,8 @@ public final class WebhookRepository {
     public record Page(int total, List<Webhook> webhooks) {
     }
 
-    /** The failure counters after a failed try. */
-    public record Bookkeeping(int attempts, boolean enabled) {
+    /** The failure counters after a failed try; {@code disabledNow} when this very try disabled the webhook. */
+    public record Bookkeeping(int attempts, boolean enabled, boolean disabledNow) {
     }
 
     private List<Object> fields(Webhook w) {

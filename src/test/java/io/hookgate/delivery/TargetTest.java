@@ -7,15 +7,21 @@ import static io.hookgate.delivery.Deliveries.event;
 import static io.hookgate.delivery.Deliveries.marker;
 import static io.hookgate.delivery.Deliveries.projectId;
 import static io.hookgate.delivery.Deliveries.send;
+import static io.hookgate.delivery.Deliveries.webhookParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
+import io.hookgate.security.ScriptedResolver;
+import io.hookgate.security.ScriptedResolver.Caller;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -24,12 +30,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The target guard on the delivery path: with no allowed ranges, loopback targets (by address,
- * by name, through IPv4-mapped IPv6, or as 0.0.0.0) are never connected to and fail with a log
- * that says why; an allowed range lets exactly its addresses through. Each test starts its own
- * gateway (its configuration is the subject), one after the other on the class's Redis.
+ * The target guard at both of its places. At create/update time ({@code TargetCheck}) a URL whose host
+ * spells a refused address, or a name that resolves to one, is a 400 naming the address and its range;
+ * that check only resolves, it never connects. At delivery time the one lookup of each try is checked
+ * again, so a name that changed its answer after creation is refused without a connection. With
+ * loopback allowed, every spelling of it is delivered.
+ *
+ * <p>Safety: only loopback is ever connected to. Non-loopback answers (10.0.0.1, 169.254.169.254,
+ * 93.184.216.34, ...) come from a {@link ScriptedResolver} that gives them to the create-time check
+ * only, and loopback-only answers to deliveries. Each test starts its own gateway (its configuration
+ * is the subject), one after the other on the class's Redis.
  */
 class TargetTest {
+    private static final String EVENT = "users.*.create";
+
     private static RedisServer redis;
     private static Vertx vertx;
     private Gateway gateway;
@@ -62,49 +76,200 @@ class TargetTest {
     }
 
     @Test
-    void withNoAllowedRangesLoopbackTargetsAreNeverCalled() {
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, ""));
-        Gateway.ProjectClient p = gateway.project(projectId("guard"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
-            int port = r.port();
-            p.webhook("ip", "http://127.0.0.1:" + port + "/", "users.*.create");
-            p.webhook("name", "http://localhost:" + port + "/name", "users.*.create");
-            p.webhook("mapped", "http://[::ffff:127.0.0.1]:" + port + "/mapped", "users.*.create");
-            p.webhook("zero", "http://0.0.0.0:" + port + "/zero", "users.*.create");
+    void withNothingAllowedEveryLoopbackSpellingIsRefusedAtCreate() {
+        ScriptedResolver resolver = new ScriptedResolver().systemLoopback("localhost").systemLoopback("LOCALHOST");
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, ""), resolver);
+        Gateway.ProjectClient p = gateway.project(projectId("refuse"));
+        int port = 8080;
+        String v4Loopback = "target address 127.0.0.1 is not allowed (loopback range)";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("http://127.0.0.1:" + port + "/", v4Loopback);
+        refusals.put("http://0x7f000001:" + port + "/", v4Loopback);
+        refusals.put("http://2130706433:" + port + "/", v4Loopback);
+        refusals.put("http://0177.0.0.1:" + port + "/", v4Loopback);
+        refusals.put("http://[::ffff:127.0.0.1]:" + port + "/", v4Loopback);
+        refusals.put("http://[::ffff:7f00:1]:" + port + "/", v4Loopback);
+        refusals.put("http://127.255.255.254:" + port + "/", "target address 127.255.255.254 is not allowed (loopback range)");
+        refusals.put("http://[::1]:" + port + "/", "target address 0:0:0:0:0:0:0:1 is not allowed (loopback range)");
+        refusals.put("http://localhost:" + port + "/", "is not allowed (loopback range)");
+        refusals.put("http://LOCALHOST:" + port + "/", "is not allowed (loopback range)");
+        refusals.put("http://0.0.0.0:" + port + "/", "target address 0.0.0.0 is not allowed (\"this network\" range)");
+        refusals.put("http://0:" + port + "/", "target address 0.0.0.0 is not allowed (\"this network\" range)");
 
-            send(p, event("users.u1.create", marker("e1")));
-
-            for (String id : new String[] {"ip", "name", "mapped"}) {
-                JsonObject w = awaitAttempts(p, id, 1);
-                assertThat(w.getString("logs")).as(id)
-                    .startsWith("URL: " + w.getString("url") + "\nMethod: POST\nClient Error: ")
-                    .contains("not allowed", "loopback");
-                assertThat(w.getBoolean("enabled")).isTrue();
-            }
-            JsonObject zero = awaitAttempts(p, "zero", 1);
-            assertThat(zero.getString("logs")).contains("not allowed", "\"this network\"");
-            // Every outcome is recorded, so any connection would have been made by now.
-            assertThat(r.assertCountStays(0, QUIET)).isEmpty();
+        int n = 0;
+        for (Map.Entry<String, String> r : refusals.entrySet()) {
+            JsonObject error = p.call("POST", "/webhooks", webhookParams("w" + n++, r.getKey(), EVENT).encode())
+                .expect(400).json();
+            assertThat(error.getString("type")).as(r.getKey()).isEqualTo("general_argument_invalid");
+            assertThat(error.getString("message")).as(r.getKey())
+                .startsWith("Invalid `url` param: ").contains(r.getValue())
+                .contains("allow it with HOOKGATE_ALLOWED_TARGET_CIDRS");
         }
+        // The legacy route goes through the same check.
+        JsonObject legacy = gateway.admin("POST", "/projects/" + p.projectId() + "/webhooks",
+            webhookParams("legacy", "http://2130706433:" + port + "/", EVENT).encode()).expect(400).json();
+        assertThat(legacy.getString("message")).contains(v4Loopback);
+        // Short inet_aton forms are not hosts to java.net.URI (its registry-based authority): refused
+        // at create time before the guard is reached ("needs a host name"), never stored.
+        for (String shortForm : List.of("127.1", "0x7f.1", "127.0.0.1.", "0177.1")) {
+            JsonObject error = p.call("POST", "/webhooks",
+                webhookParams("s" + n++, "http://" + shortForm + ":" + port + "/", EVENT).encode()).expect(400).json();
+            assertThat(error.getString("type")).as(shortForm).isEqualTo("general_argument_invalid");
+        }
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
+        assertThat(resolver.calls()).extracting(ScriptedResolver.Call::caller).containsOnly(Caller.CHECK);
     }
 
     @Test
-    void anAllowedRangeLetsOnlyItsAddressesThrough() {
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32"));
-        Gateway.ProjectClient p = gateway.project(projectId("allow"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
-            p.webhook("allowed", r.url("/allowed"), "users.*.create");
-            p.webhook("neighbour", "http://127.0.0.2:" + r.port() + "/neighbour", "users.*.create");
+    void aNameThatResolvesToAPrivateOrMetadataAddressIsRefusedAtCreate() {
+        ScriptedResolver resolver = new ScriptedResolver()
+            .onCheck("internal.test", "10.0.0.1")
+            .onCheck("metadata.test", "169.254.169.254")
+            .onCheck("ula.test", "fd00::1")
+            .onCheck("nat64.test", "64:ff9b::a9fe:a9fe")
+            .onCheck("cgnat.test", "100.64.0.1");
+        gateway = Gateway.start(redis.url(), Map.of(), resolver); // loopback allowed, nothing else
+        Gateway.ProjectClient p = gateway.project(projectId("names"));
+        Map<String, String> refusals = Map.of(
+            "internal.test", "target address 10.0.0.1 is not allowed (private range)",
+            "metadata.test", "target address 169.254.169.254 is not allowed (link-local range)",
+            "ula.test", "target address fd00:0:0:0:0:0:0:1 is not allowed (unique-local range)",
+            "nat64.test", "target address 169.254.169.254 is not allowed (link-local range, embedded in 64:ff9b:0:0:0:0:a9fe:a9fe);",
+            "cgnat.test", "target address 100.64.0.1 is not allowed (carrier-grade NAT range)");
+
+        for (Map.Entry<String, String> r : refusals.entrySet()) {
+            JsonObject error = p.call("POST", "/webhooks",
+                webhookParams(r.getKey().replace('.', '-'), "http://" + r.getKey() + "/hook", EVENT).encode())
+                .expect(400).json();
+            assertThat(error.getString("type")).isEqualTo("general_argument_invalid");
+            assertThat(error.getString("message")).as(r.getKey()).contains(r.getValue());
+        }
+        // Each name was looked up once, by the check, which judges the answer and connects to nothing.
+        assertThat(resolver.calls()).hasSize(refusals.size())
+            .allSatisfy(c -> assertThat(c.caller()).isEqualTo(Caller.CHECK));
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
+    }
+
+    @Test
+    void withLoopbackAllowedEverySpellingIsDelivered() {
+        ScriptedResolver resolver = new ScriptedResolver().map("hook.test", "127.0.0.1").systemLoopback("localhost");
+        gateway = Gateway.start(redis.url(), Map.of(), resolver); // 127.0.0.0/8 and ::1/128
+        Gateway.ProjectClient p = gateway.project(projectId("spell"));
+        try (Receiver v4 = Deliveries.receiver(vertx); Receiver v6 = receiver("::1")) {
+            int port = v4.port();
+            Map<String, String> v4Urls = new LinkedHashMap<>();
+            v4Urls.put("dotted", "http://127.0.0.1:" + port + "/dotted");
+            v4Urls.put("hex", "http://0x7f000001:" + port + "/hex");
+            v4Urls.put("decimal", "http://2130706433:" + port + "/decimal");
+            v4Urls.put("octal", "http://0177.0.0.1:" + port + "/octal");
+            v4Urls.put("mapped", "http://[::ffff:127.0.0.1]:" + port + "/mapped");
+            v4Urls.put("mappedhex", "http://[::ffff:7f00:1]:" + port + "/mappedhex");
+            v4Urls.put("localhost", "http://localhost:" + port + "/localhost");
+            v4Urls.put("name", "http://hook.test:" + port + "/name");
+            v4Urls.forEach((id, url) -> p.webhook(id, url, EVENT));
+            p.webhook("v6", v6.url("/v6"), EVENT);
+            assertThat(v6.url("/v6")).startsWith("http://[::1]:");
 
             send(p, event("users.u1.create", marker("e1")));
 
-            RecordedRequest delivered = r.awaitRequest(WAIT);
-            assertThat(delivered.path()).isEqualTo("/allowed");
-            JsonObject neighbour = awaitAttempts(p, "neighbour", 1);
-            // Refused by the guard, not merely unreachable (nothing listens on 127.0.0.2).
-            assertThat(neighbour.getString("logs")).contains("127.0.0.2", "not allowed", "loopback");
-            assertThat(p.get("allowed").getInteger("attempts")).isZero();
-            assertThat(r.assertCountStays(1, QUIET)).containsExactly(delivered);
+            List<RecordedRequest> got = v4.awaitCount(v4Urls.size(), WAIT);
+            assertThat(got).extracting(RecordedRequest::path)
+                .containsExactlyInAnyOrderElementsOf(v4Urls.keySet().stream().map(id -> "/" + id).toList());
+            for (RecordedRequest r : got) {
+                assertThat(r.header("X-Appwrite-Webhook-Id")).isEqualTo(r.path().substring(1));
+                assertThat(r.bodyJson().getString("n")).isEqualTo("e1");
+            }
+            RecordedRequest overV6 = v6.awaitRequest(WAIT);
+            assertThat(overV6.path()).isEqualTo("/v6");
+            assertThat(overV6.header("X-Appwrite-Webhook-Id")).isEqualTo("v6");
+            assertThat(v4.assertCountStays(v4Urls.size(), QUIET)).hasSize(v4Urls.size());
+            assertThat(v6.count()).isEqualTo(1);
+            for (String id : v4Urls.keySet()) {
+                assertThat(p.get(id).getInteger("attempts")).as(id).isZero();
+            }
+        }
+        // The name was looked up once at create time and once for its one try.
+        assertThat(resolver.calls("hook.test", Caller.CHECK)).hasSize(1);
+        assertThat(resolver.calls("hook.test", Caller.DELIVERY)).hasSize(1);
+    }
+
+    @Test
+    void aNameThatTurnsToARefusedAddressAfterCreationIsRefusedAtDelivery() {
+        // At create time the name answers a public address (accepted, never connected to: the check
+        // only resolves); at delivery it answers 127.0.0.2, outside the one allowed address.
+        ScriptedResolver resolver = new ScriptedResolver()
+            .onCheck("rebind.test", "93.184.216.34")
+            .onDelivery("rebind.test", "127.0.0.2");
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32"), resolver);
+        Gateway.ProjectClient p = gateway.project(projectId("late"));
+        // A receiver on 127.0.0.2 itself: had the guard let the try through, it would have got it.
+        try (Receiver trap = receiver("127.0.0.2")) {
+            String url = "http://rebind.test:" + trap.port() + "/x";
+            p.webhook("late", url, EVENT);
+            assertThat(resolver.calls()).containsExactly(
+                new ScriptedResolver.Call("rebind.test", Caller.CHECK, "93.184.216.34"));
+            resolver.closeChecks();
+
+            send(p, event("users.u1.create", marker("e1")));
+
+            JsonObject w = awaitAttempts(p, "late", 1);
+            assertThat(w.getString("logs"))
+                .startsWith("URL: " + url + "\nMethod: POST\nClient Error: ")
+                .contains("target address 127.0.0.2 is not allowed (loopback range)");
+            assertThat(w.getBoolean("enabled")).isTrue();
+            assertThat(trap.assertCountStays(0, QUIET)).isEmpty();
+        }
+        assertThat(resolver.calls()).containsExactly(
+            new ScriptedResolver.Call("rebind.test", Caller.CHECK, "93.184.216.34"),
+            new ScriptedResolver.Call("rebind.test", Caller.DELIVERY, "127.0.0.2"));
+    }
+
+    @Test
+    void aRefusedUrlOnPutIsA400AndLeavesTheWebhookUnchanged() {
+        ScriptedResolver resolver = new ScriptedResolver().onCheck("internal.test", "10.0.0.1")
+            .onCheck("metadata.test", "169.254.169.254").onCheck("mapped.test", "::ffff:192.168.1.1");
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32"), resolver);
+        Gateway.ProjectClient p = gateway.project(projectId("put"));
+        try (Receiver r = Deliveries.receiver(vertx)) {
+            p.webhook(webhookParams("ok", r.url("/ok"), EVENT).put("authUsername", "u").put("authPassword", "pw-123"));
+            JsonObject before = p.get("ok");
+            Map<String, String> refused = Map.of(
+                "http://127.0.0.2:" + r.port() + "/x", "target address 127.0.0.2 is not allowed (loopback range)",
+                "http://[::1]:" + r.port() + "/x", "target address 0:0:0:0:0:0:0:1 is not allowed (loopback range)",
+                "http://0x7f000002:" + r.port() + "/x", "target address 127.0.0.2 is not allowed (loopback range)",
+                "http://internal.test/x", "target address 10.0.0.1 is not allowed (private range)",
+                "http://metadata.test/latest/meta-data/", "target address 169.254.169.254 is not allowed (link-local range)",
+                "http://mapped.test/x", "target address 192.168.1.1 is not allowed (private range)");
+
+            for (Map.Entry<String, String> e : refused.entrySet()) {
+                JsonObject put = new JsonObject().put("url", e.getKey()).put("name", "changed")
+                    .put("events", new JsonArray().add("users.*.delete")).put("enabled", false);
+                JsonObject error = p.call("PUT", "/webhooks/ok", put.encode()).expect(400).json();
+                assertThat(error.getString("type")).isEqualTo("general_argument_invalid");
+                assertThat(error.getString("message")).as(e.getKey()).contains(e.getValue());
+                JsonObject legacyError = gateway.admin("PUT", "/projects/" + p.projectId() + "/webhooks/ok", put.encode())
+                    .expect(400).json();
+                assertThat(legacyError.getString("message")).as("legacy " + e.getKey()).contains(e.getValue());
+            }
+            assertThat(p.get("ok")).isEqualTo(before);
+            resolver.closeChecks();
+
+            // Still delivered where it was, and a PUT to an allowed URL still works.
+            send(p, event("users.u1.create", marker("e1")));
+            assertThat(r.awaitRequest(WAIT).path()).isEqualTo("/ok");
+            p.call("PUT", "/webhooks/ok", new JsonObject().put("url", r.url("/moved")).put("name", "moved")
+                .put("events", new JsonArray().add(EVENT)).encode()).expect(200);
+            send(p, event("users.u2.create", marker("e2")));
+            assertThat(r.awaitCount(2, WAIT).get(1).path()).isEqualTo("/moved");
+        }
+        assertThat(resolver.calls()).extracting(ScriptedResolver.Call::caller).containsOnly(Caller.CHECK);
+    }
+
+    private static Receiver receiver(String loopback) {
+        try {
+            return Receiver.start(vertx, false, loopback).await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("receiver on " + loopback + " did not start", e);
         }
     }
 }

@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Vert.x HTTP(S) server on {@code 127.0.0.1} and an ephemeral port that records every
- * request it gets and answers as programmed: the webhook endpoint of integration tests.
+ * A real Vert.x HTTP(S) server on {@code 127.0.0.1} (or another loopback address such as
+ * {@code ::1}) and an ephemeral port that records every request it gets and answers as
+ * programmed: the webhook endpoint of integration tests.
  *
  * <p>Each request is recorded (see {@link RecordedRequest}) as soon as its body is complete and
  * before the answer is sent, so a test can see a request even while its answer is delayed. The
@@ -45,6 +46,7 @@ public final class Receiver implements AutoCloseable {
 
     private final Vertx vertx;
     private final boolean tls;
+    private final String host;
     private final HttpServer server;
     private final Object lock = new Object();
     private final List<RecordedRequest> requests = new ArrayList<>();
@@ -55,6 +57,7 @@ public final class Receiver implements AutoCloseable {
     private Receiver(Vertx vertx, boolean tls, HttpServerOptions options) {
         this.vertx = vertx;
         this.tls = tls;
+        this.host = options.getHost();
         this.server = vertx.createHttpServer(options).requestHandler(this::handle);
     }
 
@@ -77,8 +80,20 @@ public final class Receiver implements AutoCloseable {
      * @return the receiver once it listens
      */
     public static Future<Receiver> start(Vertx vertx, boolean tls) {
+        return start(vertx, tls, "127.0.0.1");
+    }
+
+    /**
+     * Starts a receiver bound to another loopback address, e.g. {@code ::1} for IPv6 targets.
+     *
+     * @param vertx the Vert.x instance to run on
+     * @param tls whether to serve HTTPS with the self-signed certificate
+     * @param host the address to bind, e.g. {@code 127.0.0.1} or {@code ::1}
+     * @return the receiver once it listens
+     */
+    public static Future<Receiver> start(Vertx vertx, boolean tls, String host) {
         HttpServerOptions base = new HttpServerOptions()
-                .setHost("127.0.0.1")
+                .setHost(host)
                 .setPort(0)
                 .setHandle100ContinueAutomatically(true);
         Future<HttpServerOptions> options = tls
@@ -115,11 +130,12 @@ public final class Receiver implements AutoCloseable {
 
     /**
      * @param path a path with or without the leading slash, may include a query
-     * @return e.g. {@code http://127.0.0.1:41234/hook} (or {@code https://...})
+     * @return e.g. {@code http://127.0.0.1:41234/hook} (or {@code https://...}, or {@code http://[::1]:...})
      */
     public String url(String path) {
         String suffix = path.startsWith("/") ? path : "/" + path;
-        return (tls ? "https" : "http") + "://127.0.0.1:" + port() + suffix;
+        String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return (tls ? "https" : "http") + "://" + authority + ":" + port() + suffix;
     }
 
     /**

@@ -13,6 +13,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A private {@code redis-server} child process for integration tests: real Redis, never a mock.
@@ -42,6 +50,11 @@ import java.util.stream.Stream;
  * <p>{@link #command(String...)} and {@link #call(String...)} are a tiny synchronous RESP2 client
  * over a plain socket (one connection per call, 10 s read timeout) for assertions such as
  * {@code DBSIZE}, {@code HGET}, {@code XLEN} or {@code KEYS}; they need no Vert.x.
+ *
+ * <p>{@link Options#withAuth(String, String)} makes this class's own client authenticate (for a
+ * server started with ACL users or {@code requirepass} through {@link Options#withExtraArgs});
+ * {@link Options#withTls(Tls)} serves TLS only on the port, and the client verifies the server
+ * against the given CA.
  *
  * <p>Processes never outlive the JVM: a shutdown hook SIGKILLs every server that was started and
  * not yet closed. {@link #close()} kills the server and deletes its data directory.
@@ -76,8 +89,11 @@ public final class RedisServer implements AutoCloseable {
      * @param appendOnly {@code appendonly yes|no}
      * @param appendFsync {@code appendfsync always|everysec|no} (only meaningful with append-only)
      * @param extraArgs further {@code redis-server} arguments, e.g. {@code "--maxmemory", "10mb"}
+     * @param auth credentials this class's own client sends ({@code AUTH}) before every command,
+     *     or null; the server side (ACL users, {@code requirepass}) is set up through {@code extraArgs}
+     * @param tls serve TLS only (the plain port is off) with these files, or null
      */
-    public record Options(boolean appendOnly, String appendFsync, List<String> extraArgs) {
+    public record Options(boolean appendOnly, String appendFsync, List<String> extraArgs, Auth auth, Tls tls) {
 
         /** Validates the fsync policy and copies the argument list. */
         public Options {
@@ -85,6 +101,17 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalArgumentException("appendfsync must be always, everysec or no: " + appendFsync);
             }
             extraArgs = List.copyOf(extraArgs);
+        }
+
+        /**
+         * Plain TCP, no credentials.
+         *
+         * @param appendOnly {@code appendonly yes|no}
+         * @param appendFsync {@code appendfsync always|everysec|no}
+         * @param extraArgs further {@code redis-server} arguments
+         */
+        public Options(boolean appendOnly, String appendFsync, List<String> extraArgs) {
+            this(appendOnly, appendFsync, extraArgs, null, null);
         }
 
         /**
@@ -110,7 +137,7 @@ public final class RedisServer implements AutoCloseable {
          * @return a copy with {@code appendonly} changed
          */
         public Options withAppendOnly(boolean on) {
-            return new Options(on, appendFsync, extraArgs);
+            return new Options(on, appendFsync, extraArgs, auth, tls);
         }
 
         /**
@@ -118,7 +145,7 @@ public final class RedisServer implements AutoCloseable {
          * @return a copy with {@code appendfsync} changed
          */
         public Options withAppendFsync(String policy) {
-            return new Options(appendOnly, policy, extraArgs);
+            return new Options(appendOnly, policy, extraArgs, auth, tls);
         }
 
         /**
@@ -128,8 +155,50 @@ public final class RedisServer implements AutoCloseable {
         public Options withExtraArgs(String... args) {
             List<String> all = new ArrayList<>(extraArgs);
             all.addAll(Arrays.asList(args));
-            return new Options(appendOnly, appendFsync, all);
+            return new Options(appendOnly, appendFsync, all, auth, tls);
         }
+
+        /**
+         * @param user the ACL user name ({@code default} for a plain {@code requirepass})
+         * @param password its password
+         * @return a copy whose readiness check and {@link #command(String...)} authenticate first
+         */
+        public Options withAuth(String user, String password) {
+            return new Options(appendOnly, appendFsync, extraArgs, new Auth(user, password), tls);
+        }
+
+        /**
+         * @param files the server certificate, its key and the CA that signed it (PEM)
+         * @return a copy that serves TLS on {@link #port()} and no plain port ({@code --port 0
+         *     --tls-port}), without client certificates; this class's own client verifies the
+         *     server against the CA
+         */
+        public Options withTls(Tls files) {
+            return new Options(appendOnly, appendFsync, extraArgs, auth, files);
+        }
+    }
+
+    /**
+     * Credentials of this class's own client.
+     *
+     * @param user the ACL user name
+     * @param password its password
+     */
+    public record Auth(String user, String password) {
+        @Override
+        public String toString() {
+            return "Auth[user=" + user + ", password=****]";
+        }
+    }
+
+    /**
+     * PEM files of a TLS-only server.
+     *
+     * @param certFile the server certificate ({@code --tls-cert-file})
+     * @param keyFile its private key ({@code --tls-key-file})
+     * @param caFile the CA certificate ({@code --tls-ca-cert-file}), also trusted by this class's client
+     */
+    public record Tls(Path certFile, Path keyFile, Path caFile) {
     }
 
     /**
@@ -203,10 +272,11 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * @return {@code redis://127.0.0.1:<port>}, as accepted by the Vert.x Redis client
+     * @return {@code redis://127.0.0.1:<port>} ({@code rediss://} with TLS), as accepted by the
+     *     Vert.x Redis client; never with credentials
      */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (options.tls() == null ? "redis" : "rediss") + "://127.0.0.1:" + port;
     }
 
     /**
@@ -271,7 +341,7 @@ public final class RedisServer implements AutoCloseable {
         if (p.isAlive()) {
             try {
                 // A successful SHUTDOWN closes the connection without a reply.
-                exchange(port, List.of("SHUTDOWN", "NOSAVE"));
+                exchange(List.of("SHUTDOWN", "NOSAVE"));
             } catch (IOException | RuntimeException expected) {
                 // Reply-less close or the server is already gone: wait below either way.
             }
@@ -351,7 +421,7 @@ public final class RedisServer implements AutoCloseable {
             throw new IllegalArgumentException("no command");
         }
         try {
-            return exchange(port, Arrays.asList(args));
+            return exchange(Arrays.asList(args));
         } catch (IOException e) {
             throw new UncheckedIOException("redis " + args[0] + " on 127.0.0.1:" + port + " failed", e);
         }
@@ -410,9 +480,18 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> cmd = new ArrayList<>(List.of(
-                System.getProperty("hookgate.redis.server", "redis-server"),
-                "--port", Integer.toString(port),
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("hookgate.redis.server", "redis-server")));
+        Tls tls = options.tls();
+        if (tls == null) {
+            cmd.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            cmd.addAll(List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", tls.certFile().toString(),
+                    "--tls-key-file", tls.keyFile().toString(),
+                    "--tls-ca-cert-file", tls.caFile().toString(),
+                    "--tls-auth-clients", "no"));
+        }
+        cmd.addAll(List.of(
                 "--bind", "127.0.0.1",
                 "--save", "",
                 "--daemonize", "no",
@@ -456,8 +535,8 @@ public final class RedisServer implements AutoCloseable {
                         + " during start-up on port " + port + ":\n" + log);
             }
             try {
-                if ("PONG".equals(exchange(port, List.of("PING")))
-                        && serverPid(port) == p.pid()) {
+                if ("PONG".equals(exchange(List.of("PING")))
+                        && serverPid() == p.pid()) {
                     return;
                 }
             } catch (IOException e) {
@@ -474,8 +553,8 @@ public final class RedisServer implements AutoCloseable {
                 + START_TIMEOUT.toSeconds() + " s (last: " + last + "):\n" + logTail(20));
     }
 
-    private static long serverPid(int port) throws IOException {
-        Object info = exchange(port, List.of("INFO", "server"));
+    private long serverPid() throws IOException {
+        Object info = exchange(List.of("INFO", "server"));
         if (info instanceof String text) {
             for (String line : text.split("\r?\n")) {
                 if (line.startsWith("process_id:")) {
@@ -486,22 +565,73 @@ public final class RedisServer implements AutoCloseable {
         return -1;
     }
 
-    /** Opens a connection, sends one RESP2 array of bulk strings and reads one reply. */
-    private static Object exchange(int port, List<String> args) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
-            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
-            out.write(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (String arg : args) {
-                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-                out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(bytes);
-                out.write('\r');
-                out.write('\n');
+    /**
+     * Opens a connection (TLS verified against the CA when the server is TLS-only), authenticates
+     * when {@link Options#auth()} is set, sends one RESP2 array of bulk strings and reads one reply.
+     */
+    private Object exchange(List<String> args) throws IOException {
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
+            plain.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+            Socket socket = plain;
+            if (options.tls() != null) {
+                SSLSocket ssl = (SSLSocket) sslContext(options.tls().caFile()).getSocketFactory()
+                        .createSocket(plain, "127.0.0.1", port, true);
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(parameters);
+                ssl.startHandshake();
+                socket = ssl;
             }
-            out.flush();
-            return readReply(new BufferedInputStream(socket.getInputStream()));
+            try {
+                OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+                InputStream in = new BufferedInputStream(socket.getInputStream());
+                Auth auth = options.auth();
+                if (auth != null) {
+                    writeCommand(out, List.of("AUTH", auth.user(), auth.password()));
+                    Object reply = readReply(in);
+                    if (reply instanceof ErrorReply error) {
+                        throw new IOException("AUTH as " + auth.user() + " refused: " + error.message());
+                    }
+                }
+                writeCommand(out, args);
+                return readReply(in);
+            } finally {
+                if (socket != plain) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    private static void writeCommand(OutputStream out, List<String> args) throws IOException {
+        out.write(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            out.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.write('\r');
+            out.write('\n');
+        }
+        out.flush();
+    }
+
+    /** A TLS context that trusts exactly the certificates in {@code caFile}. */
+    private static SSLContext sslContext(Path caFile) throws IOException {
+        try (InputStream pem = Files.newInputStream(caFile)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+                trust.setCertificateEntry("ca" + i++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust " + caFile + ": " + e, e);
         }
     }
 

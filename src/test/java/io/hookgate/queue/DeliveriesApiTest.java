@@ -1,0 +1,274 @@
+package io.hookgate.queue;
+
+import static io.hookgate.queue.QueueFixture.WAIT;
+import static io.hookgate.queue.QueueFixture.attempts;
+import static io.hookgate.queue.QueueFixture.awaitAt;
+import static io.hookgate.queue.QueueFixture.awaitStatus;
+import static io.hookgate.queue.QueueFixture.deliveries;
+import static io.hookgate.queue.QueueFixture.epochMillis;
+import static io.hookgate.queue.QueueFixture.event;
+import static io.hookgate.queue.QueueFixture.page;
+import static io.hookgate.queue.QueueFixture.projectId;
+import static io.hookgate.queue.QueueFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.testsupport.Answer;
+import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /v1/webhooks/{id}/deliveries} (newest first, status filter, cursor paging) and one
+ * delivery with its payload, scoped to the webhook and project; with the 401s, 404s and 400s.
+ */
+class DeliveriesApiTest {
+    private static RedisServer redis;
+    private static Gateway gateway;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url());
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (gateway != null) {
+                gateway.close();
+            }
+            if (vertx != null) {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    private static void assertError(Gateway.Reply reply, int status, String type) {
+        assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
+        assertThat(reply.json().getString("type")).as("type of %s", reply.body()).isEqualTo(type);
+    }
+
+    private static List<String> ids(List<JsonObject> deliveries) {
+        return deliveries.stream().map(d -> d.getString("$id")).toList();
+    }
+
+    /** Pages through with {@code limit}; answers the pages. */
+    private static List<List<JsonObject>> pages(Gateway.ProjectClient p, String webhookId, String status, int limit) {
+        List<List<JsonObject>> out = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonObject page = page(p, webhookId, "limit=" + limit + (status == null ? "" : "&status=" + status)
+                + (cursor.isEmpty() ? "" : "&cursor=" + cursor));
+            List<JsonObject> items = new ArrayList<>();
+            page.getJsonArray("deliveries").forEach(d -> items.add((JsonObject) d));
+            out.add(items);
+            cursor = page.getString("nextCursor");
+        } while (!cursor.isEmpty() && out.size() < 100);
+        return out;
+    }
+
+    @Test
+    void listsNewestFirstFiltersByStatusAndPagesOverEveryDeliveryOnce() {
+        Gateway.ProjectClient p = gateway.project(projectId("list"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            r.respond(req -> QueueFixture.marker(req).startsWith("f") ? Answer.status(500) : Answer.status(200));
+            p.webhook("list", r.url("/list"), "users.*.create");
+            List<String> eventIds = new ArrayList<>();
+            Set<String> failing = new HashSet<>();
+            for (int i = 0; i < 30; i++) {
+                String marker = (i % 5 == 0 ? "f" : "d") + i;
+                String id = send(p, event("users.u" + i + ".create", marker));
+                eventIds.add(id);
+                if (marker.startsWith("f")) {
+                    failing.add(id);
+                }
+                // One at a time, so creation order is the order sent.
+                awaitAt(r, "/list", i + 1, WAIT);
+            }
+            Await.until("24 delivered and 6 retrying", WAIT, () -> deliveries(p, "list", "delivered").size() == 24
+                && deliveries(p, "list", "retrying").size() == 6);
+
+            List<JsonObject> all = deliveries(p, "list", null);
+            List<String> newestFirst = new ArrayList<>(eventIds);
+            Collections.reverse(newestFirst);
+            assertThat(all).extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
+            assertThat(all).extracting(d -> epochMillis(d.getString("$createdAt")))
+                .isSortedAccordingTo((a, b) -> Long.compare(b, a));
+            assertThat(all).allSatisfy(d -> {
+                assertThat(d.getString("webhookId")).isEqualTo("list");
+                assertThat(d.containsKey("payload")).as("no payload in a listing").isFalse();
+                assertThat(d.getInteger("attemptCount")).isEqualTo(1);
+            });
+
+            assertThat(deliveries(p, "list", "retrying")).extracting(d -> d.getString("eventId"))
+                .containsExactlyInAnyOrderElementsOf(failing);
+            assertThat(deliveries(p, "list", "retrying")).allSatisfy(d -> assertThat(d.getString("nextRetryAt")).isNotEmpty());
+            assertThat(deliveries(p, "list", "delivered")).hasSize(24).extracting(d -> d.getString("eventId"))
+                .doesNotContainAnyElementsOf(failing);
+            for (String status : List.of("pending", "parked", "failed")) {
+                assertThat(deliveries(p, "list", status)).as(status).isEmpty();
+            }
+
+            List<List<JsonObject>> paged = pages(p, "list", null, 7);
+            assertThat(paged).extracting(List::size).containsExactly(7, 7, 7, 7, 2);
+            assertThat(paged.stream().flatMap(List::stream).toList()).extracting(d -> d.getString("$id"))
+                .containsExactlyElementsOf(ids(all));
+            List<List<JsonObject>> pagedDelivered = pages(p, "list", "delivered", 7);
+            assertThat(pagedDelivered).extracting(List::size).containsExactly(7, 7, 7, 3);
+            assertThat(pagedDelivered.stream().flatMap(List::stream).toList()).extracting(d -> d.getString("$id"))
+                .containsExactlyElementsOf(ids(deliveries(p, "list", "delivered")));
+            List<JsonObject> pagedRetrying = pages(p, "list", "retrying", 3).stream().flatMap(List::stream).toList();
+            assertThat(pagedRetrying).extracting(d -> d.getString("$id")).doesNotHaveDuplicates().hasSize(6);
+        }
+    }
+
+    @Test
+    void pagingIsCompleteWhenManyDeliveriesShareOneMillisecond() {
+        Gateway.ProjectClient p = gateway.project(projectId("ties"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("ties", r.url("/ties"), "users.*.create");
+            JsonArray batch = new JsonArray();
+            for (int i = 0; i < 100; i++) {
+                batch.add(event("users.u" + i + ".create", "t" + i));
+            }
+            // One request, one fan-out batch: the deliveries share their creation time.
+            p.send(new JsonObject().put("events", batch).encode()).expect(202);
+            r.awaitCount(100, WAIT);
+            Await.until("100 delivered", WAIT, () -> deliveries(p, "ties", "delivered").size() == 100);
+
+            long sharing = deliveries(p, "ties", null).stream()
+                .collect(Collectors.groupingBy(d -> d.getString("$createdAt"),
+                    Collectors.counting()))
+                .values().stream().mapToLong(Long::longValue).max().orElse(0);
+            assertThat(sharing).as("deliveries sharing one creation time (more than a page and its read-ahead)")
+                .isGreaterThan(7 + 64);
+
+            List<JsonObject> paged = pages(p, "ties", null, 7).stream().flatMap(List::stream).toList();
+            assertThat(paged).extracting(d -> d.getString("$id")).doesNotHaveDuplicates().hasSize(100);
+        }
+    }
+
+    @Test
+    void oneDeliveryCarriesThePayloadAsIngested() {
+        Gateway.ProjectClient p = gateway.project(projectId("one"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("one", r.url("/one"), "databases.*.collections.*.documents.*.create");
+            JsonObject payload = new JsonObject().put("n", "p1").put("$id", "doc1").put("title", "Caf\u00e9 \u2603")
+                .put("count", 42).put("ratio", 0.25).put("tags", new JsonArray().add("a").add(1).addNull())
+                .put("nested", new JsonObject().put("deep", new JsonObject().put("ok", true)));
+            Gateway.Reply accepted = p.send(new JsonObject().put("event", "databases.db1.collections.c1.documents.doc1.create")
+                .put("payload", payload).put("userId", "user-1").encode()).expect(202);
+            JsonObject acceptedEvent = accepted.json().getJsonArray("events").getJsonObject(0);
+            String deliveryId = r.awaitRequest(WAIT).header("webhook-id");
+
+            JsonObject d = awaitStatus(p, "one", deliveryId, "delivered");
+            assertThat(d.getJsonObject("payload")).isEqualTo(payload);
+            assertThat(d.getString("$id")).isEqualTo(deliveryId);
+            assertThat(d.getString("webhookId")).isEqualTo("one");
+            assertThat(d.getString("eventId")).isEqualTo(acceptedEvent.getString("$id"));
+            assertThat(d.getString("event")).isEqualTo("databases.db1.collections.c1.documents.doc1.create");
+            assertThat(d.getJsonArray("expansion")).isEqualTo(acceptedEvent.getJsonArray("expansion"));
+            assertThat(d.getInteger("attemptCount")).isEqualTo(1);
+            assertThat(attempts(d)).singleElement().satisfies(a -> assertThat(a.getInteger("statusCode")).isEqualTo(200));
+            assertThat(epochMillis(d.getString("$updatedAt"))).isGreaterThanOrEqualTo(epochMillis(d.getString("$createdAt")));
+            assertThat(r.requests().get(0).bodyJson()).isEqualTo(payload);
+        }
+    }
+
+    @Test
+    void deliveriesOfOtherWebhooksAndProjectsAreNotFound() {
+        Gateway.ProjectClient a = gateway.project(projectId("nfa"));
+        Gateway.ProjectClient b = gateway.project(projectId("nfb"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            a.webhook("one", r.url("/a-one"), "users.*.create");
+            a.webhook("two", r.url("/a-two"), "users.*.create");
+            b.webhook("one", r.url("/b-one"), "users.*.create");
+            send(a, event("users.u1.create", "a"));
+            send(b, event("users.u1.create", "b"));
+            String aTwo = awaitAt(r, "/a-two", 1, WAIT).get(0).header("webhook-id");
+            String bOne = awaitAt(r, "/b-one", 1, WAIT).get(0).header("webhook-id");
+            awaitAt(r, "/a-one", 1, WAIT);
+
+            assertError(a.call("GET", "/webhooks/one/deliveries/nosuchdelivery", null), 404, "delivery_not_found");
+            assertError(a.call("GET", "/webhooks/one/deliveries/" + aTwo, null), 404, "delivery_not_found");
+            assertError(a.call("GET", "/webhooks/one/deliveries/" + bOne, null), 404, "delivery_not_found");
+            assertError(a.call("POST", "/webhooks/one/deliveries/" + aTwo + "/retry", null), 404, "delivery_not_found");
+            assertError(a.call("POST", "/webhooks/one/deliveries/" + bOne + "/retry", null), 404, "delivery_not_found");
+            assertError(a.call("GET", "/webhooks/nosuchhook/deliveries", null), 404, "webhook_not_found");
+            assertError(a.call("GET", "/webhooks/nosuchhook/deliveries/" + aTwo, null), 404, "webhook_not_found");
+            assertThat(deliveries(a, "one", null)).extracting(d -> d.getString("$id")).doesNotContain(aTwo, bOne);
+            assertThat(r.assertCountStays(3, QueueFixture.QUIET)).as("no refused retry was sent").hasSize(3);
+        }
+    }
+
+    @Test
+    void scopesAreRequired() {
+        Gateway.ProjectClient p = gateway.project(projectId("scope"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("scoped", r.url("/scoped"), "users.*.create");
+            send(p, event("users.u1.create", "s"));
+            String deliveryId = r.awaitRequest(WAIT).header("webhook-id");
+            Gateway.ProjectClient eventsOnly = new Gateway.ProjectClient(gateway, p.projectId(),
+                gateway.key(p.projectId(), "events.write"));
+            Gateway.ProjectClient readOnly = new Gateway.ProjectClient(gateway, p.projectId(),
+                gateway.key(p.projectId(), "webhooks.read"));
+            String since = new JsonObject().put("since", "2020-01-01T00:00:00.000+00:00").encode();
+
+            assertError(eventsOnly.call("GET", "/webhooks/scoped/deliveries", null), 401, "general_unauthorized_scope");
+            assertError(eventsOnly.call("GET", "/webhooks/scoped/deliveries/" + deliveryId, null), 401,
+                "general_unauthorized_scope");
+            assertError(readOnly.call("POST", "/webhooks/scoped/deliveries/" + deliveryId + "/retry", null), 401,
+                "general_unauthorized_scope");
+            assertError(readOnly.call("POST", "/webhooks/scoped/recover", since), 401, "general_unauthorized_scope");
+            assertThat(gateway.call("GET", "/webhooks/scoped/deliveries", null, "X-Appwrite-Project", p.projectId())
+                .status()).as("no key").isEqualTo(401);
+            readOnly.call("GET", "/webhooks/scoped/deliveries/" + deliveryId, null).expect(200);
+            r.assertCountStays(1, QueueFixture.QUIET);
+        }
+    }
+
+    @Test
+    void badParametersAreRefused() {
+        Gateway.ProjectClient p = gateway.project(projectId("bad"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("bad", r.url("/bad"), "users.*.create");
+            for (String query : List.of("status=bogus", "status=", "limit=0", "limit=101", "limit=abc", "limit=-1",
+                "cursor=garbage", "cursor=123", "cursor=99999999999999999999:abc", "cursor=:abc")) {
+                assertError(p.call("GET", "/webhooks/bad/deliveries?" + query, null), 400, "general_argument_invalid");
+            }
+            for (String body : List.of("{\"since\": \"yesterday\"}", "{}", "{\"since\": 5}", "not json")) {
+                assertError(p.call("POST", "/webhooks/bad/recover", body), 400, "general_argument_invalid");
+            }
+            page(p, "bad", "limit=1");
+            page(p, "bad", "limit=100&status=delivered");
+        }
+    }
+
+    @Test
+    void aCursorBeyondTheRangeOfATimestampIsRefused() {
+        Gateway.ProjectClient p = gateway.project(projectId("bigcursor"));
+        p.webhook("big", "http://127.0.0.1:9/big", "users.*.create");
+        assertError(p.call("GET", "/webhooks/big/deliveries?cursor=9999999999999999999:abc", null), 400,
+            "general_argument_invalid");
+    }
+}

@@ -1,0 +1,190 @@
+package io.hookgate.queue;
+
+import static io.hookgate.queue.QueueFixture.WAIT;
+import static io.hookgate.queue.QueueFixture.deliveries;
+import static io.hookgate.queue.QueueFixture.event;
+import static io.hookgate.queue.QueueFixture.projectId;
+import static io.hookgate.queue.QueueFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.config.ConfigKey;
+import io.hookgate.testsupport.Answer;
+import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * With {@code deliveryRetentionCount} 20, a webhook keeps about its last 20 finished deliveries:
+ * the listing, the delivery records and the stored events stay bounded however many events pass.
+ * Each test has its own Redis, so key counts are this test's alone.
+ */
+class RetentionTest {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionTest.class);
+    private static final int RETAINED = 20;
+    /** Deliveries not finished when a later one was recorded (the only moment records are trimmed). */
+    private static final int IN_FLIGHT_MARGIN = 10;
+
+    private RedisServer redis;
+    private Gateway gateway;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private Gateway start() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, String.valueOf(RETAINED),
+            ConfigKey.MAX_FAILED_ATTEMPTS, "1000"));
+        return gateway;
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            if (gateway != null) {
+                gateway.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    private static void awaitAllDelivered(Gateway.ProjectClient p, String webhookId) {
+        Await.until("every listed delivery of " + webhookId + " delivered", WAIT, () -> deliveries(p, webhookId, null)
+            .stream().allMatch(d -> "delivered".equals(d.getString("status"))));
+    }
+
+    private int keys(String pattern) {
+        return redis.keys(pattern).size();
+    }
+
+    @Test
+    void recordsAndEventsStayBoundedAtTheRetentionCount() {
+        Gateway.ProjectClient p = start().project(projectId("ret"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("kept", r.url("/kept"), "users.*.create");
+            List<String> samples = new ArrayList<>();
+            int maxListed = 0;
+            int maxRecords = 0;
+            int maxEvents = 0;
+            String lastEvent = null;
+            for (int i = 0; i < 200; i++) {
+                lastEvent = send(p, event("users.u" + i + ".create", "k" + i));
+                if (i % 10 == 9) {
+                    // Paced in tens, so that at most about ten deliveries are unfinished at a time
+                    // whatever the machine's load: only finished ones can be trimmed.
+                    r.awaitCount(i + 1, WAIT);
+                }
+                if (i % 20 == 19) {
+                    int listed = deliveries(p, "kept", null).size();
+                    int records = keys("hg:{q0}:dl:*");
+                    int events = keys("hg:{q0}:ev:*");
+                    samples.add(String.format("after %d events: %d listed, %d dl keys, %d ev keys, dbsize %s", i + 1,
+                        listed, records, events, redis.command("DBSIZE")));
+                    maxListed = Math.max(maxListed, listed);
+                    maxRecords = Math.max(maxRecords, records);
+                    maxEvents = Math.max(maxEvents, events);
+                }
+            }
+            r.awaitCount(200, WAIT);
+            awaitAllDelivered(p, "kept");
+            LOG.warn("measured retention: {}", samples);
+
+            int bound = RETAINED + IN_FLIGHT_MARGIN;
+            assertThat(maxListed).as("listed deliveries, %s", samples).isLessThanOrEqualTo(bound);
+            // A record is two keys: the hash and its list of tries.
+            assertThat(maxRecords).as("hg:{q0}:dl:* keys, %s", samples).isLessThanOrEqualTo(2 * bound);
+            assertThat(maxEvents).as("hg:{q0}:ev:* keys, %s", samples).isLessThanOrEqualTo(bound);
+            List<JsonObject> kept = deliveries(p, "kept", null);
+            assertThat(kept.size()).isBetween(RETAINED, bound);
+            assertThat(keys("hg:{q0}:ev:*")).as("one stored event per retained delivery").isEqualTo(kept.size());
+            assertThat(keys("hg:{q0}:dl:*")).isEqualTo(2 * kept.size());
+            assertThat(kept).extracting(d -> d.getString("eventId")).as("the newest is kept").contains(lastEvent);
+        }
+    }
+
+    @Test
+    void finishedRecordsAreTrimmedEvenBehindUnfinishedOldOnes() {
+        Gateway.ProjectClient p = start().project(projectId("old"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            // The first 20 fail and wait an hour for their retry; the next 100 are delivered.
+            r.respond(req -> QueueFixture.marker(req).startsWith("f") ? Answer.status(500) : Answer.status(200));
+            p.webhook("old", r.url("/old"), "users.*.create");
+            for (int i = 0; i < RETAINED; i++) {
+                send(p, event("users.u1.create", "f" + i));
+            }
+            r.awaitCount(RETAINED, WAIT);
+            Await.until("20 retrying", WAIT, () -> deliveries(p, "old", "retrying").size() == RETAINED);
+            for (int i = 0; i < 100; i++) {
+                send(p, event("users.u1.create", "d" + i));
+                if (i % 10 == 9) {
+                    r.awaitCount(RETAINED + i + 1, WAIT);
+                }
+            }
+            r.awaitCount(RETAINED + 100, WAIT);
+
+            int listed = deliveries(p, "old", null).size();
+            int delivered = deliveries(p, "old", "delivered").size();
+            assertThat(deliveries(p, "old", "retrying")).as("unfinished deliveries are never trimmed").hasSize(RETAINED);
+            assertThat(delivered).as("finished deliveries kept (%d listed in all)", listed)
+                .isLessThanOrEqualTo(RETAINED + IN_FLIGHT_MARGIN);
+        }
+    }
+
+    @Test
+    void trimmingGoesOnAfterRecordsOfAnIdleWebhookExpired() {
+        Gateway.ProjectClient p = start().project(projectId("idle"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("idle", r.url("/idle"), "users.*.create");
+            for (int i = 0; i < 30; i++) {
+                send(p, event("users.u1.create", "a" + i));
+            }
+            r.awaitCount(30, WAIT);
+            awaitAllDelivered(p, "idle");
+            // An idle webhook outlives its records' TTL (retention + 1 day): Redis drops the hashes,
+            // the webhook's indexes keep their members. Expire the records now instead of in a week.
+            for (String key : redis.keys("hg:{q0}:dl:*")) {
+                redis.command("PEXPIRE", key, "1");
+            }
+            Await.until("expired records gone", WAIT, () -> keys("hg:{q0}:dl:*") == 0);
+
+            for (int i = 0; i < 40; i++) {
+                send(p, event("users.u1.create", "b" + i));
+                if (i % 10 == 9) {
+                    r.awaitCount(30 + i + 1, WAIT);
+                }
+            }
+            r.awaitCount(70, WAIT);
+            awaitAllDelivered(p, "idle");
+            String index = "hg:{q0}:whd:" + p.projectId() + ":idle";
+            long indexed = Long.parseLong(redis.command("ZCARD", index));
+            int listed = deliveries(p, "idle", null).size();
+            assertThat(indexed).as("members of %s (%d listed)", index, listed)
+                .isLessThanOrEqualTo(RETAINED + IN_FLIGHT_MARGIN);
+            assertThat(listed).isLessThanOrEqualTo(RETAINED + IN_FLIGHT_MARGIN);
+            assertThat(Long.parseLong(redis.command("ZCARD", index + ":delivered"))).isLessThanOrEqualTo(indexed);
+        }
+    }
+}
