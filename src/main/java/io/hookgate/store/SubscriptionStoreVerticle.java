@@ -164,16 +164,17 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     /** Loads every project's keys and webhooks into a fresh index. */
     private Future<Void> reloadAll() {
         return projects.ids().compose(ids -> {
-            List<Future<?>> all = new ArrayList<>();
-            for (String id : ids) {
-                all.add(reloadProject(id));
-            }
             for (String known : index.projectIds()) {
                 if (!ids.contains(known)) {
                     index.removeProject(known);
                 }
             }
-            return Future.all(all);
+            // One project after the other: bounded work in flight however many there are.
+            Future<Void> chain = Future.succeededFuture();
+            for (String id : ids) {
+                chain = chain.compose(x -> reloadProject(id));
+            }
+            return chain;
         }).map(x -> {
             loaded = true;
             LOG.info("index loaded: {} projects, {} webhooks", index.projectIds().size(), index.webhookCount());

@@ -153,12 +153,32 @@ public final class WebhookRepository {
             .compose(ids -> getAll(projectId, ids));
     }
 
+    /**
+     * Reads webhooks in chunks of {@link #LOAD_CHUNK}, one chunk after the other: a project of 100 000
+     * webhooks must not queue 100 000 commands on the client at once (its wait queue is bounded).
+     */
     private Future<List<Webhook>> getAll(String projectId, Response ids) {
-        List<Future<Optional<Webhook>>> gets = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         if (ids != null) {
-            ids.forEach(id -> gets.add(get(projectId, id.toString())));
+            ids.forEach(id -> all.add(id.toString()));
         }
-        return Future.all(gets).map(x -> gets.stream().map(Future::result).flatMap(Optional::stream).toList());
+        return loadChunks(projectId, all, 0, new ArrayList<>());
+    }
+
+    private static final int LOAD_CHUNK = 500;
+
+    private Future<List<Webhook>> loadChunks(String projectId, List<String> ids, int from, List<Webhook> out) {
+        if (from >= ids.size()) {
+            return Future.succeededFuture(out);
+        }
+        List<Future<Optional<Webhook>>> gets = new ArrayList<>();
+        for (String id : ids.subList(from, Math.min(ids.size(), from + LOAD_CHUNK))) {
+            gets.add(get(projectId, id));
+        }
+        return Future.all(gets).compose(x -> {
+            gets.forEach(g -> g.result().ifPresent(out::add));
+            return loadChunks(projectId, ids, from + LOAD_CHUNK, out);
+        });
     }
 
     /** Records one failed try; empty when the webhook is gone. */
