@@ -1,0 +1,17 @@
+package io.hookgate.bench;
+
+import java.time.Instant;
+
+/**
+ * Wall-clock time in microseconds since the epoch. The load generator stamps payloads with it and
+ * the receiver (another JVM on the same machine, so the same clock) subtracts it on arrival.
+ */
+final class BenchClock {
+    private BenchClock() {
+    }
+
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,586 @@
+package io.hookgate.bench;
+
+import io.hookgate.queue.QueueKeys;
+import io.hookgate.testsupport.FreePort;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a scenario runs against: a private Redis (AOF, fsync every second, as in production),
+ * the receiver JVM, the gateway JVM(s), and the driver's own Vert.x clients; plus the measuring
+ * tools shared by the scenarios (measured windows, draining, CPU and metrics deltas).
+ */
+final class Harness implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.hookgate.bench");
+
+    static final String ADMIN_KEY = "bench-admin-key-0123456789abcdef";
+    /** Every webhook of the benchmark has this secret, so the receiver can check signatures. */
+    static final String SECRET = "hookgate-bench-secret-5f2c9a71";
+    /** A fixed AES key: production sets one, and a generated one would only add a warning. */
+    private static final String ENCRYPTION_KEY = "YmVuY2gtZW5jcnlwdGlvbi1rZXktMzItYnl0ZXMhISE=";
+
+    /** A gateway JVM and its ports. */
+    record Replica(int index, ChildJvm jvm, int apiPort, int managementPort) {
+    }
+
+    final Profile profile;
+    final Path outDir;
+    final Vertx vertx;
+    final GatewayApi api;
+    private final Map<String, String> extraEnv;
+    private final List<String> gatewayJvmOptions;
+    private final Path jar;
+    private RedisServer redis;
+    private ChildJvm receiver;
+    private int receiverPort;
+    private int slowPort;
+    private ReceiverStats stats;
+    private final List<Replica> replicas = new ArrayList<>();
+
+    Harness(Profile profile, Path outDir, Path jar, Map<String, String> extraEnv, List<String> gatewayJvmOptions) {
+        this.profile = profile;
+        this.outDir = outDir;
+        this.jar = jar;
+        this.extraEnv = extraEnv;
+        this.gatewayJvmOptions = gatewayJvmOptions;
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        this.api = new GatewayApi(vertx, ADMIN_KEY);
+    }
+
+    void startRedis() {
+        redis = RedisServer.start(new RedisServer.Options(true, "everysec", List.of()));
+        LOG.info("redis-server {} on port {} (appendonly yes, appendfsync everysec), pid {}",
+            redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+                .map(l -> l.substring(14)).orElse("?"), redis.port(), redis.pid());
+    }
+
+    /** Launches the receiver JVM; {@link #awaitReceiver()} waits for it (the gateway boots meanwhile). */
+    void launchReceiver() {
+        receiverPort = FreePort.find();
+        slowPort = FreePort.find();
+        List<String> cmd = List.of(javaBinary(), "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
+            "-cp", System.getProperty("java.class.path"), BenchReceiver.class.getName(),
+            Integer.toString(receiverPort), SECRET, "2", Integer.toString(slowPort));
+        receiver = ChildJvm.start("receiver", cmd, Map.of(), outDir.resolve("receiver.log"));
+    }
+
+    void awaitReceiver() {
+        receiver.awaitHttp200("http://127.0.0.1:" + receiverPort + "/stats", Duration.ofSeconds(30));
+        stats = new ReceiverStats(vertx, receiverPort);
+        LOG.info("receiver JVM on ports {} and {} (slow receiver), pid {}", receiverPort, slowPort, receiver.pid());
+    }
+
+    /** Starts one more gateway replica on the shared Redis and waits until it is ready. */
+    Replica startReplica() {
+        startReplicas(1);
+        return replicas.get(replicas.size() - 1);
+    }
+
+    /** Starts {@code n} more replicas at once and waits until every one is ready. */
+    void startReplicas(int n) {
+        List<Replica> starting = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            starting.add(launchReplica(replicas.size() + starting.size() + 1));
+        }
+        for (Replica r : starting) {
+            r.jvm().awaitHttp200("http://127.0.0.1:" + r.managementPort() + "/health/ready", Duration.ofSeconds(60));
+            replicas.add(r);
+            LOG.info("gateway replica {} ready: API port {}, management port {}, pid {}", r.index(), r.apiPort(),
+                r.managementPort(), r.jvm().pid());
+        }
+    }
+
+    private Replica launchReplica(int index) {
+        int apiPort = FreePort.find();
+        int managementPort = FreePort.find();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOOKGATE_HTTP_HOST", "127.0.0.1");
+        env.put("HOOKGATE_HTTP_PORT", Integer.toString(apiPort));
+        env.put("HOOKGATE_MANAGEMENT_PORT", Integer.toString(managementPort));
+        env.put("HOOKGATE_REDIS_URL", redis.url());
+        env.put("HOOKGATE_REPLICA_ID", "bench-" + index);
+        env.put("HOOKGATE_ADMIN_KEY", ADMIN_KEY);
+        env.put("HOOKGATE_ENCRYPTION_KEY", ENCRYPTION_KEY);
+        env.put("HOOKGATE_ALLOWED_TARGET_CIDRS", "127.0.0.0/8");
+        env.put("HOOKGATE_INGEST_RATE_PER_SECOND", "10000000");
+        env.put("HOOKGATE_INGEST_BURST", "10000000");
+        env.putAll(extraEnv);
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx512m"));
+        cmd.addAll(gatewayJvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        ChildJvm jvm = ChildJvm.start("gateway-" + index, cmd, env, outDir.resolve("gateway-" + index + ".log"));
+        return new Replica(index, jvm, apiPort, managementPort);
+    }
+
+    /** Stops the last replica gracefully (its unfinished work goes back to Redis for the others). */
+    void stopLastReplica() {
+        Replica r = replicas.remove(replicas.size() - 1);
+        r.jvm().stop(Duration.ofSeconds(25));
+        LOG.info("gateway replica {} stopped", r.index());
+    }
+
+    List<Replica> replicas() {
+        return Collections.unmodifiableList(replicas);
+    }
+
+    Replica first() {
+        return replicas.get(0);
+    }
+
+    List<Integer> apiPorts() {
+        return replicas.stream().map(Replica::apiPort).toList();
+    }
+
+    ReceiverStats stats() {
+        return stats;
+    }
+
+    int receiverPort() {
+        return receiverPort;
+    }
+
+    int slowPort() {
+        return slowPort;
+    }
+
+    String receiverUrl(String path) {
+        return "http://127.0.0.1:" + receiverPort + path;
+    }
+
+    /** Events the gateway has fanned out since the run began (its events streams hold only unfinished ones). */
+    long fannedOutEvents() {
+        long n = 0;
+        for (int p = 0; p < queuePartitions(); p++) {
+            String stream = QueueKeys.events(p);
+            Object info = redis.call("XINFO", "STREAM", stream);
+            long added = 0;
+            if (info instanceof List<?> fields) {
+                for (int i = 0; i + 1 < fields.size(); i += 2) {
+                    if ("entries-added".equals(fields.get(i))) {
+                        added = (Long) fields.get(i + 1);
+                    }
+                }
+            }
+            Object len = redis.call("XLEN", stream);
+            n += added - (len instanceof Long l ? l : 0);
+        }
+        return n;
+    }
+
+    int queuePartitions() {
+        return Integer.parseInt(extraEnv.getOrDefault("HOOKGATE_QUEUE_PARTITIONS", "1"));
+    }
+
+    /** Redis persistence figures: AOF rewrites so far, the AOF's size, writes that waited for a slow fsync. */
+    long[] aof() {
+        long rewrites = 0;
+        long size = 0;
+        long delayed = 0;
+        for (String line : redis.command("INFO", "persistence").split("\r?\n")) {
+            if (line.startsWith("aof_rewrites:")) {
+                rewrites = Long.parseLong(line.substring(13).trim());
+            } else if (line.startsWith("aof_current_size:")) {
+                size = Long.parseLong(line.substring(17).trim());
+            } else if (line.startsWith("aof_delayed_fsync:")) {
+                delayed = Long.parseLong(line.substring(18).trim());
+            }
+        }
+        return new long[] {rewrites, size, delayed};
+    }
+
+    long redisPid() {
+        return redis.pid();
+    }
+
+    long receiverPid() {
+        return receiver.pid();
+    }
+
+    String redisVersion() {
+        return redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
+            .map(l -> l.substring(14).trim()).orElse("?");
+    }
+
+    // ---- measuring ---------------------------------------------------------------------------
+
+    /** CPU ticks of every process of the run at one moment. */
+    record Cpu(long gateways, long redis, long receiver, long driver) {
+        long all() {
+            return gateways + redis + receiver + driver;
+        }
+    }
+
+    Cpu cpu() {
+        long gw = 0;
+        for (Replica r : replicas) {
+            gw += ProcStat.cpuTicks(r.jvm().pid());
+        }
+        return new Cpu(gw, ProcStat.cpuTicks(redis.pid()), ProcStat.cpuTicks(receiver.pid()),
+            ProcStat.cpuTicks(ProcessHandle.current().pid()));
+    }
+
+    /** Delivered requests summed over {@code groups} (duplicates included). */
+    long delivered(List<String> groups) {
+        JsonObject all = stats.all(false).await();
+        long n = 0;
+        for (String g : groups) {
+            n += ReceiverStats.Group.of(all.getJsonObject(g)).requests();
+        }
+        return n;
+    }
+
+    Future<Long> deliveredAsync(String group) {
+        return stats.group(group, false).map(ReceiverStats.Group::requests);
+    }
+
+    /** Every replica's metrics, parsed and summed by series. */
+    Map<String, Double> metrics() {
+        Map<String, Double> sum = new HashMap<>();
+        for (Replica r : replicas) {
+            try {
+                parsePrometheus(api.metrics(r.managementPort()).await(), sum);
+            } catch (RuntimeException e) {
+                LOG.warn("metrics of replica {} unreadable: {}", r.index(), e.getMessage());
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * A measured window: after {@code warmupMs}, {@code intervals} intervals of {@code intervalMs};
+     * the throughput is the median interval, latencies cover the whole window.
+     */
+    JsonObject measure(List<String> groups, LoadGenerator gen, long warmupMs, int intervals, long intervalMs) {
+        ChildJvm.sleep(warmupMs);
+        for (String g : groups) {
+            stats.reset(g, "latency").await();
+        }
+        Map<String, Double> m0 = metrics();
+        Map<String, long[]> r0 = redisCommandStats();
+        long[] aof0 = aof();
+        Map<String, Long> th0 = ProcStat.threadTicks(first().jvm().pid());
+        Cpu c0 = cpu();
+        long d0 = delivered(groups);
+        long e0 = gen == null ? 0 : gen.acceptedEvents();
+        long t0 = System.nanoTime();
+        long start = t0;
+        long dPrev = d0;
+        List<Double> rates = new ArrayList<>();
+        List<Double> gatewayCpu = new ArrayList<>();
+        Cpu cPrev = c0;
+        for (int i = 0; i < intervals; i++) {
+            ChildJvm.sleep(intervalMs);
+            long d = delivered(groups);
+            long t = System.nanoTime();
+            Cpu c = cpu();
+            rates.add((d - dPrev) / ((t - t0) / 1e9));
+            gatewayCpu.add(d > dPrev ? round3(ProcStat.cpuSeconds(c.gateways() - cPrev.gateways()) * 1000.0 / (d - dPrev)) : 0);
+            dPrev = d;
+            t0 = t;
+            cPrev = c;
+        }
+        double seconds = (t0 - start) / 1e9;
+        Cpu c1 = cpu();
+        Map<String, long[]> r1 = redisCommandStats();
+        Map<String, Long> th1 = ProcStat.threadTicks(first().jvm().pid());
+        Map<String, Double> m1 = metrics();
+        long deliveries = dPrev - d0;
+        LatencyHistogram h = new LatencyHistogram();
+        JsonObject all = stats.all(true).await();
+        for (String g : groups) {
+            h.add(ReceiverStats.Group.of(all.getJsonObject(g)).latency());
+        }
+        JsonObject lat = h.summary();
+        JsonObject out = new JsonObject()
+            .put("deliveriesPerSecond", round(median(rates)))
+            .put("intervals", new JsonArray(rates.stream().map(Harness::round).toList()))
+            .put("intervalGatewayCpuPer1000", new JsonArray(gatewayCpu))
+            .put("p50Ms", lat.getDouble("p50Ms"))
+            .put("p99Ms", lat.getDouble("p99Ms"))
+            .put("p999Ms", lat.getDouble("p999Ms"))
+            .put("maxMs", lat.getDouble("maxMs"))
+            .put("latencySamples", lat.getLong("count"))
+            .put("measuredSeconds", round(seconds));
+        if (gen != null) {
+            out.put("eventsPerSecond", round((gen.acceptedEvents() - e0) / seconds));
+        }
+        out.put("cpu", cpuJson(c0, c1, deliveries, seconds));
+        out.put("gatewayMetrics", metricsDelta(m0, m1, seconds));
+        out.put("redisServer", redisDelta(r0, r1, seconds));
+        out.put("gatewayThreads", busiestThreads(th0, th1, seconds));
+        long[] aof1 = aof();
+        out.put("redisAof", new JsonObject().put("rewritesInWindow", aof1[0] - aof0[0])
+            .put("sizeMb", round(aof1[1] / 1048576.0)).put("delayedFsyncsInWindow", aof1[2] - aof0[2]));
+        return out;
+    }
+
+    JsonObject cpuJson(Cpu c0, Cpu c1, long deliveries, double seconds) {
+        double per = deliveries > 0 ? 1000.0 / deliveries : 0;
+        return new JsonObject()
+            .put("gatewaySecondsPer1000", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) * per))
+            .put("redisSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) * per))
+            .put("receiverSecondsPer1000", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) * per))
+            .put("driverSecondsPer1000", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) * per))
+            .put("allSecondsPer1000", round3(ProcStat.cpuSeconds(c1.all() - c0.all()) * per))
+            .put("gatewayCores", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) / seconds))
+            .put("redisCores", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) / seconds))
+            .put("receiverCores", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) / seconds))
+            .put("driverCores", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) / seconds));
+    }
+
+    /** What a drain found: deliveries missing after the wait, duplicates, signature checks. */
+    record Drained(long expected, long unique, long lost, long duplicates, long signaturesChecked,
+                   long signaturesBad, long drainMs) {
+        JsonObject toJson() {
+            return new JsonObject().put("expectedDeliveries", expected).put("uniqueDelivered", unique).put("lost", lost)
+                .put("duplicates", duplicates).put("signaturesChecked", signaturesChecked)
+                .put("signaturesBad", signaturesBad).put("drainMs", drainMs);
+        }
+    }
+
+    /**
+     * Waits (at most the profile's drain timeout) until each group has received its expected number
+     * of distinct deliveries; whatever is still missing then counts as lost.
+     */
+    Drained drain(Map<String, Long> expected) {
+        long start = System.nanoTime();
+        long deadline = start + profile.drainTimeoutMs() * 1_000_000;
+        while (true) {
+            JsonObject all = stats.all(false).await();
+            long unique = 0;
+            long missing = 0;
+            long dups = 0;
+            long checked = 0;
+            long bad = 0;
+            for (Map.Entry<String, Long> e : expected.entrySet()) {
+                ReceiverStats.Group g = ReceiverStats.Group.of(all.getJsonObject(e.getKey()));
+                unique += g.unique();
+                missing += Math.max(0, e.getValue() - g.unique());
+                dups += g.duplicates();
+                checked += g.signaturesChecked();
+                bad += g.signaturesBad();
+            }
+            long expectedSum = expected.values().stream().mapToLong(Long::longValue).sum();
+            if (missing == 0 || System.nanoTime() > deadline) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                if (missing > 0) {
+                    LOG.warn("{} deliveries still missing after {} ms", missing, ms);
+                }
+                return new Drained(expectedSum, unique, missing, dups, checked, bad, ms);
+            }
+            ChildJvm.sleep(100);
+        }
+    }
+
+    // ---- gateway metrics ----------------------------------------------------------------------
+
+    /**
+     * The busiest threads of replica 1 in a window, in cores: one event loop near 1.0 while the
+     * machine has idle CPU means the work is serialised on that thread.
+     */
+    static JsonObject busiestThreads(Map<String, Long> t0, Map<String, Long> t1, double seconds) {
+        JsonObject out = new JsonObject();
+        t1.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - t0.getOrDefault(e.getKey(), 0L)))
+            .filter(e -> e.getValue() > 0)
+            .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+            .limit(8)
+            .forEach(e -> out.put(e.getKey(), round3(ProcStat.cpuSeconds(e.getValue()) / seconds)));
+        return out;
+    }
+
+    /** Redis's own count and time per command ({@code INFO commandstats}): calls and microseconds. */
+    Map<String, long[]> redisCommandStats() {
+        Map<String, long[]> out = new TreeMap<>();
+        try {
+            for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
+                if (!line.startsWith("cmdstat_")) {
+                    continue;
+                }
+                String cmd = line.substring(8, line.indexOf(':'));
+                long calls = 0;
+                long usec = 0;
+                for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
+                    if (kv.startsWith("calls=")) {
+                        calls = Long.parseLong(kv.substring(6));
+                    } else if (kv.startsWith("usec=")) {
+                        usec = Long.parseLong(kv.substring(5));
+                    }
+                }
+                out.put(cmd, new long[] {calls, usec});
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("INFO commandstats unreadable: {}", e.toString());
+        }
+        return out;
+    }
+
+    /**
+     * Redis's side of a window: per command, calls per second, microseconds per call inside Redis,
+     * and the share of one core Redis spent on it (compare with the gateway's round-trip means).
+     */
+    static JsonObject redisDelta(Map<String, long[]> r0, Map<String, long[]> r1, double seconds) {
+        JsonObject out = new JsonObject();
+        r1.forEach((cmd, v) -> {
+            long[] before = r0.getOrDefault(cmd, new long[2]);
+            long calls = v[0] - before[0];
+            long usec = v[1] - before[1];
+            if (calls > 0) {
+                out.put(cmd, new JsonObject().put("perSecond", round(calls / seconds))
+                    .put("usecPerCall", round(usec / (double) calls))
+                    .put("coreShare", round3(usec / 1e6 / seconds)));
+            }
+        });
+        return out;
+    }
+
+    private static final Pattern COMMAND = Pattern.compile("command=\"([^\"]+)\"");
+
+    static void parsePrometheus(String text, Map<String, Double> into) {
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            if (space < 0) {
+                continue;
+            }
+            try {
+                into.merge(line.substring(0, space), Double.parseDouble(line.substring(space + 1)), Double::sum);
+            } catch (NumberFormatException e) {
+                // NaN and the like: not a figure we use
+            }
+        }
+    }
+
+    /**
+     * The gateway's own view of a window: Redis round trips per command (calls per second and mean
+     * ms; XREADGROUP includes its BLOCK time), try duration and event-to-delivery means, GC pauses.
+     */
+    static JsonObject metricsDelta(Map<String, Double> m0, Map<String, Double> m1, double seconds) {
+        JsonObject redis = new JsonObject();
+        Map<String, double[]> byCommand = new TreeMap<>();
+        for (Map.Entry<String, Double> e : m1.entrySet()) {
+            String k = e.getKey();
+            if (k.startsWith("hookgate_redis_command_duration_seconds_count{")) {
+                Matcher m = COMMAND.matcher(k);
+                if (m.find()) {
+                    String sumKey = k.replace("_seconds_count{", "_seconds_sum{");
+                    double count = e.getValue() - m0.getOrDefault(k, 0.0);
+                    double sum = m1.getOrDefault(sumKey, 0.0) - m0.getOrDefault(sumKey, 0.0);
+                    byCommand.merge(m.group(1), new double[] {count, sum}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+                }
+            }
+        }
+        byCommand.forEach((cmd, cs) -> {
+            if (cs[0] > 0) {
+                redis.put(cmd, new JsonObject().put("perSecond", round(cs[0] / seconds))
+                    .put("meanMs", round3(cs[1] / cs[0] * 1000)));
+            }
+        });
+        JsonObject outcomes = new JsonObject();
+        Pattern outcome = Pattern.compile("outcome=\"([^\"]+)\"");
+        for (Map.Entry<String, Double> e : new TreeMap<>(m1).entrySet()) {
+            if (e.getKey().startsWith("hookgate_deliveries_total{")) {
+                Matcher m = outcome.matcher(e.getKey());
+                double delta = e.getValue() - m0.getOrDefault(e.getKey(), 0.0);
+                if (m.find() && delta > 0) {
+                    outcomes.put(m.group(1), round(delta / seconds));
+                }
+            }
+        }
+        JsonObject depth = new JsonObject();
+        for (Map.Entry<String, Double> e : new TreeMap<>(m1).entrySet()) {
+            if (e.getKey().startsWith("hookgate_queue_depth") || e.getKey().startsWith("hookgate_inflight")) {
+                depth.put(e.getKey(), e.getValue());
+            }
+        }
+        return new JsonObject()
+            .put("redisCommands", redis)
+            .put("outcomesPerSecond", outcomes)
+            .put("queueAtEnd", depth)
+            .put("tryMeanMs", meanMs(m0, m1, "hookgate_delivery_duration_seconds"))
+            .put("eventToDeliveryMeanMs", meanMs(m0, m1, "hookgate_event_to_delivery_seconds"))
+            .put("gcPauseMsPerSecond", round3(1000 * (sumPrefix(m1, "jvm_gc_pause_seconds_sum")
+                - sumPrefix(m0, "jvm_gc_pause_seconds_sum")) / seconds));
+    }
+
+    private static Double meanMs(Map<String, Double> m0, Map<String, Double> m1, String name) {
+        double count = sumPrefix(m1, name + "_count") - sumPrefix(m0, name + "_count");
+        double sum = sumPrefix(m1, name + "_sum") - sumPrefix(m0, name + "_sum");
+        return count > 0 ? round3(sum / count * 1000) : null;
+    }
+
+    private static double sumPrefix(Map<String, Double> m, String prefix) {
+        double s = 0;
+        for (Map.Entry<String, Double> e : m.entrySet()) {
+            String k = e.getKey();
+            if (k.equals(prefix) || k.startsWith(prefix + "{")) {
+                s += e.getValue();
+            }
+        }
+        return s;
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Double> s = new ArrayList<>(values);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    @Override
+    public void close() {
+        for (int i = replicas.size() - 1; i >= 0; i--) {
+            Replica r = replicas.get(i);
+            r.jvm().stop(Duration.ofSeconds(25));
+        }
+        replicas.clear();
+        if (receiver != null) {
+            receiver.stop(Duration.ofSeconds(5));
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("closing Vert.x: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.hookgate.bench;
+
+import java.util.List;
+
+/**
+ * How long and how big each part of a run is. {@link #full()} is the default run (under 4 minutes
+ * on 2 cores), {@link #quick()} the smoke run (under 1 minute); {@code --soak} adds the soak's
+ * length. All times in milliseconds.
+ *
+ * @param name {@code quick} or {@code full}
+ * @param gatewayPrewarmMs load on the gateway before anything is measured (the JIT of a fresh
+ *     gateway on 2 cores needs about 25 s of load before its CPU per delivery settles)
+ * @param ceilingWarmupMs load on the ceiling before its measured intervals
+ * @param gatewayWarmupMs further load on the gateway (sustained scenario) before its measured intervals
+ * @param intervals measured intervals per throughput figure (the figure is their median)
+ * @param intervalMs length of one measured interval of the ceiling and the main scenarios
+ * @param phaseIntervalMs length of one measured interval of the secondary phases (matching tiers,
+ *     the slow receiver's phases, the fixed rate, each replica count)
+ * @param shortWarmupMs warm-up of later phases, once the JVMs are warm
+ * @param fixedRate events per second of the fixed-rate scenario (and of the slow scenario's latency phase)
+ * @param fanoutWebhooks webhooks of the fan-out scenario
+ * @param fanoutRounds measured fan-out rounds (after one unmeasured round)
+ * @param matchingTiers webhook counts of the matching scenario
+ * @param replicaCounts replica counts of the replicas scenario
+ * @param replicaWarmupMs load after the extra replicas joined, before the first measured intervals
+ * @param drainTimeoutMs longest wait for the receiver to get every accepted delivery
+ * @param creationBudgetMs time the matching scenario may spend creating webhooks; a tier that would
+ *     not fit (at the creation rate seen so far) is scaled down, and the tier used is reported
+ * @param backlogSeconds as fast as accepted: accepted deliveries not yet received, in seconds of the
+ *     current delivery rate, before the load generator holds back (see {@link LoadGenerator})
+ */
+record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long gatewayWarmupMs, int intervals,
+               long intervalMs, long phaseIntervalMs, long shortWarmupMs, int fixedRate, int fanoutWebhooks,
+               int fanoutRounds, List<Integer> matchingTiers, List<Integer> replicaCounts, long replicaWarmupMs,
+               long drainTimeoutMs, long creationBudgetMs, double backlogSeconds) {
+
+    static Profile full() {
+        return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 2_000, 2_000, 10_000, 3,
+            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 8_000, 30_000, 30_000, 1.0);
+    }
+
+    /** This profile with other warm-ups and intervals (for investigating, e.g. how long the JIT takes). */
+    Profile with(Long warmupMs, Integer intervalCount, Long intervalLengthMs) {
+        return new Profile(name, gatewayPrewarmMs, warmupMs == null ? ceilingWarmupMs : warmupMs,
+            warmupMs == null ? gatewayWarmupMs : warmupMs,
+            intervalCount == null ? intervals : intervalCount, intervalLengthMs == null ? intervalMs : intervalLengthMs,
+            intervalLengthMs == null ? phaseIntervalMs : intervalLengthMs, shortWarmupMs, fixedRate, fanoutWebhooks,
+            fanoutRounds, matchingTiers, replicaCounts, replicaWarmupMs, drainTimeoutMs, creationBudgetMs,
+            backlogSeconds);
+    }
+
+    static Profile quick() {
+        return new Profile("quick", 0, 1_000, 2_000, 3, 1_000, 700, 400, 2_000, 1_000, 2,
+            List.of(100, 1_000, 10_000), List.of(1, 2), 1_000, 15_000, 12_000, 0.5);
+    }
+}
