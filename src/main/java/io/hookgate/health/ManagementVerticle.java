@@ -6,6 +6,7 @@ import io.hookgate.config.HookgateConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -53,7 +54,10 @@ public final class ManagementVerticle extends VerticleBase {
         router.get("/health/live").handler(live);
         router.get("/health/ready").handler(ready);
         router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics.registry()));
-        return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host())
+        // No cleartext HTTP/2 upgrade (h2c): scrapers and probes speak HTTP/1.1, and the JDK's HttpClient
+        // (which asks for h2c by default) sometimes never got the end of an upgraded /metrics answer.
+        return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .requestHandler(router).listen(config.port(), config.host())
             .map(s -> {
                 port = s.actualPort();
                 return s;

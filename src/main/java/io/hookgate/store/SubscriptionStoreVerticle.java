@@ -76,7 +76,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        redis = new TimedRedis(Redis.createClient(vertx, redisOptions(redisConfig)), metrics);
+        redis = new TimedRedis(Redis.createClient(vertx, redisOptions(redisConfig)), metrics,
+            "cluster".equals(redisConfig.mode()));
         projects = new ProjectRepository(redis);
         keys = new KeyRepository(redis);
         rateLimiter = new RateLimiter(redis, config.ingestRatePerSecond(), config.ingestBurst());

@@ -24,7 +24,10 @@ import java.util.Map;
  */
 public final class Gateway implements AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        // HTTP/1.1: the default (HTTP/2) asks the server for a cleartext upgrade (h2c), after which the
+        // JDK client sometimes never completed a larger answer, its request timeout notwithstanding.
+        .version(HttpClient.Version.HTTP_1_1).build();
 
     private final Vertx vertx;
     private final Hookgate hookgate;
