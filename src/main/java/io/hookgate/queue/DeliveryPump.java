@@ -33,6 +33,8 @@ public final class DeliveryPump {
     private static final long BLOCK_MS = 1_000;
     private static final int FLUSH_AT = 128;
     private static final long FLUSH_DELAY_MS = 2;
+    private static final long SWEEP_MS = 250;
+    private long sweeper = -1;
 
     /** The store side: webhooks by ID, events, and the bookkeeping of outcomes. */
     public interface Deliveries {
@@ -105,6 +107,18 @@ public final class DeliveryPump {
             partitions.add(part);
             read(part);
         }
+        sweeper = vertx.setPeriodic(SWEEP_MS, t -> sweep());
+    }
+
+    /** Hands back to Redis queued work whose lane now expects it to wait too long (a receiver slowed down). */
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        for (Lane<Work> lane : lanes.values()) {
+            for (Work w : lane.overdue(now)) {
+                long back = now + jitter(lane.deferDelayMs(now));
+                finish(w.part(), new EventQueue.Completion(w.entry(), EventQueue.Outcome.WAIT, back, ""));
+            }
+        }
     }
 
     public int inFlight() {
@@ -120,6 +134,7 @@ public final class DeliveryPump {
             return drained.future();
         }
         stopped = true;
+        vertx.cancelTimer(sweeper);
         drained = Promise.promise();
         for (Lane<Work> lane : lanes.values()) {
             for (Work w : lane.drainQueue()) {

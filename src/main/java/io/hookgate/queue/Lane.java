@@ -3,11 +3,13 @@ package io.hookgate.queue;
 import java.util.ArrayDeque;
 
 /**
- * One webhook's share of a replica's delivery capacity: at most {@code cap} tries in flight, a short
- * queue behind them, and an estimate of how long a try takes (moving average, and never less than
- * the age of the oldest try still under way, so a receiver that stops answering is noticed at once).
- * Work that would wait here longer than {@link #MAX_WAIT_MS} is handed back to Redis instead, so a
- * slow receiver never holds capacity that healthy ones need. Plain Java; owned by one event loop.
+ * One webhook's share of a replica's delivery capacity: at most {@code cap} tries in flight, a queue
+ * behind them, and an estimate of how long a try takes (moving average, and never less than the age
+ * of the oldest try still under way, so a receiver that stops answering is noticed at once). The
+ * queue is bounded by time, not by a count: work that would wait here longer than
+ * {@link #MAX_WAIT_MS} is handed back to Redis instead, at once when it arrives and later through
+ * {@link #overdue} when the estimate grows, so a slow receiver never holds capacity that healthy ones
+ * need, while a fast one can have a long queue. Plain Java; owned by one event loop.
  */
 final class Lane<T> {
     /** Longest expected wait in the queue before work is deferred to Redis. */
@@ -22,7 +24,8 @@ final class Lane<T> {
 
     Lane(int cap) {
         this.cap = cap;
-        this.maxQueued = 2 * cap;
+        // A safety bound only: the expected wait decides (the pump's maxInFlight bounds all lanes).
+        this.maxQueued = 64 * cap;
     }
 
     /** What to do with new work: start it, queue it, or defer it. */
@@ -60,6 +63,19 @@ final class Lane<T> {
         return queue.poll();
     }
 
+    /**
+     * Queued work, from the tail, that would now wait longer than {@link #MAX_WAIT_MS} (the latency
+     * estimate grew since it was queued): removed and answered, to go back to Redis.
+     */
+    java.util.List<T> overdue(long nowMs) {
+        java.util.List<T> out = new java.util.ArrayList<>();
+        long latency = latencyMs(nowMs);
+        while (!queue.isEmpty() && ((queue.size() - 1) / cap + 1) * latency > MAX_WAIT_MS) {
+            out.add(queue.pollLast());
+        }
+        return out;
+    }
+
     /** The next queued work, or null. */
     T pollQueued() {
         return queue.poll();
@@ -87,8 +103,8 @@ final class Lane<T> {
         return (queue.size() / cap + 1) * latencyMs(nowMs);
     }
 
-    /** When deferred work should come back: about when the lane expects to have room, within [1 s, 30 s]. */
+    /** When deferred work should come back: about when the lane expects to have room, within [100 ms, 30 s]. */
     long deferDelayMs(long nowMs) {
-        return Math.max(1_000, Math.min(30_000, expectedWaitMs(nowMs)));
+        return Math.max(100, Math.min(30_000, expectedWaitMs(nowMs)));
     }
 }

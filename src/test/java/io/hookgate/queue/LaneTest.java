@@ -8,19 +8,39 @@ import org.junit.jupiter.api.Test;
 class LaneTest {
 
     @Test
-    void startsUpToTheCapThenQueuesTwiceTheCapThenDefers() {
+    void startsUpToTheCapThenQueuesWhileTheWaitIsShortThenDefers() {
         Lane<String> lane = new Lane<>(2);
         assertThat(lane.idle()).isTrue();
         assertThat(lane.offer(0)).isEqualTo(Lane.Decision.START);
         lane.started(0);
         assertThat(lane.offer(0)).isEqualTo(Lane.Decision.START);
         lane.started(0);
-        for (int i = 0; i < 4; i++) {
-            assertThat(lane.offer(10)).as("offer %d behind a full lane", i).isEqualTo(Lane.Decision.QUEUE);
+        lane.finished(0, 10);  // tries take 10 ms
+        lane.started(10);
+        // A fast receiver: the queue is bounded by time, so hundreds may wait behind the cap.
+        for (int i = 0; i < 100; i++) {
+            assertThat(lane.offer(12)).as("offer %d behind a full, fast lane", i).isEqualTo(Lane.Decision.QUEUE);
             lane.queue("w" + i);
         }
-        assertThat(lane.offer(10)).as("queue holds 2 x cap").isEqualTo(Lane.Decision.DEFER);
+        assertThat(lane.expectedWaitMs(12)).as("(100 / 2 + 1) x 12 ms, the age of the oldest try under way")
+            .isEqualTo(612);
         assertThat(lane.idle()).isFalse();
+        // The same lane once its receiver stops answering: 3 s without an answer, nothing more queues.
+        assertThat(lane.offer(3_000)).isEqualTo(Lane.Decision.DEFER);
+    }
+
+    @Test
+    void queuedWorkThatWouldNowWaitTooLongIsHandedBackFromTheTail() {
+        Lane<String> lane = new Lane<>(1);
+        lane.started(0);
+        lane.queue("a");
+        lane.queue("b");
+        lane.queue("c");
+        assertThat(lane.overdue(100)).as("100 ms tries: c waits 300 ms").isEmpty();
+        // The try under way is 800 ms old: a waits 800 ms, b 1.6 s, c 2.4 s.
+        assertThat(lane.overdue(800)).containsExactly("c");
+        assertThat(lane.overdue(1_100)).as("b would wait 2.2 s").containsExactly("b");
+        assertThat(lane.finished(0, 1_100)).isEqualTo("a");
     }
 
     @Test
@@ -95,9 +115,9 @@ class LaneTest {
     }
 
     @Test
-    void deferDelayFollowsTheExpectedWaitWithinOneAndThirtySeconds() {
+    void deferDelayFollowsTheExpectedWaitWithinATenthOfASecondAndThirtySeconds() {
         Lane<String> lane = new Lane<>(1);
-        assertThat(lane.deferDelayMs(0)).as("idle lane").isEqualTo(1_000);
+        assertThat(lane.deferDelayMs(0)).as("idle lane").isEqualTo(100);
         lane.started(0);
         assertThat(lane.deferDelayMs(5_000)).isEqualTo(5_000);
         lane.queue("a");
