@@ -19,12 +19,12 @@ import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,18 +52,7 @@ class BookkeepingTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+        Teardown.close(gateway, vertx, redis);
     }
 
     @Test

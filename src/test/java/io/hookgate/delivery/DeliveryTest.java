@@ -26,6 +26,7 @@ import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +39,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.crypto.Mac;
@@ -66,18 +66,7 @@ class DeliveryTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+        Teardown.close(gateway, vertx, redis);
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,7 +26,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,18 +49,7 @@ class DeliveriesApiTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+        Teardown.close(gateway, vertx, redis);
     }
 
     private static void assertError(Gateway.Reply reply, int status, String type) {

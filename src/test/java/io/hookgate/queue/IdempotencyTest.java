@@ -16,6 +16,7 @@ import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,18 +52,7 @@ class IdempotencyTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+        Teardown.close(gateway, vertx, redis);
     }
 
     /** Runs {@code call} on {@link #RACERS} threads released together; answers every result. */

@@ -21,6 +21,7 @@ import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,18 +57,7 @@ class RetryTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (vertx != null) {
-                vertx.close().await(10, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+        Teardown.close(gateway, vertx, redis);
     }
 
     @Test
