@@ -22,6 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * script, so a crash never leaves half of it done.
  */
 public final class EventQueue {
+    /** Records examined per round trip when listing by a status without an index (pending). */
+    private static final int STATUS_SCAN_CHUNK = 500;
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */
     private static final long SAFETY_TTL_SECONDS = 86_400;
 
@@ -352,6 +354,10 @@ public final class EventQueue {
                 return null;
             }
             List<String> list = new ArrayList<>();
+            String newest = h.get("t");
+            if (newest != null) {
+                list.add(newest);
+            }
             if (tries.result() != null) {
                 tries.result().forEach(t -> list.add(t.toString()));
             }
@@ -379,9 +385,12 @@ public final class EventQueue {
         String afterId = cursorId;
         List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            String key = status == null ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
+            // Pending deliveries have no index of their own (see QueueScripts): they are read from the
+            // general index and filtered by status. They are mostly the newest, so the scan is short.
+            boolean filtered = status == DeliveryStatus.PENDING;
+            String key = status == null || filtered ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
                 : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
-            all.add(listAfter(key, max, afterId, limit, 0, new ArrayList<>()));
+            all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>()));
         }
         return Future.all(all).compose(x -> {
             List<Map.Entry<String, Long>> merged = new ArrayList<>();
@@ -400,30 +409,55 @@ public final class EventQueue {
     }
 
     /**
-     * Up to {@code limit} members of one index that come after the cursor, newest first. ZREVRANGEBYSCORE
-     * starts at the cursor's score, and the deliveries of one fan-out batch share their creation time, so
-     * the members of that score up to the cursor are skipped, reading on in chunks as long as needed.
+     * Up to {@code limit} members of one index that come after the cursor, newest first, and with
+     * {@code filter} only those of that status. ZREVRANGEBYSCORE starts at the cursor's score, and the
+     * deliveries of one fan-out batch share their creation time, so the members of that score up to the
+     * cursor are skipped, reading on in chunks as long as needed.
      */
-    private Future<List<Map.Entry<String, Long>>> listAfter(String key, long max, String afterId, int limit, int offset,
+    private Future<List<Map.Entry<String, Long>>> listAfter(int partition, String key, DeliveryStatus filter, long max,
+                                                            String afterId, int limit, int offset,
                                                             List<Map.Entry<String, Long>> found) {
-        int chunk = limit + 64;
+        int chunk = filter == null ? limit + 64 : STATUS_SCAN_CHUNK;
         return redis.send(Request.cmd(Command.ZREVRANGEBYSCORE).arg(key)
                 .arg(max == Long.MAX_VALUE ? "+inf" : Long.toString(max)).arg("-inf")
                 .arg("WITHSCORES").arg("LIMIT").arg(offset).arg(chunk))
             .map(EventQueue::scored)
-            .compose(items -> {
-                for (Map.Entry<String, Long> e : items) {
+            .compose(items -> withStatus(partition, items, filter).map(kept -> {
+                for (Map.Entry<String, Long> e : kept) {
                     boolean after = afterId == null || e.getValue() < max
                         || (e.getValue() == max && e.getKey().compareTo(afterId) < 0);
                     if (after && found.size() < limit) {
                         found.add(e);
                     }
                 }
-                if (found.size() >= limit || items.size() < chunk) {
+                return items.size();
+            }))
+            .compose(read -> {
+                if (found.size() >= limit || read < chunk) {
                     return Future.succeededFuture(found);
                 }
-                return listAfter(key, max, afterId, limit, offset + items.size(), found);
+                return listAfter(partition, key, filter, max, afterId, limit, offset + read, found);
             });
+    }
+
+    /** The items whose record has the status {@code filter} (all of them without a filter). */
+    private Future<List<Map.Entry<String, Long>>> withStatus(int partition, List<Map.Entry<String, Long>> items,
+                                                             DeliveryStatus filter) {
+        if (filter == null || items.isEmpty()) {
+            return Future.succeededFuture(items);
+        }
+        List<Object> ids = new ArrayList<>(items.size());
+        items.forEach(e -> ids.add(e.getKey()));
+        return QueueScripts.STATUSES.run(redis, List.of(QueueKeys.deliveries(partition)), ids).map(r -> {
+            List<Map.Entry<String, Long>> kept = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Response st = r.get(i);
+                if (st != null && filter.value().equals(st.toString())) {
+                    kept.add(items.get(i));
+                }
+            }
+            return kept;
+        });
     }
 
     private static List<Map.Entry<String, Long>> scored(Response r) {

@@ -17,12 +17,14 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
  *                                     consumer group "dispatch"
  * hg:{qN}:dl:DID              hash    a delivery: id, wh, pr, ev, nm, st (status), at (created), up (updated),
- *                                     nx (next try, 0 when none), n (tries made), s (retry step)
- * hg:{qN}:dl:DID:tries        list    the tries, newest first, as JSON (at most 50)
+ *                                     nx (next try, 0 when none), n (tries made), s (retry step),
+ *                                     t (the newest try as JSON: a first try that succeeds needs no list)
+ * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
  * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
  * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time
  * hg:{qN}:whd:PID:WID         zset    every retained delivery of a webhook, by creation time
- * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (pending, delivered, retrying, parked, failed)
+ * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (delivered, retrying, parked, failed); pending ones
+ *                                     have no index of their own (they are listed from the one above)
  * </pre>
  *
  * Stream entries are acknowledged and deleted by the script that records their outcome, so the

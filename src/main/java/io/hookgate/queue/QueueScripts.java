@@ -15,11 +15,15 @@ final class QueueScripts {
     /** Helpers shared by the scripts: status index moves, record removal, retention trimming. */
     private static final String PRELUDE = """
         local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
+        -- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
+        -- milliseconds, and its index cost a ZADD and a ZREM per delivery; listing pending deliveries
+        -- reads the webhook's general index instead (see EventQueue.list).
         local function move(tag, id, pr, wh, old, new, at)
           local base = whd(tag, pr, wh)
-          if old and old ~= '' and old ~= new then redis.call('ZREM', base .. ':' .. old, id) end
-          redis.call('ZADD', base .. ':' .. new, at, id)
+          if old and old ~= '' and old ~= new and old ~= 'pending' then redis.call('ZREM', base .. ':' .. old, id) end
+          if new ~= 'pending' then redis.call('ZADD', base .. ':' .. new, at, id) end
         end
+        -- 'pending' stays in the list for indexes written by versions that still kept one.
         local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
         -- Removes a record and every index entry of it. pr and wh (may be nil) name its webhook when the
         -- hash has expired already, so that the indexes do not keep members that trim() would meet forever.
@@ -47,13 +51,14 @@ final class QueueScripts {
         end
         -- Retention: records older than minScore go, then the oldest finished ones (delivered or
         -- failed, from their own indexes, so unfinished ones ahead of them do not hide them) while the
-        -- webhook has more than maxCount. At most 10 of each per call: every new delivery calls it.
-        local function trim(tag, pr, wh, maxCount, minScore)
+        -- webhook has more than maxCount. At most `limit` of each per call: the fan-out calls it once per
+        -- webhook and batch, with a limit of the batch's new deliveries for that webhook plus 10.
+        local function trim(tag, pr, wh, maxCount, minScore, limit)
           local base = whd(tag, pr, wh)
-          for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, 10)) do
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, limit)) do
             drop(tag, id, pr, wh)
           end
-          local over = math.min(redis.call('ZCARD', base) - maxCount, 10)
+          local over = math.min(redis.call('ZCARD', base) - maxCount, limit)
           while over > 0 do
             local d = redis.call('ZRANGE', base .. ':delivered', 0, 0, 'WITHSCORES')
             local f = redis.call('ZRANGE', base .. ':failed', 0, 0, 'WITHSCORES')
@@ -67,6 +72,12 @@ final class QueueScripts {
             end
             drop(tag, id, pr, wh)
             over = over - 1
+          end
+        end
+        -- Deletes finished stream entries, many per call (a call per entry costs more than the deletion).
+        local function xdel(stream, ids)
+          for i = 1, #ids, 500 do
+            redis.call('XDEL', stream, unpack(ids, i, math.min(i + 499, #ids)))
           end
         end
         local function enqueue(tag, stream, id, wh, ev, pr, s)
@@ -115,11 +126,13 @@ final class QueueScripts {
     static final LuaScript FANOUT = new LuaScript(PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+        local done, added, order = {}, {}, {}
         local i = 6
         while i <= #ARGV do
           local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4])
           i = i + 5
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
+            done[#done + 1] = entry
             local ek = tag .. 'ev:' .. ev
             if n == 0 then
               redis.call('DEL', ek)
@@ -132,14 +145,21 @@ final class QueueScripts {
                   'at', now, 'up', now, 'nx', 0, 'n', 0, 's', 0)
                 redis.call('EXPIRE', k, ttl)
                 redis.call('ZADD', whd(tag, pr, wh), now, id)
-                redis.call('ZADD', whd(tag, pr, wh) .. ':pending', now, id)
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
-                trim(tag, pr, wh, maxCount, minScore)
+                local w = pr .. ':' .. wh
+                if not added[w] then
+                  added[w] = 0
+                  order[#order + 1] = {pr, wh, w}
+                end
+                added[w] = added[w] + 1
               end
             end
-            redis.call('XDEL', KEYS[1], entry)
           end
           i = i + 2 * n
+        end
+        xdel(KEYS[1], done)
+        for _, o in ipairs(order) do
+          trim(tag, o[1], o[2], maxCount, minScore, added[o[3]] + 10)
         end
         return 'OK'
         """);
@@ -153,45 +173,63 @@ final class QueueScripts {
     static final LuaScript COMPLETE = new LuaScript(PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -11)
         local group, now, ttl = ARGV[1], ARGV[2], ARGV[3]
+        local done = {}
         for i = 4, #ARGV, 5 do
           local entry, id, outcome, nextAt, try = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4]
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
-            redis.call('XDEL', KEYS[1], entry)
+            done[#done + 1] = entry
             local k = tag .. 'dl:' .. id
-            local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'at', 'ev', 's')
             if outcome == 'X' then
               drop(tag, id)
-            elseif h[1] then
-              local pr, wh, st, at = h[1], h[2], h[3], h[4]
-              if try ~= '' then
-                redis.call('HINCRBY', k, 'n', 1)
-                redis.call('LPUSH', k .. ':tries', try)
-                redis.call('LTRIM', k .. ':tries', 0, 49)
-                redis.call('EXPIRE', k .. ':tries', ttl)
-              end
-              if outcome == 'D' then
-                redis.call('HSET', k, 'st', 'delivered', 'up', now, 'nx', 0)
-                move(tag, id, pr, wh, st, 'delivered', at)
-              elseif outcome == 'F' then
-                redis.call('HSET', k, 'st', 'failed', 'up', now, 'nx', 0)
-                move(tag, id, pr, wh, st, 'failed', at)
-              elseif outcome == 'R' then
-                redis.call('HINCRBY', k, 's', 1)
-                redis.call('HSET', k, 'st', 'retrying', 'up', now, 'nx', nextAt)
-                move(tag, id, pr, wh, st, 'retrying', at)
-                redis.call('ZADD', KEYS[2], nextAt, id)
-              elseif outcome == 'P' then
-                redis.call('HSET', k, 'st', 'parked', 'up', now, 'nx', 0)
-                move(tag, id, pr, wh, st, 'parked', at)
-                redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
-              elseif outcome == 'W' then
-                redis.call('ZADD', KEYS[2], nextAt, id)
-              elseif outcome == 'Q' then
-                enqueue(tag, KEYS[1], id, wh, h[5], pr, h[6] or 0)
+            else
+              local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'at', 'ev', 's', 'n')
+              if h[1] then
+                local pr, wh, st, at = h[1], h[2], h[3], h[4]
+                local set = {}
+                if outcome == 'D' then
+                  set = {'st', 'delivered', 'up', now, 'nx', 0}
+                  move(tag, id, pr, wh, st, 'delivered', at)
+                elseif outcome == 'F' then
+                  set = {'st', 'failed', 'up', now, 'nx', 0}
+                  move(tag, id, pr, wh, st, 'failed', at)
+                elseif outcome == 'R' then
+                  set = {'st', 'retrying', 'up', now, 'nx', nextAt, 's', tonumber(h[6] or 0) + 1}
+                  move(tag, id, pr, wh, st, 'retrying', at)
+                  redis.call('ZADD', KEYS[2], nextAt, id)
+                elseif outcome == 'P' then
+                  set = {'st', 'parked', 'up', now, 'nx', 0}
+                  move(tag, id, pr, wh, st, 'parked', at)
+                  redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+                elseif outcome == 'W' then
+                  redis.call('ZADD', KEYS[2], nextAt, id)
+                elseif outcome == 'Q' then
+                  enqueue(tag, KEYS[1], id, wh, h[5], pr, h[6] or 0)
+                end
+                if try ~= '' then
+                  -- The newest try lives in the record (field t), older ones in the list, newest first.
+                  local n = tonumber(h[7] or 0)
+                  if n > 0 then
+                    local prev = redis.call('HGET', k, 't')
+                    if prev then
+                      local tk = k .. ':tries'
+                      redis.call('LPUSH', tk, prev)
+                      redis.call('LTRIM', tk, 0, 48)
+                      redis.call('EXPIRE', tk, ttl)
+                    end
+                  end
+                  set[#set + 1] = 'n'
+                  set[#set + 1] = n + 1
+                  set[#set + 1] = 't'
+                  set[#set + 1] = try
+                end
+                if #set > 0 then
+                  redis.call('HSET', k, unpack(set))
+                end
               end
             end
           end
         end
+        xdel(KEYS[1], done)
         return 'OK'
         """);
 
@@ -280,5 +318,18 @@ final class QueueScripts {
           end
         end
         return count
+        """);
+
+    /**
+     * The statuses of delivery records (false for a record that is gone), for listing by a status
+     * that has no index of its own. KEYS: any key of the partition (for its tag). ARGV: delivery IDs.
+     */
+    static final LuaScript STATUSES = new LuaScript("""
+        local tag = string.sub(KEYS[1], 1, -11)
+        local out = {}
+        for i, id in ipairs(ARGV) do
+          out[i] = redis.call('HGET', tag .. 'dl:' .. id, 'st') or false
+        end
+        return out
         """);
 }

@@ -21,11 +21,13 @@ import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +130,51 @@ class DeliveriesApiTest {
                 .containsExactlyElementsOf(ids(deliveries(p, "list", "delivered")));
             List<JsonObject> pagedRetrying = pages(p, "list", "retrying", 3).stream().flatMap(List::stream).toList();
             assertThat(pagedRetrying).extracting(d -> d.getString("$id")).doesNotHaveDuplicates().hasSize(6);
+        }
+    }
+
+    @Test
+    void listsPendingDeliveriesFromBehindManyDeliveredOnes() {
+        Gateway.ProjectClient p = gateway.project(projectId("pend"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            // Once `hang` is set, "h" events hang at the receiver for longer than the test.
+            AtomicBoolean hang = new AtomicBoolean();
+            r.respond(req -> hang.get() && QueueFixture.marker(req).startsWith("h")
+                ? Answer.status(200).withDelay(Duration.ofSeconds(60)) : Answer.status(200));
+            p.webhook("pend", r.url("/pend"), "users.*.create");
+            Set<String> oldest = new HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                oldest.add(send(p, event("users.u1.create", "h" + i)));
+            }
+            // Then more deliveries than one scan chunk (500), all newer than those three.
+            int newer = 520;
+            for (int b = 0; b < newer / 104; b++) {
+                JsonArray events = new JsonArray();
+                for (int i = 0; i < 104; i++) {
+                    events.add(event("users.u1.create", "d" + b + "-" + i));
+                }
+                p.send(new JsonObject().put("events", events).encode()).expect(202);
+            }
+            int all = newer + oldest.size();
+            Await.until(all + " delivered", WAIT, () -> deliveries(p, "pend", "delivered").size() == all);
+
+            // Sending the three oldest again makes them pending while their tries hang. Pending ones
+            // have no index of their own: listing them reads past every newer delivered one.
+            hang.set(true);
+            List<String> oldestIds = deliveries(p, "pend", null).stream()
+                .filter(d -> oldest.contains(d.getString("eventId"))).map(d -> d.getString("$id")).toList();
+            assertThat(oldestIds).hasSize(3);
+            oldestIds.forEach(id -> p.call("POST", "/webhooks/pend/deliveries/" + id + "/retry", null).expect(202));
+            Await.until("3 pending", WAIT, () -> deliveries(p, "pend", "pending").size() == 3);
+
+            List<JsonObject> pending = deliveries(p, "pend", "pending");
+            assertThat(pending).extracting(d -> d.getString("eventId")).containsExactlyInAnyOrderElementsOf(oldest);
+            assertThat(pending).allSatisfy(d -> assertThat(d.getString("status")).isEqualTo("pending"));
+            List<List<JsonObject>> paged = pages(p, "pend", "pending", 2);
+            assertThat(paged).extracting(List::size).containsExactly(2, 1);
+            assertThat(paged.stream().flatMap(List::stream).toList()).extracting(d -> d.getString("$id"))
+                .containsExactlyElementsOf(ids(pending));
+            assertThat(deliveries(p, "pend", "delivered")).hasSize(newer);
         }
     }
 

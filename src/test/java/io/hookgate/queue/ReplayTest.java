@@ -135,11 +135,19 @@ class ReplayTest {
             for (String id : after) {
                 JsonObject d = awaitStatus(p, "rec", id, "delivered");
                 assertThat(d.getInteger("attemptCount")).isEqualTo(3);
+                // Every try is kept, newest first: the newest lives in the record, the older ones in a list.
+                assertThat(d.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getInteger("statusCode")))
+                    .as("attempts of %s", id).containsExactly(200, 500, 500);
+                List<String> at = d.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getString("$createdAt"))
+                    .toList();
+                assertThat(at).as("newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
             }
             for (String id : before) {
                 JsonObject d = delivery(p, "rec", id);
                 assertThat(d.getString("status")).isEqualTo("failed");
                 assertThat(d.getInteger("attemptCount")).isEqualTo(2);
+                assertThat(d.getJsonArray("attempts").stream().map(a -> ((JsonObject) a).getInteger("statusCode")))
+                    .containsExactly(500, 500);
             }
             assertThat(delivery(p, "rec", delivered).getInteger("attemptCount")).as("delivered ones stay as they are")
                 .isEqualTo(1);
