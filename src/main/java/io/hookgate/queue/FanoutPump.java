@@ -11,12 +11,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns accepted events into deliveries: reads the events streams through the shared consumer
  * group, matches each event against this replica's index, and records the deliveries together with
- * the event's acknowledgement ({@link EventQueue#recordFanout}). One loop per partition.
+ * the event's acknowledgement ({@link EventQueue#recordFanout}). {@value #LOOPS} loops per partition,
+ * so that the next batch is read and matched while the previous one's script runs: one loop spent
+ * most of its time waiting on Redis, and the events stream backed up in front of it. Two loops never
+ * take the same new entry (the consumer group hands each out once); when both re-read this consumer's
+ * own pending entries after a failure, the script's {@code XACK == 1} guard records each event once.
  */
 public final class FanoutPump {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutPump.class);
     private static final int BATCH = 128;
     private static final long BLOCK_MS = 1_000;
+    private static final int LOOPS = 3;
 
     /** Finds the webhooks of a project that an event matches. */
     public interface Matcher {
@@ -52,7 +57,9 @@ public final class FanoutPump {
         for (int p = 0; p < queue.partitions(); p++) {
             backoffs.add(new Backoff());
             ownPending.add(true);
-            loop(p);
+            for (int i = 0; i < LOOPS; i++) {
+                loop(p);
+            }
         }
     }
 
