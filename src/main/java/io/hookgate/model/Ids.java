@@ -1,5 +1,8 @@
 package io.hookgate.model;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -13,6 +16,13 @@ public final class Ids {
     public static final int MAX_LENGTH = 36;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    });
 
     private Ids() {
     }
@@ -41,6 +51,27 @@ public final class Ids {
         byte[] r = new byte[4];
         RANDOM.nextBytes(r);
         return time.substring(time.length() - 13) + HEX.formatHex(r).substring(0, 7);
+    }
+
+    /**
+     * A delivery's ID, which is also its {@code webhook-id}: one per (event, webhook), derived from
+     * them so that a delivery keeps its ID even when its event is fanned out again (a replica died
+     * before recording the first try). 28 chars: the event's accepted time as 13 hex chars of
+     * microseconds (IDs sort by it, like {@link #unique()}), then 15 hex chars of SHA-256 over the
+     * project, event and webhook IDs.
+     */
+    public static String forDelivery(String projectId, String eventId, String webhookId, long acceptedAtMs) {
+        String time = Long.toHexString(acceptedAtMs * 1000);
+        if (time.length() < 13) {
+            time = "0".repeat(13 - time.length()) + time;
+        }
+        MessageDigest sha = SHA256.get();
+        sha.update(projectId.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(eventId.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(webhookId.getBytes(StandardCharsets.UTF_8));
+        return time.substring(time.length() - 13) + HEX.formatHex(sha.digest(), 0, 8).substring(0, 15);
     }
 
     /** {@code n} random bytes as lowercase hex (secrets and API keys). */

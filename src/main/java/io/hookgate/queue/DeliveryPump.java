@@ -34,6 +34,8 @@ public final class DeliveryPump {
     private static final int FLUSH_AT = 128;
     private static final long FLUSH_DELAY_MS = 2;
     private static final long SWEEP_MS = 250;
+    /** A lane slower than this gets no first tries from the fan-out: its deliveries wait visibly, as pending. */
+    private static final long FIRST_TRY_MAX_LATENCY_MS = 1_000;
     private long sweeper = -1;
 
     /** The store side: webhooks by ID, events, and the bookkeeping of outcomes. */
@@ -80,6 +82,8 @@ public final class DeliveryPump {
         boolean flushing;
         /** Entry IDs this replica holds (read or taken over, outcome not recorded yet): never taken twice. */
         final java.util.Set<String> held = new java.util.HashSet<>();
+        /** Events-stream entry IDs whose first try this replica started from the fan-out (see startFirstTry). */
+        final java.util.Set<String> heldEvents = new java.util.HashSet<>();
         /** Where the next read of this consumer's own pending entries starts. */
         String pendingFrom = "0";
 
@@ -144,6 +148,48 @@ public final class DeliveryPump {
         partitions.forEach(this::flush);
         checkDrained();
         return drained.future();
+    }
+
+    /**
+     * Starts the first try of an event's only delivery, handed over by the fan-out before anything of
+     * the delivery is written (see {@link FanoutPump.FirstTries}); answers false, doing nothing, when
+     * the pump is stopping or full, or the webhook's lane has no free slot or is slow (then the
+     * delivery goes through the deliveries stream, where it is visible as pending while it waits).
+     */
+    public boolean startFirstTry(StreamEntry event, String deliveryId, Webhook webhook, EventCache.Entry ev,
+                                 long createdAt) {
+        if (stopped || inFlight >= maxInFlight || !webhook.enabled()) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        Lane<Work> lane = lanes.get(laneKey(webhook));
+        if (lane != null && (lane.offer(now) != Lane.Decision.START || lane.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
+            return false;
+        }
+        if (lane == null) {
+            lane = new Lane<>(perWebhook);
+            lanes.put(laneKey(webhook), lane);
+        }
+        Partition part = partitions.get(event.partition());
+        if (!part.heldEvents.add(event.id())) {
+            return false;
+        }
+        Map<String, String> fields = new HashMap<>(10);
+        fields.put("dl", deliveryId);
+        fields.put("wh", webhook.id());
+        fields.put("ev", event.field("id"));
+        fields.put("pr", webhook.projectId());
+        fields.put("nm", event.field("nm"));
+        fields.put("s", "0");
+        fields.put("at", Long.toString(createdAt));
+        inFlight++;
+        send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, true), webhook, ev));
+        return true;
+    }
+
+    /** Whether this replica is running the first try of this event's delivery (see {@link #startFirstTry}). */
+    public boolean holdsEvent(StreamEntry event) {
+        return event.partition() < partitions.size() && partitions.get(event.partition()).heldEvents.contains(event.id());
     }
 
     /** Entries taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
@@ -365,26 +411,49 @@ public final class DeliveryPump {
         part.flushing = true;
         List<EventQueue.Completion> batch = part.done;
         part.done = new ArrayList<>();
-        queue.complete(part.index, batch).onComplete(ar -> {
+        List<EventQueue.Completion> queued = new ArrayList<>(batch.size());
+        List<EventQueue.Completion> first = new ArrayList<>();
+        for (EventQueue.Completion c : batch) {
+            (c.entry().firstTry() ? first : queued).add(c);
+        }
+        Future<Void> a = queued.isEmpty() ? Future.succeededFuture() : queue.complete(part.index, queued);
+        Future<Void> b = first.isEmpty() ? Future.succeededFuture() : queue.completeFirstTries(part.index, first);
+        Future.join(a, b).onComplete(x -> {
             part.flushing = false;
-            if (ar.failed() && !(ar.cause().getMessage() != null && ar.cause().getMessage().startsWith("NOGROUP"))) {
+            List<EventQueue.Completion> kept = new ArrayList<>();
+            keepIfFailed(a, queued, kept);
+            keepIfFailed(b, first, kept);
+            if (!kept.isEmpty()) {
                 // Keep them: the outcome is known, only its record is missing. Redis may be restarting.
-                LOG.warn("recording {} outcomes failed ({}), retrying", batch.size(), ar.cause().getMessage());
-                batch.addAll(part.done);
-                part.done = batch;
+                LOG.warn("recording {} outcomes failed ({}), retrying", kept.size(),
+                    (a.failed() ? a : b).cause().getMessage());
+                kept.addAll(part.done);
+                part.done = kept;
+            }
+            for (EventQueue.Completion c : batch) {
+                if (!kept.contains(c)) {
+                    (c.entry().firstTry() ? part.heldEvents : part.held).remove(c.entry().id());
+                    release();
+                }
+            }
+            if (!kept.isEmpty()) {
                 vertx.setTimer(part.backoff.nextDelay(), t -> flush(part));
                 return;
-            }
-            // (NOGROUP: Redis restarted without its data; there is nothing left to acknowledge.)
-            for (EventQueue.Completion c : batch) {
-                part.held.remove(c.entry().id());
-                release();
             }
             if (!part.done.isEmpty()) {
                 flush(part);
             }
             partitions.forEach(this::read);
         });
+    }
+
+    /** A failed recording is kept for another go, unless Redis lost its data (NOGROUP: nothing left to acknowledge). */
+    private static void keepIfFailed(Future<Void> recorded, List<EventQueue.Completion> completions,
+                                     List<EventQueue.Completion> kept) {
+        if (recorded.failed() && !(recorded.cause().getMessage() != null
+            && recorded.cause().getMessage().startsWith("NOGROUP"))) {
+            kept.addAll(completions);
+        }
     }
 
     private void release() {

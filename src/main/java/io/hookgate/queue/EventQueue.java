@@ -226,6 +226,35 @@ public final class EventQueue {
             args).mapEmpty();
     }
 
+    /**
+     * Records first tries started straight from the fan-out (see {@link FanoutPump.FirstTries}): per
+     * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
+     */
+    public Future<Void> completeFirstTries(int partition, List<Completion> done) {
+        long now = System.currentTimeMillis();
+        List<Object> args = new ArrayList<>(5 + done.size() * 10);
+        args.add(QueueKeys.FANOUT_GROUP);
+        args.add(now);
+        args.add(ttl());
+        args.add(retentionCountPerPartition);
+        args.add(now - retentionSeconds * 1000);
+        for (Completion c : done) {
+            StreamEntry e = c.entry();
+            args.add(e.id());
+            args.add(e.field("ev"));
+            args.add(e.field("pr"));
+            args.add(e.field("nm"));
+            args.add(e.field("dl"));
+            args.add(e.field("wh"));
+            args.add(e.field("at"));
+            args.add(String.valueOf(c.outcome().code));
+            args.add(c.nextAt());
+            args.add(c.tryJson() == null ? "" : c.tryJson());
+        }
+        return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
+            QueueKeys.retries(partition)), args).mapEmpty();
+    }
+
     /** Moves due retries of one partition into its deliveries stream; answers how many moved. */
     public Future<Integer> drainRetries(int partition, int limit) {
         return QueueScripts.DRAIN_RETRIES.run(redis, List.of(QueueKeys.retries(partition), QueueKeys.deliveries(partition)),

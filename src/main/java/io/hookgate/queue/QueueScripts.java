@@ -35,13 +35,15 @@ final class QueueScripts {
           if pr and wh then
             local base = whd(tag, pr, wh)
             redis.call('ZREM', base, id)
-            if h[3] then
-              redis.call('ZREM', base .. ':' .. h[3], id)
+            local st = h[3]
+            if st then
+              redis.call('ZREM', base .. ':' .. st, id)
             else
-              for _, st in ipairs(statuses) do redis.call('ZREM', base .. ':' .. st, id) end
+              for _, s in ipairs(statuses) do redis.call('ZREM', base .. ':' .. s, id) end
             end
-            redis.call('ZREM', tag .. 'retries', id)
-            redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id)
+            -- Only retrying and pending (deferred) records wait in retries, only parked ones in parked.
+            if not st or st == 'retrying' or st == 'pending' then redis.call('ZREM', tag .. 'retries', id) end
+            if not st or st == 'parked' then redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id) end
           end
           if h[4] then
             local ek = tag .. 'ev:' .. h[4]
@@ -59,14 +61,19 @@ final class QueueScripts {
             drop(tag, id, pr, wh)
           end
           local over = math.min(redis.call('ZCARD', base) - maxCount, limit)
+          if over <= 0 then return end
+          -- The oldest finished ones: the two indexes' heads, merged by creation time.
+          local d = redis.call('ZRANGE', base .. ':delivered', 0, over - 1, 'WITHSCORES')
+          local f = redis.call('ZRANGE', base .. ':failed', 0, over - 1, 'WITHSCORES')
+          local di, fi = 1, 1
           while over > 0 do
-            local d = redis.call('ZRANGE', base .. ':delivered', 0, 0, 'WITHSCORES')
-            local f = redis.call('ZRANGE', base .. ':failed', 0, 0, 'WITHSCORES')
             local id
-            if d[1] and (not f[1] or tonumber(d[2]) <= tonumber(f[2])) then
-              id = d[1]
-            elseif f[1] then
-              id = f[1]
+            if d[di] and (not f[fi] or tonumber(d[di + 1]) <= tonumber(f[fi + 1])) then
+              id = d[di]
+              di = di + 2
+            elseif f[fi] then
+              id = f[fi]
+              fi = fi + 2
             else
               break
             end
@@ -230,6 +237,68 @@ final class QueueScripts {
           end
         end
         xdel(KEYS[1], done)
+        return 'OK'
+        """);
+
+    /**
+     * Records first tries made straight from the fan-out: for each event entry still pending (XACK == 1),
+     * the delivery's record as the try left it (delivered, retrying, failed, parked; pending and queued
+     * when the try could not be made), its indexes, and the event's acknowledgement. KEYS: events,
+     * deliveries, retries. ARGV: group, now, ttl, maxCount, minScore, then per entry: entryId, eventId,
+     * projectId, name, deliveryId, webhookId, createdAt, outcome (as in COMPLETE), nextAt, tryJson.
+     */
+    static final LuaScript COMPLETE_FIRST = new LuaScript(PRELUDE + """
+        local tag = string.sub(KEYS[1], 1, -7)
+        local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+        local done, added, order = {}, {}, {}
+        for i = 6, #ARGV, 10 do
+          local entry, ev, pr, nm, id, wh, at = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+          local outcome, nextAt, try = ARGV[i+7], ARGV[i+8], ARGV[i+9]
+          if redis.call('XACK', KEYS[1], group, entry) == 1 then
+            done[#done + 1] = entry
+            local ek = tag .. 'ev:' .. ev
+            if outcome == 'X' then
+              redis.call('DEL', ek)
+            else
+              redis.call('HINCRBY', ek, 'refs', 1)
+              local st, nx, s = 'delivered', 0, 0
+              if outcome == 'F' then
+                st = 'failed'
+              elseif outcome == 'R' then
+                st, nx, s = 'retrying', nextAt, 1
+                redis.call('ZADD', KEYS[3], nextAt, id)
+              elseif outcome == 'P' then
+                st = 'parked'
+                redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+              elseif outcome == 'Q' or outcome == 'W' then
+                st = 'pending'
+                enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
+              end
+              local k = tag .. 'dl:' .. id
+              if try ~= '' then
+                redis.call('HSET', k, 'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now,
+                  'nx', nx, 'n', 1, 's', s, 't', try)
+              else
+                redis.call('HSET', k, 'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now,
+                  'nx', nx, 'n', 0, 's', s)
+              end
+              redis.call('EXPIRE', k, ttl)
+              local base = whd(tag, pr, wh)
+              redis.call('ZADD', base, at, id)
+              if st ~= 'pending' then redis.call('ZADD', base .. ':' .. st, at, id) end
+              local w = pr .. ':' .. wh
+              if not added[w] then
+                added[w] = 0
+                order[#order + 1] = {pr, wh, w}
+              end
+              added[w] = added[w] + 1
+            end
+          end
+        end
+        xdel(KEYS[1], done)
+        for _, o in ipairs(order) do
+          trim(tag, o[1], o[2], maxCount, minScore, added[o[3]] + 10)
+        end
         return 'OK'
         """);
 

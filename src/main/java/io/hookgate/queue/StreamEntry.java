@@ -6,8 +6,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One entry read from a stream: its ID and fields. */
-public record StreamEntry(int partition, String id, Map<String, String> fields) {
+/**
+ * One entry read from a stream: its ID and fields. A {@code firstTry} entry is an event's entry
+ * (events stream) standing for the first try of its only delivery, started straight from the fan-out
+ * (see {@link DeliveryPump#startFirstTry}); its fields are those of a deliveries-stream entry, plus
+ * {@code nm} and {@code at} (the delivery's creation time).
+ */
+public record StreamEntry(int partition, String id, Map<String, String> fields, boolean firstTry) {
+
+    public StreamEntry(int partition, String id, Map<String, String> fields) {
+        this(partition, id, fields, false);
+    }
 
     public String field(String name) {
         return fields.getOrDefault(name, "");

@@ -21,6 +21,7 @@ import io.hookgate.queue.DeliveryPump;
 import io.hookgate.queue.EventCache;
 import io.hookgate.queue.EventQueue;
 import io.hookgate.queue.FanoutPump;
+import io.hookgate.queue.StreamEntry;
 import io.hookgate.queue.QueueMaintenance;
 import io.hookgate.queue.RetrySchedule;
 import io.vertx.core.Future;
@@ -553,7 +554,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (fanout != null) {
             return;
         }
-        fanout = new FanoutPump(vertx, queue, this::freshen, this::match);
+        fanout = new FanoutPump(vertx, queue, this::freshen, this::match, new FirstTries());
         pump = new DeliveryPump(vertx, queue, new PumpDeliveries(), new RetrySchedule(config.retrySchedule()), metrics,
             config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
         maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs(), metrics);
@@ -576,6 +577,21 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             }
         }
         return index.match(projectId, expansion).stream().map(Webhook::id).toList();
+    }
+
+    /** First tries straight from the fan-out: the webhook from the index, the payload from the cache. */
+    private final class FirstTries implements FanoutPump.FirstTries {
+        @Override
+        public boolean start(StreamEntry event, String deliveryId, String webhookId, long createdAt) {
+            Webhook w = index.webhook(event.field("pr"), webhookId);
+            EventCache.Entry ev = cache.get(event.field("id"));
+            return w != null && ev != null && pump.startFirstTry(event, deliveryId, w, ev, createdAt);
+        }
+
+        @Override
+        public boolean holds(StreamEntry event) {
+            return pump.holdsEvent(event);
+        }
     }
 
     /** What the delivery pump needs from the store. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.dispatch.HostResolver;
 import io.hookgate.dispatch.IpLiterals;
+import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
@@ -103,8 +104,12 @@ class FuzzTest {
         int before = receiver.count();
         p.send("{\"event\":\"users.u1.create\",\"payload\":{\"setup\":true}}").expect(202);
         receiver.awaitCount(before + 1, Duration.ofSeconds(10));
-        String deliveryId = p.call("GET", "/webhooks/wh1/deliveries", null).expect(200).json()
-            .getJsonArray("deliveries").getJsonObject(0).getString("$id");
+        // A first try's record is written when the try has ended, a moment after the receiver got it.
+        String deliveryId = Await.until("the delivery listed", Duration.ofSeconds(10), () -> {
+            io.vertx.core.json.JsonArray listed = p.call("GET", "/webhooks/wh1/deliveries", null).expect(200).json()
+                .getJsonArray("deliveries");
+            return listed.isEmpty() ? null : listed.getJsonObject(0).getString("$id");
+        });
         String keyId = gateway.admin("GET", "/projects/" + p.projectId() + "/keys", null).expect(200).json()
             .getJsonArray("keys").getJsonObject(0).getString("$id");
         return new FuzzCases.Target(p.projectId(), p.key(), "wh1", keyId, deliveryId);

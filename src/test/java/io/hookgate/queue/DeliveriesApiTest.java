@@ -244,6 +244,10 @@ class DeliveriesApiTest {
             String aTwo = awaitAt(r, "/a-two", 1, WAIT).get(0).header("webhook-id");
             String bOne = awaitAt(r, "/b-one", 1, WAIT).get(0).header("webhook-id");
             awaitAt(r, "/a-one", 1, WAIT);
+            // The records exist (a first try's is written when the try has ended): a 404 below means
+            // "not yours", not "not written yet".
+            awaitStatus(a, "two", aTwo, "delivered");
+            awaitStatus(b, "one", bOne, "delivered");
 
             assertError(a.call("GET", "/webhooks/one/deliveries/nosuchdelivery", null), 404, "delivery_not_found");
             assertError(a.call("GET", "/webhooks/one/deliveries/" + aTwo, null), 404, "delivery_not_found");
@@ -264,6 +268,7 @@ class DeliveriesApiTest {
             p.webhook("scoped", r.url("/scoped"), "users.*.create");
             send(p, event("users.u1.create", "s"));
             String deliveryId = r.awaitRequest(WAIT).header("webhook-id");
+            awaitStatus(p, "scoped", deliveryId, "delivered");
             Gateway.ProjectClient eventsOnly = new Gateway.ProjectClient(gateway, p.projectId(),
                 gateway.key(p.projectId(), "events.write"));
             Gateway.ProjectClient readOnly = new Gateway.ProjectClient(gateway, p.projectId(),

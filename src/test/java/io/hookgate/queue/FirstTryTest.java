@@ -1,0 +1,117 @@
+package io.hookgate.queue;
+
+import static io.hookgate.queue.QueueFixture.QUIET;
+import static io.hookgate.queue.QueueFixture.WAIT;
+import static io.hookgate.queue.QueueFixture.attempts;
+import static io.hookgate.queue.QueueFixture.awaitAt;
+import static io.hookgate.queue.QueueFixture.awaitStatus;
+import static io.hookgate.queue.QueueFixture.event;
+import static io.hookgate.queue.QueueFixture.projectId;
+import static io.hookgate.queue.QueueFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.config.ConfigKey;
+import io.hookgate.testsupport.Answer;
+import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RecordedRequest;
+import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast path: an event that matches one webhook with room gets its first try straight from the
+ * fan-out, and its record is written with the try's outcome; an event that matches several goes
+ * through the deliveries stream. Counted on the streams' own counters (XINFO STREAM entries-added).
+ */
+class FirstTryTest {
+    private static RedisServer redis;
+    private static Gateway gateway;
+    private static Vertx vertx;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms"));
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        Teardown.close(gateway, vertx, redis);
+    }
+
+    /** Entries ever added to a stream. */
+    private static long added(String stream) {
+        String info = redis.command("XINFO", "STREAM", stream);
+        Matcher m = Pattern.compile("entries-added[^0-9]*([0-9]+)").matcher(info);
+        assertThat(m.find()).as("entries-added in %s", info).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    private static long length(String stream) {
+        return Long.parseLong(redis.command("XLEN", stream).trim());
+    }
+
+    @Test
+    void aSingleMatchIsTriedWithoutTheDeliveriesStreamAndRecordedWithItsOutcome() {
+        Gateway.ProjectClient p = gateway.project(projectId("first"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("one", r.url("/one"), "users.*.create");
+            p.webhook("two", r.url("/two"), "users.*.update");
+            p.webhook("three", r.url("/three"), "users.*.update");
+            long before = added("hg:{q0}:deliveries");
+
+            send(p, event("users.u1.create", "single"));
+            String id = awaitAt(r, "/one", 1, WAIT).get(0).header("webhook-id");
+            JsonObject d = awaitStatus(p, "one", id, "delivered");
+            assertThat(d.getInteger("attemptCount")).isEqualTo(1);
+            assertThat(attempts(d)).singleElement().satisfies(a -> assertThat(a.getInteger("statusCode")).isEqualTo(200));
+            assertThat(added("hg:{q0}:deliveries")).as("deliveries-stream entries for a single match").isEqualTo(before);
+            Await.until("the event acknowledged and deleted", WAIT, () -> length("hg:{q0}:events") == 0);
+
+            send(p, event("users.u1.update", "double"));
+            awaitAt(r, "/two", 1, WAIT);
+            awaitAt(r, "/three", 1, WAIT);
+            assertThat(added("hg:{q0}:deliveries")).as("fan-out 2 goes through the stream").isEqualTo(before + 2);
+            r.assertCountStays(3, QUIET);
+        }
+    }
+
+    @Test
+    void aFailedFirstTryIsRetriedAsTheSameDelivery() {
+        Gateway.ProjectClient p = gateway.project(projectId("firstfail"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            AtomicBoolean failing = new AtomicBoolean(true);
+            r.respond(req -> failing.get() ? Answer.of(503, "busy") : Answer.status(200));
+            p.webhook("flaky", r.url("/flaky"), "users.*.create");
+
+            send(p, event("users.u1.create", "flaky"));
+            String id = awaitAt(r, "/flaky", 1, WAIT).get(0).header("webhook-id");
+            JsonObject retrying = awaitStatus(p, "flaky", id, "retrying");
+            assertThat(retrying.getInteger("attemptCount")).isEqualTo(1);
+            assertThat(retrying.getString("nextRetryAt")).isNotEmpty();
+            assertThat(attempts(retrying)).singleElement().satisfies(a -> {
+                assertThat(a.getInteger("statusCode")).isEqualTo(503);
+                assertThat(a.getString("responseBody")).isEqualTo("busy");
+            });
+
+            failing.set(false);
+            List<RecordedRequest> got = awaitAt(r, "/flaky", 2, WAIT);
+            assertThat(got).extracting(x -> x.header("webhook-id")).containsOnly(id);
+            JsonObject delivered = awaitStatus(p, "flaky", id, "delivered");
+            assertThat(attempts(delivered)).extracting(a -> a.getInteger("statusCode")).containsExactly(200, 503);
+            r.assertCountStays(2, QUIET);
+        }
+    }
+}
