@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Recently accepted events with their expansion, so the replica that ingested an event delivers it
- * without reading the payload back from Redis. Bounded by total payload bytes, least recently used
- * first out. Owned by one event loop: not thread-safe.
+ * without reading the payload back from Redis. Bounded by total payload bytes, oldest first out
+ * (insertion order: an event is read once or twice, at fan-out and at its first try, so keeping
+ * access order only cost a relinking write per read). Owned by one event loop: not thread-safe.
  */
 public final class EventCache {
     /** An event, its expansion, and the expansion joined for {@code X-Appwrite-Webhook-Events}. */
@@ -17,7 +18,7 @@ public final class EventCache {
 
     private final long maxBytes;
     private long bytes;
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, false);
 
     public EventCache(long maxBytes) {
         this.maxBytes = maxBytes;
