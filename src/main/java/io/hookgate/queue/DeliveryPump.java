@@ -161,6 +161,10 @@ public final class DeliveryPump {
         if (stopped || inFlight >= maxInFlight || !webhook.enabled()) {
             return false;
         }
+        Partition part = partitions.get(event.partition());
+        if (part.heldEvents.contains(event.id())) {
+            return false;
+        }
         long now = System.currentTimeMillis();
         Lane<Work> lane = lanes.get(laneKey(webhook));
         if (lane != null && (lane.offer(now) != Lane.Decision.START || lane.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
@@ -170,10 +174,7 @@ public final class DeliveryPump {
             lane = new Lane<>(perWebhook);
             lanes.put(laneKey(webhook), lane);
         }
-        Partition part = partitions.get(event.partition());
-        if (!part.heldEvents.add(event.id())) {
-            return false;
-        }
+        part.heldEvents.add(event.id());
         Map<String, String> fields = new HashMap<>(10);
         fields.put("dl", deliveryId);
         fields.put("wh", webhook.id());
@@ -194,6 +195,10 @@ public final class DeliveryPump {
 
     /** Entries taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
     void accept(int partition, List<StreamEntry> entries) {
+        if (stopped) {
+            // Taken over while stopping: left pending under this replica's name, for the next reclaim.
+            return;
+        }
         Partition part = partitions.get(partition);
         for (StreamEntry e : entries) {
             if (part.held.add(e.id())) {
@@ -213,7 +218,7 @@ public final class DeliveryPump {
         // Our own pending entries (after a failure or a restart under the same name) are read from a
         // moving cursor, without blocking; entries we already hold are skipped, never tried twice.
         Future<List<StreamEntry>> reading = pending ? queue.readOwnDeliveries(part.index, count, part.pendingFrom)
-            : queue.readDeliveries(part.index, count, BLOCK_MS, false);
+            : queue.readDeliveries(part.index, count, BLOCK_MS);
         reading.onComplete(ar -> {
             part.reading = false;
             if (ar.failed()) {
@@ -420,15 +425,18 @@ public final class DeliveryPump {
         Future<Void> b = first.isEmpty() ? Future.succeededFuture() : queue.completeFirstTries(part.index, first);
         Future.join(a, b).onComplete(x -> {
             part.flushing = false;
-            List<EventQueue.Completion> kept = new ArrayList<>();
+            // Compared by identity: two completions may be equal records.
+            java.util.Set<EventQueue.Completion> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
             keepIfFailed(a, queued, kept);
             keepIfFailed(b, first, kept);
             if (!kept.isEmpty()) {
                 // Keep them: the outcome is known, only its record is missing. Redis may be restarting.
                 LOG.warn("recording {} outcomes failed ({}), retrying", kept.size(),
                     (a.failed() ? a : b).cause().getMessage());
-                kept.addAll(part.done);
-                part.done = kept;
+                List<EventQueue.Completion> again = new ArrayList<>(kept.size() + part.done.size());
+                batch.stream().filter(kept::contains).forEach(again::add);
+                again.addAll(part.done);
+                part.done = again;
             }
             for (EventQueue.Completion c : batch) {
                 if (!kept.contains(c)) {
@@ -449,7 +457,7 @@ public final class DeliveryPump {
 
     /** A failed recording is kept for another go, unless Redis lost its data (NOGROUP: nothing left to acknowledge). */
     private static void keepIfFailed(Future<Void> recorded, List<EventQueue.Completion> completions,
-                                     List<EventQueue.Completion> kept) {
+                                     java.util.Set<EventQueue.Completion> kept) {
         if (recorded.failed() && !(recorded.cause().getMessage() != null
             && recorded.cause().getMessage().startsWith("NOGROUP"))) {
             kept.addAll(completions);

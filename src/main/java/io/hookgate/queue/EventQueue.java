@@ -119,30 +119,42 @@ public final class EventQueue {
     }
 
     /**
-     * Reads events to fan out: new ones, or with {@code ownPending} the ones this consumer read
-     * before but did not finish (after a failure or a restart under the same name).
+     * Reads new events to fan out, waiting up to {@code blockMs} for some (a negative value: not at
+     * all, answering what is there now).
      */
-    public Future<List<StreamEntry>> readEvents(int partition, int count, long blockMs, boolean ownPending) {
-        return read(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, blockMs, ownPending);
+    public Future<List<StreamEntry>> readEvents(int partition, int count, long blockMs) {
+        return read(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, blockMs);
     }
 
-    /** Reads deliveries to make, as {@link #readEvents}. */
-    public Future<List<StreamEntry>> readDeliveries(int partition, int count, long blockMs, boolean ownPending) {
-        return read(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, blockMs, ownPending);
+    /** Reads new deliveries to make, as {@link #readEvents}. */
+    public Future<List<StreamEntry>> readDeliveries(int partition, int count, long blockMs) {
+        return read(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, blockMs);
     }
 
-    private Future<List<StreamEntry>> read(int partition, String stream, String group, int count, long blockMs,
-                                           boolean ownPending) {
-        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
-                .arg("COUNT").arg(count).arg("BLOCK").arg(blockMs).arg("STREAMS").arg(stream)
-                .arg(ownPending ? "0" : ">"))
-            .map(r -> StreamEntry.parse(partition, r));
+    private Future<List<StreamEntry>> read(int partition, String stream, String group, int count, long blockMs) {
+        Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer).arg("COUNT").arg(count);
+        if (blockMs >= 0) {
+            r.arg("BLOCK").arg(blockMs);
+        }
+        return redis.send(r.arg("STREAMS").arg(stream).arg(">")).map(x -> StreamEntry.parse(partition, x));
     }
 
-    /** Reads this consumer's own pending deliveries after {@code afterId} ("0": from the start), without blocking. */
+    /**
+     * Reads this consumer's own pending events (read before, not finished: after a failure or a restart
+     * under the same name) after {@code afterId} ("0": from the start), without blocking.
+     */
+    public Future<List<StreamEntry>> readOwnEvents(int partition, int count, String afterId) {
+        return readOwn(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, afterId);
+    }
+
+    /** Reads this consumer's own pending deliveries, as {@link #readOwnEvents}. */
     public Future<List<StreamEntry>> readOwnDeliveries(int partition, int count, String afterId) {
-        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(QueueKeys.DISPATCH_GROUP).arg(consumer)
-                .arg("COUNT").arg(count).arg("STREAMS").arg(QueueKeys.deliveries(partition)).arg(afterId))
+        return readOwn(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, afterId);
+    }
+
+    private Future<List<StreamEntry>> readOwn(int partition, String stream, String group, int count, String afterId) {
+        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
+                .arg("COUNT").arg(count).arg("STREAMS").arg(stream).arg(afterId))
             .map(r -> StreamEntry.parse(partition, r));
     }
 

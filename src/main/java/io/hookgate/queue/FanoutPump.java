@@ -11,17 +11,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns accepted events into deliveries: reads the events streams through the shared consumer
  * group, matches each event against this replica's index, and records the deliveries together with
- * the event's acknowledgement ({@link EventQueue#recordFanout}). {@value #LOOPS} loops per partition,
- * so that the next batch is read and matched while the previous one's script runs: one loop spent
- * most of its time waiting on Redis, and the events stream backed up in front of it. Two loops never
- * take the same new entry (the consumer group hands each out once); when both re-read this consumer's
- * own pending entries after a failure, the script's {@code XACK == 1} guard records each event once.
+ * the event's acknowledgement ({@link EventQueue#recordFanout}).
+ *
+ * <p>Per partition, one loop reads with a blocking read; while it keeps getting full batches it
+ * starts up to {@value #HELPERS} helper loops that read without blocking, so that the next batches
+ * are read and matched while a script runs (one loop alone spent most of its time waiting on Redis,
+ * with the events stream backing up in front of it), and a partition never holds more than one pooled
+ * connection in a blocking read. After a failure or at start, the main loop first reads this
+ * consumer's own pending entries, from a moving cursor; entries whose first try is under way here are
+ * skipped. Only new entries (from {@code >} reads) get first tries ({@link FirstTries}): an entry read
+ * again may be in a fan-out script under way, and that script's {@code XACK == 1} guard settles who
+ * records it.
  */
 public final class FanoutPump {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutPump.class);
     private static final int BATCH = 128;
     private static final long BLOCK_MS = 1_000;
-    private static final int LOOPS = 3;
+    private static final int HELPERS = 2;
 
     /** Finds the webhooks of a project that an event matches. */
     public interface Matcher {
@@ -50,13 +56,25 @@ public final class FanoutPump {
     private final Matcher matcher;
     private final FirstTries firstTries;
     private final java.util.function.Function<java.util.Set<String>, Future<Void>> freshen;
-    private final List<Backoff> backoffs = new ArrayList<>();
-    /** Per partition: read this consumer's unfinished entries before new ones (at start, after a failure). */
-    private final List<Boolean> ownPending = new ArrayList<>();
+    private final List<Partition> partitions = new ArrayList<>();
     private boolean stopped;
     /** Loops with a read or a fan-out under way. */
     private int busy;
     private io.vertx.core.Promise<Void> idle;
+
+    private static final class Partition {
+        final int index;
+        final Backoff backoff = new Backoff();
+        /** Read this consumer's own unfinished entries before new ones (at start, after a failure). */
+        boolean ownPending = true;
+        /** Where the next read of own pending entries starts. */
+        String pendingFrom = "0";
+        int helpers;
+
+        Partition(int index) {
+            this.index = index;
+        }
+    }
 
     /**
      * @param freshen brings the match index up to date for the given projects before a batch is
@@ -73,11 +91,9 @@ public final class FanoutPump {
 
     public void start() {
         for (int p = 0; p < queue.partitions(); p++) {
-            backoffs.add(new Backoff());
-            ownPending.add(true);
-            for (int i = 0; i < LOOPS; i++) {
-                loop(p);
-            }
+            Partition part = new Partition(p);
+            partitions.add(part);
+            loop(part);
         }
     }
 
@@ -93,52 +109,104 @@ public final class FanoutPump {
         return idle.future();
     }
 
-    private void loop(int partition) {
+    /** The main loop of a partition: own pending entries first when needed, else a blocking read of new ones. */
+    private void loop(Partition part) {
         if (stopped) {
             return;
         }
-        boolean pending = ownPending.get(partition);
         busy++;
-        queue.readEvents(partition, BATCH, BLOCK_MS, pending)
-            .compose(entries -> {
-                if (pending && entries.isEmpty()) {
-                    ownPending.set(partition, false);
+        Future<Void> step;
+        if (part.ownPending) {
+            step = queue.readOwnEvents(part.index, BATCH, part.pendingFrom).compose(entries -> {
+                if (entries.isEmpty()) {
+                    part.ownPending = false;
+                    part.pendingFrom = "0";
+                    return Future.succeededFuture();
                 }
-                return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
-            })
+                part.pendingFrom = entries.get(entries.size() - 1).id();
+                return fanout(part.index, entries, false);
+            });
+        } else {
+            step = queue.readEvents(part.index, BATCH, BLOCK_MS).compose(entries -> {
+                if (entries.size() == BATCH && part.helpers < HELPERS) {
+                    part.helpers++;
+                    help(part);
+                }
+                return entries.isEmpty() ? Future.succeededFuture() : fanout(part.index, entries, true);
+            });
+        }
+        step.onComplete(ar -> {
+            if (ended()) {
+                return;
+            }
+            if (ar.succeeded()) {
+                part.backoff.reset();
+                loop(part);
+            } else {
+                failed(part, ar.cause());
+                long delay = part.backoff.nextDelay();
+                vertx.setTimer(delay, t -> queue.ensureGroups().onComplete(x -> loop(part)));
+            }
+        });
+    }
+
+    /** A helper loop: non-blocking reads of new entries for as long as they come in full batches. */
+    private void help(Partition part) {
+        if (stopped) {
+            part.helpers--;
+            return;
+        }
+        busy++;
+        queue.readEvents(part.index, BATCH, -1)
+            .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0)
+                : fanout(part.index, entries, true).map(entries.size()))
             .onComplete(ar -> {
-                busy--;
-                if (stopped) {
-                    if (busy == 0 && idle != null) {
-                        idle.tryComplete();
-                    }
+                if (ended()) {
+                    part.helpers--;
                     return;
                 }
-                if (ar.succeeded()) {
-                    backoffs.get(partition).reset();
-                    loop(partition);
-                } else {
-                    ownPending.set(partition, true);
-                    long delay = backoffs.get(partition).nextDelay();
-                    LOG.warn("fan-out of partition {} failed ({}), retrying in {} ms", partition,
-                        ar.cause().getMessage(), delay);
-                    vertx.setTimer(delay, t -> queue.ensureGroups().onComplete(x -> loop(partition)));
+                if (ar.succeeded() && ar.result() == BATCH) {
+                    help(part);
+                    return;
+                }
+                part.helpers--;
+                if (ar.failed()) {
+                    failed(part, ar.cause());
                 }
             });
     }
 
+    private void failed(Partition part, Throwable cause) {
+        part.ownPending = true;
+        part.pendingFrom = "0";
+        LOG.warn("fan-out of partition {} failed ({}), retrying", part.index, cause.getMessage());
+    }
+
+    /** Counts a loop step out; true when stopping (and completes the stop when it was the last). */
+    private boolean ended() {
+        busy--;
+        if (stopped) {
+            if (busy == 0 && idle != null) {
+                idle.tryComplete();
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** Events taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
     Future<Void> accept(int partition, List<StreamEntry> entries) {
-        return entries.isEmpty() ? Future.succeededFuture() : fanout(partition, entries);
+        return entries.isEmpty() || stopped ? Future.succeededFuture() : fanout(partition, entries, false);
     }
 
-    private Future<Void> fanout(int partition, List<StreamEntry> entries) {
+    /** @param fresh the entries come from a read of new entries: only those may get first tries */
+    private Future<Void> fanout(int partition, List<StreamEntry> entries, boolean fresh) {
         java.util.Set<String> projects = new java.util.HashSet<>();
         entries.forEach(e -> projects.add(e.field("pr")));
-        return freshen.apply(projects).compose(x -> record(partition, entries));
+        return freshen.apply(projects).compose(x -> record(partition, entries, fresh));
     }
 
-    private Future<Void> record(int partition, List<StreamEntry> entries) {
+    private Future<Void> record(int partition, List<StreamEntry> entries, boolean fresh) {
         long now = System.currentTimeMillis();
         List<EventQueue.Fanout> fanouts = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
@@ -154,7 +222,7 @@ public final class FanoutPump {
             for (String w : webhooks) {
                 deliveries.add(new EventQueue.NewDelivery(Ids.forDelivery(projectId, eventId, w, acceptedAt), w));
             }
-            if (deliveries.size() == 1
+            if (fresh && deliveries.size() == 1
                 && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
                 continue;
             }

@@ -345,13 +345,24 @@ final class Traffic {
      */
     static Map<String, Long> queueState(RedisServer redis, String projectId, List<String> webhooks) {
         Map<String, Long> out = new TreeMap<>();
+        long all = 0;
+        long indexed = 0;
+        for (String w : webhooks) {
+            all += (Long) redis.call("ZCARD", QueueKeys.webhookDeliveries(0, projectId, w));
+        }
         for (DeliveryStatus st : DeliveryStatus.values()) {
+            if (st == DeliveryStatus.PENDING) {
+                continue;
+            }
             long n = 0;
             for (String w : webhooks) {
                 n += (Long) redis.call("ZCARD", QueueKeys.webhookDeliveries(0, projectId, w, st));
             }
             out.put(st.value(), n);
+            indexed += n;
         }
+        // Pending records have no index of their own: the records that no status index holds.
+        out.put(DeliveryStatus.PENDING.value(), all - indexed);
         out.put("eventsStream", (Long) redis.call("XLEN", QueueKeys.events(0)));
         out.put("deliveriesStream", (Long) redis.call("XLEN", QueueKeys.deliveries(0)));
         out.put("due", (Long) redis.call("ZCARD", QueueKeys.retries(0)));
