@@ -59,6 +59,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private RateLimiter rateLimiter;
     private EventQueue queue;
     private ChangeFeed feed;
+    private final InOrder changesInOrder = new InOrder();
     private FanoutPump fanout;
     private DeliveryPump pump;
     private QueueMaintenance maintenance;
@@ -231,7 +232,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 return null;
             });
         } else if (parts.length == 4 && parts[0].equals("w")) {
-            done = webhooks.get(parts[1], parts[2]).map(w -> {
+            // One webhook's changes are read back one after the other (see InOrder).
+            done = changesInOrder.run(parts[1] + "/" + parts[2], () -> webhooks.get(parts[1], parts[2])).map(w -> {
                 if (w.isPresent()) {
                     index.putWebhook(w.get());
                 } else {
