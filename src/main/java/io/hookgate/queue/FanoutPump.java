@@ -49,6 +49,16 @@ public final class FanoutPump {
 
         /** Whether this replica is trying the event's delivery (its entry must not be fanned out twice). */
         boolean holds(StreamEntry event);
+
+        /** Whether this replica holds the event's payload (it ingested the event, or loaded it). */
+        boolean cached(StreamEntry event);
+
+        /**
+         * Loads the payloads of events another replica ingested, so that they can have first tries
+         * here too (one read of the event instead of the deliveries stream's round trip and a record
+         * written twice). Never fails: an event not loaded goes through the queue.
+         */
+        Future<Void> prefetch(int partition, List<StreamEntry> events);
     }
 
     private final Vertx vertx;
@@ -70,6 +80,8 @@ public final class FanoutPump {
         /** Where the next read of own pending entries starts. */
         String pendingFrom = "0";
         int helpers;
+        /** Entry IDs some loop is fanning out now: a read that brings one again skips it. */
+        final java.util.Set<String> active = new java.util.HashSet<>();
 
         Partition(int index) {
             this.index = index;
@@ -201,14 +213,30 @@ public final class FanoutPump {
 
     /** @param fresh the entries come from a read of new entries: only those may get first tries */
     private Future<Void> fanout(int partition, List<StreamEntry> entries, boolean fresh) {
+        java.util.Set<String> active = partitions.get(partition).active;
+        List<StreamEntry> mine = new ArrayList<>(entries.size());
+        for (StreamEntry e : entries) {
+            if (active.add(e.id())) {
+                mine.add(e);
+            }
+        }
+        if (mine.isEmpty()) {
+            return Future.succeededFuture();
+        }
         java.util.Set<String> projects = new java.util.HashSet<>();
-        entries.forEach(e -> projects.add(e.field("pr")));
-        return freshen.apply(projects).compose(x -> record(partition, entries, fresh));
+        mine.forEach(e -> projects.add(e.field("pr")));
+        return freshen.apply(projects).compose(x -> record(partition, mine, fresh))
+            .eventually(() -> {
+                mine.forEach(e -> active.remove(e.id()));
+                return Future.succeededFuture();
+            });
     }
 
     private Future<Void> record(int partition, List<StreamEntry> entries, boolean fresh) {
         long now = System.currentTimeMillis();
-        List<EventQueue.Fanout> fanouts = new ArrayList<>(entries.size());
+        List<StreamEntry> kept = new ArrayList<>(entries.size());
+        List<List<EventQueue.NewDelivery>> matched = new ArrayList<>(entries.size());
+        List<StreamEntry> toLoad = new ArrayList<>();
         for (StreamEntry e : entries) {
             if (firstTries.holds(e)) {
                 // Read again (own pending entries, a reclaim) while its first try is under way here.
@@ -222,13 +250,26 @@ public final class FanoutPump {
             for (String w : webhooks) {
                 deliveries.add(new EventQueue.NewDelivery(Ids.forDelivery(projectId, eventId, w, acceptedAt), w));
             }
-            if (fresh && deliveries.size() == 1
-                && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
-                continue;
+            kept.add(e);
+            matched.add(deliveries);
+            if (fresh && deliveries.size() == 1 && !firstTries.cached(e)) {
+                toLoad.add(e);
             }
-            fanouts.add(new EventQueue.Fanout(e, deliveries));
         }
-        return fanouts.isEmpty() ? Future.succeededFuture() : queue.recordFanout(partition, fanouts);
+        Future<Void> loaded = toLoad.isEmpty() ? Future.succeededFuture() : firstTries.prefetch(partition, toLoad);
+        return loaded.compose(x -> {
+            List<EventQueue.Fanout> fanouts = new ArrayList<>(kept.size());
+            for (int i = 0; i < kept.size(); i++) {
+                StreamEntry e = kept.get(i);
+                List<EventQueue.NewDelivery> deliveries = matched.get(i);
+                if (fresh && deliveries.size() == 1
+                    && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
+                    continue;
+                }
+                fanouts.add(new EventQueue.Fanout(e, deliveries));
+            }
+            return fanouts.isEmpty() ? Future.succeededFuture() : queue.recordFanout(partition, fanouts);
+        });
     }
 
     private static long parseLong(String s) {

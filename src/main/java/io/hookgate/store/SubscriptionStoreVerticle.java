@@ -594,6 +594,29 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         public boolean holds(StreamEntry event) {
             return pump.holdsEvent(event);
         }
+
+        @Override
+        public boolean cached(StreamEntry event) {
+            return cache.get(event.field("id")) != null;
+        }
+
+        @Override
+        public Future<Void> prefetch(int partition, List<StreamEntry> events) {
+            List<Future<?>> all = new ArrayList<>(events.size());
+            for (StreamEntry e : events) {
+                all.add(queue.loadEvent(partition, e.field("id")).map(ev -> {
+                    if (ev != null && cache.get(ev.id()) == null) {
+                        try {
+                            cache.put(ev, catalogue.expand(ev.name()));
+                        } catch (InvalidEventException err) {
+                            // Left to the queue, which records why it cannot be delivered.
+                        }
+                    }
+                    return null;
+                }));
+            }
+            return Future.join(all).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+        }
     }
 
     /** What the delivery pump needs from the store. */

@@ -14,6 +14,7 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
@@ -85,6 +86,40 @@ class FirstTryTest {
             awaitAt(r, "/three", 1, WAIT);
             assertThat(added("hg:{q0}:deliveries")).as("fan-out 2 goes through the stream").isEqualTo(before + 2);
             r.assertCountStays(3, QUIET);
+        }
+    }
+
+    @Test
+    void anotherReplicaLoadsThePayloadAndSkipsTheStreamToo() {
+        Gateway other = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            Gateway.ProjectClient p = gateway.project(projectId("twor"));
+            int webhooks = 20;
+            for (int i = 0; i < webhooks; i++) {
+                p.webhook("solo" + i, r.url("/solo"), "users.u" + i + ".create");
+            }
+            long before = added("hg:{q0}:deliveries");
+            // Events are ingested by the first gateway only: the second one, which fans out a share of
+            // them, has their payloads only by loading them. One event per webhook per request, so that
+            // every webhook has a free slot for a first try.
+            int sent = 0;
+            while (sent < 10_000 && Prometheus.scrape(other.managementPort())
+                .value("hookgate_deliveries_total", "outcome", "delivered") < 20) {
+                io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
+                for (int i = 0; i < webhooks; i++) {
+                    events.add(event("users.u" + i + ".create", "e" + (sent + i)));
+                }
+                p.send(new JsonObject().put("events", events).encode()).expect(202);
+                sent += webhooks;
+                int total = sent;
+                Await.until(total + " delivered", WAIT, () -> r.count() >= total);
+            }
+            assertThat(Prometheus.scrape(other.managementPort()).value("hookgate_deliveries_total", "outcome",
+                "delivered")).as("deliveries made by the replica that did not ingest").isGreaterThanOrEqualTo(20);
+            assertThat(added("hg:{q0}:deliveries")).as("deliveries-stream entries for single matches").isEqualTo(before);
+            r.assertCountStays(sent, QUIET);
+        } finally {
+            other.close();
         }
     }
 
