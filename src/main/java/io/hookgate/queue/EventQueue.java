@@ -184,13 +184,7 @@ public final class EventQueue {
 
     /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
     public Future<Void> recordFanout(int partition, List<Fanout> fanouts) {
-        long now = System.currentTimeMillis();
-        List<Object> args = new ArrayList<>();
-        args.add(QueueKeys.FANOUT_GROUP);
-        args.add(now);
-        args.add(ttl());
-        args.add(retentionCountPerPartition);
-        args.add(now - retentionSeconds * 1000);
+        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 7);
         for (Fanout f : fanouts) {
             args.add(f.event().id());
             args.add(f.event().field("id"));
@@ -204,6 +198,20 @@ public final class EventQueue {
         }
         return QueueScripts.FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)),
             args).mapEmpty();
+    }
+
+    /**
+     * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): the
+     * events' consumer group, now, the records' TTL and the retention bounds.
+     */
+    private List<Object> recordArgs(long now, int more) {
+        List<Object> args = new ArrayList<>(5 + more);
+        args.add(QueueKeys.FANOUT_GROUP);
+        args.add(now);
+        args.add(ttl());
+        args.add(retentionCountPerPartition);
+        args.add(now - retentionSeconds * 1000);
+        return args;
     }
 
     /** How a try (or a decision not to try) ends a stream entry; see {@link QueueScripts#COMPLETE}. */
@@ -243,13 +251,7 @@ public final class EventQueue {
      * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
      */
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
-        long now = System.currentTimeMillis();
-        List<Object> args = new ArrayList<>(5 + done.size() * 10);
-        args.add(QueueKeys.FANOUT_GROUP);
-        args.add(now);
-        args.add(ttl());
-        args.add(retentionCountPerPartition);
-        args.add(now - retentionSeconds * 1000);
+        List<Object> args = recordArgs(System.currentTimeMillis(), done.size() * 10);
         for (Completion c : done) {
             StreamEntry e = c.entry();
             args.add(e.id());

@@ -81,6 +81,22 @@ final class QueueScripts {
             over = over - 1
           end
         end
+        -- The webhooks that got new records in this call, in order, with how many: trimmed once each
+        -- at the end of the call (trimCreated), not once per record.
+        local created, createdOrder = {}, {}
+        local function recordCreated(pr, wh)
+          local w = pr .. ':' .. wh
+          if not created[w] then
+            created[w] = 0
+            createdOrder[#createdOrder + 1] = {pr, wh, w}
+          end
+          created[w] = created[w] + 1
+        end
+        local function trimCreated(tag, maxCount, minScore)
+          for _, o in ipairs(createdOrder) do
+            trim(tag, o[1], o[2], maxCount, minScore, created[o[3]] + 10)
+          end
+        end
         -- Deletes finished stream entries, many per call (a call per entry costs more than the deletion).
         local function xdel(stream, ids)
           for i = 1, #ids, 500 do
@@ -133,7 +149,7 @@ final class QueueScripts {
     static final LuaScript FANOUT = new LuaScript(PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-        local done, added, order = {}, {}, {}
+        local done = {}
         local i = 6
         while i <= #ARGV do
           local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4])
@@ -153,21 +169,14 @@ final class QueueScripts {
                 redis.call('EXPIRE', k, ttl)
                 redis.call('ZADD', whd(tag, pr, wh), now, id)
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
-                local w = pr .. ':' .. wh
-                if not added[w] then
-                  added[w] = 0
-                  order[#order + 1] = {pr, wh, w}
-                end
-                added[w] = added[w] + 1
+                recordCreated(pr, wh)
               end
             end
           end
           i = i + 2 * n
         end
         xdel(KEYS[1], done)
-        for _, o in ipairs(order) do
-          trim(tag, o[1], o[2], maxCount, minScore, added[o[3]] + 10)
-        end
+        trimCreated(tag, maxCount, minScore)
         return 'OK'
         """);
 
@@ -250,7 +259,7 @@ final class QueueScripts {
     static final LuaScript COMPLETE_FIRST = new LuaScript(PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-        local done, added, order = {}, {}, {}
+        local done = {}
         for i = 6, #ARGV, 10 do
           local entry, ev, pr, nm, id, wh, at = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
           local outcome, nextAt, try = ARGV[i+7], ARGV[i+8], ARGV[i+9]
@@ -286,19 +295,12 @@ final class QueueScripts {
               local base = whd(tag, pr, wh)
               redis.call('ZADD', base, at, id)
               if st ~= 'pending' then redis.call('ZADD', base .. ':' .. st, at, id) end
-              local w = pr .. ':' .. wh
-              if not added[w] then
-                added[w] = 0
-                order[#order + 1] = {pr, wh, w}
-              end
-              added[w] = added[w] + 1
+              recordCreated(pr, wh)
             end
           end
         end
         xdel(KEYS[1], done)
-        for _, o in ipairs(order) do
-          trim(tag, o[1], o[2], maxCount, minScore, added[o[3]] + 10)
-        end
+        trimCreated(tag, maxCount, minScore)
         return 'OK'
         """);
 
