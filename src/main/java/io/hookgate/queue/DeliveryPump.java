@@ -166,14 +166,11 @@ public final class DeliveryPump {
             return false;
         }
         long now = System.currentTimeMillis();
-        Lane<Work> lane = lanes.get(laneKey(webhook));
-        if (lane != null && (lane.offer(now) != Lane.Decision.START || lane.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
+        Lane<Work> busy = lanes.get(laneKey(webhook));
+        if (busy != null && (busy.offer(now) != Lane.Decision.START || busy.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
             return false;
         }
-        if (lane == null) {
-            lane = new Lane<>(perWebhook);
-            lanes.put(laneKey(webhook), lane);
-        }
+        Lane<Work> lane = lanes.computeIfAbsent(laneKey(webhook), id -> new Lane<>(perWebhook));
         part.heldEvents.add(event.id());
         Map<String, String> fields = new HashMap<>(10);
         fields.put("dl", deliveryId);
@@ -425,26 +422,15 @@ public final class DeliveryPump {
         Future<Void> b = first.isEmpty() ? Future.succeededFuture() : queue.completeFirstTries(part.index, first);
         Future.join(a, b).onComplete(x -> {
             part.flushing = false;
-            // Compared by identity: two completions may be equal records.
-            java.util.Set<EventQueue.Completion> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            keepIfFailed(a, queued, kept);
-            keepIfFailed(b, first, kept);
-            if (!kept.isEmpty()) {
+            List<EventQueue.Completion> again = new ArrayList<>();
+            settle(part, a, queued, again);
+            settle(part, b, first, again);
+            if (!again.isEmpty()) {
                 // Keep them: the outcome is known, only its record is missing. Redis may be restarting.
-                LOG.warn("recording {} outcomes failed ({}), retrying", kept.size(),
+                LOG.warn("recording {} outcomes failed ({}), retrying", again.size(),
                     (a.failed() ? a : b).cause().getMessage());
-                List<EventQueue.Completion> again = new ArrayList<>(kept.size() + part.done.size());
-                batch.stream().filter(kept::contains).forEach(again::add);
                 again.addAll(part.done);
                 part.done = again;
-            }
-            for (EventQueue.Completion c : batch) {
-                if (!kept.contains(c)) {
-                    (c.entry().firstTry() ? part.heldEvents : part.held).remove(c.entry().id());
-                    release();
-                }
-            }
-            if (!kept.isEmpty()) {
                 vertx.setTimer(part.backoff.nextDelay(), t -> flush(part));
                 return;
             }
@@ -455,12 +441,20 @@ public final class DeliveryPump {
         });
     }
 
-    /** A failed recording is kept for another go, unless Redis lost its data (NOGROUP: nothing left to acknowledge). */
-    private static void keepIfFailed(Future<Void> recorded, List<EventQueue.Completion> completions,
-                                     java.util.Set<EventQueue.Completion> kept) {
-        if (recorded.failed() && !(recorded.cause().getMessage() != null
-            && recorded.cause().getMessage().startsWith("NOGROUP"))) {
-            kept.addAll(completions);
+    /**
+     * After one script: its completions are released, or kept in {@code again} for another go when it
+     * failed, unless Redis lost its data (NOGROUP: nothing left to acknowledge).
+     */
+    private void settle(Partition part, Future<Void> recorded, List<EventQueue.Completion> completions,
+                        List<EventQueue.Completion> again) {
+        String error = recorded.failed() ? String.valueOf(recorded.cause().getMessage()) : null;
+        if (error != null && !error.startsWith("NOGROUP")) {
+            again.addAll(completions);
+            return;
+        }
+        for (EventQueue.Completion c : completions) {
+            (c.entry().firstTry() ? part.heldEvents : part.held).remove(c.entry().id());
+            release();
         }
     }
 
