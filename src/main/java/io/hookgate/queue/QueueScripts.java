@@ -25,11 +25,14 @@ final class QueueScripts {
         end
         -- 'pending' stays in the list for indexes written by versions that still kept one.
         local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
-        -- Removes a record and every index entry of it. pr and wh (may be nil) name its webhook when the
-        -- hash has expired already, so that the indexes do not keep members that trim() would meet forever.
-        local function drop(tag, id, pr, wh)
+        -- A record's fields that removing it needs (drop/dropRecord).
+        local function dropFields(k) return redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev', 'so') end
+        -- Removes a record and every index entry of it; h is dropFields(k). pr and wh (may be nil) name its
+        -- webhook when the hash has expired already, so that the indexes do not keep members that trim()
+        -- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
+        -- one webhook): the event goes with it, without a reference count.
+        local function dropRecord(tag, id, pr, wh, h)
           local k = tag .. 'dl:' .. id
-          local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev')
           pr = h[1] or pr
           wh = h[2] or wh
           if pr and wh then
@@ -47,22 +50,42 @@ final class QueueScripts {
           end
           if h[4] then
             local ek = tag .. 'ev:' .. h[4]
+            if h[5] then
+              redis.call('DEL', ek, k, k .. ':tries')
+              return
+            end
             if redis.call('HINCRBY', ek, 'refs', -1) <= 0 then redis.call('DEL', ek) end
           end
           redis.call('DEL', k, k .. ':tries')
         end
+        local function drop(tag, id, pr, wh)
+          dropRecord(tag, id, pr, wh, dropFields(tag .. 'dl:' .. id))
+        end
         -- Retention: records older than minScore go, then the oldest finished ones (delivered or
-        -- failed, from their own indexes, so unfinished ones ahead of them do not hide them) while the
-        -- webhook has more than maxCount. At most `limit` of each per call: the fan-out calls it once per
-        -- webhook and batch, with a limit of the batch's new deliveries for that webhook plus 10.
+        -- failed) while the webhook has more than maxCount. At most `limit` of each per call: the fan-out
+        -- calls it once per webhook and batch, with a limit of the batch's new deliveries for that webhook
+        -- plus 10. Usually the oldest records are finished and go straight from the head of the webhook's
+        -- index; from the first unfinished one on, the heads of the delivered and failed indexes are merged,
+        -- so that unfinished ones ahead do not hide finished ones behind them.
         local function trim(tag, pr, wh, maxCount, minScore, limit)
           local base = whd(tag, pr, wh)
-          for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, limit)) do
-            drop(tag, id, pr, wh)
-          end
           local over = math.min(redis.call('ZCARD', base) - maxCount, limit)
+          local head = redis.call('ZRANGE', base, 0, math.max(over, 1) - 1, 'WITHSCORES')
+          if head[2] and tonumber(head[2]) < tonumber(minScore) then
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, limit)) do
+              drop(tag, id, pr, wh)
+            end
+            over = math.min(redis.call('ZCARD', base) - maxCount, limit)
+            head = over > 0 and redis.call('ZRANGE', base, 0, over - 1, 'WITHSCORES') or {}
+          end
+          for i = 1, #head, 2 do
+            if over <= 0 then return end
+            local h = dropFields(tag .. 'dl:' .. head[i])
+            if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' then break end
+            dropRecord(tag, head[i], pr, wh, h)
+            over = over - 1
+          end
           if over <= 0 then return end
-          -- The oldest finished ones: the two indexes' heads, merged by creation time.
           local d = redis.call('ZRANGE', base .. ':delivered', 0, over - 1, 'WITHSCORES')
           local f = redis.call('ZRANGE', base .. ':failed', 0, over - 1, 'WITHSCORES')
           local di, fi = 1, 1
@@ -160,12 +183,18 @@ final class QueueScripts {
             if n == 0 then
               redis.call('DEL', ek)
             else
-              redis.call('HINCRBY', ek, 'refs', n)
+              -- An event with one delivery needs no reference count: its record says so (so = 1).
+              if n > 1 then redis.call('HINCRBY', ek, 'refs', n) end
               for j = 0, n - 1 do
                 local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
                 local k = tag .. 'dl:' .. id
-                redis.call('HSET', k, 'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', 'pending',
-                  'at', now, 'up', now, 'nx', 0, 'n', 0, 's', 0)
+                local f = {'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', 'pending', 'at', now, 'up', now,
+                  'nx', 0, 'n', 0, 's', 0}
+                if n == 1 then
+                  f[#f + 1] = 'so'
+                  f[#f + 1] = 1
+                end
+                redis.call('HSET', k, unpack(f))
                 redis.call('EXPIRE', k, ttl)
                 redis.call('ZADD', whd(tag, pr, wh), now, id)
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
@@ -269,7 +298,6 @@ final class QueueScripts {
             if outcome == 'X' then
               redis.call('DEL', ek)
             else
-              redis.call('HINCRBY', ek, 'refs', 1)
               local st, nx, s = 'delivered', 0, 0
               if outcome == 'F' then
                 st = 'failed'
@@ -284,13 +312,14 @@ final class QueueScripts {
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
               end
               local k = tag .. 'dl:' .. id
+              -- First tries are made for events with one delivery only: the record is its event's only one (so).
+              local f = {'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now, 'nx', nx,
+                'n', try ~= '' and 1 or 0, 's', s, 'so', 1}
               if try ~= '' then
-                redis.call('HSET', k, 'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now,
-                  'nx', nx, 'n', 1, 's', s, 't', try)
-              else
-                redis.call('HSET', k, 'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now,
-                  'nx', nx, 'n', 0, 's', s)
+                f[#f + 1] = 't'
+                f[#f + 1] = try
               end
+              redis.call('HSET', k, unpack(f))
               redis.call('EXPIRE', k, ttl)
               local base = whd(tag, pr, wh)
               redis.call('ZADD', base, at, id)

@@ -16,8 +16,10 @@ import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -187,5 +189,62 @@ class RetentionTest {
             assertThat(listed).isLessThanOrEqualTo(RETAINED + IN_FLIGHT_MARGIN);
             assertThat(Long.parseLong(redis.command("ZCARD", index + ":delivered"))).isLessThanOrEqualTo(indexed);
         }
+    }
+
+    @Test
+    void anEventOfSeveralDeliveriesIsKeptUntilItsLastRecordGoes() {
+        Gateway.ProjectClient p = start().project(projectId("shared"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("all", r.url("/all"), "users.*.create");
+            p.webhook("few", r.url("/few"), "users.u1.create");
+            // Five events for both webhooks, then 60 for "all" only, which trims its records of the five.
+            List<String> shared = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                shared.add(send(p, event("users.u1.create", "s" + i)));
+            }
+            r.awaitCount(10, WAIT);
+            sendPaced(p, r, "users.u2.create", "o", 60, 1, 10);
+            awaitAllDelivered(p, "all");
+            assertThat(eventIds(p, "all")).as("'all' trimmed its records of the shared events")
+                .doesNotContainAnyElementsOf(shared);
+            assertThat(eventIds(p, "few")).containsExactlyInAnyOrderElementsOf(shared);
+            for (String e : shared) {
+                assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + e)).as("event %s, still delivered to 'few'", e)
+                    .isEqualTo("1");
+            }
+            assertThat(keys("hg:{q0}:ev:*")).as("the events of the retained deliveries").isEqualTo(storedEvents(p));
+
+            // 25 more for both: "few" trims its records of the five too, and then nothing points at them.
+            sendPaced(p, r, "users.u1.create", "t", 25, 2, 70);
+            awaitAllDelivered(p, "all");
+            awaitAllDelivered(p, "few");
+            assertThat(eventIds(p, "few")).doesNotContainAnyElementsOf(shared);
+            for (String e : shared) {
+                assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + e)).as("event %s", e).isEqualTo("0");
+            }
+            assertThat(keys("hg:{q0}:ev:*")).as("the events of the retained deliveries").isEqualTo(storedEvents(p));
+        }
+    }
+
+    /** Sends n events, waiting for their deliveries ten events at a time (see the first test). */
+    private static void sendPaced(Gateway.ProjectClient p, Receiver r, String name, String marker, int n, int fanout,
+                                  int before) {
+        for (int i = 0; i < n; i++) {
+            send(p, event(name, marker + i));
+            if (i % 10 == 9 || i == n - 1) {
+                r.awaitCount(before + (i + 1) * fanout, WAIT);
+            }
+        }
+    }
+
+    private static List<String> eventIds(Gateway.ProjectClient p, String webhookId) {
+        return deliveries(p, webhookId, null).stream().map(d -> d.getString("eventId")).toList();
+    }
+
+    /** Distinct events of the deliveries that both webhooks retain. */
+    private static int storedEvents(Gateway.ProjectClient p) {
+        Set<String> ids = new HashSet<>(eventIds(p, "all"));
+        ids.addAll(eventIds(p, "few"));
+        return ids.size();
     }
 }
