@@ -1,5 +1,6 @@
 package io.hookgate.bench;
 
+import io.hookgate.config.ConfigKey;
 import io.hookgate.queue.QueueKeys;
 import io.hookgate.testsupport.FreePort;
 import io.hookgate.testsupport.RedisServer;
@@ -192,6 +193,52 @@ final class Harness implements AutoCloseable {
 
     int queuePartitions() {
         return Integer.parseInt(extraEnv.getOrDefault("HOOKGATE_QUEUE_PARTITIONS", "1"));
+    }
+
+    int retentionCount() {
+        ConfigKey k = ConfigKey.DELIVERY_RETENTION_COUNT;
+        return Integer.parseInt(extraEnv.getOrDefault(k.envName(), k.defaultValue()));
+    }
+
+    /**
+     * Waits, with load running, until each of the webhooks holds {@link #retentionCount()} delivery
+     * records (or the timeout passed): from then on every new record also drops its webhook's
+     * oldest one, the steady state of a gateway that has run for a while. Answers the ms waited,
+     * and 0 at once when the profile does not ask for it.
+     */
+    long awaitRetention(String project, List<String> webhookIds, long timeoutMs) {
+        if (!profile.steadyRetention()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        long deadline = start + timeoutMs * 1_000_000;
+        int wanted = retentionCount();
+        int from = 0;
+        while (from < webhookIds.size() && System.nanoTime() < deadline) {
+            if (records(project, webhookIds.get(from)) >= wanted) {
+                from++;
+            } else {
+                ChildJvm.sleep(200);
+            }
+        }
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        if (from < webhookIds.size()) {
+            LOG.warn("  {} of {} webhooks reached {} records in {} ms; measuring anyway", from, webhookIds.size(),
+                wanted, ms);
+        } else {
+            LOG.info("  {} webhooks at {} records each after {} ms", webhookIds.size(), wanted, ms);
+        }
+        return ms;
+    }
+
+    /** Delivery records of a webhook, over all partitions. */
+    private long records(String project, String webhookId) {
+        long n = 0;
+        for (int q = 0; q < queuePartitions(); q++) {
+            Object c = redis.call("ZCARD", QueueKeys.webhookDeliveries(q, project, webhookId));
+            n += c instanceof Long l ? l : 0;
+        }
+        return n;
     }
 
     /** Redis persistence figures: AOF rewrites so far, the AOF's size, writes that waited for a slow fsync. */

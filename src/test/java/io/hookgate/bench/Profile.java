@@ -28,15 +28,18 @@ import java.util.List;
  *     not fit (at the creation rate seen so far) is scaled down, and the tier used is reported
  * @param backlogSeconds as fast as accepted: accepted deliveries not yet received, in seconds of the
  *     current delivery rate, before the load generator holds back (see {@link LoadGenerator})
+ * @param steadyRetention throughput is measured only once the webhooks hold {@code deliveryRetentionCount}
+ *     records each, so that every new record also drops its webhook's oldest one, as in a gateway that has
+ *     run for a while (the quick run does not wait for that)
  */
 record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long gatewayWarmupMs, int intervals,
                long intervalMs, long phaseIntervalMs, long shortWarmupMs, int fixedRate, int fanoutWebhooks,
                int fanoutRounds, List<Integer> matchingTiers, List<Integer> replicaCounts, long replicaWarmupMs,
-               long drainTimeoutMs, long creationBudgetMs, double backlogSeconds) {
+               long drainTimeoutMs, long creationBudgetMs, double backlogSeconds, boolean steadyRetention) {
 
     static Profile full() {
         return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 2_000, 2_000, 10_000, 3,
-            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 8_000, 30_000, 30_000, 1.0);
+            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 8_000, 30_000, 30_000, 1.0, true);
     }
 
     /** This profile with other warm-ups and intervals (for investigating, e.g. how long the JIT takes). */
@@ -46,11 +49,11 @@ record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long ga
             intervalCount == null ? intervals : intervalCount, intervalLengthMs == null ? intervalMs : intervalLengthMs,
             intervalLengthMs == null ? phaseIntervalMs : intervalLengthMs, shortWarmupMs, fixedRate, fanoutWebhooks,
             fanoutRounds, matchingTiers, replicaCounts, replicaWarmupMs, drainTimeoutMs, creationBudgetMs,
-            backlogSeconds);
+            backlogSeconds, steadyRetention);
     }
 
     static Profile quick() {
         return new Profile("quick", 0, 1_000, 2_000, 3, 1_000, 700, 400, 2_000, 1_000, 2,
-            List.of(100, 1_000, 10_000), List.of(1, 2), 1_000, 15_000, 12_000, 0.5);
+            List.of(100, 1_000, 10_000), List.of(1, 2), 1_000, 15_000, 12_000, 0.5, false);
     }
 }

@@ -37,12 +37,16 @@ final class Scenarios {
     static final int CREATE_CONCURRENCY = 64;
     /** Events per second sent to the slow receiver (its capacity is 16 tries per 5 s per replica). */
     static final int SLOW_EVENTS_PER_SECOND = 50;
+    /** Longest wait for webhooks to reach their retention count (see {@link Harness#awaitRetention}). */
+    static final long RETENTION_WAIT_MS = 45_000;
 
     private final Harness h;
     private final Profile p;
     /** Load started by the current scenario, stopped by {@link #stopLoad()} even when the scenario failed. */
     private final List<LoadGenerator> running = new ArrayList<>();
     private CeilingClient ceiling;
+    /** API key of the project shared by the gateway warm-up, sustained, slow receiver and replicas (see {@link #steadyProject()}). */
+    private String steadyKey;
 
     Scenarios(Harness harness) {
         this.h = harness;
@@ -87,6 +91,31 @@ final class Scenarios {
 
     private String project(String id) {
         return h.api.project(h.first().apiPort(), id).await();
+    }
+
+    /** Project and receiver group of the fan-out-1 throughput scenarios. */
+    private static final String STEADY = "sustained";
+    private static final String STEADY_GROUP = "/b/" + STEADY;
+
+    /**
+     * The project of the fan-out-1 throughput scenarios (warm-up, sustained, slow receiver, replicas),
+     * created once: its {@link #FAN1_WEBHOOKS} webhooks fill up to their retention count during the
+     * warm-up and sustained, and the later scenarios measure them in that steady state too. Clears the
+     * receiver's counts of its group, for the caller's own.
+     */
+    private String steadyProject() {
+        if (steadyKey == null) {
+            steadyKey = project(STEADY);
+            create(STEADY, steadyKey, fan1Webhooks(STEADY, FAN1_WEBHOOKS));
+        }
+        h.stats().reset(STEADY_GROUP, "all").await();
+        return steadyKey;
+    }
+
+    /** With load running: waits until the steady project's webhooks hold their retention count of records. */
+    private long awaitSteadyRetention() {
+        List<String> ids = fan1Webhooks(STEADY, FAN1_WEBHOOKS).stream().map(GatewayApi.WebhookSpec::id).toList();
+        return h.awaitRetention(STEADY, ids, RETENTION_WAIT_MS);
     }
 
     /** Creates webhooks and answers how many were created per second. */
@@ -138,10 +167,9 @@ final class Scenarios {
 
     /** Scenario 1's load on a throwaway project, unmeasured: the gateway's JIT gets to work before the ceiling runs. */
     JsonObject prewarm() {
-        String name = "warmup";
-        String group = "/b/" + name;
-        String key = project(name);
-        create(name, key, fan1Webhooks(name, FAN1_WEBHOOKS));
+        String name = STEADY;
+        String group = STEADY_GROUP;
+        String key = steadyProject();
         LoadGenerator gen = track(maxRate(name, key, usersCreate(FAN1_WEBHOOKS), group));
         long t0 = System.nanoTime();
         gen.start();
@@ -172,13 +200,16 @@ final class Scenarios {
     // ---- 1. sustained --------------------------------------------------------------------------
 
     JsonObject sustained() {
-        String name = "sustained";
-        String group = "/b/" + name;
-        String key = project(name);
-        create(name, key, fan1Webhooks(name, FAN1_WEBHOOKS));
+        String name = STEADY;
+        String group = STEADY_GROUP;
+        String key = steadyProject();
         LoadGenerator gen = track(maxRate(name, key, usersCreate(FAN1_WEBHOOKS), group));
         gen.start();
-        JsonObject m = h.measure(List.of(group), gen, p.gatewayWarmupMs(), p.intervals(), p.intervalMs());
+        // The warm-up lasts until the webhooks are at their retention count, and at least gatewayWarmupMs.
+        long filled = awaitSteadyRetention();
+        JsonObject m = h.measure(List.of(group), gen, Math.max(0, p.gatewayWarmupMs() - filled), p.intervals(),
+            p.intervalMs());
+        m.put("retentionWaitMs", filled);
         gen.stop().await();
         putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
         m.put("ingest", ingest(gen));
@@ -416,11 +447,14 @@ final class Scenarios {
             };
             LoadGenerator gen = track(maxRate(name, key, events, group));
             gen.start();
+            // Every tier in the same steady state: the hot webhooks keep their records from tier to tier.
+            long filled = tiers.isEmpty()
+                ? h.awaitRetention(name, hot.stream().map(GatewayApi.WebhookSpec::id).toList(), RETENTION_WAIT_MS) : 0;
             // Three tiers, two measurements each: shorter intervals keep the run within its budget.
             JsonObject m = h.measure(List.of(group), gen, p.shortWarmupMs(), p.intervals(), p.phaseIntervalMs() * 4 / 5);
             gen.stop().await();
             putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
-            m.put("webhooks", all.size()).put("tierRequested", wanted)
+            m.put("webhooks", all.size()).put("tierRequested", wanted).put("retentionWaitMs", filled)
                 .put("fanoutPerEvent", Arrays.stream(fanout).average().orElse(0)).put("webhooksCreatedPerSecond", createRate)
                 .put("ingest", ingest(gen));
             // The ratio needs the smallest and the largest tier only.
@@ -510,29 +544,28 @@ final class Scenarios {
     // ---- 5. one slow receiver ------------------------------------------------------------------
 
     JsonObject slowReceiver(Double sustainedPerSecond, Double fixedP99) {
-        String name = "slowFast";
-        String group = "/b/" + name;
+        String group = STEADY_GROUP;
         String slowGroup = "/slow/slowReceiver";
-        String key = project("slow");
-        List<GatewayApi.WebhookSpec> specs = new ArrayList<>(fan1Webhooks(name, FAN1_WEBHOOKS));
-        specs.add(new GatewayApi.WebhookSpec("slow", "http://127.0.0.1:" + h.slowPort() + slowGroup + "/0",
-            List.of("users.slow.create")));
-        create("slow", key, specs);
-        LoadGenerator slow = track(fixedRate("slow", key, (json, n, t) -> {
+        // The fast webhooks are the sustained scenario's, in the same steady state, so the two compare.
+        String key = steadyProject();
+        create(STEADY, key, List.of(new GatewayApi.WebhookSpec("slow", "http://127.0.0.1:" + h.slowPort() + slowGroup + "/0",
+            List.of("users.slow.create"))));
+        LoadGenerator slow = track(fixedRate(STEADY, key, (json, n, t) -> {
             json.append("{\"event\":\"users.slow.create\",\"payload\":{\"t\":").append(t).append(",\"n\":").append(n)
                 .append("}}");
             return 1;
         }, SLOW_EVENTS_PER_SECOND));
         slow.start();
-        LoadGenerator fast = track(maxRate("slow", key, usersCreate(FAN1_WEBHOOKS), group));
+        LoadGenerator fast = track(maxRate(STEADY, key, usersCreate(FAN1_WEBHOOKS), group));
         fast.start();
+        long filled = awaitSteadyRetention();
         LOG.info("  phase 1: fast webhooks as fast as accepted, slow receiver at {} events/s", SLOW_EVENTS_PER_SECOND);
         JsonObject throughput = h.measure(List.of(group), fast, p.shortWarmupMs(), p.intervals(), p.phaseIntervalMs());
         fast.stop().await();
         // Phase 1's backlog must not count as phase 2's deliveries or latency.
         Harness.Drained between = h.drain(Map.of(group, fast.expectedDeliveries()));
         LOG.info("  phase 2: fast webhooks at {} events/s", p.fixedRate());
-        LoadGenerator paced = track(fixedRate("slow", key, usersCreate(FAN1_WEBHOOKS), p.fixedRate()));
+        LoadGenerator paced = track(fixedRate(STEADY, key, usersCreate(FAN1_WEBHOOKS), p.fixedRate()));
         paced.start();
         JsonObject latency = h.measure(List.of(group), paced, p.shortWarmupMs(), p.intervals(), p.phaseIntervalMs());
         paced.stop().await();
@@ -540,7 +573,7 @@ final class Scenarios {
         Harness.Drained d = h.drain(Map.of(group, fast.expectedDeliveries() + paced.expectedDeliveries()));
         ReceiverStats.Group s = h.stats().group(slowGroup, false).await();
         // Deleting the slow webhook drops what it still has queued or deferred, so it cannot weigh on later scenarios.
-        h.api.deleteWebhook(h.first().apiPort(), "slow", key, "slow").await();
+        h.api.deleteWebhook(h.first().apiPort(), STEADY, key, "slow").await();
         double dps = throughput.getDouble("deliveriesPerSecond");
         JsonObject out = new JsonObject()
             .put("deliveriesPerSecond", dps)
@@ -554,6 +587,7 @@ final class Scenarios {
             .put("slowAcceptedEvents", slow.acceptedEvents())
             .put("slowDelivered", s.unique())
             .put("phase1DrainMs", between.drainMs())
+            .put("retentionWaitMs", filled)
             .put("throughputPhase", throughput)
             .put("latencyPhase", latency);
         putDrain(out, d);
@@ -568,12 +602,12 @@ final class Scenarios {
      * that have had the same load, and the last (1) on the long-warm first replica.
      */
     JsonObject replicas() {
-        String name = "replicas";
-        String group = "/b/" + name;
-        String key = project(name);
-        create(name, key, fan1Webhooks(name, FAN1_WEBHOOKS));
+        String name = STEADY;
+        String group = STEADY_GROUP;
+        String key = steadyProject();
         LoadGenerator gen = track(maxRate(name, key, usersCreate(FAN1_WEBHOOKS), group));
         gen.start();
+        awaitSteadyRetention();
         List<Integer> counts = new ArrayList<>(p.replicaCounts());
         counts.sort(Comparator.reverseOrder());
         h.startReplicas(counts.get(0) - h.replicas().size());
