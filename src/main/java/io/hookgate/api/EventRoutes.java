@@ -214,14 +214,15 @@ final class EventRoutes {
     }
 
     /**
-     * The key that makes a repeat harmless: the request's {@code Idempotency-Key} (with the event's
-     * index in a batch), else the event's own {@code $id}; "" when there is neither.
+     * The key that makes a repeat harmless: the event's own {@code $id}, which names one event
+     * whatever the request around it (so a batch that repeats a {@code $id} stores it once), else the
+     * request's {@code Idempotency-Key} (with the event's index in a batch); "" when there is neither.
      */
     private static String idempotencyKey(String header, String eventId, int count, int index) {
-        if (header != null) {
-            return "h:" + header + (count == 1 ? "" : "#" + index);
+        if (eventId != null) {
+            return "id:" + eventId;
         }
-        return eventId == null ? "" : "id:" + eventId;
+        return header == null ? "" : "h:" + header + (count == 1 ? "" : "#" + index);
     }
 
     private static String where(int count, int index) {

@@ -156,6 +156,30 @@ class IdempotencyTest {
         }
     }
 
+    @Test
+    void anEventIdRepeatedUnderAnIdempotencyKeyIsOneEvent() {
+        Gateway.ProjectClient p = gateway.project(projectId("idinbatch"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("inbatch", r.url("/inbatch"), "users.*.create");
+            JsonObject same = event("users.u1.create", "same").put("$id", "evt-twice");
+            String body = new JsonObject().put("events", new JsonArray().add(same).add(same.copy())
+                .add(event("users.u2.create", "other"))).encode();
+            List<String> ids = batchIds(p, body, "batch-with-ids");
+            // The same $id under another key, alone: still that event.
+            List<String> alone = batchIds(p, same.encode(), "another-key");
+
+            assertThat(ids).hasSize(3).startsWith("evt-twice", "evt-twice");
+            assertThat(ids.get(2)).isNotEqualTo("evt-twice");
+            assertThat(alone).containsExactly("evt-twice");
+            awaitSentinel(p, r, "/inbatch", 2);
+            r.assertCountStays(3, QUIET);
+            assertThat(at(r, "/inbatch")).extracting(QueueFixture::marker)
+                .containsExactlyInAnyOrder("same", "other", "sentinel");
+            assertThat(deliveries(p, "inbatch", null)).extracting(d -> d.getString("eventId"))
+                .filteredOn("evt-twice"::equals).hasSize(1);
+        }
+    }
+
     private static List<String> batchIds(Gateway.ProjectClient p, String body, String key) {
         JsonObject answer = p.gateway().call("POST", "/events", body, "X-Appwrite-Project", p.projectId(),
             "X-Appwrite-Key", p.key(), "Idempotency-Key", key).expect(202).json();
