@@ -265,6 +265,22 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Starts a Redis Sentinel ({@code redis-server --sentinel}) that monitors {@code master} under
+     * {@code masterName}, with a quorum of 1 (it is the only sentinel), so it fails over on its own.
+     *
+     * @param masterName the name clients ask for
+     * @param master the server to monitor (its replicas are found through it)
+     * @param downAfter how long the master must not answer before it is taken as down
+     * @return a running sentinel that answers PING
+     */
+    public static RedisServer startSentinel(String masterName, RedisServer master, Duration downAfter) {
+        return start(Options.defaults().withExtraArgs("--sentinel",
+            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(master.port()), "1",
+            "--sentinel", "down-after-milliseconds", masterName, Long.toString(downAfter.toMillis()),
+            "--sentinel", "failover-timeout", masterName, "10000"));
+    }
+
+    /**
      * @return the TCP port on 127.0.0.1; stays the same across restarts
      */
     public int port() {
@@ -481,6 +497,18 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() {
         List<String> cmd = new ArrayList<>(List.of(System.getProperty("hookgate.redis.server", "redis-server")));
+        if (options.extraArgs().contains("--sentinel")) {
+            // Sentinel mode needs a config file it can rewrite; its directives come as arguments.
+            Path conf = dataDir.resolve("sentinel.conf");
+            try {
+                if (!Files.exists(conf)) {
+                    Files.createFile(conf);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + conf, e);
+            }
+            cmd.add(conf.toString());
+        }
         Tls tls = options.tls();
         if (tls == null) {
             cmd.addAll(List.of("--port", Integer.toString(port)));
