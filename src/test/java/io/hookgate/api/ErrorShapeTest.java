@@ -5,7 +5,7 @@ import static io.hookgate.api.ApiAssertions.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;
-import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.GatewayEnv;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.Socket;
@@ -13,42 +13,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every error leaves in Appwrite's shape: {@code {message, code, type, version}} as application/json. */
 class ErrorShapeTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
+
     private static Gateway.ProjectClient project;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        project = gateway.project(fresh("shape"));
+        project = env.gateway().project(fresh("shape"));
         project.webhook("existing", "https://example.com/", "users.*");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     @Test
     void unknownRouteIs404RouteNotFound() {
-        String message = assertError(gateway.call("GET", "/nothing/here", null), 404, "general_route_not_found");
+        String message = assertError(env.gateway().call("GET", "/nothing/here", null), 404, "general_route_not_found");
         assertThat(message).contains("route");
-        assertError(gateway.call("POST", "/webhooks/a/b/c", "{}"), 404, "general_route_not_found");
+        assertError(env.gateway().call("POST", "/webhooks/a/b/c", "{}"), 404, "general_route_not_found");
         assertError(project.call("GET", "/webhooks/existing/secret", null), 404, "general_route_not_found");
         assertError(project.call("PATCH", "/webhooks", "{}"), 404, "general_route_not_found");
     }
@@ -84,7 +73,7 @@ class ErrorShapeTest {
     @MethodSource("errors")
     void everyErrorHasTheAppwriteShapeAndARequestId(String name, Function<Gateway, Gateway.Reply> request, int status,
                                                    String type) {
-        Gateway.Reply reply = request.apply(gateway);
+        Gateway.Reply reply = request.apply(env.gateway());
 
         assertError(reply, status, type);
         assertThat(reply.header("X-Request-Id")).isNotBlank();
@@ -92,10 +81,10 @@ class ErrorShapeTest {
 
     @Test
     void aGivenValidRequestIdIsEchoedAndAnInvalidOneReplaced() {
-        Gateway.Reply echoed = gateway.call("GET", "/nothing", null, "X-Request-Id", "req-123");
+        Gateway.Reply echoed = env.gateway().call("GET", "/nothing", null, "X-Request-Id", "req-123");
         assertThat(echoed.header("X-Request-Id")).isEqualTo("req-123");
 
-        Gateway.Reply replaced = gateway.call("GET", "/nothing", null, "X-Request-Id", "bad id <script>");
+        Gateway.Reply replaced = env.gateway().call("GET", "/nothing", null, "X-Request-Id", "bad id <script>");
         assertThat(replaced.header("X-Request-Id")).matches("[0-9a-f]{20}");
     }
 
@@ -131,7 +120,7 @@ class ErrorShapeTest {
 
     /** One HTTP/1.1 exchange on a plain socket: the whole response as text. */
     private static String rawHttp1(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", gateway.hookgate().apiPort())) {
+        try (Socket socket = new Socket("127.0.0.1", env.gateway().hookgate().apiPort())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();

@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +19,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,30 +35,14 @@ class EventsApiTest {
     private static final int MAX_REQUEST_BYTES = 4096;
     private static final Duration DELIVERY = Duration.ofSeconds(10);
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(
-            ConfigKey.MAX_BATCH_EVENTS, String.valueOf(MAX_BATCH),
-            ConfigKey.MAX_EVENT_BYTES, String.valueOf(MAX_EVENT_BYTES),
-            ConfigKey.MAX_REQUEST_BYTES, String.valueOf(MAX_REQUEST_BYTES)));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(
+        ConfigKey.MAX_BATCH_EVENTS, String.valueOf(MAX_BATCH),
+        ConfigKey.MAX_EVENT_BYTES, String.valueOf(MAX_EVENT_BYTES),
+        ConfigKey.MAX_REQUEST_BYTES, String.valueOf(MAX_REQUEST_BYTES)));
 
     private static Gateway.ProjectClient project() {
-        return gateway.project(fresh("ev"));
+        return env.gateway().project(fresh("ev"));
     }
 
     private static String event(String name, String payload) {
@@ -116,7 +99,7 @@ class EventsApiTest {
     @Test
     void anAcceptedEventReachesASubscribedWebhookWithThePayloadBytesUnchanged() {
         Gateway.ProjectClient p = project();
-        try (Receiver receiver = Receiver.start(gateway.vertx()).await()) {
+        try (Receiver receiver = Receiver.start(env.gateway().vertx()).await()) {
             p.webhook(webhookBody("sub", receiver.url("/in"), "users.*.create"));
             String payload = "{ \"b\" : 2,\n  \"a\":[1, 2.50, \"\\u00e9\"] }";
 
@@ -131,7 +114,7 @@ class EventsApiTest {
     @Test
     void aRefusedBatchStoresNoneOfItsEvents() {
         Gateway.ProjectClient p = project();
-        try (Receiver receiver = Receiver.start(gateway.vertx()).await()) {
+        try (Receiver receiver = Receiver.start(env.gateway().vertx()).await()) {
             p.webhook(webhookBody("sub", receiver.url("/in"), "users.*.create"));
             String batch = "{\"events\":[" + event("users.first.create", "{\"n\":\"first\"}") + ","
                 + event("users.second.explode", "{}") + "]}";
@@ -204,10 +187,10 @@ class EventsApiTest {
     @Test
     void ingestionForADeletedProjectIsRefused() {
         Gateway.ProjectClient p = project();
-        gateway.admin("DELETE", "/projects/" + p.projectId(), null).expect(204);
+        env.gateway().admin("DELETE", "/projects/" + p.projectId(), null).expect(204);
 
         assertError(p.send(event("users.u1.create", "{}")), 401, "user_unauthorized");
-        assertError(gateway.call("POST", "/events", event("users.u1.create", "{}"), "X-Appwrite-Project",
+        assertError(env.gateway().call("POST", "/events", event("users.u1.create", "{}"), "X-Appwrite-Project",
             p.projectId(), "X-Appwrite-Key", Gateway.ADMIN_KEY), 404, "project_not_found");
     }
 }

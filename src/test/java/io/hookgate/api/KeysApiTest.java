@@ -7,43 +7,27 @@ import static io.hookgate.api.ApiAssertions.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;
-import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.GatewayEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Project API keys: Appwrite's key model, listing without secrets, revocation. */
 class KeysApiTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     private static Gateway.Reply createKey(String projectId, String name, String... scopes) {
-        return gateway.admin("POST", "/projects/" + projectId + "/keys",
+        return env.gateway().admin("POST", "/projects/" + projectId + "/keys",
             new JsonObject().put("name", name).put("scopes", new JsonArray(List.of(scopes))).encode());
     }
 
     private static String newProject() {
         String id = fresh("keys");
-        gateway.admin("POST", "/projects", new JsonObject().put("projectId", id).put("name", id).encode()).expect(201);
+        env.gateway().admin("POST", "/projects", new JsonObject().put("projectId", id).put("name", id).encode())
+            .expect(201);
         return id;
     }
 
@@ -71,7 +55,7 @@ class KeysApiTest {
         JsonObject a = createKey(project, "a", "webhooks.read").expect(201).json();
         JsonObject b = createKey(project, "b", "events.write").expect(201).json();
 
-        JsonObject list = gateway.admin("GET", "/projects/" + project + "/keys", null).expect(200).json();
+        JsonObject list = env.gateway().admin("GET", "/projects/" + project + "/keys", null).expect(200).json();
 
         assertThat(list.getInteger("total")).isEqualTo(2);
         JsonArray keys = list.getJsonArray("keys");
@@ -89,16 +73,17 @@ class KeysApiTest {
         JsonObject key = createKey(project, "temp", "webhooks.read").expect(201).json();
         String secret = key.getString("secret");
 
-        gateway.call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", secret).expect(200);
+        env.gateway().call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", secret)
+            .expect(200);
 
-        Gateway.Reply deleted = gateway.admin("DELETE", "/projects/" + project + "/keys/" + key.getString("$id"), null)
-            .expect(204);
+        Gateway.Reply deleted = env.gateway()
+            .admin("DELETE", "/projects/" + project + "/keys/" + key.getString("$id"), null).expect(204);
 
         assertThat(deleted.header("Content-Type")).isNull();
-        assertError(gateway.call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", secret),
-            401, "user_unauthorized");
-        assertThat(gateway.admin("GET", "/projects/" + project + "/keys", null).expect(200).json().getInteger("total"))
-            .isZero();
+        assertError(env.gateway().call("GET", "/webhooks", null, "X-Appwrite-Project", project,
+            "X-Appwrite-Key", secret), 401, "user_unauthorized");
+        assertThat(env.gateway().admin("GET", "/projects/" + project + "/keys", null).expect(200).json()
+            .getInteger("total")).isZero();
     }
 
     @Test
@@ -107,15 +92,15 @@ class KeysApiTest {
         JsonObject doomed = createKey(project, "doomed", "webhooks.read").expect(201).json();
         String kept = createKey(project, "kept", "webhooks.read").expect(201).json().getString("secret");
 
-        gateway.admin("DELETE", "/projects/" + project + "/keys/" + doomed.getString("$id"), null).expect(204);
+        env.gateway().admin("DELETE", "/projects/" + project + "/keys/" + doomed.getString("$id"), null).expect(204);
 
-        gateway.call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", kept).expect(200);
+        env.gateway().call("GET", "/webhooks", null, "X-Appwrite-Project", project, "X-Appwrite-Key", kept).expect(200);
     }
 
     @Test
     void deleteOfAnUnknownKeyIs404() {
         String project = newProject();
-        assertError(gateway.admin("DELETE", "/projects/" + project + "/keys/nope", null), 404, "key_not_found");
+        assertError(env.gateway().admin("DELETE", "/projects/" + project + "/keys/nope", null), 404, "key_not_found");
     }
 
     @Test
@@ -126,17 +111,17 @@ class KeysApiTest {
             "users.write");
 
         assertThat(message).isNotEmpty();
-        assertThat(gateway.admin("GET", "/projects/" + project + "/keys", null).expect(200).json().getInteger("total"))
-            .isZero();
+        assertThat(env.gateway().admin("GET", "/projects/" + project + "/keys", null).expect(200).json()
+            .getInteger("total")).isZero();
     }
 
     @Test
     void missingScopesOrNameIs400NamingTheField() {
         String project = newProject();
-        assertInvalid(gateway.admin("POST", "/projects/" + project + "/keys", "{\"name\":\"n\"}"), "scopes");
-        assertInvalid(gateway.admin("POST", "/projects/" + project + "/keys", "{\"scopes\":[]}"), "name");
-        assertInvalid(gateway.admin("POST", "/projects/" + project + "/keys", "{\"name\":\"n\",\"scopes\":\"webhooks.read\"}"),
-            "scopes");
+        assertInvalid(env.gateway().admin("POST", "/projects/" + project + "/keys", "{\"name\":\"n\"}"), "scopes");
+        assertInvalid(env.gateway().admin("POST", "/projects/" + project + "/keys", "{\"scopes\":[]}"), "name");
+        assertInvalid(env.gateway().admin("POST", "/projects/" + project + "/keys",
+            "{\"name\":\"n\",\"scopes\":\"webhooks.read\"}"), "scopes");
     }
 
     @Test
@@ -146,6 +131,7 @@ class KeysApiTest {
 
     @Test
     void listingKeysOfAnUnknownProjectIs404() {
-        assertError(gateway.admin("GET", "/projects/" + fresh("ghost") + "/keys", null), 404, "project_not_found");
+        assertError(env.gateway().admin("GET", "/projects/" + fresh("ghost") + "/keys", null), 404,
+            "project_not_found");
     }
 }

@@ -6,13 +6,12 @@ import static io.hookgate.api.ApiAssertions.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;
-import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.GatewayEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pre-1.9 project routes {@code /v1/projects/{projectId}/webhooks}: old field names in and out,
@@ -23,24 +22,8 @@ class LegacyWebhooksApiTest {
     private static final List<String> LEGACY_FIELDS = List.of("$id", "$createdAt", "$updatedAt", "name", "url", "events",
         "security", "httpUser", "httpPass", "signatureKey", "enabled", "logs", "attempts");
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     private static JsonObject legacyBody(String id) {
         return new JsonObject().put("webhookId", id).put("url", URL).put("name", "legacy " + id)
@@ -54,9 +37,9 @@ class LegacyWebhooksApiTest {
 
     @Test
     void adminKeyCreatesWithOldNamesAndGetsTheOldModel() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
 
-        JsonObject w = gateway.admin("POST", base(p.projectId()), legacyBody("old").encode()).expect(201).json();
+        JsonObject w = env.gateway().admin("POST", base(p.projectId()), legacyBody("old").encode()).expect(201).json();
 
         assertThat(w.fieldNames()).containsExactlyInAnyOrderElementsOf(LEGACY_FIELDS);
         assertThat(w.getString("$id")).isEqualTo("old");
@@ -65,7 +48,7 @@ class LegacyWebhooksApiTest {
         assertThat(w.getString("httpPass")).isEqualTo("s3cret");
         assertThat(w.getString("signatureKey")).matches("[0-9a-f]{128}");
 
-        JsonObject got = gateway.admin("GET", base(p.projectId()) + "/old", null).expect(200).json();
+        JsonObject got = env.gateway().admin("GET", base(p.projectId()) + "/old", null).expect(200).json();
         assertThat(got.fieldNames()).containsExactlyInAnyOrderElementsOf(LEGACY_FIELDS);
         assertThat(got.getString("signatureKey")).isEmpty();
 
@@ -79,12 +62,12 @@ class LegacyWebhooksApiTest {
 
     @Test
     void legacyCreateWithoutIdGeneratesOneAndAcceptsAGivenSignatureKey() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
         JsonObject body = legacyBody("x");
         body.remove("webhookId");
 
-        JsonObject w = gateway.admin("POST", base(p.projectId()), body.put("signatureKey", "given-key-123").encode())
-            .expect(201).json();
+        JsonObject w = env.gateway()
+            .admin("POST", base(p.projectId()), body.put("signatureKey", "given-key-123").encode()).expect(201).json();
 
         assertThat(w.getString("$id")).hasSize(20);
         assertThat(w.getString("signatureKey")).isEqualTo("given-key-123");
@@ -92,19 +75,20 @@ class LegacyWebhooksApiTest {
 
     @Test
     void legacyRoutesRefuseTheNewFieldNames() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
-        assertInvalid(gateway.admin("POST", base(p.projectId()), legacyBody("n").put("tls", true).encode()), "tls");
-        assertInvalid(gateway.admin("POST", base(p.projectId()), legacyBody("n").put("secret", "abcdefghij").encode()),
-            "secret");
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
+        assertInvalid(env.gateway().admin("POST", base(p.projectId()), legacyBody("n").put("tls", true).encode()),
+            "tls");
+        assertInvalid(env.gateway().admin("POST", base(p.projectId()),
+            legacyBody("n").put("secret", "abcdefghij").encode()), "secret");
     }
 
     @Test
     void projectKeyWorksOnItsOwnLegacyRoutes() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
         String[] key = {"X-Appwrite-Key", p.key()};
 
-        gateway.call("POST", base(p.projectId()), legacyBody("mine").encode(), key).expect(201);
-        JsonObject list = gateway.call("GET", base(p.projectId()), null, key).expect(200).json();
+        env.gateway().call("POST", base(p.projectId()), legacyBody("mine").encode(), key).expect(201);
+        JsonObject list = env.gateway().call("GET", base(p.projectId()), null, key).expect(200).json();
 
         assertThat(list.getInteger("total")).isEqualTo(1);
         JsonObject listed = list.getJsonArray("webhooks").getJsonObject(0);
@@ -114,10 +98,10 @@ class LegacyWebhooksApiTest {
 
     @Test
     void putUsesOldNamesAndResetsOmittedOnes() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
-        gateway.admin("POST", base(p.projectId()), legacyBody("upd").encode()).expect(201);
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
+        env.gateway().admin("POST", base(p.projectId()), legacyBody("upd").encode()).expect(201);
 
-        JsonObject updated = gateway.call("PUT", base(p.projectId()) + "/upd", new JsonObject().put("url", URL)
+        JsonObject updated = env.gateway().call("PUT", base(p.projectId()) + "/upd", new JsonObject().put("url", URL)
                 .put("name", "renamed").put("events", new JsonArray().add("teams.*")).put("httpUser", "bob").encode(),
             "X-Appwrite-Key", p.key()).expect(200).json();
 
@@ -129,49 +113,51 @@ class LegacyWebhooksApiTest {
 
     @Test
     void patchSignatureRotatesWithAdminKeyAndWithProjectKey() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
-        String first = gateway.admin("POST", base(p.projectId()), legacyBody("sig").encode()).expect(201).json()
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
+        String first = env.gateway().admin("POST", base(p.projectId()), legacyBody("sig").encode()).expect(201).json()
             .getString("signatureKey");
 
-        JsonObject byAdmin = gateway.admin("PATCH", base(p.projectId()) + "/sig/signature", null).expect(200).json();
+        JsonObject byAdmin = env.gateway().admin("PATCH", base(p.projectId()) + "/sig/signature", null).expect(200)
+            .json();
         assertThat(byAdmin.fieldNames()).containsExactlyInAnyOrderElementsOf(LEGACY_FIELDS);
         assertThat(byAdmin.getString("signatureKey")).matches("[0-9a-f]{128}").isNotEqualTo(first);
 
-        JsonObject byProject = gateway.call("PATCH", base(p.projectId()) + "/sig/signature", null,
+        JsonObject byProject = env.gateway().call("PATCH", base(p.projectId()) + "/sig/signature", null,
             "X-Appwrite-Key", p.key()).expect(200).json();
         assertThat(byProject.getString("signatureKey")).matches("[0-9a-f]{128}")
             .isNotEqualTo(byAdmin.getString("signatureKey"));
 
-        JsonObject given = gateway.admin("PATCH", base(p.projectId()) + "/sig/signature",
+        JsonObject given = env.gateway().admin("PATCH", base(p.projectId()) + "/sig/signature",
             "{\"signatureKey\":\"my-legacy-key\"}").expect(200).json();
         assertThat(given.getString("signatureKey")).isEqualTo("my-legacy-key");
     }
 
     @Test
     void deleteThroughLegacyRouteRemovesTheWebhook() {
-        Gateway.ProjectClient p = gateway.project(fresh("leg"));
-        gateway.admin("POST", base(p.projectId()), legacyBody("bye").encode()).expect(201);
+        Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
+        env.gateway().admin("POST", base(p.projectId()), legacyBody("bye").encode()).expect(201);
 
-        gateway.call("DELETE", base(p.projectId()) + "/bye", null, "X-Appwrite-Key", p.key()).expect(204);
+        env.gateway().call("DELETE", base(p.projectId()) + "/bye", null, "X-Appwrite-Key", p.key()).expect(204);
 
         assertError(p.call("GET", "/webhooks/bye", null), 404, "webhook_not_found");
     }
 
     @Test
     void keyOfAnotherProjectIs401AndChangesNothing() {
-        Gateway.ProjectClient victim = gateway.project(fresh("victim"));
-        Gateway.ProjectClient other = gateway.project(fresh("other"));
-        gateway.admin("POST", base(victim.projectId()), legacyBody("kept").encode()).expect(201);
+        Gateway.ProjectClient victim = env.gateway().project(fresh("victim"));
+        Gateway.ProjectClient other = env.gateway().project(fresh("other"));
+        env.gateway().admin("POST", base(victim.projectId()), legacyBody("kept").encode()).expect(201);
         String[] wrong = {"X-Appwrite-Key", other.key()};
 
-        assertError(gateway.call("POST", base(victim.projectId()), legacyBody("evil").encode(), wrong), 401,
+        assertError(env.gateway().call("POST", base(victim.projectId()), legacyBody("evil").encode(), wrong), 401,
             "user_unauthorized");
-        assertError(gateway.call("GET", base(victim.projectId()), null, wrong), 401, "user_unauthorized");
-        assertError(gateway.call("PATCH", base(victim.projectId()) + "/kept/signature", null, wrong), 401,
+        assertError(env.gateway().call("GET", base(victim.projectId()), null, wrong), 401, "user_unauthorized");
+        assertError(env.gateway().call("PATCH", base(victim.projectId()) + "/kept/signature", null, wrong), 401,
             "user_unauthorized");
-        assertError(gateway.call("DELETE", base(victim.projectId()) + "/kept", null, wrong), 401, "user_unauthorized");
+        assertError(env.gateway().call("DELETE", base(victim.projectId()) + "/kept", null, wrong), 401,
+            "user_unauthorized");
         // The path decides the project: a matching X-Appwrite-Project header does not help.
-        assertError(gateway.call("GET", base(victim.projectId()), null, "X-Appwrite-Key", other.key(),
+        assertError(env.gateway().call("GET", base(victim.projectId()), null, "X-Appwrite-Key", other.key(),
             "X-Appwrite-Project", other.projectId()), 401, "user_unauthorized");
 
         JsonObject list = victim.call("GET", "/webhooks", null).expect(200).json();
@@ -181,6 +167,7 @@ class LegacyWebhooksApiTest {
 
     @Test
     void legacyCreateOnAnUnknownProjectIs404() {
-        assertError(gateway.admin("POST", base(fresh("ghost")), legacyBody("x").encode()), 404, "project_not_found");
+        assertError(env.gateway().admin("POST", base(fresh("ghost")), legacyBody("x").encode()), 404,
+            "project_not_found");
     }
 }

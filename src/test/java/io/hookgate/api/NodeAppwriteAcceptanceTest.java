@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
-import io.hookgate.testsupport.RedisServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Drives the gateway with the real Appwrite server SDK ({@code node-appwrite}, pinned in
@@ -29,8 +30,9 @@ class NodeAppwriteAcceptanceTest {
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
 
-    private static RedisServer redis;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
+
     private static Receiver receiver;
 
     /** A finished child process. */
@@ -42,21 +44,13 @@ class NodeAppwriteAcceptanceTest {
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        receiver = Receiver.start(gateway.vertx()).await();
+        receiver = Receiver.start(env.gateway().vertx()).await();
     }
 
     @AfterAll
     static void stop() {
         if (receiver != null) {
             receiver.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -70,10 +64,10 @@ class NodeAppwriteAcceptanceTest {
             Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_TIMEOUT, "npm");
             assertThat(npm.exitCode()).as("npm ci in %s: %s", NODE_DIR, npm.describe()).isZero();
         }
-        Gateway.ProjectClient project = gateway.project(fresh("node"));
+        Gateway.ProjectClient project = env.gateway().project(fresh("node"));
 
         Run script = run(List.of("node", "webhooks-acceptance.mjs"), Map.of(
-            "HOOKGATE_ENDPOINT", gateway.endpoint(),
+            "HOOKGATE_ENDPOINT", env.gateway().endpoint(),
             "HOOKGATE_PROJECT", project.projectId(),
             "HOOKGATE_KEY", project.key(),
             "HOOKGATE_RECEIVER_URL", receiver.url("/acceptance"),

@@ -6,15 +6,14 @@ import static io.hookgate.api.ApiAssertions.webhookBody;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;
-import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.GatewayEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,24 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WebhookValidationTest {
     private static final String URL = "https://example.com/hook";
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     private static String valid() {
         return webhookBody("w1", URL, "users.*.create").encode();
@@ -117,7 +100,7 @@ class WebhookValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("invalidBodies")
     void invalidCreateBodyIs400NamingTheProblemAndStoresNothing(String name, String body, List<String> fragments) {
-        Gateway.ProjectClient p = gateway.project(fresh("val"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("val"));
 
         assertInvalid(p.call("POST", "/webhooks", body), fragments.toArray(String[]::new));
 
@@ -126,13 +109,13 @@ class WebhookValidationTest {
 
     @Test
     void emptyBodyIs400NamingARequiredField() {
-        Gateway.ProjectClient p = gateway.project(fresh("val"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("val"));
         assertInvalid(p.call("POST", "/webhooks", ""), "not optional");
     }
 
     @Test
     void exactlyTheLimitsAreAccepted() {
-        Gateway.ProjectClient p = gateway.project(fresh("limits"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("limits"));
         String url = "https://example.com/" + "a".repeat(2048 - "https://example.com/".length());
         JsonObject body = webhookBody("w".repeat(36), url, "users.*").put("name", "n".repeat(128))
             .put("events", manyEvents(100)).put("secret", "12345678");
@@ -146,7 +129,7 @@ class WebhookValidationTest {
 
     @Test
     void invalidPutBodyIs400AndLeavesTheWebhookUnchanged() {
-        Gateway.ProjectClient p = gateway.project(fresh("valput"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("valput"));
         JsonObject created = p.webhook(webhookBody("w1", URL, "users.*"));
         JsonObject put = new JsonObject().put("url", URL).put("name", "n").put("events", new JsonArray().add("*"));
 

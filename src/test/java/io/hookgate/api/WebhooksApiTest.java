@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
-import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Appwrite 1.9's {@code /v1/webhooks} routes: shapes, paging, replacement, rotation, deletion. */
 class WebhooksApiTest {
@@ -28,15 +29,14 @@ class WebhooksApiTest {
     private static final List<String> MODEL_FIELDS = List.of("$id", "$createdAt", "$updatedAt", "name", "url", "events",
         "tls", "authUsername", "authPassword", "secret", "enabled", "logs", "attempts");
 
-    private static RedisServer redis;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
+
     private static Receiver receiver;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        receiver = Receiver.start(gateway.vertx()).await();
+        receiver = Receiver.start(env.gateway().vertx()).await();
     }
 
     @AfterAll
@@ -44,16 +44,10 @@ class WebhooksApiTest {
         if (receiver != null) {
             receiver.close();
         }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     private static Gateway.ProjectClient project() {
-        return gateway.project(fresh("wh"));
+        return env.gateway().project(fresh("wh"));
     }
 
     private static List<String> ids(JsonObject list) {

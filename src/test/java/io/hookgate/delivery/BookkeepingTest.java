@@ -16,19 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failure bookkeeping (contract section 3) as a real receiver provokes it: the {@code logs} text
@@ -39,26 +36,14 @@ import org.junit.jupiter.api.Test;
 class BookkeepingTest {
     private static final int MAX_FAILED_ATTEMPTS = 3;
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.MAX_FAILED_ATTEMPTS, String.valueOf(MAX_FAILED_ATTEMPTS)));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env =
+        GatewayEnv.create(Map.of(ConfigKey.MAX_FAILED_ATTEMPTS, String.valueOf(MAX_FAILED_ATTEMPTS)));
 
     @Test
     void aFailedStatusIsLoggedExactlyAndOnlyConsecutiveFailuresCount() {
-        Gateway.ProjectClient p = gateway.project(projectId("log"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("log"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             String url = r.url("/fail?x=1");
             p.webhook("w", url, "users.*.create");
 
@@ -91,8 +76,8 @@ class BookkeepingTest {
 
     @Test
     void theLimitDisablesTheWebhookAndAPutWithEnabledResetsItAndResumesDeliveries() {
-        Gateway.ProjectClient p = gateway.project(projectId("off"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("off"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             r.respond(req -> req.path().equals("/dead") ? Answer.of(500, "down") : Answer.status(200));
             String deadUrl = r.url("/dead");
             p.webhook("dead", deadUrl, "users.*.create");
@@ -138,8 +123,8 @@ class BookkeepingTest {
 
     @Test
     void theLoggedResponseBodyIsCutAt10000Bytes() {
-        Gateway.ProjectClient p = gateway.project(projectId("cut"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("cut"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             StringBuilder body = new StringBuilder();
             for (int i = 0; i < 15_000; i++) {
                 body.append((char) ('a' + (i / 1000)));
@@ -159,8 +144,8 @@ class BookkeepingTest {
 
     @Test
     void aRedirectCountsAsSuccessAndIsNotFollowed() {
-        Gateway.ProjectClient p = gateway.project(projectId("moved"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("moved"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             AtomicReference<Answer> movedAnswer = new AtomicReference<>(Answer.of(500, "not yet"));
             r.respond(req -> req.path().equals("/moved") ? movedAnswer.get() : Answer.status(200));
             p.webhook("w", r.url("/moved"), "users.*.create");
@@ -180,8 +165,8 @@ class BookkeepingTest {
 
     @Test
     void tlsTrueRefusesASelfSignedReceiverAndTlsFalseAcceptsIt() {
-        Gateway.ProjectClient p = gateway.project(projectId("tls"));
-        try (Receiver r = Deliveries.receiver(vertx, true)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("tls"));
+        try (Receiver r = Deliveries.receiver(env.vertx(), true)) {
             String insecureUrl = r.url("/insecure");
             String verifyingUrl = r.url("/verifying");
             assertThat(verifyingUrl).startsWith("https://127.0.0.1:");
@@ -208,8 +193,8 @@ class BookkeepingTest {
 
     @Test
     void aDroppedConnectionIsLoggedAsAClientErrorWithTheEvents() {
-        Gateway.ProjectClient p = gateway.project(projectId("drop"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("drop"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             r.respond(req -> Answer.dropConnection());
             String url = r.url("/drop");
             p.webhook("w", url, "users.*.update.email");

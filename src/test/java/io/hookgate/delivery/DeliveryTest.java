@@ -23,11 +23,9 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookVerificationException;
 import io.hookgate.testsupport.Contract;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -43,9 +41,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The delivery path end to end against a real Redis and real HTTP receivers: who gets an event
@@ -53,27 +50,14 @@ import org.junit.jupiter.api.Test;
  * bytes, basic auth), at volume and next to a slow receiver.
  */
 class DeliveryTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     @Test
     void eachMatchingWebhookGetsExactlyOneDeliveryPerEventAndNoOtherWebhookGetsAny() {
-        Gateway.ProjectClient a = gateway.project(projectId("fan"));
-        Gateway.ProjectClient b = gateway.project(projectId("fanb"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient a = env.gateway().project(projectId("fan"));
+        Gateway.ProjectClient b = env.gateway().project(projectId("fanb"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             a.webhook("create", r.url("/create"), "users.*.create");
             a.webhook("u1", r.url("/u1"), "users.u1");
             a.webhook("docs", r.url("/docs"), "databases.*.collections.*.documents.*.create");
@@ -113,8 +97,8 @@ class DeliveryTest {
 
     @Test
     void deliveryCarriesTheContractHeaders() {
-        Gateway.ProjectClient p = gateway.project(projectId("hdr"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("hdr"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             String url = r.url("/hooks/orders?x=1&y=two");
             p.webhook(webhookParams("hdr", url, "users.*.update.email").put("name", "Orders hook (prod)"));
             String unicodeName = "Caf\u00e9 \u2603 \u65e5\u672c";
@@ -180,8 +164,8 @@ class DeliveryTest {
 
     @Test
     void bothSignaturesVerifyWithoutTheGatewaysSigningCode() throws Exception {
-        Gateway.ProjectClient p = gateway.project(projectId("sig"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("sig"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             String pathAndQuery = "/hooks/caf%C3%A9/a%20b/%2541?q=%2Fx%3Dy&name=J%C3%BCrgen+S&end=%2F";
             String givenUrl = r.url(pathAndQuery);
             String givenSecret = "s3cr\u00e9t-\u2603-k3y!";
@@ -225,8 +209,8 @@ class DeliveryTest {
 
     @Test
     void bodyIsThePayloadBytesExactlyAsIngested() {
-        Gateway.ProjectClient p = gateway.project(projectId("raw"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("raw"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             String url = r.url("/raw");
             String secret = p.webhook("raw", url, "users.*.create").getString("secret");
             String php = "{ \"z\" : 1,\t\"a\":\"\\/path\\/to\" , \"name\":\"Jos\\u00e9\",\"emoji\":\"\\ud83d\\ude00\",\r\n"
@@ -252,8 +236,8 @@ class DeliveryTest {
 
     @Test
     void basicAuthIsSentOnlyWhenUsernameAndPasswordAreBothSet() {
-        Gateway.ProjectClient p = gateway.project(projectId("auth"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("auth"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             p.webhook(webhookParams("both", r.url("/both"), "users.*.create")
                 .put("authUsername", "ada").put("authPassword", "p:ss w\u00f6rd"));
             p.webhook(webhookParams("user", r.url("/user"), "users.*.create").put("authUsername", "ada"));
@@ -272,8 +256,8 @@ class DeliveryTest {
 
     @Test
     void aBatchOf200EventsFansOutTo400DistinctDeliveries() {
-        Gateway.ProjectClient p = gateway.project(projectId("batch"));
-        try (Receiver r = Deliveries.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("batch"));
+        try (Receiver r = Deliveries.receiver(env.vertx())) {
             p.webhook("a", r.url("/a"), "users.*.create");
             p.webhook("b", r.url("/b"), "users.*");
             JsonArray events = new JsonArray();
@@ -297,9 +281,9 @@ class DeliveryTest {
 
     @Test
     void aSlowReceiverDoesNotHoldBackAFastOne() {
-        Gateway.ProjectClient p = gateway.project(projectId("slow"));
+        Gateway.ProjectClient p = env.gateway().project(projectId("slow"));
         Duration slowness = Duration.ofSeconds(3);
-        try (Receiver slow = Deliveries.receiver(vertx); Receiver fast = Deliveries.receiver(vertx)) {
+        try (Receiver slow = Deliveries.receiver(env.vertx()); Receiver fast = Deliveries.receiver(env.vertx())) {
             slow.delay(slowness);
             p.webhook("slow", slow.url("/slow"), "users.*.create");
             p.webhook("fast", fast.url("/fast"), "users.*.create");

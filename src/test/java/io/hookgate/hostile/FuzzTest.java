@@ -7,8 +7,8 @@ import io.hookgate.dispatch.HostResolver;
 import io.hookgate.dispatch.IpLiterals;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
-import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -36,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,31 +76,30 @@ class FuzzTest {
         throw new UnknownHostException(host);
     };
 
-    private static RedisServer redis;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(
+        ConfigKey.MAX_REQUEST_BYTES, String.valueOf(MAX_REQUEST_BYTES),
+        ConfigKey.MAX_EVENT_BYTES, String.valueOf(64 * 1024),
+        ConfigKey.MAX_BATCH_EVENTS, "50",
+        ConfigKey.INGEST_RATE_PER_SECOND, "0"), LOOPBACK_ONLY);
+
     private static Receiver receiver;
     private static FuzzCases cases;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(
-            ConfigKey.MAX_REQUEST_BYTES, String.valueOf(MAX_REQUEST_BYTES),
-            ConfigKey.MAX_EVENT_BYTES, String.valueOf(64 * 1024),
-            ConfigKey.MAX_BATCH_EVENTS, "50",
-            ConfigKey.INGEST_RATE_PER_SECOND, "0"), LOOPBACK_ONLY);
-        receiver = Receiver.start(gateway.vertx()).await();
+        receiver = Receiver.start(env.gateway().vertx()).await();
         FuzzCases.Target main = target("fz-main");
         FuzzCases.Target victim = target("fz-victim");
-        String other = gateway.project(FullPath.fresh("fz-other")).key();
-        int port = URI.create(gateway.endpoint()).getPort();
+        String other = env.gateway().project(FullPath.fresh("fz-other")).key();
+        int port = URI.create(env.gateway().endpoint()).getPort();
         cases = new FuzzCases(new FuzzCases.Context(port, Gateway.ADMIN_KEY, main, victim, other, receiver.url("/fz"),
             MAX_REQUEST_BYTES));
     }
 
     /** A project with a key, a webhook to the receiver and one delivery. */
     private static FuzzCases.Target target(String prefix) {
-        Gateway.ProjectClient p = gateway.project(FullPath.fresh(prefix));
+        Gateway.ProjectClient p = env.gateway().project(FullPath.fresh(prefix));
         p.webhook("wh1", receiver.url("/fz"), "users.*", "teams.*");
         int before = receiver.count();
         p.send("{\"event\":\"users.u1.create\",\"payload\":{\"setup\":true}}").expect(202);
@@ -110,7 +110,7 @@ class FuzzTest {
                 .getJsonArray("deliveries");
             return listed.isEmpty() ? null : listed.getJsonObject(0).getString("$id");
         });
-        String keyId = gateway.admin("GET", "/projects/" + p.projectId() + "/keys", null).expect(200).json()
+        String keyId = env.gateway().admin("GET", "/projects/" + p.projectId() + "/keys", null).expect(200).json()
             .getJsonArray("keys").getJsonObject(0).getString("$id");
         return new FuzzCases.Target(p.projectId(), p.key(), "wh1", keyId, deliveryId);
     }
@@ -119,12 +119,6 @@ class FuzzTest {
     static void stop() {
         if (receiver != null) {
             receiver.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -193,10 +187,10 @@ class FuzzTest {
 
         // Still serving: health, and a fresh project's webhook gets a normal event, signed, bytes unchanged.
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + gateway.managementPort() + "/health/ready"))
+                URI.create("http://127.0.0.1:" + env.gateway().managementPort() + "/health/ready"))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).as("readiness after fuzzing: %s", ready.body()).isEqualTo(200);
-        FullPath.run(gateway);
+        FullPath.run(env.gateway());
     }
 
     private static void run(int index, Tally tally) {
@@ -237,7 +231,7 @@ class FuzzTest {
     }
 
     private static int port() {
-        return URI.create(gateway.endpoint()).getPort();
+        return URI.create(env.gateway().endpoint()).getPort();
     }
 
     /** Whether the outcome is one of the endings Vert.x core itself gives a broken message (see {@link FuzzCases.Tolerance}). */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,32 +29,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MalformedRequestTest {
     private static final int TIMEOUT_MS = 10_000;
 
-    private static RedisServer redis;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.INGEST_RATE_PER_SECOND, "0"));
+
     private static Receiver receiver;
     private static Gateway.ProjectClient project;
     private static int port;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.INGEST_RATE_PER_SECOND, "0"));
-        receiver = Receiver.start(gateway.vertx()).await();
-        project = gateway.project(FullPath.fresh("mal"));
+        receiver = Receiver.start(env.gateway().vertx()).await();
+        project = env.gateway().project(FullPath.fresh("mal"));
         project.webhook("wh1", receiver.url("/in"), "users.*.create");
-        port = URI.create(gateway.endpoint()).getPort();
+        port = URI.create(env.gateway().endpoint()).getPort();
     }
 
     @AfterAll
     static void stop() {
         if (receiver != null) {
             receiver.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 

@@ -7,9 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -28,6 +28,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The per-project ingestion limit (a token bucket in Redis) at 5 events a second with a burst of 10:
@@ -44,14 +45,13 @@ class RateLimitTest {
         ConfigKey.INGEST_BURST, String.valueOf(BURST),
         ConfigKey.MAX_BATCH_EVENTS, String.valueOf(BURST));
 
-    private static RedisServer redis;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(LIMITS);
+
     private static ExecutorService pool;
 
     @BeforeAll
     static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), LIMITS);
         pool = Executors.newFixedThreadPool(24);
     }
 
@@ -59,12 +59,6 @@ class RateLimitTest {
     static void stop() {
         if (pool != null) {
             pool.shutdownNow();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -132,7 +126,7 @@ class RateLimitTest {
 
     @Test
     void theBurstIsAcceptedAndTheNextEventIsA429WithRetryAfter() {
-        Gateway.ProjectClient p = gateway.project(fresh("burst"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("burst"));
         long t0 = System.nanoTime();
 
         List<Gateway.Reply> burst = singles(p, BURST);
@@ -159,8 +153,8 @@ class RateLimitTest {
 
     @Test
     void aRefusedBatchTakesNoTokensAndStoresNothing() {
-        Gateway.ProjectClient p = gateway.project(fresh("batch"));
-        try (Receiver receiver = Receiver.start(gateway.vertx()).await()) {
+        Gateway.ProjectClient p = env.gateway().project(fresh("batch"));
+        try (Receiver receiver = Receiver.start(env.gateway().vertx()).await()) {
             p.webhook("wh", receiver.url("/in"), "users.*.create");
             String five = batch(5, "users", "b5-");
 
@@ -196,7 +190,7 @@ class RateLimitTest {
 
     @Test
     void aBatchWaitsForAllItsTokens() {
-        Gateway.ProjectClient p = gateway.project(fresh("wait"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("wait"));
         long t0 = System.nanoTime();
         p.send(batch(BURST, "teams", null)).expect(202);
 
@@ -210,7 +204,7 @@ class RateLimitTest {
 
     @Test
     void tokensComeBackAtTheConfiguredRate() {
-        Gateway.ProjectClient p = gateway.project(fresh("refill"));
+        Gateway.ProjectClient p = env.gateway().project(fresh("refill"));
         long drained = System.nanoTime();
         p.send(batch(BURST, "teams", null)).expect(202);
         assertRateLimited(p.send(event("teams.t1.create")));
@@ -229,10 +223,10 @@ class RateLimitTest {
 
     @Test
     void twoGatewaysOnOneRedisShareOneBucket() {
-        try (Gateway second = Gateway.start(redis.url(), LIMITS)) {
-            Gateway.ProjectClient onFirst = gateway.project(fresh("shared"));
+        try (Gateway second = Gateway.start(env.redis().url(), LIMITS)) {
+            Gateway.ProjectClient onFirst = env.gateway().project(fresh("shared"));
             Gateway.ProjectClient onSecond = new Gateway.ProjectClient(second, onFirst.projectId(), onFirst.key());
-            Gateway.ProjectClient mixedFirst = gateway.project(fresh("mixed"));
+            Gateway.ProjectClient mixedFirst = env.gateway().project(fresh("mixed"));
             Gateway.ProjectClient mixedSecond = new Gateway.ProjectClient(second, mixedFirst.projectId(), mixedFirst.key());
             Await.until("the second gateway knows both projects", Duration.ofSeconds(10),
                 () -> onSecond.call("GET", "/webhooks", null).status() == 200
@@ -266,18 +260,18 @@ class RateLimitTest {
 
     @Test
     void anotherProjectHasItsOwnBucket() {
-        Gateway.ProjectClient drained = gateway.project(fresh("own1"));
-        Gateway.ProjectClient other = gateway.project(fresh("own2"));
+        Gateway.ProjectClient drained = env.gateway().project(fresh("own1"));
+        Gateway.ProjectClient other = env.gateway().project(fresh("own2"));
         drained.send(batch(BURST, "teams", null)).expect(202);
         assertRateLimited(drained.send(batch(BURST, "teams", null)));
 
         other.send(batch(BURST, "teams", null)).expect(202);
-        assertThat(redis.keys("hg:{p:" + other.projectId() + "}:rate")).hasSize(1);
+        assertThat(env.redis().keys("hg:{p:" + other.projectId() + "}:rate")).hasSize(1);
     }
 
     @Test
     void rateZeroMeansNoLimit() {
-        try (Gateway unlimited = Gateway.start(redis.url(), Map.of(
+        try (Gateway unlimited = Gateway.start(env.redis().url(), Map.of(
                 ConfigKey.INGEST_RATE_PER_SECOND, "0",
                 ConfigKey.INGEST_BURST, String.valueOf(BURST),
                 ConfigKey.MAX_BATCH_EVENTS, String.valueOf(BURST)))) {
@@ -287,7 +281,7 @@ class RateLimitTest {
             }
             assertThat(statuses(singles(p, 20))).containsOnly(202);
             // 70 events, far above burst + rate * elapsed of the limited gateways, and no bucket at all.
-            assertThat(redis.keys("hg:{p:" + p.projectId() + "}:rate")).isEmpty();
+            assertThat(env.redis().keys("hg:{p:" + p.projectId() + "}:rate")).isEmpty();
         }
     }
 }

@@ -15,10 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -29,30 +27,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /v1/webhooks/{id}/deliveries} (newest first, status filter, cursor paging) and one
  * delivery with its payload, scoped to the webhook and project; with the 401s, 404s and 400s.
  */
 class DeliveriesApiTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     private static void assertError(Gateway.Reply reply, int status, String type) {
         assertThat(reply.status()).as("status of %s", reply.body()).isEqualTo(status);
@@ -80,8 +64,8 @@ class DeliveriesApiTest {
 
     @Test
     void listsNewestFirstFiltersByStatusAndPagesOverEveryDeliveryOnce() {
-        Gateway.ProjectClient p = gateway.project(projectId("list"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("list"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             r.respond(req -> QueueFixture.marker(req).startsWith("f") ? Answer.status(500) : Answer.status(200));
             p.webhook("list", r.url("/list"), "users.*.create");
             List<String> eventIds = new ArrayList<>();
@@ -135,8 +119,8 @@ class DeliveriesApiTest {
 
     @Test
     void listsPendingDeliveriesFromBehindManyDeliveredOnes() {
-        Gateway.ProjectClient p = gateway.project(projectId("pend"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("pend"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             // Once `hang` is set, "h" events hang at the receiver for longer than the test.
             AtomicBoolean hang = new AtomicBoolean();
             r.respond(req -> hang.get() && QueueFixture.marker(req).startsWith("h")
@@ -180,8 +164,8 @@ class DeliveriesApiTest {
 
     @Test
     void pagingIsCompleteWhenManyDeliveriesShareOneMillisecond() {
-        Gateway.ProjectClient p = gateway.project(projectId("ties"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("ties"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("ties", r.url("/ties"), "users.*.create");
             JsonArray batch = new JsonArray();
             for (int i = 0; i < 100; i++) {
@@ -206,8 +190,8 @@ class DeliveriesApiTest {
 
     @Test
     void oneDeliveryCarriesThePayloadAsIngested() {
-        Gateway.ProjectClient p = gateway.project(projectId("one"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("one"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("one", r.url("/one"), "databases.*.collections.*.documents.*.create");
             JsonObject payload = new JsonObject().put("n", "p1").put("$id", "doc1").put("title", "Caf\u00e9 \u2603")
                 .put("count", 42).put("ratio", 0.25).put("tags", new JsonArray().add("a").add(1).addNull())
@@ -233,9 +217,9 @@ class DeliveriesApiTest {
 
     @Test
     void deliveriesOfOtherWebhooksAndProjectsAreNotFound() {
-        Gateway.ProjectClient a = gateway.project(projectId("nfa"));
-        Gateway.ProjectClient b = gateway.project(projectId("nfb"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient a = env.gateway().project(projectId("nfa"));
+        Gateway.ProjectClient b = env.gateway().project(projectId("nfb"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             a.webhook("one", r.url("/a-one"), "users.*.create");
             a.webhook("two", r.url("/a-two"), "users.*.create");
             b.webhook("one", r.url("/b-one"), "users.*.create");
@@ -263,16 +247,16 @@ class DeliveriesApiTest {
 
     @Test
     void scopesAreRequired() {
-        Gateway.ProjectClient p = gateway.project(projectId("scope"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("scope"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("scoped", r.url("/scoped"), "users.*.create");
             send(p, event("users.u1.create", "s"));
             String deliveryId = r.awaitRequest(WAIT).header("webhook-id");
             awaitStatus(p, "scoped", deliveryId, "delivered");
-            Gateway.ProjectClient eventsOnly = new Gateway.ProjectClient(gateway, p.projectId(),
-                gateway.key(p.projectId(), "events.write"));
-            Gateway.ProjectClient readOnly = new Gateway.ProjectClient(gateway, p.projectId(),
-                gateway.key(p.projectId(), "webhooks.read"));
+            Gateway.ProjectClient eventsOnly = new Gateway.ProjectClient(env.gateway(), p.projectId(),
+                env.gateway().key(p.projectId(), "events.write"));
+            Gateway.ProjectClient readOnly = new Gateway.ProjectClient(env.gateway(), p.projectId(),
+                env.gateway().key(p.projectId(), "webhooks.read"));
             String since = new JsonObject().put("since", "2020-01-01T00:00:00.000+00:00").encode();
 
             assertError(eventsOnly.call("GET", "/webhooks/scoped/deliveries", null), 401, "general_unauthorized_scope");
@@ -281,8 +265,8 @@ class DeliveriesApiTest {
             assertError(readOnly.call("POST", "/webhooks/scoped/deliveries/" + deliveryId + "/retry", null), 401,
                 "general_unauthorized_scope");
             assertError(readOnly.call("POST", "/webhooks/scoped/recover", since), 401, "general_unauthorized_scope");
-            assertThat(gateway.call("GET", "/webhooks/scoped/deliveries", null, "X-Appwrite-Project", p.projectId())
-                .status()).as("no key").isEqualTo(401);
+            assertThat(env.gateway().call("GET", "/webhooks/scoped/deliveries", null,
+                "X-Appwrite-Project", p.projectId()).status()).as("no key").isEqualTo(401);
             readOnly.call("GET", "/webhooks/scoped/deliveries/" + deliveryId, null).expect(200);
             r.assertCountStays(1, QueueFixture.QUIET);
         }
@@ -290,8 +274,8 @@ class DeliveriesApiTest {
 
     @Test
     void badParametersAreRefused() {
-        Gateway.ProjectClient p = gateway.project(projectId("bad"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("bad"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("bad", r.url("/bad"), "users.*.create");
             for (String query : List.of("status=bogus", "status=", "limit=0", "limit=101", "limit=abc", "limit=-1",
                 "cursor=garbage", "cursor=123", "cursor=99999999999999999999:abc", "cursor=:abc")) {
@@ -307,7 +291,7 @@ class DeliveriesApiTest {
 
     @Test
     void aCursorBeyondTheRangeOfATimestampIsRefused() {
-        Gateway.ProjectClient p = gateway.project(projectId("bigcursor"));
+        Gateway.ProjectClient p = env.gateway().project(projectId("bigcursor"));
         p.webhook("big", "http://127.0.0.1:9/big", "users.*.create");
         assertError(p.call("GET", "/webhooks/big/deliveries?cursor=9999999999999999999:abc", null), 400,
             "general_argument_invalid");

@@ -14,21 +14,18 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fast path: an event that matches one webhook with room gets its first try straight from the
@@ -36,38 +33,25 @@ import org.junit.jupiter.api.Test;
  * through the deliveries stream. Counted on the streams' own counters (XINFO STREAM entries-added).
  */
 class FirstTryTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms"));
 
     /** Entries ever added to a stream. */
     private static long added(String stream) {
-        String info = redis.command("XINFO", "STREAM", stream);
+        String info = env.redis().command("XINFO", "STREAM", stream);
         Matcher m = Pattern.compile("entries-added[^0-9]*([0-9]+)").matcher(info);
         assertThat(m.find()).as("entries-added in %s", info).isTrue();
         return Long.parseLong(m.group(1));
     }
 
     private static long length(String stream) {
-        return Long.parseLong(redis.command("XLEN", stream).trim());
+        return Long.parseLong(env.redis().command("XLEN", stream).trim());
     }
 
     @Test
     void aSingleMatchIsTriedWithoutTheDeliveriesStreamAndRecordedWithItsOutcome() {
-        Gateway.ProjectClient p = gateway.project(projectId("first"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("first"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("one", r.url("/one"), "users.*.create");
             p.webhook("two", r.url("/two"), "users.*.update");
             p.webhook("three", r.url("/three"), "users.*.update");
@@ -91,9 +75,9 @@ class FirstTryTest {
 
     @Test
     void anotherReplicaLoadsThePayloadAndSkipsTheStreamToo() {
-        Gateway other = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
-            Gateway.ProjectClient p = gateway.project(projectId("twor"));
+        Gateway other = Gateway.start(env.redis().url(), Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
+            Gateway.ProjectClient p = env.gateway().project(projectId("twor"));
             int webhooks = 20;
             for (int i = 0; i < webhooks; i++) {
                 p.webhook("solo" + i, r.url("/solo"), "users.u" + i + ".create");
@@ -125,8 +109,8 @@ class FirstTryTest {
 
     @Test
     void aFailedFirstTryIsRetriedAsTheSameDelivery() {
-        Gateway.ProjectClient p = gateway.project(projectId("firstfail"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("firstfail"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             AtomicBoolean failing = new AtomicBoolean(true);
             r.respond(req -> failing.get() ? Answer.of(503, "busy") : Answer.status(200));
             p.webhook("flaky", r.url("/flaky"), "users.*.create");

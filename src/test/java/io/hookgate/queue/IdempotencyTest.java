@@ -13,11 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -28,9 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Repeating an event with the same {@code Idempotency-Key} header, or the same {@code $id}, within
@@ -39,21 +36,8 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest {
     private static final int RACERS = 20;
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     /** Runs {@code call} on {@link #RACERS} threads released together; answers every result. */
     private static <T> List<T> race(Supplier<T> call) throws Exception {
@@ -92,8 +76,8 @@ class IdempotencyTest {
 
     @Test
     void concurrentRepeatsOfAnIdempotencyKeyMakeOneEventAndOneDelivery() throws Exception {
-        Gateway.ProjectClient p = gateway.project(projectId("idem"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("idem"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("idem", r.url("/idem"), "users.*.create");
             String body = event("users.u1.create", "once").encode();
             List<Gateway.Reply> replies = race(() -> p.gateway().call("POST", "/events", body,
@@ -114,8 +98,8 @@ class IdempotencyTest {
 
     @Test
     void concurrentRepeatsOfAnEventIdMakeOneEventAndOneDelivery() throws Exception {
-        Gateway.ProjectClient p = gateway.project(projectId("dupid"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("dupid"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("dupid", r.url("/dupid"), "users.*.create");
             String body = event("users.u1.create", "once").put("$id", "evt-dup-1").encode();
             List<Gateway.Reply> replies = race(() -> p.send(body));
@@ -133,8 +117,8 @@ class IdempotencyTest {
 
     @Test
     void aRepeatedBatchAnswersTheSameIdsPosition() {
-        Gateway.ProjectClient p = gateway.project(projectId("batch"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("batch"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("batch", r.url("/batch"), "users.*.create");
             String body = new JsonObject().put("events", new JsonArray()
                 .add(event("users.u1.create", "b0")).add(event("users.u2.create", "b1"))
@@ -158,8 +142,8 @@ class IdempotencyTest {
 
     @Test
     void anEventIdRepeatedUnderAnIdempotencyKeyIsOneEvent() {
-        Gateway.ProjectClient p = gateway.project(projectId("idinbatch"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("idinbatch"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("inbatch", r.url("/inbatch"), "users.*.create");
             JsonObject same = event("users.u1.create", "same").put("$id", "evt-twice");
             String body = new JsonObject().put("events", new JsonArray().add(same).add(same.copy())
@@ -188,9 +172,9 @@ class IdempotencyTest {
 
     @Test
     void projectsUsingTheSameKeyDoNotCollide() {
-        Gateway.ProjectClient a = gateway.project(projectId("ka"));
-        Gateway.ProjectClient b = gateway.project(projectId("kb"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient a = env.gateway().project(projectId("ka"));
+        Gateway.ProjectClient b = env.gateway().project(projectId("kb"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             a.webhook("same", r.url("/a"), "users.*.create");
             b.webhook("same", r.url("/b"), "users.*.create");
             List<String> ids = new ArrayList<>();
@@ -215,8 +199,8 @@ class IdempotencyTest {
 
     @Test
     void aRepeatedIdWithAnotherPayloadChangesNothingThatIsDelivered() {
-        Gateway.ProjectClient p = gateway.project(projectId("samepl"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("samepl"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("samepl", r.url("/samepl"), "users.*.create");
             send(p, event("users.u1.create", "first").put("$id", "evt-pl-1"));
             String deliveryId = awaitAt(r, "/samepl", 1, WAIT).get(0).header("webhook-id");

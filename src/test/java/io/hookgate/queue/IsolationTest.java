@@ -11,11 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,26 +38,13 @@ class IsolationTest {
     private static final int PER_WEBHOOK_CAP = 16;
     private static final Duration SLOW_ANSWER = Duration.ofSeconds(5);
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url());
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     @Test
     void aSlowReceiverDoesNotDelayAFastOne() {
-        Gateway.ProjectClient p = gateway.project(projectId("iso"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("iso"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             r.respond(req -> req.path().equals("/slow") ? Answer.status(200).withDelay(SLOW_ANSWER) : Answer.status(200));
             p.webhook("slow", r.url("/slow"), "users.*.create");
             p.webhook("fast", r.url("/fast"), "users.*.create");
@@ -121,9 +105,9 @@ class IsolationTest {
 
     @Test
     void webhooksOfTwoProjectsWithTheSameIdDoNotShareTheirCapacity() {
-        Gateway.ProjectClient slowProject = gateway.project(projectId("isoa"));
-        Gateway.ProjectClient fastProject = gateway.project(projectId("isob"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient slowProject = env.gateway().project(projectId("isoa"));
+        Gateway.ProjectClient fastProject = env.gateway().project(projectId("isob"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             r.respond(req -> req.path().equals("/a") ? Answer.status(200).withDelay(SLOW_ANSWER) : Answer.status(200));
             slowProject.webhook("same", r.url("/a"), "users.*.create");
             fastProject.webhook("same", r.url("/b"), "users.*.create");

@@ -15,20 +15,17 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Disabling a webhook parks its retrying deliveries and stops its fan-out; enabling it again resets
@@ -39,27 +36,14 @@ class ParkingTest {
     /** Long enough that the retries are still waiting when the test disables the webhook. */
     private static final long STEP_MS = 3_000;
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "3s,3s,3s",
-            ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, "1"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.RETRY_SCHEDULE, "3s,3s,3s",
+        ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, "1"));
 
     @Test
     void disablingParksRetryingDeliveriesAndEnablingDeliversThemOldestFirst() {
-        Gateway.ProjectClient p = gateway.project(projectId("park"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("park"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             AtomicBoolean failing = new AtomicBoolean(true);
             r.respond(req -> req.path().equals("/parked") && failing.get() ? Answer.of(500, "not now") : Answer.status(200));
             String url = r.url("/parked");

@@ -16,19 +16,16 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replaying deliveries by hand: {@code POST .../deliveries/{id}/retry} sends one again now with a
@@ -37,27 +34,14 @@ import org.junit.jupiter.api.Test;
  * are not disabled by the failures these tests cause).
  */
 class ReplayTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "200ms",
-            ConfigKey.MAX_FAILED_ATTEMPTS, "100"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.RETRY_SCHEDULE, "200ms",
+        ConfigKey.MAX_FAILED_ATTEMPTS, "100"));
 
     @Test
     void aManualRetrySendsAFailedDeliveryAgainAtOnceWithAFreshSchedule() {
-        Gateway.ProjectClient p = gateway.project(projectId("manual"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("manual"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             AtomicBoolean failing = new AtomicBoolean(true);
             r.respond(req -> failing.get() ? Answer.of(500, "down") : Answer.of(200, "up"));
             p.webhook("manual", r.url("/manual"), "users.*.create");
@@ -98,8 +82,8 @@ class ReplayTest {
 
     @Test
     void recoverRequeuesTheFailedDeliveriesCreatedSinceAMoment() {
-        Gateway.ProjectClient p = gateway.project(projectId("recover"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("recover"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             AtomicBoolean failing = new AtomicBoolean(true);
             r.respond(req -> failing.get() && !QueueFixture.marker(req).startsWith("ok") ? Answer.status(500)
                 : Answer.status(200));

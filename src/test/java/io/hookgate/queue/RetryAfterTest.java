@@ -14,11 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -27,35 +25,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A receiver's {@code Retry-After} (on 429 and 503) sets the wait before the next try, kept within
  * one to two steps of the schedule (1 s here).
  */
 class RetryAfterTest {
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "1s,1s,1s"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.RETRY_SCHEDULE, "1s,1s,1s"));
 
     @Test
     void retryAfterIsHonouredWithinOneToTwoSteps() {
-        Gateway.ProjectClient p = gateway.project(projectId("ra"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("ra"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             String inTenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME
                 .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(10));
             Map<String, Answer> first = Map.of(

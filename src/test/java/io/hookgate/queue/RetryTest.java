@@ -18,11 +18,9 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,9 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failed tries come back on the retry schedule (300 ms, 600 ms, 1200 ms, each +-20%) as the same
@@ -44,26 +41,13 @@ class RetryTest {
     private static final long LATE_MS = 200 + 800;
     private static final long[] STEPS_MS = {300, 600, 1200};
 
-    private static RedisServer redis;
-    private static Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms,1200ms"));
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.RETRY_SCHEDULE, "300ms,600ms,1200ms"));
 
     @Test
     void aDeliveryThatFailsTwiceIsTriedAgainOnScheduleAndThenDelivered() {
-        Gateway.ProjectClient p = gateway.project(projectId("retry"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("retry"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             AtomicInteger tries = new AtomicInteger();
             r.respond(req -> switch (tries.incrementAndGet()) {
                 case 1 -> Answer.of(500, "fail one").withHeader("X-Try", "1");
@@ -126,8 +110,8 @@ class RetryTest {
 
     @Test
     void aDeliveryThatAlwaysFailsIsFailedAfterTheLastStepAndNotTriedAgain() {
-        Gateway.ProjectClient p = gateway.project(projectId("fail"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("fail"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             r.respondWith(500, "down");
             p.webhook("down", r.url("/down"), "users.*.create");
             send(p, event("users.u1.create", "e1"));
@@ -157,8 +141,8 @@ class RetryTest {
 
     @Test
     void goneDisablesTheWebhookAtOnceAndParksTheDelivery() {
-        Gateway.ProjectClient p = gateway.project(projectId("gone"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("gone"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
             r.respondWith(410, "gone for good");
             p.webhook("gone", r.url("/gone"), "users.*.create");
             send(p, event("users.u1.create", "e1"));

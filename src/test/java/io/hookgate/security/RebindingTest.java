@@ -13,18 +13,15 @@ import io.hookgate.security.ScriptedResolver.Call;
 import io.hookgate.security.ScriptedResolver.Caller;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DNS rebinding: each try looks the host up exactly once, checks that answer and connects to that very
@@ -36,31 +33,18 @@ import org.junit.jupiter.api.Test;
  * tries and two lookups. A redirect cannot move a try elsewhere either: it is never followed.
  */
 class RebindingTest {
-    private static RedisServer redis;
-    private static Vertx vertx;
-    private static ScriptedResolver resolver;
-    private static Gateway gateway;
+    private static final ScriptedResolver resolver = new ScriptedResolver()
+        .onCheck("first-good.test", "127.0.0.1").onDelivery("first-good.test", "127.0.0.1", "127.0.0.2")
+        .onCheck("first-bad.test", "127.0.0.1").onDelivery("first-bad.test", "127.0.0.2", "127.0.0.1");
 
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        vertx = Vertx.vertx();
-        resolver = new ScriptedResolver()
-            .onCheck("first-good.test", "127.0.0.1").onDelivery("first-good.test", "127.0.0.1", "127.0.0.2")
-            .onCheck("first-bad.test", "127.0.0.1").onDelivery("first-bad.test", "127.0.0.2", "127.0.0.1");
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32",
-            ConfigKey.RETRY_SCHEDULE, "300ms"), resolver);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32",
+        ConfigKey.RETRY_SCHEDULE, "300ms"), resolver);
 
     @Test
     void aTryConnectsToTheAddressItsOneLookupAnswered() {
-        Gateway.ProjectClient p = gateway.project(projectId("rebind-a"));
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("rebind-a"));
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             p.webhook("a", "http://first-good.test:" + r.port() + "/a", "users.*.create");
             assertThat(resolver.calls("first-good.test", Caller.CHECK)).hasSize(1);
 
@@ -96,8 +80,8 @@ class RebindingTest {
 
     @Test
     void aRedirectIsNeverFollowed() {
-        Gateway.ProjectClient p = gateway.project(projectId("redirect"));
-        try (Receiver r = Fixtures.receiver(vertx); Receiver trap = Fixtures.receiver(vertx, "127.0.0.2")) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("redirect"));
+        try (Receiver r = Fixtures.receiver(env.vertx()); Receiver trap = Fixtures.receiver(env.vertx(), "127.0.0.2")) {
             // To a refused address, and to the very receiver: neither is followed.
             r.respond(req -> Answer.status(req.path().equals("/to-refused") ? 302 : 307)
                 .withHeader("Location", req.path().equals("/to-refused") ? trap.url("/stolen") : r.url("/again")));
@@ -120,8 +104,8 @@ class RebindingTest {
 
     @Test
     void aTryRefusedOnItsOneLookupIsNotDeliveredByAnother() {
-        Gateway.ProjectClient p = gateway.project(projectId("rebind-b"));
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("rebind-b"));
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             p.webhook("b", "http://first-bad.test:" + r.port() + "/b", "users.*.create");
             assertThat(resolver.calls("first-bad.test", Caller.CHECK)).hasSize(1);
 

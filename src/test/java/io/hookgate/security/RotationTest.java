@@ -10,19 +10,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Contract section 5, secret rotation: {@code PATCH /v1/webhooks/{id}/secret} replaces the secret at
@@ -34,27 +31,15 @@ import org.junit.jupiter.api.Test;
 class RotationTest {
     private static final String EVENT = "users.*.create";
 
-    private static RedisServer redis;
-    private static Vertx vertx;
-    private static Gateway gateway;
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
+
     private final AtomicInteger markers = new AtomicInteger();
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        vertx = Vertx.vertx();
-        gateway = Gateway.start(redis.url());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
 
     @Test
     void graceKeepsTheOldSecretsSigningNewestFirstUntilARotationWithoutGrace() {
-        Gateway.ProjectClient p = gateway.project(projectId("rot"));
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("rot"));
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             String url = r.url("/rot");
             String s0 = "secret-zero-0000";
             p.webhook(webhookParams("w", url, EVENT).put("secret", s0));
@@ -98,8 +83,8 @@ class RotationTest {
 
     @Test
     void aOneSecondGraceExpires() {
-        Gateway.ProjectClient p = gateway.project(projectId("expire"));
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("expire"));
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             String s0 = "short-lived-0000";
             String s1 = "short-lived-1111";
             p.webhook(webhookParams("w", r.url("/x"), EVENT).put("secret", s0));
@@ -122,9 +107,9 @@ class RotationTest {
 
     @Test
     void graceSecondsOutsideZeroToSevenDaysIsA400AndChangesNothing() {
-        Gateway.ProjectClient p = gateway.project(projectId("bad-grace"));
+        Gateway.ProjectClient p = env.gateway().project(projectId("bad-grace"));
         String legacy = "/projects/" + p.projectId() + "/webhooks/w/signature";
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             String s0 = "unchanged-secret";
             p.webhook(webhookParams("w", r.url("/g"), EVENT).put("secret", s0));
             for (String bad : List.of("-1", "604801", "\"x\"", "1.5", "true", "\"60\"", "[60]", "9223372036854775808")) {
@@ -133,7 +118,7 @@ class RotationTest {
                 assertThat(error.getString("type")).as(bad).isEqualTo("general_argument_invalid");
                 assertThat(error.getString("message")).as(bad).contains("graceSeconds");
                 String legacyBody = "{\"signatureKey\": \"should-not-apply\", \"graceSeconds\": " + bad + "}";
-                assertThat(gateway.admin("PATCH", legacy, legacyBody).expect(400).json().getString("type"))
+                assertThat(env.gateway().admin("PATCH", legacy, legacyBody).expect(400).json().getString("type"))
                     .as("legacy " + bad).isEqualTo("general_argument_invalid");
             }
             assertSignedBy(deliver(p, r), s0);
@@ -148,21 +133,21 @@ class RotationTest {
 
     @Test
     void theLegacySignatureRouteRotatesTheSameWay() {
-        Gateway.ProjectClient p = gateway.project(projectId("legacy-rot"));
+        Gateway.ProjectClient p = env.gateway().project(projectId("legacy-rot"));
         String legacy = "/projects/" + p.projectId() + "/webhooks/w/signature";
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             String url = r.url("/legacy");
             String s0 = "legacy-secret-00";
             p.webhook(webhookParams("w", url, EVENT).put("secret", s0));
 
-            JsonObject answer = gateway.admin("PATCH", legacy,
+            JsonObject answer = env.gateway().admin("PATCH", legacy,
                 new JsonObject().put("signatureKey", "legacy-secret-11").put("graceSeconds", 60).encode()).expect(200).json();
             assertThat(answer.getString("signatureKey")).isEqualTo("legacy-secret-11");
             RecordedRequest d1 = deliver(p, r);
             assertSignedBy(d1, "legacy-secret-11", s0);
             assertAppwriteSignedBy(d1, url, "legacy-secret-11", s0);
 
-            String generated = gateway.admin("PATCH", legacy, null).expect(200).json().getString("signatureKey");
+            String generated = env.gateway().admin("PATCH", legacy, null).expect(200).json().getString("signatureKey");
             assertThat(generated).matches("[0-9a-f]{128}");
             RecordedRequest d2 = deliver(p, r);
             assertSignedBy(d2, generated);

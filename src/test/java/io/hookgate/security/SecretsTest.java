@@ -15,11 +15,10 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.store.FieldCipher;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
-import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +28,8 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -44,39 +42,27 @@ import org.slf4j.LoggerFactory;
 class SecretsTest {
     private static final String EVENT = "users.*.create";
 
-    private static RedisServer redis;
-    private static Vertx vertx;
-    private static Gateway gateway;
-
-    @BeforeAll
-    static void start() {
-        redis = RedisServer.start();
-        vertx = Vertx.vertx();
-        gateway = Gateway.start(redis.url());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        Teardown.close(gateway, vertx, redis);
-    }
+    @RegisterExtension
+    static final GatewayEnv env = GatewayEnv.create();
 
     @Test
     void redisHoldsSecretAndPasswordEncryptedAndDeliveriesStillSignAndAuthenticate() {
         String secret = "plain-signing-secret-A1";
         String password = "plain-auth-password-B2";
-        Gateway.ProjectClient p = gateway.project(projectId("rest"));
-        try (Receiver r = Fixtures.receiver(vertx)) {
+        Gateway.ProjectClient p = env.gateway().project(projectId("rest"));
+        try (Receiver r = Fixtures.receiver(env.vertx())) {
             String url = r.url("/rest");
             p.webhook(webhookParams("w", url, EVENT).put("authUsername", "alice").put("authPassword", password)
                 .put("secret", secret));
             String key = "hg:{p:" + p.projectId() + "}:wh:w";
 
-            String storedSecret = redis.command("HGET", key, "secret");
-            String storedPassword = redis.command("HGET", key, "authPassword");
+            String storedSecret = env.redis().command("HGET", key, "secret");
+            String storedPassword = env.redis().command("HGET", key, "authPassword");
             assertThat(storedSecret).startsWith("enc:v1:").doesNotContain(secret);
             assertThat(storedPassword).startsWith("enc:v1:").doesNotContain(password);
-            assertThat(redis.command("HGET", key, "authUsername")).isEqualTo("alice");
-            assertThat(redis.command("HGETALL", key)).contains(url).doesNotContain(secret).doesNotContain(password);
+            assertThat(env.redis().command("HGET", key, "authUsername")).isEqualTo("alice");
+            assertThat(env.redis().command("HGETALL", key)).contains(url).doesNotContain(secret)
+                .doesNotContain(password);
             // The field name is bound in: the two sealed values differ in more than their text.
             assertThat(storedSecret).isNotEqualTo(storedPassword);
 
@@ -91,13 +77,15 @@ class SecretsTest {
             String rotated = "rotated-signing-secret-C3";
             p.call("PATCH", "/webhooks/w/secret", new JsonObject().put("secret", rotated).put("graceSeconds", 60).encode())
                 .expect(200);
-            String retired = redis.command("HGET", key, "retired");
+            String retired = env.redis().command("HGET", key, "retired");
             assertThat(new JsonArray(retired)).hasSize(1);
             assertThat(new JsonArray(retired).getJsonObject(0).getString("s")).startsWith("enc:v1:");
-            assertThat(redis.command("HGETALL", key)).doesNotContain(secret).doesNotContain(rotated).doesNotContain(password);
+            assertThat(env.redis().command("HGETALL", key)).doesNotContain(secret).doesNotContain(rotated)
+                .doesNotContain(password);
 
             // Nowhere else in Redis either (queue entries, delivery records, caches).
-            assertThat(everythingIn(redis)).doesNotContain(secret).doesNotContain(rotated).doesNotContain(password);
+            assertThat(everythingIn(env.redis())).doesNotContain(secret).doesNotContain(rotated)
+                .doesNotContain(password);
         }
     }
 
@@ -107,7 +95,7 @@ class SecretsTest {
         String k2 = FieldCipher.newKey();
         String secret = "secret-under-key-one";
         String password = "password-under-key-one";
-        try (RedisServer own = RedisServer.start(); Receiver r = Fixtures.receiver(vertx)) {
+        try (RedisServer own = RedisServer.start(); Receiver r = Fixtures.receiver(env.vertx())) {
             String url = r.url("/k");
             Gateway.ProjectClient p;
             try (Gateway a = Gateway.start(own.url(), Map.of(ConfigKey.ENCRYPTION_KEY, k1))) {
@@ -165,7 +153,7 @@ class SecretsTest {
             .onCheck("turns-bad.test", "127.0.0.1").onDelivery("turns-bad.test", "127.0.0.2");
         List<String> records;
         try (LogCapture logs = LogCapture.start(); RedisServer own = RedisServer.start();
-             Receiver ok = Fixtures.receiver(vertx); Receiver failing = Fixtures.receiver(vertx)) {
+             Receiver ok = Fixtures.receiver(env.vertx()); Receiver failing = Fixtures.receiver(env.vertx())) {
             failing.respondWith(400, "rejected by the receiver");
             Gateway g = Gateway.start(own.url(), Map.of(ConfigKey.ENCRYPTION_KEY, encryptionKey,
                 ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32", ConfigKey.RETRY_SCHEDULE, "100ms"), resolver);
@@ -249,14 +237,14 @@ class SecretsTest {
     @Test
     void theSecretIsShownByCreateAndRotateOnly() {
         String secret = "shown-once-secret-D4";
-        Gateway.ProjectClient p = gateway.project(projectId("shown"));
+        Gateway.ProjectClient p = env.gateway().project(projectId("shown"));
         String legacyBase = "/projects/" + p.projectId() + "/webhooks";
         String url = "http://127.0.0.1:9/shown";
 
         JsonObject created = p.webhook(webhookParams("w", url, EVENT).put("secret", secret));
         assertThat(created.getString("secret")).isEqualTo(secret);
-        JsonObject legacyCreated = gateway.admin("POST", legacyBase, webhookParams("l", url, EVENT).encode()).expect(201)
-            .json();
+        JsonObject legacyCreated = env.gateway().admin("POST", legacyBase, webhookParams("l", url, EVENT).encode())
+            .expect(201).json();
         String legacySecret = legacyCreated.getString("signatureKey");
         assertThat(legacySecret).matches("[0-9a-f]{128}");
 
@@ -270,7 +258,7 @@ class SecretsTest {
             .expect(200).json();
         String next = rotated.getString("secret");
         assertThat(next).matches("[0-9a-f]{128}");
-        JsonObject legacyRotated = gateway.admin("PATCH", legacyBase + "/l/signature",
+        JsonObject legacyRotated = env.gateway().admin("PATCH", legacyBase + "/l/signature",
             new JsonObject().put("signatureKey", "legacy-given-key-E5").encode()).expect(200).json();
         assertThat(legacyRotated.getString("signatureKey")).isEqualTo("legacy-given-key-E5");
 
@@ -282,9 +270,10 @@ class SecretsTest {
         Map<String, String> answers = new LinkedHashMap<>();
         answers.put("GET", p.call("GET", "/webhooks/w", null).expect(200).body());
         answers.put("list", p.call("GET", "/webhooks", null).expect(200).body());
-        answers.put("legacy GET", gateway.admin("GET", legacyBase + "/l", null).expect(200).body());
-        answers.put("legacy list", gateway.admin("GET", legacyBase, null).expect(200).body());
-        answers.put("legacy GET of the current one", gateway.admin("GET", legacyBase + "/w", null).expect(200).body());
+        answers.put("legacy GET", env.gateway().admin("GET", legacyBase + "/l", null).expect(200).body());
+        answers.put("legacy list", env.gateway().admin("GET", legacyBase, null).expect(200).body());
+        answers.put("legacy GET of the current one",
+            env.gateway().admin("GET", legacyBase + "/w", null).expect(200).body());
         answers.put("deliveries", p.call("GET", "/webhooks/w/deliveries", null).expect(200).body());
 
         assertThat(new JsonObject(answers.get("GET")).getString("secret")).isEmpty();
