@@ -241,21 +241,38 @@ final class Harness implements AutoCloseable {
         return n;
     }
 
-    /** Redis persistence figures: AOF rewrites so far, the AOF's size, writes that waited for a slow fsync. */
+    /**
+     * Redis persistence figures: AOF rewrites so far, the AOF's size, writes that waited for a slow
+     * fsync, whether a rewrite is running, and how long the last fork (which stops Redis) took, in µs.
+     */
     long[] aof() {
         long rewrites = 0;
         long size = 0;
         long delayed = 0;
-        for (String line : redis.command("INFO", "persistence").split("\r?\n")) {
-            if (line.startsWith("aof_rewrites:")) {
-                rewrites = Long.parseLong(line.substring(13).trim());
-            } else if (line.startsWith("aof_current_size:")) {
-                size = Long.parseLong(line.substring(17).trim());
-            } else if (line.startsWith("aof_delayed_fsync:")) {
-                delayed = Long.parseLong(line.substring(18).trim());
+        long running = 0;
+        long forkUs = 0;
+        for (String line : redis.command("INFO", "persistence", "stats").split("\r?\n")) {
+            String[] kv = line.split(":", 2);
+            if (kv.length < 2) {
+                continue;
+            }
+            long v;
+            try {
+                v = Long.parseLong(kv[1].trim());
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            switch (kv[0]) {
+                case "aof_rewrites" -> rewrites = v;
+                case "aof_current_size" -> size = v;
+                case "aof_delayed_fsync" -> delayed = v;
+                case "aof_rewrite_in_progress" -> running = v;
+                case "latest_fork_usec" -> forkUs = v;
+                default -> {
+                }
             }
         }
-        return new long[] {rewrites, size, delayed};
+        return new long[] {rewrites, size, delayed, running, forkUs};
     }
 
     long redisPid() {
@@ -380,7 +397,9 @@ final class Harness implements AutoCloseable {
         out.put("gatewayThreads", busiestThreads(th0, th1, seconds));
         long[] aof1 = aof();
         out.put("redisAof", new JsonObject().put("rewritesInWindow", aof1[0] - aof0[0])
-            .put("sizeMb", round(aof1[1] / 1048576.0)).put("delayedFsyncsInWindow", aof1[2] - aof0[2]));
+            .put("sizeMb", round(aof1[1] / 1048576.0)).put("delayedFsyncsInWindow", aof1[2] - aof0[2])
+            .put("rewriteRunningAtStart", aof0[3] == 1).put("rewriteRunningAtEnd", aof1[3] == 1)
+            .put("latestForkMs", round(aof1[4] / 1000.0)));
         return out;
     }
 
