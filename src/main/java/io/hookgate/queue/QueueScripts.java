@@ -137,7 +137,7 @@ final class QueueScripts {
      * and 1 when it was stored now, 0 when it repeats an idempotency key (then the ID is the first
      * event's, and nothing is stored).
      */
-    static final LuaScript INGEST = new LuaScript("""
+    static final LuaScript INGEST = new LuaScript("ingest", """
         local tag = string.sub(KEYS[1], 1, -7)
         local ttl, ittl, pr = ARGV[1], ARGV[2], ARGV[3]
         local out = {}
@@ -169,7 +169,7 @@ final class QueueScripts {
      * event, atomically. KEYS: events, deliveries. ARGV: group, now, ttl, maxCount, minScore, then per
      * event: entryId, eventId, projectId, name, n, n x (deliveryId, webhookId).
      */
-    static final LuaScript FANOUT = new LuaScript(PRELUDE + """
+    static final LuaScript FANOUT = new LuaScript("fanout", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
         local done = {}
@@ -215,7 +215,7 @@ final class QueueScripts {
      * F failed for good, P parked (webhook disabled), W wait (webhook at its in-flight cap: back at
      * nextAt, no try counted), Q requeue now (shutdown), X drop the record (webhook or event gone).
      */
-    static final LuaScript COMPLETE = new LuaScript(PRELUDE + """
+    static final LuaScript COMPLETE = new LuaScript("complete", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -11)
         local group, now, ttl = ARGV[1], ARGV[2], ARGV[3]
         local done = {}
@@ -285,7 +285,7 @@ final class QueueScripts {
      * deliveries, retries. ARGV: group, now, ttl, maxCount, minScore, then per entry: entryId, eventId,
      * projectId, name, deliveryId, webhookId, createdAt, outcome (as in COMPLETE), nextAt, tryJson.
      */
-    static final LuaScript COMPLETE_FIRST = new LuaScript(PRELUDE + """
+    static final LuaScript COMPLETE_FIRST = new LuaScript("complete_first", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
         local done = {}
@@ -334,7 +334,7 @@ final class QueueScripts {
         """);
 
     /** Moves due retries into the deliveries stream, each once. KEYS: retries, deliveries. ARGV: now, limit. */
-    static final LuaScript DRAIN_RETRIES = new LuaScript(PRELUDE + """
+    static final LuaScript DRAIN_RETRIES = new LuaScript("drain_retries", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -8)
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
         for _, id in ipairs(due) do
@@ -356,7 +356,7 @@ final class QueueScripts {
      * Parks a webhook's retrying deliveries (it was just disabled). KEYS: retries. ARGV: project,
      * webhook, now. Returns how many were parked.
      */
-    static final LuaScript PARK_RETRYING = new LuaScript(PRELUDE + """
+    static final LuaScript PARK_RETRYING = new LuaScript("park_retrying", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -8)
         local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
         local ids = redis.call('ZRANGE', whd(tag, pr, wh) .. ':retrying', 0, -1)
@@ -377,7 +377,7 @@ final class QueueScripts {
      * Requeues up to ARGV[4] parked deliveries of a webhook, oldest first, with a fresh retry
      * schedule. KEYS: deliveries. ARGV: project, webhook, now, limit. Returns how many moved.
      */
-    static final LuaScript UNPARK = new LuaScript(PRELUDE + """
+    static final LuaScript UNPARK = new LuaScript("unpark", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -11)
         local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
         local pk = tag .. 'parked:' .. pr .. ':' .. wh
@@ -400,7 +400,7 @@ final class QueueScripts {
      * deliveries. ARGV: project, webhook, now, then delivery IDs. Returns how many were requeued;
      * IDs of other webhooks, unknown ones and ones already pending are skipped.
      */
-    static final LuaScript REQUEUE = new LuaScript(PRELUDE + """
+    static final LuaScript REQUEUE = new LuaScript("requeue", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -11)
         local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
         local count = 0
@@ -424,7 +424,7 @@ final class QueueScripts {
      * The statuses of delivery records (false for a record that is gone), for listing by a status
      * that has no index of its own. KEYS: any key of the partition (for its tag). ARGV: delivery IDs.
      */
-    static final LuaScript STATUSES = new LuaScript("""
+    static final LuaScript STATUSES = new LuaScript("statuses", """
         local tag = string.sub(KEYS[1], 1, -11)
         local out = {}
         for i, id in ipairs(ARGV) do

@@ -10,16 +10,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A Lua script run with EVALSHA, falling back to EVAL when the server does not know it yet (first
- * use, or after a Redis restart without data).
+ * use, or after a Redis restart without data). Its name labels its round trips in
+ * {@code hookgate_redis_command_duration} ({@code command="EVALSHA:<name>"}).
  */
 public final class LuaScript {
+    private final String name;
     private final String source;
     private final String sha;
 
-    public LuaScript(String source) {
+    public LuaScript(String name, String source) {
+        this.name = name;
         this.source = source;
         try {
             this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
@@ -31,12 +35,19 @@ public final class LuaScript {
 
     /** Runs the script; {@code args} are Strings, byte[] or numbers. */
     public Future<Response> run(Redis redis, List<String> keys, List<?> args) {
-        return redis.send(build(Command.EVALSHA, sha, keys, args)).recover(err -> {
+        return send(redis, Command.EVALSHA, sha, keys, args).recover(err -> {
             if (err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT")) {
-                return redis.send(build(Command.EVAL, source, keys, args));
+                return send(redis, Command.EVAL, source, keys, args);
             }
             return Future.failedFuture(err);
         });
+    }
+
+    private Future<Response> send(Redis redis, Command cmd, String script, List<String> keys, List<?> args) {
+        Request request = build(cmd, script, keys, args);
+        return redis instanceof TimedRedis timed
+            ? timed.send(request, cmd.toString().toUpperCase(Locale.ROOT) + ":" + name)
+            : redis.send(request);
     }
 
     private static Request build(Command cmd, String script, List<String> keys, List<?> args) {

@@ -11,7 +11,7 @@ import java.util.List;
  * script reads Redis's own clock, so replicas with skewed clocks agree.
  */
 public final class RateLimiter {
-    private static final LuaScript TAKE = new LuaScript("""
+    private static final LuaScript TAKE = new LuaScript("rate_limit", """
         local rate, burst, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Redis client that times every round trip by command name ({@code hookgate_redis_command_duration}).
  * Blocking reads (XREADGROUP ... BLOCK) are timed too, and show the blocking time: read them as such.
- * Command names are upper case, as Redis spells them ({@code EVALSHA}, {@code XREADGROUP}, and
- * {@code BATCH} for a pipelined batch), whatever case the client library prints them in.
+ * Command names are upper case, as Redis spells them ({@code XREADGROUP}, and {@code BATCH} for a
+ * pipelined batch), whatever case the client library prints them in; a {@link LuaScript}'s round
+ * trips carry its name ({@code EVALSHA:fanout}).
  *
  * <p>It also takes pooled connections one request at a time. In cluster mode the Vert.x client's
  * {@code send} first takes one pooled connection from <em>every</em> master and only then sends;
@@ -100,11 +101,16 @@ final class TimedRedis implements Redis {
 
     @Override
     public Future<Response> send(Request request) {
+        return send(request, request.command().toString().toUpperCase(Locale.ROOT));
+    }
+
+    /** As {@link #send(Request)}, timed under {@code label} (a script's round trips: EVALSHA:name). */
+    Future<Response> send(Request request, String label) {
         long start = System.nanoTime();
         String name = request.command().toString().toUpperCase(Locale.ROOT);
         Future<Response> sent = !serializeConnects || NOT_POOLED.contains(name) ? delegate.send(request)
             : connect().compose(conn -> conn.send(request).eventually(() -> giveBack(conn)));
-        return sent.andThen(ar -> metrics.redisCommand(name).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+        return sent.andThen(ar -> metrics.redisCommand(label).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class WebhookRepository {
     public static final String EXISTS = "EXISTS";
     public static final String NOT_FOUND = "NOTFOUND";
 
-    private static final LuaScript CREATE = new LuaScript("""
+    private static final LuaScript CREATE = new LuaScript("webhook_create", """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOPROJECT' end
         if redis.call('EXISTS', KEYS[3]) == 1 then return 'EXISTS' end
         redis.call('HSET', KEYS[3], unpack(ARGV, 5))
@@ -42,7 +42,7 @@ public final class WebhookRepository {
         return 'OK'
         """);
     /** Writes fields; {@code ARGV[3] == '1'} also resets attempts (a PUT with enabled = true, as Appwrite). */
-    private static final LuaScript UPDATE = new LuaScript("""
+    private static final LuaScript UPDATE = new LuaScript("webhook_update", """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
         redis.call('HSET', KEYS[1], unpack(ARGV, 4))
         if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'attempts', '0') end
@@ -50,7 +50,7 @@ public final class WebhookRepository {
         redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. redis.call('INCR', vk))
         return redis.call('HGETALL', KEYS[1])
         """);
-    private static final LuaScript DELETE = new LuaScript("""
+    private static final LuaScript DELETE = new LuaScript("webhook_delete", """
         if redis.call('DEL', KEYS[1]) == 0 then return 'NOTFOUND' end
         redis.call('ZREM', KEYS[2], ARGV[1])
         local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
@@ -62,7 +62,7 @@ public final class WebhookRepository {
      * replicas must know (first failure after a success, or disabling), so a dead endpoint does not
      * make every replica reload it on every try. Returns {attempts, enabled, 1 when this call disabled it}.
      */
-    private static final LuaScript FAILURE = new LuaScript("""
+    private static final LuaScript FAILURE = new LuaScript("webhook_failure", """
         if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
         local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
         redis.call('HSET', KEYS[1], 'logs', ARGV[1])
@@ -79,7 +79,7 @@ public final class WebhookRepository {
         end
         return {attempts, enabled, disabledNow}
         """);
-    private static final LuaScript SUCCESS = new LuaScript("""
+    private static final LuaScript SUCCESS = new LuaScript("webhook_success", """
         local a = redis.call('HGET', KEYS[1], 'attempts')
         if a and a ~= '0' then
           redis.call('HSET', KEYS[1], 'attempts', '0')

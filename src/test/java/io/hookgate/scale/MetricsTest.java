@@ -147,11 +147,12 @@ class MetricsTest {
         }
         assertThat(quiet.all("hookgate_queue_depth")).hasSize(3 * PARTITIONS);
         assertThat(quiet.value("hookgate_inflight")).isZero();
-        assertThat(quiet.samples()).as("EVALSHA round trips timed")
-            .anyMatch(s -> s.name().equals("hookgate_redis_command_duration_seconds_count")
-                && "EVALSHA".equals(s.labels().get("command")) && s.value() > 0);
-        assertThat(quiet.all("hookgate_redis_command_duration_seconds_count")).as("command names as Redis spells them")
-            .allMatch(s -> s.labels().get("command").matches("[A-Z]+"));
+        assertThat(quiet.all("hookgate_redis_command_duration_seconds_count")).as("script round trips timed by script")
+            .anyMatch(s -> "EVALSHA:ingest".equals(s.labels().get("command")) && s.value() > 0)
+            .anyMatch(s -> s.labels().get("command").startsWith("EVALSHA:complete") && s.value() > 0);
+        assertThat(quiet.all("hookgate_redis_command_duration_seconds_count"))
+            .as("command names as Redis spells them, a script's with its name")
+            .allMatch(s -> s.labels().get("command").matches("[A-Z]+(:[a-z_]+)?"));
         assertThat(quiet.all("jvm_memory_used_bytes")).isNotEmpty().anyMatch(s -> s.value() > 0);
 
         // Bounded labels: nothing that names a project, a webhook or a target.
