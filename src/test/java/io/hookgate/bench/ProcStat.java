@@ -23,11 +23,24 @@ final class ProcStat {
 
     /** utime + stime of {@code pid}, in clock ticks. */
     static long cpuTicks(long pid) {
+        return ticks(pid, false);
+    }
+
+    /**
+     * utime + stime of {@code pid} and of its children it has waited for (cutime + cstime), in clock
+     * ticks: for Redis, its AOF rewrites, counted when each rewrite's child ends.
+     */
+    static long cpuTicksWithChildren(long pid) {
+        return ticks(pid, true);
+    }
+
+    private static long ticks(long pid, boolean children) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) may hold spaces; fields are counted after its closing paren.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return children ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
