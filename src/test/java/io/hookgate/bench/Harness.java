@@ -83,7 +83,7 @@ final class Harness implements AutoCloseable {
         receiverPort = FreePort.find();
         slowPort = FreePort.find();
         List<String> cmd = List.of(javaBinary(), "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
-            "-cp", System.getProperty("java.class.path"), BenchReceiver.class.getName(),
+            "-Xlog:gc:file=" + outDir.resolve("receiver-gc.log"), "-cp", System.getProperty("java.class.path"), BenchReceiver.class.getName(),
             Integer.toString(receiverPort), SECRET, "2", Integer.toString(slowPort));
         receiver = ChildJvm.start("receiver", cmd, Map.of(), outDir.resolve("receiver.log"));
     }
