@@ -4,7 +4,10 @@ import io.hookgate.model.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +68,7 @@ public final class FanoutPump {
     private final EventQueue queue;
     private final Matcher matcher;
     private final FirstTries firstTries;
-    private final java.util.function.Function<java.util.Set<String>, Future<Void>> freshen;
+    private final Function<Set<String>, Future<Void>> freshen;
     private final List<Partition> partitions = new ArrayList<>();
     private boolean stopped;
     /** Loops with a read or a fan-out under way. */
@@ -81,7 +84,7 @@ public final class FanoutPump {
         String pendingFrom = "0";
         int helpers;
         /** Entry IDs some loop is fanning out now: a read that brings one again skips it. */
-        final java.util.Set<String> active = new java.util.HashSet<>();
+        final Set<String> active = new HashSet<>();
 
         Partition(int index) {
             this.index = index;
@@ -92,7 +95,7 @@ public final class FanoutPump {
      * @param freshen brings the match index up to date for the given projects before a batch is
      *                matched (see the store), so that no webhook created before an event is missed
      */
-    public FanoutPump(Vertx vertx, EventQueue queue, java.util.function.Function<java.util.Set<String>, Future<Void>> freshen,
+    public FanoutPump(Vertx vertx, EventQueue queue, Function<Set<String>, Future<Void>> freshen,
                       Matcher matcher, FirstTries firstTries) {
         this.vertx = vertx;
         this.queue = queue;
@@ -213,7 +216,7 @@ public final class FanoutPump {
 
     /** @param fresh the entries come from a read of new entries: only those may get first tries */
     private Future<Void> fanout(int partition, List<StreamEntry> entries, boolean fresh) {
-        java.util.Set<String> active = partitions.get(partition).active;
+        Set<String> active = partitions.get(partition).active;
         List<StreamEntry> mine = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
             if (active.add(e.id())) {
@@ -223,7 +226,7 @@ public final class FanoutPump {
         if (mine.isEmpty()) {
             return Future.succeededFuture();
         }
-        java.util.Set<String> projects = new java.util.HashSet<>();
+        Set<String> projects = new HashSet<>();
         mine.forEach(e -> projects.add(e.field("pr")));
         return freshen.apply(projects).compose(x -> record(partition, mine, fresh))
             .eventually(() -> {
