@@ -4,6 +4,7 @@ import io.hookgate.bus.Addresses;
 import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.health.GatewayMetrics;
+import io.hookgate.model.EventRecord;
 import io.hookgate.model.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,8 +44,8 @@ public final class DeliveryPump {
         /** The webhook (from the index, else Redis); null when it no longer exists. */
         Future<Webhook> webhook(String projectId, String webhookId);
 
-        /** The event with its expansion (cache, else Redis); null when it is gone. */
-        Future<EventCache.Entry> event(int partition, String eventId);
+        /** The event of a delivery with its expansion (cache, else Redis); null when it is gone. */
+        Future<EventCache.Entry> event(int partition, String eventId, String deliveryId);
 
         /**
          * Records a try's outcome on the webhook (attempts, logs, auto-disable; 410 disables at once)
@@ -172,7 +173,8 @@ public final class DeliveryPump {
         }
         Lane<Work> lane = lanes.computeIfAbsent(laneKey(webhook), id -> new Lane<>(perWebhook));
         part.heldEvents.add(event.id());
-        Map<String, String> fields = new HashMap<>(10);
+        Map<String, String> fields = new HashMap<>(16);
+        EventRecord e = ev.event();
         fields.put("dl", deliveryId);
         fields.put("wh", webhook.id());
         fields.put("ev", event.field("id"));
@@ -180,8 +182,11 @@ public final class DeliveryPump {
         fields.put("nm", event.field("nm"));
         fields.put("s", "0");
         fields.put("at", Long.toString(createdAt));
+        fields.put("us", e.userId());
+        fields.put("ea", Long.toString(e.acceptedAt()));
+        fields.put("rq", e.requestId());
         inFlight++;
-        send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, true), webhook, ev));
+        send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, e.payload(), true), webhook, ev));
         return true;
     }
 
@@ -268,7 +273,7 @@ public final class DeliveryPump {
             return;
         }
         Future<Webhook> webhook = deliveries.webhook(entry.field("pr"), entry.field("wh"));
-        Future<EventCache.Entry> event = deliveries.event(part.index, entry.field("ev"));
+        Future<EventCache.Entry> event = deliveries.event(part.index, entry.field("ev"), entry.field("dl"));
         Future.all(webhook, event).onComplete(ar -> {
             if (ar.failed()) {
                 // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.

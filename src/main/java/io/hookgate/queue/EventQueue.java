@@ -9,7 +9,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,8 +93,7 @@ public final class EventQueue {
         Ingested[] ids = new Ingested[events.size()];
         List<Future<?>> all = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
-            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 7);
-            args.add(ttl());
+            List<Object> args = new ArrayList<>(2 + group.getValue().size() * 7);
             args.add(idempotencyWindowSeconds);
             args.add(projectId);
             for (int i : group.getValue()) {
@@ -184,12 +182,18 @@ public final class EventQueue {
 
     /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
     public Future<Void> recordFanout(int partition, List<Fanout> fanouts) {
-        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 7);
+        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 12);
         for (Fanout f : fanouts) {
-            args.add(f.event().id());
-            args.add(f.event().field("id"));
-            args.add(f.event().field("pr"));
-            args.add(f.event().field("nm"));
+            StreamEntry e = f.event();
+            args.add(e.id());
+            args.add(e.field("id"));
+            args.add(e.field("pr"));
+            args.add(e.field("nm"));
+            args.add(e.field("us"));
+            args.add(e.field("at"));
+            args.add(e.payload() == null ? "" : e.payload());
+            args.add(e.field("rq"));
+            args.add(e.payload() == null ? "0" : "1");
             args.add(f.deliveries().size());
             for (NewDelivery d : f.deliveries()) {
                 args.add(d.deliveryId());
@@ -251,7 +255,7 @@ public final class EventQueue {
      * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
      */
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
-        List<Object> args = recordArgs(System.currentTimeMillis(), done.size() * 10);
+        List<Object> args = recordArgs(System.currentTimeMillis(), done.size() * 14);
         for (Completion c : done) {
             StreamEntry e = c.entry();
             args.add(e.id());
@@ -264,6 +268,10 @@ public final class EventQueue {
             args.add(String.valueOf(c.outcome().code));
             args.add(c.nextAt());
             args.add(c.tryJson() == null ? "" : c.tryJson());
+            args.add(e.field("us"));
+            args.add(e.field("ea"));
+            args.add(e.payload());
+            args.add(e.field("rq"));
         }
         return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
             QueueKeys.retries(partition)), args).mapEmpty();
@@ -365,16 +373,24 @@ public final class EventQueue {
         return Math.max(0, now - Long.parseLong(dash < 0 ? id : id.substring(0, dash)));
     }
 
-    /** Loads an event from Redis (when it is not in this replica's cache); null when it is gone. */
-    public Future<EventRecord> loadEvent(int partition, String eventId) {
-        return redis.send(Request.cmd(Command.HGETALL).arg(QueueKeys.event(partition, eventId))).map(r -> {
-            Map<String, byte[]> h = Responses.toByteMap(r);
-            if (h.get("pl") == null || h.get("nm") == null) {
-                return null;
-            }
-            return new EventRecord(eventId, str(h.get("pr")), str(h.get("nm")), str(h.get("us")), h.get("pl"),
-                Long.parseLong(str(h.get("at"))), str(h.get("rq")));
-        });
+    /**
+     * Loads a delivery's event from Redis (when it is not in this replica's cache): from the event's hash,
+     * else from the delivery's record, which holds the event when it is the event's only delivery;
+     * null when neither does.
+     */
+    public Future<EventRecord> loadEvent(int partition, String eventId, String deliveryId) {
+        return QueueScripts.LOAD_EVENT.run(redis, List.of(QueueKeys.event(partition, eventId),
+            QueueKeys.delivery(partition, deliveryId)), List.of()).map(r -> {
+                if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null) {
+                    return null;
+                }
+                return new EventRecord(eventId, text(r.get(0)), r.get(1).toString(), text(r.get(2)), r.get(4).toBytes(),
+                    Long.parseLong(r.get(3).toString()), text(r.get(5)));
+            });
+    }
+
+    private static String text(Response r) {
+        return r == null ? "" : r.toString();
     }
 
     /** A delivery's record with its tries (newest first), from whichever partition holds it; null if none does. */
@@ -519,9 +535,5 @@ public final class EventQueue {
             }
         }
         return out;
-    }
-
-    private static String str(byte[] b) {
-        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
     }
 }

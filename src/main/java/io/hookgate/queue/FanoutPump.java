@@ -57,9 +57,9 @@ public final class FanoutPump {
         boolean cached(StreamEntry event);
 
         /**
-         * Loads the payloads of events another replica ingested, so that they can have first tries
-         * here too (one read of the event instead of the deliveries stream's round trip and a record
-         * written twice). Never fails: an event not loaded goes through the queue.
+         * Takes in the payloads of events another replica ingested, so that they can have first tries
+         * here too: from their entries, or (entries of older versions) by reading their event hashes.
+         * Never fails: an event not loaded goes through the queue.
          */
         Future<Void> prefetch(int partition, List<StreamEntry> events);
     }

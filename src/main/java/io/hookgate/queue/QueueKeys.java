@@ -9,19 +9,23 @@ import io.hookgate.model.DeliveryStatus;
  *
  * <pre>
  * hg:{qN}:events              stream  accepted events not yet fanned out: id, pr (project), nm (name),
- *                                     us (user ID), at (accepted, epoch ms); consumer group "fanout"
- * hg:{qN}:ev:EID              hash    the event: pr, nm, us, at, pl (payload bytes as ingested), rq (request ID),
- *                                     refs (for an event with more than one delivery: the records that still
- *                                     point at it; the hash goes with the last one; an event with one
- *                                     delivery goes with its record, whose so = 1, and has no refs);
- *                                     TTL deliveryRetentionSeconds + 1 day as a safety net
+ *                                     us (user ID), at (accepted, epoch ms), pl (payload bytes as ingested),
+ *                                     rq (request ID); consumer group "fanout". The entry is the event until
+ *                                     its fan-out: an event with one delivery then moves into that delivery's
+ *                                     record, one with several into an event hash
+ * hg:{qN}:ev:EID              hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
+ *                                     records that still point at it; the hash goes with the last one);
+ *                                     TTL deliveryRetentionSeconds + 1 day as a safety net. (Earlier versions
+ *                                     wrote it for every event at ingest and left pl out of the entry and the
+ *                                     record; their events are still read from here.)
  * hg:{qN}:idem:PID:KEY        string  the event ID first accepted under an idempotency key; TTL = window
  * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
  *                                     consumer group "dispatch"
  * hg:{qN}:dl:DID              hash    a delivery: id, wh, pr, ev, nm, st (status), at (created), up (updated),
  *                                     nx (next try, 0 when none), n (tries made), s (retry step),
  *                                     t (the newest try as JSON: a first try that succeeds needs no list),
- *                                     so (1 when it is its event's only delivery: the event goes with it)
+ *                                     so (1 when it is its event's only delivery: the event lives in it, as
+ *                                     us, ea (accepted), pl and rq, and goes with it)
  * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
  * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
  * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time

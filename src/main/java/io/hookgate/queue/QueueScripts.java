@@ -132,16 +132,17 @@ final class QueueScripts {
         """;
 
     /**
-     * Ingest. KEYS: events stream. ARGV: ttl, idempotency ttl, project, then per event: id, name,
-     * user, at, payload, idempotency key ('' for none), request ID. Returns per event its effective ID
-     * and 1 when it was stored now, 0 when it repeats an idempotency key (then the ID is the first
-     * event's, and nothing is stored).
+     * Ingest. KEYS: events stream. ARGV: idempotency ttl, project, then per event: id, name, user, at,
+     * payload, idempotency key ('' for none), request ID. Returns per event its effective ID and 1 when
+     * it was stored now, 0 when it repeats an idempotency key (then the ID is the first event's, and
+     * nothing is stored). The event is its stream entry, payload included, until the fan-out moves it
+     * into its delivery record (one delivery) or an event hash (several).
      */
     static final LuaScript INGEST = new LuaScript("ingest", """
         local tag = string.sub(KEYS[1], 1, -7)
-        local ttl, ittl, pr = ARGV[1], ARGV[2], ARGV[3]
+        local ittl, pr = ARGV[1], ARGV[2]
         local out = {}
-        for i = 4, #ARGV, 7 do
+        for i = 3, #ARGV, 7 do
           local id = ARGV[i]
           local fresh = true
           if ARGV[i+5] ~= '' then
@@ -152,11 +153,8 @@ final class QueueScripts {
             end
           end
           if fresh then
-            local k = tag .. 'ev:' .. id
-            redis.call('HSET', k, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3], 'pl', ARGV[i+4],
-              'rq', ARGV[i+6])
-            redis.call('EXPIRE', k, ttl)
-            redis.call('XADD', KEYS[1], '*', 'id', id, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3])
+            redis.call('XADD', KEYS[1], '*', 'id', id, 'pr', pr, 'nm', ARGV[i+1], 'us', ARGV[i+2], 'at', ARGV[i+3],
+              'pl', ARGV[i+4], 'rq', ARGV[i+6])
           end
           out[#out + 1] = id
           out[#out + 1] = fresh and 1 or 0
@@ -167,7 +165,10 @@ final class QueueScripts {
     /**
      * Fan-out: records each event's deliveries (records, indexes, stream entries) and acknowledges the
      * event, atomically. KEYS: events, deliveries. ARGV: group, now, ttl, maxCount, minScore, then per
-     * event: entryId, eventId, projectId, name, n, n x (deliveryId, webhookId).
+     * event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, carried ('1' when
+     * the entry carried the payload; '0' for an entry of an older version, whose event hash holds it),
+     * n, n x (deliveryId, webhookId). An event with one delivery moves into its record (so = 1); one
+     * with several gets an event hash that its records share (refs).
      */
     static final LuaScript FANOUT = new LuaScript("fanout", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
@@ -175,24 +176,38 @@ final class QueueScripts {
         local done = {}
         local i = 6
         while i <= #ARGV do
-          local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4])
-          i = i + 5
+          local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+9])
+          local carried = ARGV[i+8] == '1'
+          local base = i
+          i = i + 10
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
             local ek = tag .. 'ev:' .. ev
             if n == 0 then
-              redis.call('DEL', ek)
+              if not carried then redis.call('DEL', ek) end
             else
-              -- An event with one delivery needs no reference count: its record says so (so = 1).
-              if n > 1 then redis.call('HINCRBY', ek, 'refs', n) end
+              if n > 1 then
+                if carried then
+                  redis.call('HSET', ek, 'pr', pr, 'nm', nm, 'us', ARGV[base+4], 'at', ARGV[base+5], 'pl', ARGV[base+6],
+                    'rq', ARGV[base+7], 'refs', n)
+                  redis.call('EXPIRE', ek, ttl)
+                else
+                  redis.call('HINCRBY', ek, 'refs', n)
+                end
+              end
               for j = 0, n - 1 do
                 local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
                 local k = tag .. 'dl:' .. id
                 local f = {'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', 'pending', 'at', now, 'up', now,
                   'nx', 0, 'n', 0, 's', 0}
                 if n == 1 then
+                  -- The event's only delivery: the event lives in the record and goes with it (so = 1).
                   f[#f + 1] = 'so'
                   f[#f + 1] = 1
+                  if carried then
+                    local e = {'us', ARGV[base+4], 'ea', ARGV[base+5], 'pl', ARGV[base+6], 'rq', ARGV[base+7]}
+                    for _, v in ipairs(e) do f[#f + 1] = v end
+                  end
                 end
                 redis.call('HSET', k, unpack(f))
                 redis.call('EXPIRE', k, ttl)
@@ -283,19 +298,21 @@ final class QueueScripts {
      * the delivery's record as the try left it (delivered, retrying, failed, parked; pending and queued
      * when the try could not be made), its indexes, and the event's acknowledgement. KEYS: events,
      * deliveries, retries. ARGV: group, now, ttl, maxCount, minScore, then per entry: entryId, eventId,
-     * projectId, name, deliveryId, webhookId, createdAt, outcome (as in COMPLETE), nextAt, tryJson.
+     * projectId, name, deliveryId, webhookId, createdAt, outcome (as in COMPLETE), nextAt, tryJson, user,
+     * acceptedAt, payload, requestId. The event moves into the record (so = 1), as in FANOUT.
      */
     static final LuaScript COMPLETE_FIRST = new LuaScript("complete_first", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
         local done = {}
-        for i = 6, #ARGV, 10 do
+        for i = 6, #ARGV, 14 do
           local entry, ev, pr, nm, id, wh, at = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
           local outcome, nextAt, try = ARGV[i+7], ARGV[i+8], ARGV[i+9]
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
             local ek = tag .. 'ev:' .. ev
             if outcome == 'X' then
+              -- An entry of an older version has an event hash.
               redis.call('DEL', ek)
             else
               local st, nx, s = 'delivered', 0, 0
@@ -312,9 +329,10 @@ final class QueueScripts {
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
               end
               local k = tag .. 'dl:' .. id
-              -- First tries are made for events with one delivery only: the record is its event's only one (so).
+              -- First tries are made for events with one delivery only: the event lives in its record (so).
               local f = {'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now, 'nx', nx,
-                'n', try ~= '' and 1 or 0, 's', s, 'so', 1}
+                'n', try ~= '' and 1 or 0, 's', s, 'so', 1, 'us', ARGV[i+10], 'ea', ARGV[i+11], 'pl', ARGV[i+12],
+                'rq', ARGV[i+13]}
               if try ~= '' then
                 f[#f + 1] = 't'
                 f[#f + 1] = try
@@ -418,6 +436,19 @@ final class QueueScripts {
           end
         end
         return count
+        """);
+
+    /**
+     * An event for a delivery: from the event hash (an event with several deliveries, or one of an older
+     * version), else from the delivery's record (an event with one delivery). KEYS: event, delivery.
+     * Returns project, name, user, acceptedAt, payload, requestId; false when neither holds it.
+     */
+    static final LuaScript LOAD_EVENT = new LuaScript("load_event", """
+        local h = redis.call('HMGET', KEYS[1], 'pr', 'nm', 'us', 'at', 'pl', 'rq')
+        if h[5] then return h end
+        h = redis.call('HMGET', KEYS[2], 'pr', 'nm', 'us', 'ea', 'pl', 'rq')
+        if h[5] then return h end
+        return false
         """);
 
     /**

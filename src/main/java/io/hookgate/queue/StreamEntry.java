@@ -1,5 +1,6 @@
 package io.hookgate.queue;
 
+import io.hookgate.model.EventRecord;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,19 +8,35 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One entry read from a stream: its ID and fields. A {@code firstTry} entry is an event's entry
- * (events stream) standing for the first try of its only delivery, started straight from the fan-out
- * (see {@link DeliveryPump#startFirstTry}); its fields are those of a deliveries-stream entry, plus
- * {@code nm} and {@code at} (the delivery's creation time).
+ * One entry read from a stream: its ID and fields. An events-stream entry carries its event's payload
+ * bytes apart from the text fields ({@code payload}; null in entries of older versions, whose event
+ * hash holds it). A {@code firstTry} entry is an event's entry standing for the first try of its only
+ * delivery, started straight from the fan-out (see {@link DeliveryPump#startFirstTry}); its fields are
+ * those of a deliveries-stream entry, plus {@code nm}, {@code at} (the delivery's creation time),
+ * {@code us}, {@code ea} (the event's acceptance time) and {@code rq}, and its payload is the event's.
  */
-public record StreamEntry(int partition, String id, Map<String, String> fields, boolean firstTry) {
+public record StreamEntry(int partition, String id, Map<String, String> fields, byte[] payload, boolean firstTry) {
 
     public StreamEntry(int partition, String id, Map<String, String> fields) {
-        this(partition, id, fields, false);
+        this(partition, id, fields, null, false);
     }
 
     public String field(String name) {
         return fields.getOrDefault(name, "");
+    }
+
+    /** The event an events-stream entry carries; null for an entry without its payload (older versions). */
+    public EventRecord event() {
+        if (payload == null) {
+            return null;
+        }
+        long at;
+        try {
+            at = Long.parseLong(field("at"));
+        } catch (NumberFormatException e) {
+            at = 0;
+        }
+        return new EventRecord(field("id"), field("pr"), field("nm"), field("us"), payload, at, field("rq"));
     }
 
     /**
@@ -55,10 +72,16 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
             }
             Response f = e.get(1);
             Map<String, String> fields = new HashMap<>();
+            byte[] payload = null;
             for (int i = 0; f != null && i + 1 < f.size(); i += 2) {
-                fields.put(f.get(i).toString(), f.get(i + 1).toString());
+                String name = f.get(i).toString();
+                if (name.equals("pl")) {
+                    payload = f.get(i + 1).toBytes();
+                } else {
+                    fields.put(name, f.get(i + 1).toString());
+                }
             }
-            out.add(new StreamEntry(partition, e.get(0).toString(), fields));
+            out.add(new StreamEntry(partition, e.get(0).toString(), fields, payload, false));
         }
         return out;
     }

@@ -13,6 +13,7 @@ import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.ApiKey;
 import io.hookgate.model.DeliveryRecord;
 import io.hookgate.model.DeliveryStatus;
+import io.hookgate.model.EventRecord;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Project;
 import io.hookgate.model.RetiredSecret;
@@ -495,7 +496,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (!withPayload) {
             return Future.succeededFuture(new Replies.DeliveryDetail(d, expansion, null));
         }
-        return queue.loadEvent(d.partition(), d.eventId())
+        return queue.loadEvent(d.partition(), d.eventId(), d.id())
             .map(ev -> new Replies.DeliveryDetail(d, expansion, ev == null ? null : ev.payload()));
     }
 
@@ -602,20 +603,33 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
         @Override
         public Future<Void> prefetch(int partition, List<StreamEntry> events) {
-            List<Future<?>> all = new ArrayList<>(events.size());
+            List<Future<?>> all = new ArrayList<>();
             for (StreamEntry e : events) {
-                all.add(queue.loadEvent(partition, e.field("id")).map(ev -> {
-                    if (ev != null && cache.get(ev.id()) == null) {
-                        try {
-                            cache.put(ev, catalogue.expand(ev.name()));
-                        } catch (InvalidEventException err) {
-                            // Left to the queue, which records why it cannot be delivered.
-                        }
+                EventRecord carried = e.event();
+                if (carried != null) {
+                    cacheEvent(carried);
+                    continue;
+                }
+                // An entry of an older version: its event hash holds the payload.
+                all.add(queue.loadEvent(partition, e.field("id"), "").map(ev -> {
+                    if (ev != null) {
+                        cacheEvent(ev);
                     }
                     return null;
                 }));
             }
             return Future.join(all).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+        }
+
+        private void cacheEvent(EventRecord ev) {
+            if (cache.get(ev.id()) != null) {
+                return;
+            }
+            try {
+                cache.put(ev, catalogue.expand(ev.name()));
+            } catch (InvalidEventException err) {
+                // Left to the queue, which records why it cannot be delivered.
+            }
         }
     }
 
@@ -631,12 +645,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         }
 
         @Override
-        public Future<EventCache.Entry> event(int partition, String eventId) {
+        public Future<EventCache.Entry> event(int partition, String eventId, String deliveryId) {
             EventCache.Entry e = cache.get(eventId);
             if (e != null) {
                 return Future.succeededFuture(e);
             }
-            return queue.loadEvent(partition, eventId).map(ev -> {
+            return queue.loadEvent(partition, eventId, deliveryId).map(ev -> {
                 if (ev == null) {
                     return null;
                 }
