@@ -234,6 +234,49 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void recordsOlderThanTheRetentionGoWhateverTheirStatus() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_SECONDS, "3700",
+            ConfigKey.RETRY_SCHEDULE, "1s"));
+        Gateway.ProjectClient p = gateway.project(projectId("aged"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("aged", r.url("/aged"), "users.*.create");
+            // Records from before the retention (3 700 s), as the queue indexes them: in the webhook's index
+            // and its status's. Retention by count (1 000 by default) has nothing to do here.
+            String base = "hg:{q0}:whd:" + p.projectId() + ":aged";
+            long old = System.currentTimeMillis() - 4_000_000L;
+            record(p, "aged", "olddelivered", "delivered", old, base, base + ":delivered");
+            record(p, "aged", "oldfailed", "failed", old + 1, base, base + ":failed");
+            record(p, "aged", "oldparked", "parked", old + 2, base, base + ":parked",
+                "hg:{q0}:parked:" + p.projectId() + ":aged");
+            assertThat(deliveries(p, "aged", null)).hasSize(3);
+
+            String fresh = send(p, event("users.u1.create", "fresh"));
+            r.awaitCount(1, WAIT);
+            Await.until("the old records gone", WAIT, () -> redis.keys("hg:{q0}:dl:old*").isEmpty() ? true : null);
+            awaitAllDelivered(p, "aged");
+            assertThat(deliveries(p, "aged", null)).extracting(d -> d.getString("eventId")).containsExactly(fresh);
+            assertThat(redis.command("ZCARD", base)).isEqualTo("1");
+            assertThat(redis.command("ZCARD", base + ":delivered")).isEqualTo("1");
+            for (String key : List.of(base + ":failed", base + ":parked", "hg:{q0}:parked:" + p.projectId() + ":aged")) {
+                assertThat(redis.command("EXISTS", key)).as(key).isEqualTo("0");
+            }
+        }
+    }
+
+    /** Writes a delivery record as the queue would have, indexed in {@code indexes}. */
+    private void record(Gateway.ProjectClient p, String webhookId, String id, String status, long createdAt,
+                        String... indexes) {
+        String at = Long.toString(createdAt);
+        redis.command("HSET", "hg:{q0}:dl:" + id, "id", id, "wh", webhookId, "pr", p.projectId(), "ev", "ev" + id,
+            "nm", "users.u1.create", "st", status, "at", at, "up", at, "nx", "0", "n", "1", "s", "0", "so", "1",
+            "us", "", "ea", at, "pl", "{}", "rq", "rq-old");
+        for (String index : indexes) {
+            redis.command("ZADD", index, at, id);
+        }
+    }
+
     /** Sends n events, waiting for their deliveries ten events at a time (see the first test). */
     private static List<String> sendPaced(Gateway.ProjectClient p, Receiver r, String name, String marker, int n,
                                           int fanout, int before) {
