@@ -1,15 +1,18 @@
 package io.hookgate.queue;
 
+import io.hookgate.events.ExpansionCache;
 import io.hookgate.model.EventRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Recently accepted events with their expansion, so the replica that ingested an event delivers it
- * without reading the payload back from Redis. Bounded by total payload bytes, oldest first out
- * (insertion order: an event is read once or twice, at fan-out and at its first try, so keeping
- * access order only cost a relinking write per read). Owned by one event loop: not thread-safe.
+ * Events whose deliveries go through the deliveries stream, with their expansion, so that their tries
+ * do not read the payload back from Redis each: an event of several deliveries (kept at its fan-out),
+ * and events loaded from Redis once. An event with one delivery is not kept: its first try takes the
+ * payload from the event's stream entry. Bounded by total payload bytes, oldest first out (insertion
+ * order: keeping access order would cost a relinking write per read). Owned by one event loop: not
+ * thread-safe.
  */
 public final class EventCache {
     /** An event, its expansion, and the expansion joined for {@code X-Appwrite-Webhook-Events}. */
@@ -28,8 +31,13 @@ public final class EventCache {
         return entries.get(eventId);
     }
 
-    public Entry put(EventRecord event, List<String> expansion) {
-        Entry e = new Entry(event, expansion, String.join(",", expansion));
+    /** An event with its expansion, not kept. */
+    public static Entry entry(EventRecord event, ExpansionCache.Expansion expansion) {
+        return new Entry(event, expansion.names(), expansion.header());
+    }
+
+    public Entry put(EventRecord event, ExpansionCache.Expansion expansion) {
+        Entry e = entry(event, expansion);
         Entry old = entries.put(event.id(), e);
         if (old != null) {
             bytes -= weight(old);

@@ -53,7 +53,7 @@ public final class FanoutPump {
         /** Whether this replica is trying the event's delivery (its entry must not be fanned out twice). */
         boolean holds(StreamEntry event);
 
-        /** Whether this replica holds the event's payload (it ingested the event, or loaded it). */
+        /** Whether this replica holds the event's payload (its entry carries it, or it was loaded). */
         boolean cached(StreamEntry event);
 
         /**
@@ -62,6 +62,9 @@ public final class FanoutPump {
          * Never fails: an event not loaded goes through the queue.
          */
         Future<Void> prefetch(int partition, List<StreamEntry> events);
+
+        /** The event's deliveries (several) go through the deliveries stream: worth keeping its payload at hand. */
+        void queued(StreamEntry event);
     }
 
     private final Vertx vertx;
@@ -268,6 +271,9 @@ public final class FanoutPump {
                 if (fresh && deliveries.size() == 1
                     && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
                     continue;
+                }
+                if (deliveries.size() > 1) {
+                    firstTries.queued(e);
                 }
                 fanouts.add(new EventQueue.Fanout(e, deliveries));
             }

@@ -8,6 +8,7 @@ import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
+import io.hookgate.events.ExpansionCache;
 import io.hookgate.health.GatewayMetrics;
 import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.ApiKey;
@@ -34,7 +35,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreVerticle.class);
     /** Payload bytes kept in memory for delivery without a Redis read. */
     private static final long EVENT_CACHE_BYTES = 64L << 20;
+    private static final int EXPANSION_CACHE_NAMES = 16_384;
 
     private final HookgateConfig.RedisConfig redisConfig;
     private final HookgateConfig.StoreConfig config;
@@ -66,6 +70,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private QueueMaintenance maintenance;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final EventCache cache = new EventCache(EVENT_CACHE_BYTES);
+    /** Event loads under way, by event ID (see PumpDeliveries.event). */
+    private final Map<String, Future<EventCache.Entry>> loading = new HashMap<>();
+    private final ExpansionCache expansions;
     private String adminKeyHash;
     private boolean loaded;
 
@@ -74,6 +81,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         this.redisConfig = redisConfig;
         this.config = config;
         this.catalogue = catalogue;
+        this.expansions = new ExpansionCache(catalogue, EXPANSION_CACHE_NAMES);
         this.metrics = metrics;
     }
 
@@ -541,8 +549,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             for (int i = 0; i < ingested.size(); i++) {
                 ids.add(ingested.get(i).id());
                 if (ingested.get(i).fresh()) {
-                    // Only what was stored now: a repeat's payload must not stand in for the first one's.
-                    cache.put(r.events().get(i), r.expansions().get(i));
+                    // The API expanded every name it accepted: the fan-out need not do it again.
+                    expansions.put(r.events().get(i).name(), r.expansions().get(i));
                     fresh++;
                 }
             }
@@ -568,27 +576,38 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     private List<String> match(String projectId, String eventId, String eventName) {
         List<String> expansion;
-        EventCache.Entry cached = cache.get(eventId);
-        if (cached != null) {
-            expansion = cached.expansion();
-        } else {
-            try {
-                expansion = catalogue.expand(eventName);
-            } catch (InvalidEventException e) {
-                LOG.warn("event {} has a name that is no longer valid ({}); no deliveries", eventId, e.getMessage());
-                return List.of();
-            }
+        try {
+            expansion = expansions.of(eventName).names();
+        } catch (InvalidEventException e) {
+            LOG.warn("event {} has a name that is no longer valid ({}); no deliveries", eventId, e.getMessage());
+            return List.of();
         }
         return index.match(projectId, expansion).stream().map(Webhook::id).toList();
     }
 
-    /** First tries straight from the fan-out: the webhook from the index, the payload from the cache. */
+    /** The event with its expansion; null when its name is no longer valid (the queue records why). */
+    private EventCache.Entry withExpansion(EventRecord ev) {
+        try {
+            return EventCache.entry(ev, expansions.of(ev.name()));
+        } catch (InvalidEventException e) {
+            return null;
+        }
+    }
+
+    /**
+     * First tries straight from the fan-out: the webhook from the index, the payload from the event's
+     * stream entry (from the cache for an entry of an earlier build, which had none).
+     */
     private final class FirstTries implements FanoutPump.FirstTries {
         @Override
         public boolean start(StreamEntry event, String deliveryId, String webhookId, long createdAt) {
             Webhook w = index.webhook(event.field("pr"), webhookId);
-            EventCache.Entry ev = cache.get(event.field("id"));
-            return w != null && ev != null && pump.startFirstTry(event, deliveryId, w, ev, createdAt);
+            if (w == null) {
+                return false;
+            }
+            EventRecord carried = event.event();
+            EventCache.Entry ev = carried != null ? withExpansion(carried) : cache.get(event.field("id"));
+            return ev != null && pump.startFirstTry(event, deliveryId, w, ev, createdAt);
         }
 
         @Override
@@ -598,22 +617,17 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
         @Override
         public boolean cached(StreamEntry event) {
-            return cache.get(event.field("id")) != null;
+            return event.payload() != null || cache.get(event.field("id")) != null;
         }
 
         @Override
         public Future<Void> prefetch(int partition, List<StreamEntry> events) {
             List<Future<?>> all = new ArrayList<>();
             for (StreamEntry e : events) {
-                EventRecord carried = e.event();
-                if (carried != null) {
-                    cacheEvent(carried);
-                    continue;
-                }
-                // An entry of an older version: its event hash holds the payload.
+                // An entry of an earlier build: its event hash holds the payload.
                 all.add(queue.loadEvent(partition, e.field("id"), "").map(ev -> {
                     if (ev != null) {
-                        cacheEvent(ev);
+                        keep(ev);
                     }
                     return null;
                 }));
@@ -621,15 +635,25 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             return Future.join(all).<Void>mapEmpty().recover(err -> Future.succeededFuture());
         }
 
-        private void cacheEvent(EventRecord ev) {
-            if (cache.get(ev.id()) != null) {
-                return;
+        @Override
+        public void queued(StreamEntry event) {
+            EventRecord carried = event.event();
+            if (carried != null) {
+                keep(carried);
             }
-            try {
-                cache.put(ev, catalogue.expand(ev.name()));
-            } catch (InvalidEventException err) {
-                // Left to the queue, which records why it cannot be delivered.
-            }
+        }
+    }
+
+    private EventCache.Entry keep(EventRecord ev) {
+        EventCache.Entry kept = cache.get(ev.id());
+        if (kept != null) {
+            return kept;
+        }
+        try {
+            return cache.put(ev, expansions.of(ev.name()));
+        } catch (InvalidEventException err) {
+            LOG.warn("event {} has a name that is no longer valid ({})", ev.id(), err.getMessage());
+            return null;
         }
     }
 
@@ -650,17 +674,21 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             if (e != null) {
                 return Future.succeededFuture(e);
             }
-            return queue.loadEvent(partition, eventId, deliveryId).map(ev -> {
-                if (ev == null) {
-                    return null;
-                }
-                try {
-                    return cache.put(ev, catalogue.expand(ev.name()));
-                } catch (InvalidEventException err) {
-                    LOG.warn("event {} has a name that is no longer valid ({})", eventId, err.getMessage());
-                    return null;
-                }
-            });
+            // Tries of one event that miss together (a restart, a reclaim) share one read.
+            Future<EventCache.Entry> under = loading.get(eventId);
+            if (under != null) {
+                return under;
+            }
+            Future<EventCache.Entry> load = queue.loadEvent(partition, eventId, deliveryId)
+                .map(ev -> ev == null ? null : keep(ev))
+                .eventually(() -> {
+                    loading.remove(eventId);
+                    return Future.succeededFuture();
+                });
+            if (!load.isComplete()) {
+                loading.put(eventId, load);
+            }
+            return load;
         }
 
         @Override
