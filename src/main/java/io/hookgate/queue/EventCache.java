@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Events whose deliveries go through the deliveries stream, with their expansion, so that their tries
- * do not read the payload back from Redis each: an event of several deliveries (kept at its fan-out),
- * and events loaded from Redis once. An event with one delivery is not kept: its first try takes the
+ * do not read the payload back from Redis each: kept at their fan-out, or when loaded from Redis once.
+ * An event whose only delivery is tried straight from the fan-out is not kept: that try takes the
  * payload from the event's stream entry. Bounded by total payload bytes, oldest first out (insertion
  * order: keeping access order would cost a relinking write per read). Owned by one event loop: not
  * thread-safe.

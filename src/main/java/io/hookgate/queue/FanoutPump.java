@@ -63,7 +63,7 @@ public final class FanoutPump {
          */
         Future<Void> prefetch(int partition, List<StreamEntry> events);
 
-        /** The event's deliveries (several) go through the deliveries stream: worth keeping its payload at hand. */
+        /** The event's deliveries go through the deliveries stream: worth keeping its payload at hand for their tries. */
         void queued(StreamEntry event);
     }
 
@@ -272,7 +272,7 @@ public final class FanoutPump {
                     && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
                     continue;
                 }
-                if (deliveries.size() > 1) {
+                if (!deliveries.isEmpty()) {
                     firstTries.queued(e);
                 }
                 fanouts.add(new EventQueue.Fanout(e, deliveries));

@@ -107,6 +107,34 @@ class FirstTryTest {
         }
     }
 
+    /** Round trips of the LOAD_EVENT script so far: reads of an event back from Redis. */
+    private static double eventLoads() {
+        return Prometheus.scrape(env.gateway().managementPort()).all("hookgate_redis_command_duration_seconds_count",
+            "command", "EVALSHA:load_event").stream().mapToDouble(Prometheus.Sample::value).sum();
+    }
+
+    @Test
+    void deliveriesThatWaitForABusyWebhookAreTriedWithoutReadingTheirEventBack() {
+        Gateway.ProjectClient p = env.gateway().project(projectId("busy"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
+            r.respond(req -> Answer.status(200).withDelay(java.time.Duration.ofMillis(200)));
+            p.webhook("busy", r.url("/busy"), "users.*.create");
+            double loadsBefore = eventLoads();
+            long before = added("hg:{q0}:deliveries");
+            // 40 at once for one webhook: 16 (maxInFlightPerWebhook) get first tries, the others wait their
+            // turn in the deliveries stream, where their tries find the event kept at its fan-out.
+            io.vertx.core.json.JsonArray events = new io.vertx.core.json.JsonArray();
+            for (int i = 0; i < 40; i++) {
+                events.add(event("users.u" + i + ".create", "b" + i));
+            }
+            p.send(new JsonObject().put("events", events).encode()).expect(202);
+            Await.until("40 delivered", WAIT, () -> r.count() >= 40);
+            assertThat(added("hg:{q0}:deliveries") - before).as("deliveries that waited in the stream").isPositive();
+            assertThat(r.requests()).extracting(x -> x.bodyJson().getString("n")).doesNotContainNull().hasSize(40);
+            assertThat(eventLoads() - loadsBefore).as("events read back from Redis").isZero();
+        }
+    }
+
     @Test
     void aFailedFirstTryIsRetriedAsTheSameDelivery() {
         Gateway.ProjectClient p = env.gateway().project(projectId("firstfail"));
