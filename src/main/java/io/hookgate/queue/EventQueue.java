@@ -310,6 +310,26 @@ public final class EventQueue {
                 : unparkPartition(p, projectId, webhookId, sofar + r.toInteger()));
     }
 
+    /**
+     * Removes every delivery record and index of a deleted webhook, in every partition, in chunks one
+     * after the other; answers how many records went.
+     */
+    public Future<Integer> purgeWebhook(String projectId, String webhookId) {
+        Future<Integer> all = Future.succeededFuture(0);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            all = all.compose(sofar -> purgePartition(partition, projectId, webhookId, sofar));
+        }
+        return all;
+    }
+
+    private Future<Integer> purgePartition(int p, String projectId, String webhookId, int sofar) {
+        int chunk = 500;
+        return QueueScripts.PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)), List.of(projectId, webhookId, chunk))
+            .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(sofar)
+                : purgePartition(p, projectId, webhookId, sofar + r.toInteger()));
+    }
+
     /** Sends deliveries of a webhook again now (they must be in {@code partition}); answers how many. */
     public Future<Integer> requeue(int partition, String projectId, String webhookId, List<String> deliveryIds) {
         if (deliveryIds.isEmpty()) {

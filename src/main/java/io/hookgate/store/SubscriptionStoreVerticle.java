@@ -52,6 +52,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     /** Payload bytes kept in memory for delivery without a Redis read. */
     private static final long EVENT_CACHE_BYTES = 64L << 20;
     private static final int EXPANSION_CACHE_NAMES = 16_384;
+    /** A deleted webhook's deliveries are purged again this long after the delivery timeout. */
+    private static final long PURGE_AGAIN_AFTER_MS = 5_000;
 
     private final HookgateConfig.RedisConfig redisConfig;
     private final HookgateConfig.StoreConfig config;
@@ -300,13 +302,14 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         } else if (request instanceof StoreRequest.GetProject r) {
             return projects.get(r.projectId()).map(p -> p.orElseThrow(SubscriptionStoreVerticle::projectNotFound));
         } else if (request instanceof StoreRequest.DeleteProject r) {
-            return projects.delete(r.projectId()).map(existed -> {
+            return webhooks.ids(r.projectId()).compose(ids -> projects.delete(r.projectId()).map(existed -> {
                 if (!existed) {
                     throw projectNotFound();
                 }
                 index.removeProject(r.projectId());
+                purgeDeliveries(r.projectId(), ids);
                 return Replies.Done.INSTANCE;
-            });
+            }));
         } else if (request instanceof StoreRequest.CreateKey r) {
             return createKey(r);
         } else if (request instanceof StoreRequest.ListKeys r) {
@@ -339,6 +342,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                     throw webhookNotFound();
                 }
                 index.removeWebhook(r.projectId(), r.webhookId());
+                purgeDeliveries(r.projectId(), List.of(r.webhookId()));
                 return Replies.Done.INSTANCE;
             });
         } else if (request instanceof StoreRequest.Ping) {
@@ -482,6 +486,32 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         out.add(new RetiredSecret(current.secret(), now + graceSeconds * 1000));
         current.retiredSecrets().stream().filter(r -> r.validUntil() > now).forEach(out::add);
         return List.copyOf(out);
+    }
+
+    /**
+     * Removes the delivery records and indexes of deleted webhooks, in the background and one webhook after
+     * the other, and once more when a try under way at the deletion has ended (it records its outcome).
+     * What a failure leaves behind expires with the records' TTL, but for the index keys.
+     */
+    private void purgeDeliveries(String projectId, List<String> webhookIds) {
+        purgeEach(projectId, webhookIds, 0);
+        vertx.setTimer(config.deliveryTimeoutMs() + PURGE_AGAIN_AFTER_MS, t -> purgeEach(projectId, webhookIds, 0));
+    }
+
+    private void purgeEach(String projectId, List<String> webhookIds, int from) {
+        if (from >= webhookIds.size()) {
+            return;
+        }
+        String webhookId = webhookIds.get(from);
+        queue.purgeWebhook(projectId, webhookId).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("could not remove the deliveries of deleted webhook {}/{}: {}", projectId, webhookId,
+                    ar.cause().getMessage());
+            } else if (ar.result() > 0) {
+                LOG.info("removed {} delivery records of deleted webhook {}/{}", ar.result(), projectId, webhookId);
+            }
+            purgeEach(projectId, webhookIds, from + 1);
+        });
     }
 
     private Future<Webhook> requireWebhook(String projectId, String webhookId) {

@@ -147,6 +147,17 @@ public final class WebhookRepository {
         return Future.all(total, page).map(x -> new Page(total.result().toInteger(), page.result()));
     }
 
+    /** The IDs of a project's webhooks. */
+    public Future<List<String>> ids(String projectId) {
+        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1)).map(r -> {
+            List<String> ids = new ArrayList<>();
+            if (r != null) {
+                r.forEach(id -> ids.add(id.toString()));
+            }
+            return ids;
+        });
+    }
+
     /** Every webhook of a project (index loading). */
     public Future<List<Webhook>> all(String projectId) {
         return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1))

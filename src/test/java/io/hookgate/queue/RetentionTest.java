@@ -265,6 +265,54 @@ class RetentionTest {
         }
     }
 
+    @Test
+    void aDeletedWebhookOrProjectTakesItsDeliveryRecordsAndIndexesWithIt() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "1h"));
+        Gateway.ProjectClient p = gateway.project(projectId("purge"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            r.respond(req -> req.path().equals("/gone") && QueueFixture.marker(req).startsWith("r")
+                ? Answer.status(500) : Answer.status(200));
+            p.webhook("gone", r.url("/gone"), "users.*.create");
+            p.webhook("stays", r.url("/stays"), "users.*.create");
+            // Events of both webhooks (one event hash each, shared); "gone" fails the last one, which is left
+            // retrying for an hour.
+            List<String> shared = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                shared.add(send(p, event("users.u1.create", "d" + i)));
+            }
+            send(p, event("users.u1.create", "r0"));
+            r.awaitCount(12, WAIT);
+            Await.until("one retrying", WAIT, () -> deliveries(p, "gone", "retrying").size() == 1 ? true : null);
+            List<String> goneIds = deliveries(p, "gone", null).stream().map(d -> d.getString("$id")).toList();
+            assertThat(goneIds).hasSize(6);
+
+            p.call("DELETE", "/webhooks/gone", null).expect(204);
+            String index = "hg:{q0}:whd:" + p.projectId() + ":gone";
+            Await.until("the records of 'gone' removed", WAIT, () -> goneIds.stream()
+                .allMatch(id -> redis.command("EXISTS", "hg:{q0}:dl:" + id).equals("0")) ? true : null);
+            Await.until("the indexes of 'gone' removed", WAIT,
+                () -> redis.keys(index + "*").isEmpty() ? true : null);
+            for (String id : goneIds) {
+                assertThat(redis.call("ZSCORE", "hg:{q0}:retries", id)).as("retry of %s", id).isNull();
+            }
+            for (String e : shared) {
+                assertThat(redis.command("HGET", "hg:{q0}:ev:" + e, "refs")).as("event %s, still 'stays''s", e)
+                    .isEqualTo("1");
+            }
+            assertThat(deliveries(p, "stays", null)).hasSize(6);
+
+            // A webhook created again under the same ID starts with no deliveries.
+            p.webhook("gone", r.url("/gone"), "users.*.create");
+            assertThat(deliveries(p, "gone", null)).isEmpty();
+
+            // A deleted project takes the deliveries of all its webhooks, and the events they shared.
+            gateway.admin("DELETE", "/projects/" + p.projectId(), null).expect(204);
+            Await.until("every record and index of the project removed", WAIT, () -> redis.keys("hg:{q0}:dl:*").isEmpty()
+                && redis.keys("hg:{q0}:whd:*").isEmpty() && redis.keys("hg:{q0}:ev:*").isEmpty() ? true : null);
+        }
+    }
+
     /** Writes a delivery record as the queue would have, indexed in {@code indexes}. */
     private void record(Gateway.ProjectClient p, String webhookId, String id, String status, long createdAt,
                         String... indexes) {
