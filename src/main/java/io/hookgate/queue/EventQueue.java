@@ -311,23 +311,24 @@ public final class EventQueue {
     }
 
     /**
-     * Removes every delivery record and index of a deleted webhook, in every partition, in chunks one
-     * after the other; answers how many records went.
+     * Removes every delivery record (and index entry) of a deleted webhook created up to {@code deletedAt},
+     * in every partition, in chunks one after the other; answers how many records went.
      */
-    public Future<Integer> purgeWebhook(String projectId, String webhookId) {
+    public Future<Integer> purgeWebhook(String projectId, String webhookId, long deletedAt) {
         Future<Integer> all = Future.succeededFuture(0);
         for (int p = 0; p < partitions; p++) {
             int partition = p;
-            all = all.compose(sofar -> purgePartition(partition, projectId, webhookId, sofar));
+            all = all.compose(sofar -> purgePartition(partition, projectId, webhookId, deletedAt, sofar));
         }
         return all;
     }
 
-    private Future<Integer> purgePartition(int p, String projectId, String webhookId, int sofar) {
+    private Future<Integer> purgePartition(int p, String projectId, String webhookId, long deletedAt, int sofar) {
         int chunk = 500;
-        return QueueScripts.PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)), List.of(projectId, webhookId, chunk))
+        return QueueScripts.PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
+                List.of(projectId, webhookId, chunk, deletedAt))
             .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(sofar)
-                : purgePartition(p, projectId, webhookId, sofar + r.toInteger()));
+                : purgePartition(p, projectId, webhookId, deletedAt, sofar + r.toInteger()));
     }
 
     /** Sends deliveries of a webhook again now (they must be in {@code partition}); answers how many. */

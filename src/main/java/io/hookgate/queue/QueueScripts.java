@@ -414,27 +414,27 @@ final class QueueScripts {
         """);
 
     /**
-     * Removes the delivery records of a deleted webhook, up to ARGV[3] of them per index, with their index
-     * entries and their events' references (in-flight stream entries find no record and are dropped). Once
-     * a call finds none left, it deletes the webhook's indexes. KEYS: deliveries (for the tag). ARGV:
-     * project, webhook, limit. Returns how many records went: call again until 0.
+     * Removes the delivery records of a deleted webhook created up to ARGV[4] (the deletion; a webhook made
+     * again under the same ID keeps its own), up to ARGV[3] of them per index, with their index entries and
+     * their events' references (in-flight stream entries find no record and are dropped). Emptied indexes
+     * go by themselves. KEYS: deliveries (for the tag). ARGV: project, webhook, limit, deletedAt. Returns
+     * how many records went: call again until 0.
      */
     static final LuaScript PURGE_WEBHOOK = new LuaScript("purge_webhook", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -11)
-        local pr, wh, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+        local pr, wh, limit, before = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
         local base = whd(tag, pr, wh)
         local indexes = {base, tag .. 'parked:' .. pr .. ':' .. wh}
         for _, s in ipairs(statuses) do indexes[#indexes + 1] = base .. ':' .. s end
         local count = 0
         for _, key in ipairs(indexes) do
-          for _, id in ipairs(redis.call('ZRANGE', key, 0, limit - 1)) do
+          for _, id in ipairs(redis.call('ZRANGEBYSCORE', key, '-inf', before, 'LIMIT', 0, limit)) do
             drop(tag, id, pr, wh)
             redis.call('ZREM', key, id)
             count = count + 1
           end
           if count >= limit then return count end
         end
-        if count == 0 then redis.call('DEL', unpack(indexes)) end
         return count
         """);
 

@@ -491,26 +491,29 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     /**
      * Removes the delivery records and indexes of deleted webhooks, in the background and one webhook after
      * the other, and once more when a try under way at the deletion has ended (it records its outcome).
-     * What a failure leaves behind expires with the records' TTL, but for the index keys.
+     * Only records created up to the deletion go: a webhook made again under the same ID keeps its own.
+     * What a failure leaves behind expires with the records' TTL, but for the index entries.
      */
     private void purgeDeliveries(String projectId, List<String> webhookIds) {
-        purgeEach(projectId, webhookIds, 0);
-        vertx.setTimer(config.deliveryTimeoutMs() + PURGE_AGAIN_AFTER_MS, t -> purgeEach(projectId, webhookIds, 0));
+        long deletedAt = System.currentTimeMillis();
+        purgeEach(projectId, webhookIds, deletedAt, 0);
+        vertx.setTimer(config.deliveryTimeoutMs() + PURGE_AGAIN_AFTER_MS,
+            t -> purgeEach(projectId, webhookIds, deletedAt, 0));
     }
 
-    private void purgeEach(String projectId, List<String> webhookIds, int from) {
+    private void purgeEach(String projectId, List<String> webhookIds, long deletedAt, int from) {
         if (from >= webhookIds.size()) {
             return;
         }
         String webhookId = webhookIds.get(from);
-        queue.purgeWebhook(projectId, webhookId).onComplete(ar -> {
+        queue.purgeWebhook(projectId, webhookId, deletedAt).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("could not remove the deliveries of deleted webhook {}/{}: {}", projectId, webhookId,
                     ar.cause().getMessage());
             } else if (ar.result() > 0) {
                 LOG.info("removed {} delivery records of deleted webhook {}/{}", ar.result(), projectId, webhookId);
             }
-            purgeEach(projectId, webhookIds, from + 1);
+            purgeEach(projectId, webhookIds, deletedAt, from + 1);
         });
     }
 
