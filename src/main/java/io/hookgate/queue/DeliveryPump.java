@@ -4,7 +4,6 @@ import io.hookgate.bus.Addresses;
 import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.health.GatewayMetrics;
-import io.hookgate.model.EventRecord;
 import io.hookgate.model.Webhook;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -173,8 +172,7 @@ public final class DeliveryPump {
         }
         Lane<Work> lane = lanes.computeIfAbsent(laneKey(webhook), id -> new Lane<>(perWebhook));
         part.heldEvents.add(event.id());
-        Map<String, String> fields = new HashMap<>(16);
-        EventRecord e = ev.event();
+        Map<String, String> fields = new HashMap<>(10);
         fields.put("dl", deliveryId);
         fields.put("wh", webhook.id());
         fields.put("ev", event.field("id"));
@@ -182,11 +180,8 @@ public final class DeliveryPump {
         fields.put("nm", event.field("nm"));
         fields.put("s", "0");
         fields.put("at", Long.toString(createdAt));
-        fields.put("us", e.userId());
-        fields.put("ea", Long.toString(e.acceptedAt()));
-        fields.put("rq", e.requestId());
         inFlight++;
-        send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, e.payload(), true), webhook, ev));
+        send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, ev.event(), true), webhook, ev));
         return true;
     }
 

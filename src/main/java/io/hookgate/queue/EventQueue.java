@@ -185,15 +185,16 @@ public final class EventQueue {
         List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 12);
         for (Fanout f : fanouts) {
             StreamEntry e = f.event();
+            EventRecord carried = e.event();
             args.add(e.id());
             args.add(e.field("id"));
             args.add(e.field("pr"));
             args.add(e.field("nm"));
             args.add(e.field("us"));
             args.add(e.field("at"));
-            args.add(e.payload() == null ? "" : e.payload());
+            args.add(carried == null ? "" : carried.payload());
             args.add(e.field("rq"));
-            args.add(e.payload() == null ? "0" : "1");
+            args.add(carried == null ? "0" : "1");
             args.add(f.deliveries().size());
             for (NewDelivery d : f.deliveries()) {
                 args.add(d.deliveryId());
@@ -268,10 +269,11 @@ public final class EventQueue {
             args.add(String.valueOf(c.outcome().code));
             args.add(c.nextAt());
             args.add(c.tryJson() == null ? "" : c.tryJson());
-            args.add(e.field("us"));
-            args.add(e.field("ea"));
-            args.add(e.payload());
-            args.add(e.field("rq"));
+            EventRecord ev = e.event();
+            args.add(ev.userId());
+            args.add(ev.acceptedAt());
+            args.add(ev.payload());
+            args.add(ev.requestId());
         }
         return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
             QueueKeys.retries(partition)), args).mapEmpty();

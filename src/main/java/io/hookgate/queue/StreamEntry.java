@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One entry read from a stream: its ID and fields. An events-stream entry carries its event's payload
- * bytes apart from the text fields ({@code payload}; null in entries of older versions, whose event
- * hash holds it). A {@code firstTry} entry is an event's entry standing for the first try of its only
- * delivery, started straight from the fan-out (see {@link DeliveryPump#startFirstTry}); its fields are
- * those of a deliveries-stream entry, plus {@code nm}, {@code at} (the delivery's creation time),
- * {@code us}, {@code ea} (the event's acceptance time) and {@code rq}, and its payload is the event's.
+ * One entry read from a stream: its ID and fields. An events-stream entry carries its event
+ * ({@code event}: the fields and the payload bytes, kept apart from the text fields; null for an entry
+ * of an older version, without the payload, whose event hash holds it). A {@code firstTry} entry is an
+ * event's entry standing for the first try of its only delivery, started straight from the fan-out (see
+ * {@link DeliveryPump#startFirstTry}); its fields are those of a deliveries-stream entry, plus {@code nm}
+ * and {@code at} (the delivery's creation time), and it carries the event.
  */
-public record StreamEntry(int partition, String id, Map<String, String> fields, byte[] payload, boolean firstTry) {
+public record StreamEntry(int partition, String id, Map<String, String> fields, EventRecord event, boolean firstTry) {
 
     public StreamEntry(int partition, String id, Map<String, String> fields) {
         this(partition, id, fields, null, false);
@@ -23,20 +23,6 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
 
     public String field(String name) {
         return fields.getOrDefault(name, "");
-    }
-
-    /** The event an events-stream entry carries; null for an entry without its payload (older versions). */
-    public EventRecord event() {
-        if (payload == null) {
-            return null;
-        }
-        long at;
-        try {
-            at = Long.parseLong(field("at"));
-        } catch (NumberFormatException e) {
-            at = 0;
-        }
-        return new EventRecord(field("id"), field("pr"), field("nm"), field("us"), payload, at, field("rq"));
     }
 
     /**
@@ -81,8 +67,21 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
                     fields.put(name, f.get(i + 1).toString());
                 }
             }
-            out.add(new StreamEntry(partition, e.get(0).toString(), fields, payload, false));
+            out.add(new StreamEntry(partition, e.get(0).toString(), fields, payload == null ? null : event(fields, payload),
+                false));
         }
         return out;
+    }
+
+    /** The event of an events-stream entry: its fields (as INGEST writes them) and payload. */
+    private static EventRecord event(Map<String, String> fields, byte[] payload) {
+        long at;
+        try {
+            at = Long.parseLong(fields.getOrDefault("at", ""));
+        } catch (NumberFormatException e) {
+            at = 0;
+        }
+        return new EventRecord(fields.getOrDefault("id", ""), fields.getOrDefault("pr", ""),
+            fields.getOrDefault("nm", ""), fields.getOrDefault("us", ""), payload, at, fields.getOrDefault("rq", ""));
     }
 }

@@ -57,7 +57,6 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     private final HookgateConfig.RedisConfig redisConfig;
     private final HookgateConfig.StoreConfig config;
-    private final EventCatalogue catalogue;
     private final GatewayMetrics metrics;
     private Redis redis;
     private ProjectRepository projects;
@@ -82,7 +81,6 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                                      EventCatalogue catalogue, GatewayMetrics metrics) {
         this.redisConfig = redisConfig;
         this.config = config;
-        this.catalogue = catalogue;
         this.expansions = new ExpansionCache(catalogue, EXPANSION_CACHE_NAMES);
         this.metrics = metrics;
     }
@@ -543,7 +541,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     private List<String> expansionOf(String eventName) {
         try {
-            return catalogue.expand(eventName);
+            return expansions.of(eventName).names();
         } catch (InvalidEventException e) {
             return List.of();
         }
@@ -650,7 +648,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
         @Override
         public boolean cached(StreamEntry event) {
-            return event.payload() != null || cache.get(event.field("id")) != null;
+            return event.event() != null || cache.get(event.field("id")) != null;
         }
 
         @Override
