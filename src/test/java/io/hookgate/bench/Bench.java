@@ -5,6 +5,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,11 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver of {@code bin/bench}: starts Redis, the receiver and the gateway as separate processes
  * on loopback, measures the ceiling and every scenario, prints a table and writes
- * {@code target/bench/result.json}. See {@code bench/README.md} for what each scenario does.
+ * {@code target/bench/result.json}. See the README's "Performance" section for what each scenario does.
  *
  * <p>Options: {@code --quick} (smoke run, under a minute), {@code --soak [--soak-minutes N]
  * [--soak-rate R]} (only the soak), {@code --only a,b} (some scenarios), {@code --out FILE},
  * {@code --env HOOKGATE_X=V} (a gateway setting, repeatable), {@code --gateway-jvm OPT} (repeatable),
+ * {@code --redis-arg ARG} (an extra redis-server argument, repeatable: for diagnostics; the result records it),
  * {@code --warmup S}, {@code --intervals N}, {@code --interval S} (override the profile's).
  */
 public final class Bench {
@@ -58,6 +60,7 @@ public final class Bench {
         Long interval = null;
         Map<String, String> env = new LinkedHashMap<>();
         List<String> jvm = new ArrayList<>();
+        List<String> redisArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -72,11 +75,12 @@ public final class Bench {
                     env.put(kv.substring(0, eq), kv.substring(eq + 1));
                 }
                 case "--gateway-jvm" -> jvm.add(args[++i]);
+                case "--redis-arg" -> redisArgs.add(args[++i]);
                 case "--warmup" -> warmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--intervals" -> intervals = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = (long) (Double.parseDouble(args[++i]) * 1000);
                 default -> {
-                    LOG.error("unknown option {}; see bench/README.md", args[i]);
+                    LOG.error("unknown option {}; see the README, section Performance", args[i]);
                     System.exit(2);
                 }
             }
@@ -88,12 +92,12 @@ public final class Bench {
             }
         }
         Profile profile = (quick ? Profile.quick() : Profile.full()).with(warmup, intervals, interval);
-        int status = run(profile, soak, soakMinutes, soakRate, only, out, env, jvm);
+        int status = run(profile, soak, soakMinutes, soakRate, only, out, env, jvm, redisArgs);
         System.exit(status);
     }
 
     private static int run(Profile profile, boolean soak, int soakMinutes, int soakRate, Set<String> only, Path out,
-                           Map<String, String> env, List<String> jvm) {
+                           Map<String, String> env, List<String> jvm, List<String> redisArgs) {
         long started = System.nanoTime();
         Path dir = out.toAbsolutePath().getParent();
         try {
@@ -109,7 +113,10 @@ public final class Bench {
         JsonObject timings = new JsonObject();
         Path jar = Path.of(System.getProperty("hookgate.jar", "target/hookgate.jar"));
         int failures = 0;
-        try (Harness h = new Harness(profile, dir, jar, env, jvm)) {
+        if (!redisArgs.isEmpty()) {
+            machine.put("redisExtraArgs", new JsonArray(new ArrayList<Object>(redisArgs)));
+        }
+        try (Harness h = new Harness(profile, dir, jar, env, jvm, redisArgs)) {
             LOG.info("bin/bench ({} run) on {} cores, {}, load average {}", profile.name(), machine.getInteger("cores"),
                 machine.getString("cpuModel"), machine.getDouble("loadAverageAtStart"));
             h.startRedis();

@@ -53,6 +53,7 @@ final class Harness implements AutoCloseable {
     final GatewayApi api;
     private final Map<String, String> extraEnv;
     private final List<String> gatewayJvmOptions;
+    private final List<String> redisArgs;
     private final Path jar;
     private RedisServer redis;
     private ChildJvm receiver;
@@ -61,21 +62,24 @@ final class Harness implements AutoCloseable {
     private ReceiverStats stats;
     private final List<Replica> replicas = new ArrayList<>();
 
-    Harness(Profile profile, Path outDir, Path jar, Map<String, String> extraEnv, List<String> gatewayJvmOptions) {
+    Harness(Profile profile, Path outDir, Path jar, Map<String, String> extraEnv, List<String> gatewayJvmOptions,
+            List<String> redisArgs) {
         this.profile = profile;
         this.outDir = outDir;
         this.jar = jar;
         this.extraEnv = extraEnv;
         this.gatewayJvmOptions = gatewayJvmOptions;
+        this.redisArgs = List.copyOf(redisArgs);
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         this.api = new GatewayApi(vertx, ADMIN_KEY);
     }
 
     void startRedis() {
-        redis = RedisServer.start(new RedisServer.Options(true, "everysec", List.of()));
-        LOG.info("redis-server {} on port {} (appendonly yes, appendfsync everysec), pid {}",
+        redis = RedisServer.start(new RedisServer.Options(true, "everysec", redisArgs));
+        LOG.info("redis-server {} on port {} (appendonly yes, appendfsync everysec{}), pid {}",
             redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
-                .map(l -> l.substring(14)).orElse("?"), redis.port(), redis.pid());
+                .map(l -> l.substring(14)).orElse("?"), redis.port(),
+            redisArgs.isEmpty() ? "" : ", extra " + String.join(" ", redisArgs), redis.pid());
     }
 
     /** Launches the receiver JVM; {@link #awaitReceiver()} waits for it (the gateway boots meanwhile). */
