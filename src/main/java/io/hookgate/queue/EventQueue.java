@@ -10,6 +10,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -256,27 +257,58 @@ public final class EventQueue {
      * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
      */
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
-        List<Object> args = recordArgs(System.currentTimeMillis(), done.size() * 14);
+        long now = System.currentTimeMillis();
+        List<Object> args = recordArgs(now, done.size() * 9);
         for (Completion c : done) {
             StreamEntry e = c.entry();
+            String status = firstTryStatus(c.outcome());
             args.add(e.id());
             args.add(e.field("ev"));
             args.add(e.field("pr"));
-            args.add(e.field("nm"));
             args.add(e.field("dl"));
             args.add(e.field("wh"));
             args.add(e.field("at"));
-            args.add(String.valueOf(c.outcome().code));
+            args.add(status);
             args.add(c.nextAt());
-            args.add(c.tryJson() == null ? "" : c.tryJson());
-            EventRecord ev = e.event();
-            args.add(ev.userId());
-            args.add(ev.acceptedAt());
-            args.add(ev.payload());
-            args.add(ev.requestId());
+            args.add(status.isEmpty() ? "" : firstTryRecord(e, status, c, now));
         }
         return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
             QueueKeys.retries(partition)), args).mapEmpty();
+    }
+
+    /** The status a first try leaves its delivery in; empty for DROP (no record is kept). */
+    private static String firstTryStatus(Outcome o) {
+        return switch (o) {
+            case DELIVERED -> "delivered";
+            case FAILED -> "failed";
+            case RETRY -> "retrying";
+            case PARKED -> "parked";
+            case WAIT, REQUEUE -> "pending";
+            case DROP -> "";
+        };
+    }
+
+    /** The record of a delivery after its first try: the event lives in it (so = 1), see {@link RecordFormat}. */
+    private static byte[] firstTryRecord(StreamEntry e, String status, Completion c, long now) {
+        EventRecord ev = e.event();
+        boolean retrying = c.outcome() == Outcome.RETRY;
+        Map<String, String> f = new HashMap<>(24);
+        f.put("st", status);
+        f.put("so", "1");
+        f.put("ev", e.field("ev"));
+        f.put("pr", e.field("pr"));
+        f.put("wh", e.field("wh"));
+        f.put("id", e.field("dl"));
+        f.put("nm", e.field("nm"));
+        f.put("at", e.field("at"));
+        f.put("up", Long.toString(now));
+        f.put("nx", retrying ? Long.toString(c.nextAt()) : "0");
+        f.put("n", c.tryJson() == null ? "0" : "1");
+        f.put("s", retrying ? "1" : "0");
+        f.put("us", ev.userId());
+        f.put("ea", Long.toString(ev.acceptedAt()));
+        f.put("rq", ev.requestId());
+        return RecordFormat.encode(f, c.tryJson(), ev.payload());
     }
 
     /** Moves due retries of one partition into its deliveries stream; answers how many moved. */
@@ -427,12 +459,26 @@ public final class EventQueue {
     }
 
     private Future<DeliveryRecord> delivery(int partition, String deliveryId) {
-        Future<Response> hash = redis.send(Request.cmd(Command.HGETALL).arg(QueueKeys.delivery(partition, deliveryId)));
+        String key = QueueKeys.delivery(partition, deliveryId);
+        Future<Map<String, String>> record = redis.send(Request.cmd(Command.GET).arg(key)).map(r -> {
+            if (r == null) {
+                return null;
+            }
+            RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
+            Map<String, String> h = new HashMap<>(d.fields());
+            if (d.tryJson() != null) {
+                h.put("t", d.tryJson());
+            }
+            return h;
+        }).recover(e -> e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")
+            // A record that an earlier version wrote as a hash.
+            ? redis.send(Request.cmd(Command.HGETALL).arg(key)).map(Responses::toMap)
+            : Future.failedFuture(e));
         Future<Response> tries = redis.send(Request.cmd(Command.LRANGE).arg(QueueKeys.tries(partition, deliveryId))
             .arg(0).arg(-1));
-        return Future.all(hash, tries).map(x -> {
-            Map<String, String> h = Responses.toMap(hash.result());
-            if (h.get("id") == null) {
+        return Future.all(record, tries).map(x -> {
+            Map<String, String> h = record.result();
+            if (h == null || h.get("id") == null) {
                 return null;
             }
             List<String> list = new ArrayList<>();

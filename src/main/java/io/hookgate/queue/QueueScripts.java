@@ -12,8 +12,61 @@ final class QueueScripts {
     private QueueScripts() {
     }
 
+    /**
+     * Reading and writing delivery records (the layout is {@link RecordFormat}'s): one string
+     * {@code st|so|ev|pr|wh|{header JSON}\n<newest try>\n<payload>}. Records that earlier versions wrote as
+     * hashes are still read, and rewritten as strings when they change.
+     */
+    static final String RECORDS = """
+        local HEAD = {'id', 'nm', 'at', 'up', 'nx', 'n', 's', 'us', 'ea', 'rq'}
+        local function decodeRecord(v)
+          local st, so, ev, pr, wh, p = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|()')
+          local a = string.find(v, '\\n', p, true)
+          local b = string.find(v, '\\n', a + 1, true)
+          local h = cjson.decode(string.sub(v, p, a - 1))
+          h.st, h.ev, h.pr, h.wh = st, ev, pr, wh
+          if so ~= '' then h.so = so end
+          if b > a + 1 then h.t = string.sub(v, a + 1, b - 1) end
+          if b < #v then h.pl = string.sub(v, b + 1) end
+          return h
+        end
+        local function encodeRecord(h)
+          local head = {}
+          for _, f in ipairs(HEAD) do
+            if h[f] ~= nil then head[f] = tostring(h[f]) end
+          end
+          return (h.st or 'pending') .. '|' .. (h.so or '') .. '|' .. (h.ev or '') .. '|' .. (h.pr or '') .. '|'
+            .. (h.wh or '') .. '|' .. cjson.encode(head) .. '\\n' .. (h.t or '') .. '\\n' .. (h.pl or '')
+        end
+        -- A record as a table of its fields; nil when there is none.
+        local function readRecord(k)
+          local v = redis.pcall('GET', k)
+          if not v then return nil end
+          if type(v) == 'string' then return decodeRecord(v) end
+          -- WRONGTYPE: a hash written by an earlier version.
+          local a = redis.call('HGETALL', k)
+          if #a == 0 then return nil end
+          local h = {}
+          for i = 1, #a, 2 do h[a[i]] = a[i + 1] end
+          return h
+        end
+        -- Rewrites a record, keeping its TTL (a hash of an earlier version becomes a string).
+        local function writeRecord(k, h)
+          redis.call('SET', k, encodeRecord(h), 'KEEPTTL')
+        end
+        -- {pr, wh, st, ev, so} of a record (false where absent) without reading its try and payload: the
+        -- prefix holds them. An empty table when there is no record.
+        local function recordHead(k)
+          local v = redis.pcall('GETRANGE', k, 0, 255)
+          if type(v) ~= 'string' then return redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev', 'so') end
+          if v == '' then return {} end
+          local st, so, ev, pr, wh = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+          return {pr, wh, st, ev, so ~= '' and so}
+        end
+        """;
+
     /** Helpers shared by the scripts: status index moves, record removal, retention trimming. */
-    private static final String PRELUDE = """
+    private static final String PRELUDE = RECORDS + """
         local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
         -- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
         -- milliseconds, and its index cost a ZADD and a ZREM per delivery; listing pending deliveries
@@ -26,7 +79,7 @@ final class QueueScripts {
         -- 'pending' stays in the list for indexes written by versions that still kept one.
         local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
         -- A record's fields that removing it needs (drop/dropRecord).
-        local function dropFields(k) return redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev', 'so') end
+        local function dropFields(k) return recordHead(k) end
         -- Removes a record and every index entry of it; h is dropFields(k). pr and wh (may be nil) name its
         -- webhook when the hash has expired already, so that the indexes do not keep members that trim()
         -- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
@@ -197,20 +250,16 @@ final class QueueScripts {
               end
               for j = 0, n - 1 do
                 local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
-                local k = tag .. 'dl:' .. id
-                local f = {'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', 'pending', 'at', now, 'up', now,
-                  'nx', 0, 'n', 0, 's', 0}
+                local h = {id = id, wh = wh, pr = pr, ev = ev, nm = nm, st = 'pending', at = now, up = now, nx = 0, n = 0,
+                  s = 0}
                 if n == 1 then
                   -- The event's only delivery: the event lives in the record and goes with it (so = 1).
-                  f[#f + 1] = 'so'
-                  f[#f + 1] = 1
+                  h.so = 1
                   if carried then
-                    local e = {'us', ARGV[base+4], 'ea', ARGV[base+5], 'pl', ARGV[base+6], 'rq', ARGV[base+7]}
-                    for _, v in ipairs(e) do f[#f + 1] = v end
+                    h.us, h.ea, h.pl, h.rq = ARGV[base+4], ARGV[base+5], ARGV[base+6], ARGV[base+7]
                   end
                 end
-                redis.call('HSET', k, unpack(f))
-                redis.call('EXPIRE', k, ttl)
+                redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h), 'EX', ttl)
                 redis.call('ZADD', whd(tag, pr, wh), now, id)
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
                 recordCreated(pr, wh)
@@ -242,49 +291,44 @@ final class QueueScripts {
             if outcome == 'X' then
               drop(tag, id)
             else
-              local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'at', 'ev', 's', 'n')
-              if h[1] then
-                local pr, wh, st, at = h[1], h[2], h[3], h[4]
-                local set = {}
+              local h = readRecord(k)
+              if h then
+                local pr, wh, st, at = h.pr, h.wh, h.st, h.at
+                local dirty = true
                 if outcome == 'D' then
-                  set = {'st', 'delivered', 'up', now, 'nx', 0}
+                  h.st, h.up, h.nx = 'delivered', now, 0
                   move(tag, id, pr, wh, st, 'delivered', at)
                 elseif outcome == 'F' then
-                  set = {'st', 'failed', 'up', now, 'nx', 0}
+                  h.st, h.up, h.nx = 'failed', now, 0
                   move(tag, id, pr, wh, st, 'failed', at)
                 elseif outcome == 'R' then
-                  set = {'st', 'retrying', 'up', now, 'nx', nextAt, 's', tonumber(h[6] or 0) + 1}
+                  h.st, h.up, h.nx, h.s = 'retrying', now, nextAt, tonumber(h.s or 0) + 1
                   move(tag, id, pr, wh, st, 'retrying', at)
                   redis.call('ZADD', KEYS[2], nextAt, id)
                 elseif outcome == 'P' then
-                  set = {'st', 'parked', 'up', now, 'nx', 0}
+                  h.st, h.up, h.nx = 'parked', now, 0
                   move(tag, id, pr, wh, st, 'parked', at)
                   redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
                 elseif outcome == 'W' then
                   redis.call('ZADD', KEYS[2], nextAt, id)
+                  dirty = false
                 elseif outcome == 'Q' then
-                  enqueue(tag, KEYS[1], id, wh, h[5], pr, h[6] or 0)
+                  enqueue(tag, KEYS[1], id, wh, h.ev, pr, h.s or 0)
+                  dirty = false
                 end
                 if try ~= '' then
-                  -- The newest try lives in the record (field t), older ones in the list, newest first.
-                  local n = tonumber(h[7] or 0)
-                  if n > 0 then
-                    local prev = redis.call('HGET', k, 't')
-                    if prev then
-                      local tk = k .. ':tries'
-                      redis.call('LPUSH', tk, prev)
-                      redis.call('LTRIM', tk, 0, 48)
-                      redis.call('EXPIRE', tk, ttl)
-                    end
+                  -- The newest try lives in the record (t), older ones in the list, newest first.
+                  local n = tonumber(h.n or 0)
+                  if n > 0 and h.t then
+                    local tk = k .. ':tries'
+                    redis.call('LPUSH', tk, h.t)
+                    redis.call('LTRIM', tk, 0, 48)
+                    redis.call('EXPIRE', tk, ttl)
                   end
-                  set[#set + 1] = 'n'
-                  set[#set + 1] = n + 1
-                  set[#set + 1] = 't'
-                  set[#set + 1] = try
+                  h.n, h.t = n + 1, try
+                  dirty = true
                 end
-                if #set > 0 then
-                  redis.call('HSET', k, unpack(set))
-                end
+                if dirty then writeRecord(k, h) end
               end
             end
           end
@@ -298,47 +342,30 @@ final class QueueScripts {
      * the delivery's record as the try left it (delivered, retrying, failed, parked; pending and queued
      * when the try could not be made), its indexes, and the event's acknowledgement. KEYS: events,
      * deliveries, retries. ARGV: group, now, ttl, maxCount, minScore, then per entry: entryId, eventId,
-     * projectId, name, deliveryId, webhookId, createdAt, outcome (as in COMPLETE), nextAt, tryJson, user,
-     * acceptedAt, payload, requestId. The event moves into the record (so = 1), as in FANOUT.
+     * projectId, deliveryId, webhookId, createdAt, status ('' when there is no record to keep: the webhook or
+     * the event is gone), nextAt, and the record, written whole by the gateway ({@link RecordFormat}). First
+     * tries are made for events of one delivery only: the event moves into the record (so = 1), as in FANOUT.
      */
     static final LuaScript COMPLETE_FIRST = new LuaScript("complete_first", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
         local done = {}
-        for i = 6, #ARGV, 14 do
-          local entry, ev, pr, nm, id, wh, at = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-          local outcome, nextAt, try = ARGV[i+7], ARGV[i+8], ARGV[i+9]
+        for i = 6, #ARGV, 9 do
+          local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
-            local ek = tag .. 'ev:' .. ev
-            if outcome == 'X' then
+            if st == '' then
               -- An entry of an older version has an event hash.
-              redis.call('DEL', ek)
+              redis.call('DEL', tag .. 'ev:' .. ev)
             else
-              local st, nx, s = 'delivered', 0, 0
-              if outcome == 'F' then
-                st = 'failed'
-              elseif outcome == 'R' then
-                st, nx, s = 'retrying', nextAt, 1
-                redis.call('ZADD', KEYS[3], nextAt, id)
-              elseif outcome == 'P' then
-                st = 'parked'
+              if st == 'retrying' then
+                redis.call('ZADD', KEYS[3], ARGV[i+7], id)
+              elseif st == 'parked' then
                 redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
-              elseif outcome == 'Q' or outcome == 'W' then
-                st = 'pending'
+              elseif st == 'pending' then
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
               end
-              local k = tag .. 'dl:' .. id
-              -- First tries are made for events with one delivery only: the event lives in its record (so).
-              local f = {'id', id, 'wh', wh, 'pr', pr, 'ev', ev, 'nm', nm, 'st', st, 'at', at, 'up', now, 'nx', nx,
-                'n', try ~= '' and 1 or 0, 's', s, 'so', 1, 'us', ARGV[i+10], 'ea', ARGV[i+11], 'pl', ARGV[i+12],
-                'rq', ARGV[i+13]}
-              if try ~= '' then
-                f[#f + 1] = 't'
-                f[#f + 1] = try
-              end
-              redis.call('HSET', k, unpack(f))
-              redis.call('EXPIRE', k, ttl)
+              redis.call('SET', tag .. 'dl:' .. id, ARGV[i+8], 'EX', ttl)
               local base = whd(tag, pr, wh)
               redis.call('ZADD', base, at, id)
               if st ~= 'pending' then redis.call('ZADD', base .. ':' .. st, at, id) end
@@ -358,12 +385,14 @@ final class QueueScripts {
         for _, id in ipairs(due) do
           redis.call('ZREM', KEYS[1], id)
           local k = tag .. 'dl:' .. id
-          local h = redis.call('HMGET', k, 'wh', 'ev', 'pr', 's', 'st', 'at')
-          if h[1] then
-            enqueue(tag, KEYS[2], id, h[1], h[2], h[3], h[4] or 0)
-            if h[5] ~= 'pending' then
-              redis.call('HSET', k, 'st', 'pending', 'nx', 0, 'up', ARGV[1])
-              move(tag, id, h[3], h[1], h[5], 'pending', h[6])
+          local h = readRecord(k)
+          if h then
+            enqueue(tag, KEYS[2], id, h.wh, h.ev, h.pr, h.s or 0)
+            if h.st ~= 'pending' then
+              local old = h.st
+              h.st, h.nx, h.up = 'pending', 0, ARGV[1]
+              writeRecord(k, h)
+              move(tag, id, h.pr, h.wh, old, 'pending', h.at)
             end
           end
         end
@@ -381,11 +410,12 @@ final class QueueScripts {
         for _, id in ipairs(ids) do
           redis.call('ZREM', KEYS[1], id)
           local k = tag .. 'dl:' .. id
-          local at = redis.call('HGET', k, 'at')
-          if at then
-            redis.call('HSET', k, 'st', 'parked', 'nx', 0, 'up', now)
-            move(tag, id, pr, wh, 'retrying', 'parked', at)
-            redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+          local h = readRecord(k)
+          if h then
+            h.st, h.nx, h.up = 'parked', 0, now
+            writeRecord(k, h)
+            move(tag, id, pr, wh, 'retrying', 'parked', h.at)
+            redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, h.at, id)
           end
         end
         return #ids
@@ -403,11 +433,13 @@ final class QueueScripts {
         for _, id in ipairs(ids) do
           redis.call('ZREM', pk, id)
           local k = tag .. 'dl:' .. id
-          local h = redis.call('HMGET', k, 'ev', 'st', 'at')
-          if h[1] then
-            redis.call('HSET', k, 'st', 'pending', 's', 0, 'nx', 0, 'up', now)
-            move(tag, id, pr, wh, h[2], 'pending', h[3])
-            enqueue(tag, KEYS[1], id, wh, h[1], pr, 0)
+          local h = readRecord(k)
+          if h then
+            local old = h.st
+            h.st, h.s, h.nx, h.up = 'pending', 0, 0, now
+            writeRecord(k, h)
+            move(tag, id, pr, wh, old, 'pending', h.at)
+            enqueue(tag, KEYS[1], id, wh, h.ev, pr, 0)
           end
         end
         return #ids
@@ -450,13 +482,15 @@ final class QueueScripts {
         for i = 4, #ARGV do
           local id = ARGV[i]
           local k = tag .. 'dl:' .. id
-          local h = redis.call('HMGET', k, 'pr', 'wh', 'st', 'at', 'ev')
-          if h[1] == pr and h[2] == wh and h[3] ~= 'pending' then
+          local h = readRecord(k)
+          if h and h.pr == pr and h.wh == wh and h.st ~= 'pending' then
             redis.call('ZREM', tag .. 'retries', id)
             redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id)
-            redis.call('HSET', k, 'st', 'pending', 's', 0, 'nx', 0, 'up', now)
-            move(tag, id, pr, wh, h[3], 'pending', h[4])
-            enqueue(tag, KEYS[1], id, wh, h[5], pr, 0)
+            local old = h.st
+            h.st, h.s, h.nx, h.up = 'pending', 0, 0, now
+            writeRecord(k, h)
+            move(tag, id, pr, wh, old, 'pending', h.at)
+            enqueue(tag, KEYS[1], id, wh, h.ev, pr, 0)
             count = count + 1
           end
         end
@@ -468,11 +502,11 @@ final class QueueScripts {
      * version), else from the delivery's record (an event with one delivery). KEYS: event, delivery.
      * Returns project, name, user, acceptedAt, payload, requestId; false when neither holds it.
      */
-    static final LuaScript LOAD_EVENT = new LuaScript("load_event", """
-        local h = redis.call('HMGET', KEYS[1], 'pr', 'nm', 'us', 'at', 'pl', 'rq')
-        if h[5] then return h end
-        h = redis.call('HMGET', KEYS[2], 'pr', 'nm', 'us', 'ea', 'pl', 'rq')
-        if h[5] then return h end
+    static final LuaScript LOAD_EVENT = new LuaScript("load_event", RECORDS + """
+        local e = redis.call('HMGET', KEYS[1], 'pr', 'nm', 'us', 'at', 'pl', 'rq')
+        if e[5] then return e end
+        local h = readRecord(KEYS[2])
+        if h and h.pl then return {h.pr, h.nm, h.us or false, h.ea or false, h.pl, h.rq or false} end
         return false
         """);
 
@@ -480,11 +514,11 @@ final class QueueScripts {
      * The statuses of delivery records (false for a record that is gone), for listing by a status
      * that has no index of its own. KEYS: any key of the partition (for its tag). ARGV: delivery IDs.
      */
-    static final LuaScript STATUSES = new LuaScript("statuses", """
+    static final LuaScript STATUSES = new LuaScript("statuses", RECORDS + """
         local tag = string.sub(KEYS[1], 1, -11)
         local out = {}
         for i, id in ipairs(ARGV) do
-          out[i] = redis.call('HGET', tag .. 'dl:' .. id, 'st') or false
+          out[i] = recordHead(tag .. 'dl:' .. id)[3] or false
         end
         return out
         """);

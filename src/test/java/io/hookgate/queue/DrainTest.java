@@ -99,10 +99,10 @@ class DrainTest {
             assertThat(sinceLastStart).as("ms from the last try's arrival to the end of shutdown()")
                 .isBetween(ANSWER_AFTER.toMillis() - 20, ANSWER_AFTER.toMillis() + 1_000);
             for (RecordedRequest tried : started) {
-                String key = "hg:{q0}:dl:" + tried.header("webhook-id");
-                assertThat(redis.command("HGET", key, "st")).as("status of %s when shutdown() completed", key)
-                    .isEqualTo("delivered");
-                assertThat(redis.command("HGET", key, "n")).as("tries of %s", key).isEqualTo("1");
+                String key = tried.header("webhook-id");
+                java.util.Map<String, String> record = QueueFixture.record(redis, key);
+                assertThat(record.get("st")).as("status of %s when shutdown() completed", key).isEqualTo("delivered");
+                assertThat(record.get("n")).as("tries of %s", key).isEqualTo("1");
             }
             r.assertCountStays(started.size(), Duration.ofMillis(300));
 

@@ -33,6 +33,26 @@ final class QueueFixture {
     private QueueFixture() {
     }
 
+    /**
+     * A delivery record's fields as Redis holds them (see {@link RecordFormat}), with the newest try as
+     * {@code t} and the payload as {@code pl} when the record holds them; empty when there is no record.
+     */
+    static java.util.Map<String, String> record(io.hookgate.testsupport.RedisServer redis, String deliveryId) {
+        String v = redis.command("GET", "hg:{q0}:dl:" + deliveryId);
+        if (v == null || v.isEmpty() || v.equals("(nil)")) {
+            return java.util.Map.of();
+        }
+        RecordFormat.Decoded d = RecordFormat.decode(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Map<String, String> out = new java.util.HashMap<>(d.fields());
+        if (d.tryJson() != null) {
+            out.put("t", d.tryJson());
+        }
+        if (d.payload() != null) {
+            out.put("pl", new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     /** A project ID no other test (or earlier run on the same Redis) uses. */
     static String projectId(String prefix) {
         return prefix + "-" + SEQUENCE.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());

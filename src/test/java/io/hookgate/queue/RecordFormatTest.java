@@ -1,0 +1,127 @@
+package io.hookgate.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hookgate.testsupport.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery record's layout: what the gateway writes, the scripts read back and rewrite the same
+ * way (against a real Redis, so Lua's cjson and Jackson agree), and records of earlier versions (hashes)
+ * read and converted.
+ */
+class RecordFormatTest {
+    private static final String TRY = "{\"$createdAt\":\"2026-11-27T23:29:18.430+00:00\",\"durationMs\":28,"
+        + "\"statusCode\":200,\"error\":\"\",\"responseHeaders\":{\"x-say\":\"a \\\"quoted\\\" word\"},\"responseBody\":\"ok\"}";
+    /** A payload with the record's own separators in it, and text beyond ASCII. */
+    private static final String PAYLOAD = "{\"text\":\"line one\\nline two | bar\",\"raw\":\"é€\"}\n|\n";
+
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+    }
+
+    private static Map<String, String> fields() {
+        Map<String, String> f = new HashMap<>();
+        f.put("st", "delivered");
+        f.put("so", "1");
+        f.put("ev", "ev-1");
+        f.put("pr", "shop");
+        f.put("wh", "orders");
+        f.put("id", "dl-1");
+        f.put("nm", "users.u1.create");
+        f.put("at", "1795822158429");
+        f.put("up", "1795822158465");
+        f.put("nx", "0");
+        f.put("n", "1");
+        f.put("s", "0");
+        f.put("us", "");
+        f.put("ea", "1795822158420");
+        f.put("rq", "req-\"9\"");
+        return f;
+    }
+
+    @Test
+    void decodesWhatItEncodesPayloadByteForByte() {
+        byte[] payload = PAYLOAD.getBytes(StandardCharsets.UTF_8);
+        RecordFormat.Decoded d = RecordFormat.decode(RecordFormat.encode(fields(), TRY, payload));
+        assertThat(d.fields()).isEqualTo(fields());
+        assertThat(d.tryJson()).isEqualTo(TRY);
+        assertThat(d.payload()).isEqualTo(payload);
+    }
+
+    @Test
+    void aRecordWithoutTryOrPayload() {
+        Map<String, String> f = fields();
+        f.remove("so");
+        RecordFormat.Decoded d = RecordFormat.decode(RecordFormat.encode(f, null, null));
+        assertThat(d.fields()).doesNotContainKey("so").containsEntry("st", "delivered");
+        assertThat(d.tryJson()).isNull();
+        assertThat(d.payload()).isNull();
+        assertThatThrownBy(() -> RecordFormat.decode("delivered|1|ev".getBytes(StandardCharsets.UTF_8)))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theScriptsReadAndRewriteTheSameLayout() {
+        String key = "hg:{q0}:dl:lua-1";
+        redis.command("SET", key, new String(RecordFormat.encode(fields(), TRY, PAYLOAD.getBytes(StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8), "EX", "1000");
+        // Read, change like COMPLETE does, write back; then the prefix as retention reads it.
+        Object head = redis.call("EVAL", QueueScripts.RECORDS + """
+            local h = readRecord(KEYS[1])
+            h.st, h.n, h.up = 'failed', tonumber(h.n) + 1, '1795822159000'
+            writeRecord(KEYS[1], h)
+            return recordHead(KEYS[1])
+            """, "1", key);
+        assertThat(head).isEqualTo(List.of("shop", "orders", "failed", "ev-1", "1"));
+        RecordFormat.Decoded d = RecordFormat.decode(redis.command("GET", key).getBytes(StandardCharsets.UTF_8));
+        Map<String, String> want = fields();
+        want.put("st", "failed");
+        want.put("n", "2");
+        want.put("up", "1795822159000");
+        assertThat(d.fields()).isEqualTo(want);
+        assertThat(d.tryJson()).isEqualTo(TRY);
+        assertThat(new String(d.payload(), StandardCharsets.UTF_8)).isEqualTo(PAYLOAD);
+        assertThat(Long.parseLong(redis.command("TTL", key))).as("TTL kept").isBetween(990L, 1000L);
+    }
+
+    @Test
+    void aHashOfAnEarlierVersionIsReadAndBecomesAString() {
+        String key = "hg:{q0}:dl:old-1";
+        redis.command("HSET", key, "id", "old-1", "wh", "orders", "pr", "shop", "ev", "ev-2", "nm", "users.u1.create",
+            "st", "retrying", "at", "1795822158429", "up", "1795822158465", "nx", "1795822160000", "n", "1", "s", "1",
+            "so", "1", "us", "u-7", "ea", "1795822158420", "pl", "{\"n\":1}", "rq", "rq-1", "t", TRY);
+        redis.command("EXPIRE", key, "1000");
+        Object head = redis.call("EVAL", QueueScripts.RECORDS + "return recordHead(KEYS[1])", "1", key);
+        assertThat(head).isEqualTo(List.of("shop", "orders", "retrying", "ev-2", "1"));
+        redis.call("EVAL", QueueScripts.RECORDS + """
+            local h = readRecord(KEYS[1])
+            h.st, h.nx = 'pending', 0
+            writeRecord(KEYS[1], h)
+            """, "1", key);
+        assertThat(redis.command("TYPE", key)).isEqualTo("string");
+        RecordFormat.Decoded d = RecordFormat.decode(redis.command("GET", key).getBytes(StandardCharsets.UTF_8));
+        assertThat(d.fields()).containsEntry("st", "pending").containsEntry("nx", "0").containsEntry("us", "u-7")
+            .containsEntry("so", "1").containsEntry("s", "1").containsEntry("id", "old-1").doesNotContainKeys("pl", "t");
+        assertThat(d.tryJson()).isEqualTo(TRY);
+        assertThat(new String(d.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+        assertThat(Long.parseLong(redis.command("TTL", key))).as("TTL kept").isBetween(990L, 1000L);
+        assertThat(redis.call("EVAL", QueueScripts.RECORDS + "return recordHead(KEYS[1])", "1", "hg:{q0}:dl:none"))
+            .isEqualTo(List.of());
+    }
+}
