@@ -513,9 +513,10 @@ public final class EventQueue {
         String afterId = cursorId;
         List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            // Pending deliveries have no index of their own (see QueueScripts): they are read from the
-            // general index and filtered by status. They are mostly the newest, so the scan is short.
-            boolean filtered = status == DeliveryStatus.PENDING;
+            // Pending and delivered deliveries have no complete index of their own (see QueueScripts): they
+            // are read from the general index and filtered by status. Pending ones are mostly the newest, and
+            // delivered ones mostly all, so the scan is short.
+            boolean filtered = status == DeliveryStatus.PENDING || status == DeliveryStatus.DELIVERED;
             String key = status == null || filtered ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
                 : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
             all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>()));

@@ -31,9 +31,14 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
  * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
  * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time
+ * hg:{qN}:open                set     PID:WID of the webhooks that may have retrying or parked records (added to
+ *                                     when one becomes so, removed when the fan-out finds none): only those
+ *                                     have a delivered index
  * hg:{qN}:whd:PID:WID         zset    every retained delivery of a webhook, by creation time
- * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (delivered, retrying, parked, failed); pending ones
- *                                     have no index of their own (they are listed from the one above)
+ * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
+ *                                     of their own, and delivered ones only those delivered while the webhook
+ *                                     had retrying or parked records (retention needs them; see
+ *                                     QueueScripts.move): both are listed from the index above, by status
  * </pre>
  *
  * Stream entries are acknowledged and deleted by the script that records their outcome, so the

@@ -69,22 +69,42 @@ final class QueueScripts {
     private static final String PRELUDE = RECORDS + """
         local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
         -- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
-        -- milliseconds, and its index cost a ZADD and a ZREM per delivery; listing pending deliveries
-        -- reads the webhook's general index instead (see EventQueue.list).
+        -- milliseconds, and its index cost a ZADD and a ZREM per delivery. 'delivered' is the status of
+        -- nearly every record, and its index too cost a ZADD and a ZREM per delivery (about a fifth of
+        -- Redis's time per delivery): it is kept only as an aid to retention, holding the records delivered
+        -- while their webhook has unfinished ones (retrying, parked). Only those can sit behind an unfinished
+        -- record, out of reach of trimming from the head of the webhook's index (see trim). Listing pending or
+        -- delivered deliveries reads the webhook's general index and filters by status (see EventQueue.list).
+        -- The partition's set 'open' names (pr:wh) every webhook that may have retrying or parked records:
+        -- added to when a record becomes one, cleared lazily (see trimCreated), so that the fan-out's scripts
+        -- look up one set per call instead of two indexes per webhook. A webhook outside it has no delivered
+        -- index.
+        local function hasOpen(base)
+          return redis.call('EXISTS', base .. ':retrying', base .. ':parked') > 0
+        end
+        local function markOpen(tag, pr, wh)
+          redis.call('SADD', tag .. 'open', pr .. ':' .. wh)
+        end
         local function move(tag, id, pr, wh, old, new, at)
           local base = whd(tag, pr, wh)
           if old and old ~= '' and old ~= new and old ~= 'pending' then redis.call('ZREM', base .. ':' .. old, id) end
-          if new ~= 'pending' then redis.call('ZADD', base .. ':' .. new, at, id) end
+          if new == 'delivered' then
+            if hasOpen(base) then redis.call('ZADD', base .. ':delivered', at, id) end
+          elseif new ~= 'pending' then
+            redis.call('ZADD', base .. ':' .. new, at, id)
+            if new ~= 'failed' then markOpen(tag, pr, wh) end
+          end
         end
         -- 'pending' stays in the list for indexes written by versions that still kept one.
         local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
         -- A record's fields that removing it needs (drop/dropRecord).
         local function dropFields(k) return recordHead(k) end
         -- Removes a record and every index entry of it; h is dropFields(k). pr and wh (may be nil) name its
-        -- webhook when the hash has expired already, so that the indexes do not keep members that trim()
+        -- webhook when the record has expired already, so that the indexes do not keep members that trim()
         -- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
-        -- one webhook): the event goes with it, without a reference count.
-        local function dropRecord(tag, id, pr, wh, h)
+        -- one webhook): the event goes with it, without a reference count. deliveredIndex false says that the
+        -- webhook's delivered index is empty (no ZREM needed); nil, that it may not be.
+        local function dropRecord(tag, id, pr, wh, h, deliveredIndex)
           local k = tag .. 'dl:' .. id
           pr = h[1] or pr
           wh = h[2] or wh
@@ -93,7 +113,7 @@ final class QueueScripts {
             redis.call('ZREM', base, id)
             local st = h[3]
             if st then
-              redis.call('ZREM', base .. ':' .. st, id)
+              if st ~= 'delivered' or deliveredIndex ~= false then redis.call('ZREM', base .. ':' .. st, id) end
             else
               for _, s in ipairs(statuses) do redis.call('ZREM', base .. ':' .. s, id) end
             end
@@ -119,8 +139,10 @@ final class QueueScripts {
         -- calls it once per webhook and batch, with a limit of the batch's new deliveries for that webhook
         -- plus 10. Usually the oldest records are finished and go straight from the head of the webhook's
         -- index; from the first unfinished one on, the heads of the delivered and failed indexes are merged,
-        -- so that unfinished ones ahead do not hide finished ones behind them.
-        local function trim(tag, pr, wh, maxCount, minScore, limit)
+        -- so that unfinished ones ahead do not hide finished ones behind them. (The delivered index holds the
+        -- records delivered while the webhook had retrying or parked ones, see move: those behind a pending
+        -- record, which is short-lived, wait until it finishes.)
+        local function trim(tag, pr, wh, maxCount, minScore, limit, indexed)
           local base = whd(tag, pr, wh)
           local over = math.min(redis.call('ZCARD', base) - maxCount, limit)
           local head = redis.call('ZRANGE', base, 0, math.max(over, 1) - 1, 'WITHSCORES')
@@ -135,7 +157,7 @@ final class QueueScripts {
             if over <= 0 then return end
             local h = dropFields(tag .. 'dl:' .. head[i])
             if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' then break end
-            dropRecord(tag, head[i], pr, wh, h)
+            dropRecord(tag, head[i], pr, wh, h, indexed)
             over = over - 1
           end
           if over <= 0 then return end
@@ -157,20 +179,50 @@ final class QueueScripts {
             over = over - 1
           end
         end
-        -- The webhooks that got new records in this call, in order, with how many: trimmed once each
-        -- at the end of the call (trimCreated), not once per record.
+        -- The webhooks that got new records in this call, in order, with how many and which of them are
+        -- delivered already (id and creation time): trimmed once each at the end of the call (trimCreated),
+        -- not once per record, and the delivered ones indexed there if the webhook has unfinished records.
         local created, createdOrder = {}, {}
-        local function recordCreated(pr, wh)
+        local function recordCreated(pr, wh, deliveredId, at)
           local w = pr .. ':' .. wh
-          if not created[w] then
-            created[w] = 0
-            createdOrder[#createdOrder + 1] = {pr, wh, w}
+          local c = created[w]
+          if not c then
+            c = {n = 0, pr = pr, wh = wh, delivered = {}}
+            created[w] = c
+            createdOrder[#createdOrder + 1] = c
           end
-          created[w] = created[w] + 1
+          c.n = c.n + 1
+          if deliveredId then
+            c.delivered[#c.delivered + 1] = at
+            c.delivered[#c.delivered + 1] = deliveredId
+          end
         end
         local function trimCreated(tag, maxCount, minScore)
-          for _, o in ipairs(createdOrder) do
-            trim(tag, o[1], o[2], maxCount, minScore, created[o[3]] + 10)
+          if #createdOrder == 0 then return end
+          local names = {}
+          for i, c in ipairs(createdOrder) do names[i] = c.pr .. ':' .. c.wh end
+          local open = {}
+          for j = 1, #names, 1000 do
+            for _, v in ipairs(redis.call('SMISMEMBER', tag .. 'open', unpack(names, j, math.min(j + 999, #names)))) do
+              open[#open + 1] = v
+            end
+          end
+          for i, c in ipairs(createdOrder) do
+            local base = whd(tag, c.pr, c.wh)
+            -- false: the webhook has no delivered index, so dropping its delivered records needs no ZREM.
+            local indexed = false
+            if open[i] == 1 then
+              if hasOpen(base) then
+                for j = 1, #c.delivered, 1000 do
+                  redis.call('ZADD', base .. ':delivered', unpack(c.delivered, j, math.min(j + 999, #c.delivered)))
+                end
+                indexed = nil
+              else
+                redis.call('SREM', tag .. 'open', names[i])
+                redis.call('DEL', base .. ':delivered')
+              end
+            end
+            trim(tag, c.pr, c.wh, maxCount, minScore, c.n + 10, indexed)
           end
         end
         -- Deletes finished stream entries, many per call (a call per entry costs more than the deletion).
@@ -360,16 +412,22 @@ final class QueueScripts {
             else
               if st == 'retrying' then
                 redis.call('ZADD', KEYS[3], ARGV[i+7], id)
+                markOpen(tag, pr, wh)
               elseif st == 'parked' then
                 redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+                markOpen(tag, pr, wh)
               elseif st == 'pending' then
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
               end
               redis.call('SET', tag .. 'dl:' .. id, ARGV[i+8], 'EX', ttl)
               local base = whd(tag, pr, wh)
               redis.call('ZADD', base, at, id)
-              if st ~= 'pending' then redis.call('ZADD', base .. ':' .. st, at, id) end
-              recordCreated(pr, wh)
+              if st == 'delivered' then
+                recordCreated(pr, wh, id, at)
+              else
+                if st ~= 'pending' then redis.call('ZADD', base .. ':' .. st, at, id) end
+                recordCreated(pr, wh)
+              end
             end
           end
         end

@@ -339,30 +339,37 @@ final class Traffic {
         return out;
     }
 
+    /** Counts a webhook's delivery records by the status that starts each record (see RecordFormat). */
+    private static final String COUNT_BY_STATUS = """
+        local counts, out = {}, {}
+        for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+          local st = string.match(redis.call('GETRANGE', ARGV[1] .. id, 0, 31), '^([^|]*)|') or 'missing'
+          counts[st] = (counts[st] or 0) + 1
+        end
+        for st, n in pairs(counts) do
+          out[#out + 1] = st
+          out[#out + 1] = n
+        end
+        return out
+        """;
+
     /**
-     * The queue as Redis has it: delivery records of the webhooks per status, entries in the events
-     * and deliveries streams, and deliveries due later (retries, deferred).
+     * The queue as Redis has it: delivery records of the webhooks per status (read from the records, since
+     * not every status has an index), entries in the events and deliveries streams, and deliveries due
+     * later (retries, deferred).
      */
     static Map<String, Long> queueState(RedisServer redis, String projectId, List<String> webhooks) {
         Map<String, Long> out = new TreeMap<>();
-        long all = 0;
-        long indexed = 0;
-        for (String w : webhooks) {
-            all += (Long) redis.call("ZCARD", QueueKeys.webhookDeliveries(0, projectId, w));
-        }
         for (DeliveryStatus st : DeliveryStatus.values()) {
-            if (st == DeliveryStatus.PENDING) {
-                continue;
-            }
-            long n = 0;
-            for (String w : webhooks) {
-                n += (Long) redis.call("ZCARD", QueueKeys.webhookDeliveries(0, projectId, w, st));
-            }
-            out.put(st.value(), n);
-            indexed += n;
+            out.put(st.value(), 0L);
         }
-        // Pending records have no index of their own: the records that no status index holds.
-        out.put(DeliveryStatus.PENDING.value(), all - indexed);
+        for (String w : webhooks) {
+            List<?> counts = (List<?>) redis.call("EVAL", COUNT_BY_STATUS, "1", QueueKeys.webhookDeliveries(0, projectId, w),
+                QueueKeys.delivery(0, ""));
+            for (int i = 0; i + 1 < counts.size(); i += 2) {
+                out.merge((String) counts.get(i), (Long) counts.get(i + 1), Long::sum);
+            }
+        }
         out.put("eventsStream", (Long) redis.call("XLEN", QueueKeys.events(0)));
         out.put("deliveriesStream", (Long) redis.call("XLEN", QueueKeys.deliveries(0)));
         out.put("due", (Long) redis.call("ZCARD", QueueKeys.retries(0)));
