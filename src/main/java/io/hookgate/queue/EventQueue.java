@@ -262,15 +262,30 @@ public final class EventQueue {
         for (Completion c : done) {
             StreamEntry e = c.entry();
             String status = firstTryStatus(c.outcome());
+            String eventId = e.field("ev");
+            String projectId = e.field("pr");
+            String deliveryId = e.field("dl");
+            String webhookId = e.field("wh");
+            String createdAt = e.field("at");
             args.add(e.id());
-            args.add(e.field("ev"));
-            args.add(e.field("pr"));
-            args.add(e.field("dl"));
-            args.add(e.field("wh"));
-            args.add(e.field("at"));
+            args.add(eventId);
+            args.add(projectId);
+            args.add(deliveryId);
+            args.add(webhookId);
+            args.add(createdAt);
             args.add(status);
             args.add(c.nextAt());
-            args.add(status.isEmpty() ? "" : firstTryRecord(e, status, c, now));
+            if (status.isEmpty()) {
+                args.add("");
+                continue;
+            }
+            // The record after the first try; the event lives in it (so = 1), see RecordFormat.
+            EventRecord ev = e.event();
+            boolean retrying = c.outcome() == Outcome.RETRY;
+            args.add(RecordFormat.encode(status, "1", eventId, projectId, webhookId, new String[] {deliveryId,
+                e.field("nm"), createdAt, Long.toString(now), retrying ? Long.toString(c.nextAt()) : "0",
+                c.tryJson() == null ? "0" : "1", retrying ? "1" : "0", ev.userId(), Long.toString(ev.acceptedAt()),
+                ev.requestId()}, c.tryJson(), ev.payload()));
         }
         return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
             QueueKeys.retries(partition)), args).mapEmpty();
@@ -286,29 +301,6 @@ public final class EventQueue {
             case WAIT, REQUEUE -> "pending";
             case DROP -> "";
         };
-    }
-
-    /** The record of a delivery after its first try: the event lives in it (so = 1), see {@link RecordFormat}. */
-    private static byte[] firstTryRecord(StreamEntry e, String status, Completion c, long now) {
-        EventRecord ev = e.event();
-        boolean retrying = c.outcome() == Outcome.RETRY;
-        Map<String, String> f = new HashMap<>(24);
-        f.put("st", status);
-        f.put("so", "1");
-        f.put("ev", e.field("ev"));
-        f.put("pr", e.field("pr"));
-        f.put("wh", e.field("wh"));
-        f.put("id", e.field("dl"));
-        f.put("nm", e.field("nm"));
-        f.put("at", e.field("at"));
-        f.put("up", Long.toString(now));
-        f.put("nx", retrying ? Long.toString(c.nextAt()) : "0");
-        f.put("n", c.tryJson() == null ? "0" : "1");
-        f.put("s", retrying ? "1" : "0");
-        f.put("us", ev.userId());
-        f.put("ea", Long.toString(ev.acceptedAt()));
-        f.put("rq", ev.requestId());
-        return RecordFormat.encode(f, c.tryJson(), ev.payload());
     }
 
     /** Moves due retries of one partition into its deliveries stream; answers how many moved. */

@@ -44,13 +44,26 @@ final class RecordFormat {
      * fields; absent ones are left out. {@code tryJson} and {@code payload} may be null.
      */
     static byte[] encode(Map<String, String> fields, String tryJson, byte[] payload) {
+        String[] head = new String[HEAD.length];
+        for (int i = 0; i < HEAD.length; i++) {
+            head[i] = fields.get(HEAD[i]);
+        }
+        return encode(fields.getOrDefault("st", "pending"), fields.get("so"), fields.get("ev"), fields.get("pr"),
+            fields.get("wh"), head, tryJson, payload);
+    }
+
+    /**
+     * Encodes a record from its prefix fields and its header values in the order id, nm, at, up, nx, n, s,
+     * us, ea, rq (null ones are left out): the gateway's path for first tries, without a map.
+     */
+    static byte[] encode(String st, String so, String ev, String pr, String wh, String[] head, String tryJson,
+                         byte[] payload) {
         StringBuilder b = new StringBuilder(256 + (tryJson == null ? 0 : tryJson.length()));
-        b.append(fields.getOrDefault("st", "pending")).append('|').append(fields.getOrDefault("so", "")).append('|')
-            .append(fields.getOrDefault("ev", "")).append('|').append(fields.getOrDefault("pr", "")).append('|')
-            .append(fields.getOrDefault("wh", "")).append("|{");
+        b.append(st).append('|').append(so == null ? "" : so).append('|').append(ev == null ? "" : ev).append('|')
+            .append(pr == null ? "" : pr).append('|').append(wh == null ? "" : wh).append("|{");
         boolean first = true;
-        for (String name : HEAD) {
-            String v = fields.get(name);
+        for (int i = 0; i < HEAD.length; i++) {
+            String v = head[i];
             if (v == null) {
                 continue;
             }
@@ -58,7 +71,7 @@ final class RecordFormat {
                 b.append(',');
             }
             first = false;
-            b.append('"').append(name).append("\":\"");
+            b.append('"').append(HEAD[i]).append("\":\"");
             QUOTE.quoteAsString(v, b);
             b.append('"');
         }
@@ -67,13 +80,13 @@ final class RecordFormat {
             b.append(tryJson);
         }
         b.append('\n');
-        byte[] head = b.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] text = b.toString().getBytes(StandardCharsets.UTF_8);
         if (payload == null || payload.length == 0) {
-            return head;
+            return text;
         }
-        byte[] out = new byte[head.length + payload.length];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(payload, 0, out, head.length, payload.length);
+        byte[] out = new byte[text.length + payload.length];
+        System.arraycopy(text, 0, out, 0, text.length);
+        System.arraycopy(payload, 0, out, text.length, payload.length);
         return out;
     }
 
