@@ -342,6 +342,9 @@ final class QueueScripts {
             local k = tag .. 'dl:' .. id
             if outcome == 'X' then
               drop(tag, id)
+            elseif outcome == 'W' and try == '' then
+              -- Back later, nothing else changes (a deferred try, often repeated): the prefix says the record exists.
+              if recordHead(k)[3] then redis.call('ZADD', KEYS[2], nextAt, id) end
             else
               local h = readRecord(k)
               if h then
