@@ -115,27 +115,54 @@ public final class DispatcherVerticle extends VerticleBase {
     }
 
     private Future<DeliveryOutcome> deliver(DeliveryJob job, long started) {
-        Webhook w = job.webhook();
-        URI uri;
-        try {
-            uri = new URI(w.url());
-        } catch (URISyntaxException e) {
-            return Future.succeededFuture(failure(job, 0, "invalid URL: " + e.getMessage(), started));
+        Target t = target(job.webhook().url());
+        if (t.invalid() != null) {
+            return Future.succeededFuture(failure(job, 0, t.invalid(), started));
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        String host = IpLiterals.host(uri);
-        if (!scheme.equals("http") && !scheme.equals("https") || host == null) {
-            return Future.succeededFuture(failure(job, 0, "invalid URL: an http(s) URL with a host is required", started));
-        }
-        boolean ssl = scheme.equals("https");
-        int port = IpLiterals.port(uri) > 0 ? IpLiterals.port(uri) : ssl ? 443 : 80;
-        return resolve(host).compose(address -> {
+        // The address is resolved and checked on every try (DNS rebinding), only the parsing is kept.
+        return resolve(t.host()).compose(address -> {
             Optional<String> refused = guard.refusal(address);
             if (refused.isPresent()) {
                 return Future.succeededFuture(failure(job, 0, refused.get(), started));
             }
-            return post(job, address, host, port, ssl, pathAndQuery(uri), started);
+            return post(job, address, t.host(), t.port(), t.ssl(), t.path(), started);
         });
+    }
+
+    /** A webhook URL taken apart: where to connect and what to ask for, or why it cannot be used. */
+    private record Target(boolean ssl, String host, int port, String path, String invalid) {
+    }
+
+    /** Parsed URLs, so that a try does not parse its webhook's URL again (bounded: cleared when full). */
+    private final Map<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Target target(String url) {
+        Target t = targets.get(url);
+        if (t == null) {
+            if (targets.size() >= 10_000) {
+                targets.clear();
+            }
+            t = parse(url);
+            targets.put(url, t);
+        }
+        return t;
+    }
+
+    private static Target parse(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return new Target(false, null, 0, null, "invalid URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        String host = IpLiterals.host(uri);
+        if (!scheme.equals("http") && !scheme.equals("https") || host == null) {
+            return new Target(false, null, 0, null, "invalid URL: an http(s) URL with a host is required");
+        }
+        boolean ssl = scheme.equals("https");
+        int port = IpLiterals.port(uri) > 0 ? IpLiterals.port(uri) : ssl ? 443 : 80;
+        return new Target(ssl, host, port, pathAndQuery(uri), null);
     }
 
     /** Once per try: a literal address at once, a name through the resolver off the event loop. */

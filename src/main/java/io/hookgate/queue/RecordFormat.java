@@ -1,6 +1,5 @@
 package io.hookgate.queue;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -33,7 +32,6 @@ import java.util.Map;
  */
 final class RecordFormat {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     private static final String[] HEAD = {"id", "nm", "at", "up", "nx", "n", "s", "us", "ea", "rq"};
 
     private RecordFormat() {
@@ -71,9 +69,8 @@ final class RecordFormat {
                 b.append(',');
             }
             first = false;
-            b.append('"').append(HEAD[i]).append("\":\"");
-            QUOTE.quoteAsString(v, b);
-            b.append('"');
+            b.append('"').append(HEAD[i]).append("\":");
+            JsonText.quoted(b, v);
         }
         b.append("}\n");
         if (tryJson != null) {

@@ -17,17 +17,27 @@ final class TryRecord {
     }
 
     static String of(DeliveryOutcome outcome, long startedAtMs) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("$createdAt", Timestamps.format(startedAtMs));
-        n.put("durationMs", outcome.durationMs());
-        n.put("statusCode", outcome.status());
-        n.put("error", outcome instanceof DeliveryOutcome.Failed f && f.status() == 0 ? f.error() : "");
-        ObjectNode headers = n.putObject("responseHeaders");
+        // Written by hand (the same JSON Jackson would write): this runs once per try.
+        StringBuilder b = new StringBuilder(160);
+        b.append("{\"$createdAt\":");
+        JsonText.quoted(b, Timestamps.format(startedAtMs));
+        b.append(",\"durationMs\":").append(outcome.durationMs());
+        b.append(",\"statusCode\":").append(outcome.status());
+        b.append(",\"error\":");
+        JsonText.quoted(b, outcome instanceof DeliveryOutcome.Failed f && f.status() == 0 ? f.error() : "");
+        b.append(",\"responseHeaders\":{");
+        boolean first = true;
         for (Map.Entry<String, String> h : outcome.headers().entrySet()) {
-            headers.put(h.getKey(), h.getValue());
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            JsonText.quoted(b, h.getKey()).append(':');
+            JsonText.quoted(b, h.getValue());
         }
-        n.put("responseBody", outcome.body());
-        return n.toString();
+        b.append("},\"responseBody\":");
+        JsonText.quoted(b, outcome.body());
+        return b.append('}').toString();
     }
 
     /** A try that was not made: the event's payload had expired, say. */
