@@ -97,9 +97,7 @@ final class QueueScripts {
         end
         -- 'pending' stays in the list for indexes written by versions that still kept one.
         local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
-        -- A record's fields that removing it needs (drop/dropRecord).
-        local function dropFields(k) return recordHead(k) end
-        -- Removes a record and every index entry of it; h is dropFields(k). pr and wh (may be nil) name its
+        -- Removes a record and every index entry of it; h is recordHead(k). pr and wh (may be nil) name its
         -- webhook when the record has expired already, so that the indexes do not keep members that trim()
         -- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
         -- one webhook): the event goes with it, without a reference count. deliveredIndex false says that the
@@ -132,7 +130,7 @@ final class QueueScripts {
           redis.call('DEL', k, k .. ':tries')
         end
         local function drop(tag, id, pr, wh)
-          dropRecord(tag, id, pr, wh, dropFields(tag .. 'dl:' .. id))
+          dropRecord(tag, id, pr, wh, recordHead(tag .. 'dl:' .. id))
         end
         -- Retention: records older than minScore go, then the oldest finished ones (delivered or
         -- failed) while the webhook has more than maxCount. At most `limit` of each per call: the fan-out
@@ -155,7 +153,7 @@ final class QueueScripts {
           end
           for i = 1, #head, 2 do
             if over <= 0 then return end
-            local h = dropFields(tag .. 'dl:' .. head[i])
+            local h = recordHead(tag .. 'dl:' .. head[i])
             if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' then break end
             dropRecord(tag, head[i], pr, wh, h, indexed)
             over = over - 1
