@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes deliveries: one signed HTTP POST per {@link DeliveryJob}, answered with a {@link DeliveryOutcome}.
@@ -134,7 +135,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
 
     /** Parsed URLs, so that a try does not parse its webhook's URL again (bounded: cleared when full). */
-    private final Map<String, Target> targets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
     private Target target(String url) {
         Target t = targets.get(url);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -32,27 +33,14 @@ import java.util.Map;
  */
 final class RecordFormat {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] HEAD = {"id", "nm", "at", "up", "nx", "n", "s", "us", "ea", "rq"};
+    static final String[] HEAD = {"id", "nm", "at", "up", "nx", "n", "s", "us", "ea", "rq"};
 
     private RecordFormat() {
     }
 
     /**
-     * Encodes a record. {@code fields} holds the prefix fields ({@code st, so, ev, pr, wh}) and the header
-     * fields; absent ones are left out. {@code tryJson} and {@code payload} may be null.
-     */
-    static byte[] encode(Map<String, String> fields, String tryJson, byte[] payload) {
-        String[] head = new String[HEAD.length];
-        for (int i = 0; i < HEAD.length; i++) {
-            head[i] = fields.get(HEAD[i]);
-        }
-        return encode(fields.getOrDefault("st", "pending"), fields.get("so"), fields.get("ev"), fields.get("pr"),
-            fields.get("wh"), head, tryJson, payload);
-    }
-
-    /**
      * Encodes a record from its prefix fields and its header values in the order id, nm, at, up, nx, n, s,
-     * us, ea, rq (null ones are left out): the gateway's path for first tries, without a map.
+     * us, ea, rq ({@link #HEAD}; null ones are left out). {@code tryJson} and {@code payload} may be null.
      */
     static byte[] encode(String st, String so, String ev, String pr, String wh, String[] head, String tryJson,
                          byte[] payload) {
@@ -125,7 +113,7 @@ final class RecordFormat {
             throw new UncheckedIOException(e);
         }
         String tryJson = b > a + 1 ? new String(v, a + 1, b - a - 1, StandardCharsets.UTF_8) : null;
-        byte[] payload = b + 1 < v.length ? java.util.Arrays.copyOfRange(v, b + 1, v.length) : null;
+        byte[] payload = b + 1 < v.length ? Arrays.copyOfRange(v, b + 1, v.length) : null;
         return new Decoded(f, tryJson, payload);
     }
 
