@@ -153,6 +153,7 @@ public final class Hookgate {
             config = HookgateConfig.load(System.getenv());
         } catch (ConfigException e) {
             LOG.error("invalid configuration: {}", e.getMessage());
+            stopLogging();
             System.exit(2);
             return;
         }
@@ -177,6 +178,7 @@ public final class Hookgate {
         } catch (Exception e) {
             LOG.error("start-up failed", e);
             vertx.close();
+            stopLogging();
             System.exit(1);
             return;
         }
@@ -189,8 +191,12 @@ public final class Hookgate {
             }
             closeVertx(vertx);
             LOG.info("stopped");
-            // Flush the asynchronous appender before the JVM goes.
-            ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
+            stopLogging();
         }, "hookgate-shutdown"));
+    }
+
+    /** Writes the log lines still queued (logs are written from a background thread) before the JVM goes. */
+    private static void stopLogging() {
+        ((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory()).stop();
     }
 }
