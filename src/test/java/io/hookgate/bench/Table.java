@@ -110,8 +110,8 @@ final class Table {
         JsonObject gw = result.getJsonObject("gateway");
         if (gw != null) {
             out.info("");
-            out.info("gateway peak RSS {} MB (replica 1, {}); CPU s/1000 = gateway CPU seconds per 1 000 deliveries",
-                gw.getValue("peakRssMb"), Harness.GATEWAY_HEAP);
+            out.info("gateway peak RSS {} MB (replica 1, {} {}); CPU s/1000 = gateway CPU seconds per 1 000 deliveries",
+                gw.getValue("peakRssMb"), Harness.GATEWAY_HEAP, Harness.GATEWAY_GC);
         }
         JsonObject m = result.getJsonObject("machine");
         out.info("machine: {} cores, {}, {} MB, {}, redis {}, load average {} at start", m.getValue("cores"),

@@ -68,6 +68,7 @@ class DockerfileTest {
         entrypoint.forEach(n -> command.add(n.asText()));
         assertThat(command.get(0)).isEqualTo("java");
         assertThat(command).containsSequence("-jar", jar);
+        assertThat(command).as("the collector bin/bench measures (bench.Harness.GATEWAY_GC)").contains("-XX:+UseParallelGC");
 
         String user = last(all, last, "USER").words().get(0).split(":")[0];
         assertThat(user).as("USER must be numeric for runAsNonRoot to be checked").matches("\\d+");
