@@ -189,12 +189,13 @@ public final class DispatcherVerticle extends VerticleBase {
             .setSsl(ssl)
             .setURI(path)
             .setFollowRedirects(false)
-            .setConnectTimeout(config.timeoutMs())
-            .setIdleTimeout(config.timeoutMs())
-            .setHeaders(headers(job, now, body));
+            .setConnectTimeout(config.timeoutMs());
         HttpClient client = w.tls() ? verifying : trusting;
         return client.request(options).compose(request -> {
-            // "15 s in all": a deadline over the whole exchange, not only between packets.
+            // Straight into the request's headers: headers given in the options are copied there one by one.
+            putHeaders(request.headers(), job, now, body);
+            // "15 s in all": a deadline over the whole exchange, not only between packets (so no idle
+            // timeout of the request's own: it could never fire first, and each is a timer per try).
             long timer = vertx.setTimer(config.timeoutMs(), t -> request.reset(0,
                 new java.util.concurrent.TimeoutException("timeout after " + config.timeoutMs() + " ms")));
             return request.send(Buffer.buffer(body))
@@ -232,31 +233,41 @@ public final class DispatcherVerticle extends VerticleBase {
         return new String(b.getBytes(), StandardCharsets.UTF_8);
     }
 
-    private MultiMap headers(DeliveryJob job, long timestamp, byte[] body) {
+    // Header names as Netty's AsciiString: their hash is computed once, not per try.
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence WEBHOOK_ID = HttpHeaders.createOptimized("X-Appwrite-Webhook-Id");
+    private static final CharSequence WEBHOOK_EVENTS = HttpHeaders.createOptimized("X-Appwrite-Webhook-Events");
+    private static final CharSequence WEBHOOK_NAME = HttpHeaders.createOptimized("X-Appwrite-Webhook-Name");
+    private static final CharSequence WEBHOOK_USER_ID = HttpHeaders.createOptimized("X-Appwrite-Webhook-User-Id");
+    private static final CharSequence WEBHOOK_PROJECT_ID = HttpHeaders.createOptimized("X-Appwrite-Webhook-Project-Id");
+    private static final CharSequence WEBHOOK_SIGNATURE = HttpHeaders.createOptimized("X-Appwrite-Webhook-Signature");
+    private static final CharSequence SW_ID = HttpHeaders.createOptimized("webhook-id");
+    private static final CharSequence SW_TIMESTAMP = HttpHeaders.createOptimized("webhook-timestamp");
+    private static final CharSequence SW_SIGNATURE = HttpHeaders.createOptimized("webhook-signature");
+
+    private void putHeaders(MultiMap h, DeliveryJob job, long timestamp, byte[] body) {
         Webhook w = job.webhook();
-        MultiMap h = MultiMap.caseInsensitiveMultiMap();
-        h.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        h.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
         h.set(HttpHeaders.USER_AGENT, config.userAgent());
-        h.set("X-Appwrite-Webhook-Id", w.id());
-        h.set("X-Appwrite-Webhook-Events", job.eventsHeader());
+        h.set(WEBHOOK_ID, w.id());
+        h.set(WEBHOOK_EVENTS, job.eventsHeader());
         // Header chars go out as single ISO-8859-1 bytes ('?' past U+00FF): handing over the UTF-8
         // bytes as such chars puts the name on the wire as UTF-8, as Appwrite (PHP + curl) sends it.
-        h.set("X-Appwrite-Webhook-Name", new String(w.name().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-        h.set("X-Appwrite-Webhook-User-Id", job.event().userId());
-        h.set("X-Appwrite-Webhook-Project-Id", w.projectId());
-        h.set("X-Appwrite-Webhook-Signature", AppwriteSignature.sign(w.url(), body, w.secret()));
+        h.set(WEBHOOK_NAME, new String(w.name().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+        h.set(WEBHOOK_USER_ID, job.event().userId());
+        h.set(WEBHOOK_PROJECT_ID, w.projectId());
+        h.set(WEBHOOK_SIGNATURE, AppwriteSignature.sign(w.url(), body, w.secret()));
         if (!w.authUsername().isEmpty() && !w.authPassword().isEmpty()) {
             String credentials = w.authUsername() + ":" + w.authPassword();
             h.set(HttpHeaders.AUTHORIZATION, "Basic " + Base64.getEncoder()
                 .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
-        h.set("webhook-id", job.deliveryId());
-        h.set("webhook-timestamp", Long.toString(timestamp));
+        h.set(SW_ID, job.deliveryId());
+        h.set(SW_TIMESTAMP, Long.toString(timestamp));
         // During a rotation's grace period: one v1 entry per valid secret, newest first.
         List<byte[]> keys = w.signingSecrets(timestamp * 1000).stream()
             .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
-        h.set("webhook-signature", StandardWebhooksSignature.header(job.deliveryId(), timestamp, body, keys));
-        return h;
+        h.set(SW_SIGNATURE, StandardWebhooksSignature.header(job.deliveryId(), timestamp, body, keys));
     }
 
     private DeliveryOutcome outcome(DeliveryJob job, HttpClientResponse response, String body, long started) {

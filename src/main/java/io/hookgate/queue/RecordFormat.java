@@ -44,7 +44,13 @@ final class RecordFormat {
      */
     static byte[] encode(String st, String so, String ev, String pr, String wh, String[] head, String tryJson,
                          byte[] payload) {
-        StringBuilder b = new StringBuilder(256 + (tryJson == null ? 0 : tryJson.length()));
+        // Sized for the whole text (a growing builder copied itself about 3% of the gateway's samples).
+        int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev) + length(pr)
+            + length(wh);
+        for (String v : head) {
+            size += length(v) + 8;
+        }
+        StringBuilder b = new StringBuilder(size);
         b.append(st).append('|').append(so == null ? "" : so).append('|').append(ev == null ? "" : ev).append('|')
             .append(pr == null ? "" : pr).append('|').append(wh == null ? "" : wh).append("|{");
         boolean first = true;
@@ -73,6 +79,10 @@ final class RecordFormat {
         System.arraycopy(text, 0, out, 0, text.length);
         System.arraycopy(payload, 0, out, text.length, payload.length);
         return out;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
     }
 
     /** A decoded record: its fields (prefix and header), its newest try (null if none) and payload (null if none). */
