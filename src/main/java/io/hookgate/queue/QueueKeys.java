@@ -43,7 +43,8 @@ import io.hookgate.model.DeliveryStatus;
  *
  * Stream entries are acknowledged and deleted by the script that records their outcome, so the
  * streams hold only unfinished work. A delivery record leaves when its webhook has more than
- * {@code deliveryRetentionCount} finished ones or it is older than {@code deliveryRetentionSeconds}.
+ * {@code deliveryRetentionCount} finished ones (trimmed in batches, once a sixteenth over: see
+ * {@code QueueScripts}' trim) or it is older than {@code deliveryRetentionSeconds}.
  */
 public final class QueueKeys {
     public static final String FANOUT_GROUP = "fanout";

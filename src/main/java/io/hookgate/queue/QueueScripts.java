@@ -56,12 +56,16 @@ final class QueueScripts {
         end
         -- {pr, wh, st, ev, so} of a record (false where absent) without reading its try and payload: the
         -- prefix holds them. An empty table when there is no record.
+        -- recordHead of a record's value (string records only).
+        local function headOf(v)
+          local st, so, ev, pr, wh = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+          return {pr, wh, st, ev, so ~= '' and so}
+        end
         local function recordHead(k)
           local v = redis.pcall('GETRANGE', k, 0, 255)
           if type(v) ~= 'string' then return redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev', 'so') end
           if v == '' then return {} end
-          local st, so, ev, pr, wh = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
-          return {pr, wh, st, ev, so ~= '' and so}
+          return headOf(v)
         end
         """;
 
@@ -132,32 +136,86 @@ final class QueueScripts {
         local function drop(tag, id, pr, wh)
           dropRecord(tag, id, pr, wh, recordHead(tag .. 'dl:' .. id))
         end
-        -- Retention: records older than minScore go, then the oldest finished ones (delivered or
-        -- failed) while the webhook has more than maxCount. At most `limit` of each per call: the fan-out
-        -- calls it once per webhook and batch, with a limit of the batch's new deliveries for that webhook
-        -- plus 10. Usually the oldest records are finished and go straight from the head of the webhook's
-        -- index; from the first unfinished one on, the heads of the delivered and failed indexes are merged,
-        -- so that unfinished ones ahead do not hide finished ones behind them. (The delivered index holds the
-        -- records delivered while the webhook had retrying or parked ones, see move: those behind a pending
-        -- record, which is short-lived, wait until it finishes.)
-        local function trim(tag, pr, wh, maxCount, minScore, limit, indexed)
+        -- Calls cmd with fixed arguments followed by the items, at most 1000 items per call.
+        local function callEach(cmd, fixed, items)
+          for j = 1, #items, 1000 do
+            local args = {unpack(fixed)}
+            for x = j, math.min(j + 999, #items) do args[#args + 1] = items[x] end
+            redis.call(cmd, unpack(args))
+          end
+        end
+        -- dropRecord for finished (delivered or failed) records of one webhook, the heads of its index, with
+        -- their heads hs: one ZREM from the index and one DEL for all of them instead of one of each per record.
+        local function dropFinished(tag, ids, pr, wh, hs, deliveredIndex)
           local base = whd(tag, pr, wh)
-          local over = math.min(redis.call('ZCARD', base) - maxCount, limit)
-          local head = redis.call('ZRANGE', base, 0, math.max(over, 1) - 1, 'WITHSCORES')
-          if head[2] and tonumber(head[2]) < tonumber(minScore) then
+          local keys = {}
+          for i, id in ipairs(ids) do
+            local h = hs[i]
+            local k = tag .. 'dl:' .. id
+            local st = h[3]
+            if st ~= 'delivered' or deliveredIndex ~= false then redis.call('ZREM', base .. ':' .. st, id) end
+            if h[4] then
+              local ek = tag .. 'ev:' .. h[4]
+              if h[5] then
+                keys[#keys + 1] = ek
+              elseif redis.call('HINCRBY', ek, 'refs', -1) <= 0 then
+                keys[#keys + 1] = ek
+              end
+            end
+            keys[#keys + 1] = k
+            keys[#keys + 1] = k .. ':tries'
+          end
+          callEach('ZREM', {base}, ids)
+          callEach('DEL', {}, keys)
+        end
+        -- Retention: records older than minScore go, then the oldest finished ones (delivered or
+        -- failed) while the webhook has more than maxCount. Trimming by count starts once the webhook is
+        -- `slack` records over maxCount (maxCount / 16, from 1 to 256), and then goes down to maxCount: the
+        -- records go in batches (one read, one ZREM and one DEL for many) instead of one at a time with
+        -- three calls each, the dearest part of retention. At most `limit` per call: the fan-out calls it
+        -- once per webhook and batch, with a limit of the batch's new deliveries for that webhook plus
+        -- slack plus 10. Usually the oldest records are finished and go straight from the head of the
+        -- webhook's index; from the first unfinished one on, the heads of the delivered and failed indexes
+        -- are merged, so that unfinished ones ahead do not hide finished ones behind them. (The delivered
+        -- index holds the records delivered while the webhook had retrying or parked ones, see move: those
+        -- behind a pending record, which is short-lived, wait until it finishes.)
+        local function trim(tag, pr, wh, maxCount, minScore, limit, indexed, slack)
+          local base = whd(tag, pr, wh)
+          local over = redis.call('ZCARD', base) - maxCount
+          local oldest = redis.call('ZRANGE', base, 0, 0, 'WITHSCORES')
+          if oldest[2] and tonumber(oldest[2]) < tonumber(minScore) then
             for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, limit)) do
               drop(tag, id, pr, wh)
             end
-            over = math.min(redis.call('ZCARD', base) - maxCount, limit)
-            head = over > 0 and redis.call('ZRANGE', base, 0, over - 1, 'WITHSCORES') or {}
+            over = redis.call('ZCARD', base) - maxCount
+          elseif over < slack then
+            return
           end
-          for i = 1, #head, 2 do
-            if over <= 0 then return end
-            local h = recordHead(tag .. 'dl:' .. head[i])
+          over = math.min(over, limit)
+          if over <= 0 then return end
+          local head = redis.call('ZRANGE', base, 0, over - 1)
+          local keys = {}
+          for i, id in ipairs(head) do keys[i] = tag .. 'dl:' .. id end
+          -- MGET answers false for a record that is gone or is a hash (an earlier version's): recordHead reads those.
+          local values = {}
+          for j = 1, #keys, 1000 do
+            local part = redis.call('MGET', unpack(keys, j, math.min(j + 999, #keys)))
+            for x = 1, #part do values[j + x - 1] = part[x] end
+          end
+          local ids, hs = {}, {}
+          for i, id in ipairs(head) do
+            local h = values[i] and headOf(values[i]) or recordHead(keys[i])
             if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' then break end
-            dropRecord(tag, head[i], pr, wh, h, indexed)
+            if h[3] then
+              ids[#ids + 1] = id
+              hs[#hs + 1] = h
+            else
+              -- Gone already (expired) or unreadable: the one-by-one removal, which clears every index.
+              dropRecord(tag, id, pr, wh, h, indexed)
+            end
             over = over - 1
           end
+          if #ids > 0 then dropFinished(tag, ids, pr, wh, hs, indexed) end
           if over <= 0 then return end
           local d = redis.call('ZRANGE', base .. ':delivered', 0, over - 1, 'WITHSCORES')
           local f = redis.call('ZRANGE', base .. ':failed', 0, over - 1, 'WITHSCORES')
@@ -220,7 +278,8 @@ final class QueueScripts {
                 redis.call('DEL', base .. ':delivered')
               end
             end
-            trim(tag, c.pr, c.wh, maxCount, minScore, c.n + 10, indexed)
+            local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
+            trim(tag, c.pr, c.wh, maxCount, minScore, c.n + slack + 10, indexed, slack)
           end
         end
         -- Deletes finished stream entries, many per call (a call per entry costs more than the deletion).

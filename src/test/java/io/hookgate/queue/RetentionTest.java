@@ -296,6 +296,31 @@ class RetentionTest {
     }
 
     @Test
+    void trimmingByCountWaitsForASixteenthOverTheCountThenGoesBackToIt() {
+        // Count 64: records are trimmed in batches, once the webhook has 64 / 16 = 4 more than that.
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64"));
+        Gateway.ProjectClient p = gateway.project(projectId("slack"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("slack", r.url("/slack"), "users.*.create");
+            String base = "hg:{q0}:whd:" + p.projectId() + ":slack";
+            List<String> events = new ArrayList<>(sendPaced(p, r, "users.u1.create", "a", 67, 1, 0));
+            // Trimming one by one would never let the index reach 67.
+            Await.until("67 records", WAIT, () -> redis.command("ZCARD", base).equals("67") ? true : null);
+            assertThat(keys("hg:{q0}:dl:*")).as("3 over the count: nothing trimmed yet").isEqualTo(67);
+
+            events.addAll(sendPaced(p, r, "users.u1.create", "b", 1, 1, 67));
+            Await.until("back to 64 records", WAIT, () -> redis.command("ZCARD", base).equals("64") ? true : null);
+            assertThat(keys("hg:{q0}:dl:*")).isEqualTo(64);
+            Set<String> kept = new HashSet<>();
+            for (Object id : (List<?>) redis.call("ZRANGE", base, "0", "-1")) {
+                kept.add(QueueFixture.record(redis, (String) id).get("ev"));
+            }
+            assertThat(kept).as("the four oldest went").containsExactlyInAnyOrderElementsOf(events.subList(4, 68));
+        }
+    }
+
+    @Test
     void aDeletedWebhookOrProjectTakesItsDeliveryRecordsAndIndexesWithIt() {
         redis = RedisServer.start();
         // A 1 s delivery timeout: the second purge pass comes 6 s after the deletion.
