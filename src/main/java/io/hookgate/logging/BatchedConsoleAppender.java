@@ -99,7 +99,14 @@ public final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILo
     private void writeLoop() {
         while (true) {
             boolean last = !running;
-            int written = drain();
+            int written;
+            try {
+                written = drain();
+            } catch (Throwable t) {
+                // Loggers wait for this thread when the queue is full: it must not die.
+                addError("log writer failed", t);
+                written = 0;
+            }
             if (last) {
                 return;
             }
