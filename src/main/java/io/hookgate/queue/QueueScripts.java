@@ -54,13 +54,13 @@ final class QueueScripts {
         local function writeRecord(k, h)
           redis.call('SET', k, encodeRecord(h), 'KEEPTTL')
         end
-        -- {pr, wh, st, ev, so} of a record (false where absent) without reading its try and payload: the
-        -- prefix holds them. An empty table when there is no record.
         -- recordHead of a record's value (string records only).
         local function headOf(v)
           local st, so, ev, pr, wh = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
           return {pr, wh, st, ev, so ~= '' and so}
         end
+        -- {pr, wh, st, ev, so} of a record (false where absent) without reading its try and payload: the
+        -- prefix holds them. An empty table when there is no record.
         local function recordHead(k)
           local v = redis.pcall('GETRANGE', k, 0, 255)
           if type(v) ~= 'string' then return redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev', 'so') end
@@ -72,6 +72,15 @@ final class QueueScripts {
     /** Helpers shared by the scripts: status index moves, record removal, retention trimming. */
     private static final String PRELUDE = RECORDS + """
         local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
+        -- Calls cmd with fixed arguments followed by the items, at most 1000 items per call (an even number:
+        -- score/member pairs stay together).
+        local function callEach(cmd, fixed, items)
+          for j = 1, #items, 1000 do
+            local args = {unpack(fixed)}
+            for x = j, math.min(j + 999, #items) do args[#args + 1] = items[x] end
+            redis.call(cmd, unpack(args))
+          end
+        end
         -- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
         -- milliseconds, and its index cost a ZADD and a ZREM per delivery. 'delivered' is the status of
         -- nearly every record, and its index too cost a ZADD and a ZREM per delivery (about a fifth of
@@ -135,14 +144,6 @@ final class QueueScripts {
         end
         local function drop(tag, id, pr, wh)
           dropRecord(tag, id, pr, wh, recordHead(tag .. 'dl:' .. id))
-        end
-        -- Calls cmd with fixed arguments followed by the items, at most 1000 items per call.
-        local function callEach(cmd, fixed, items)
-          for j = 1, #items, 1000 do
-            local args = {unpack(fixed)}
-            for x = j, math.min(j + 999, #items) do args[#args + 1] = items[x] end
-            redis.call(cmd, unpack(args))
-          end
         end
         -- dropRecord for finished (delivered or failed) records of one webhook, the heads of its index, with
         -- their heads hs: one ZREM from the index and one DEL for all of them instead of one of each per record.
@@ -269,9 +270,7 @@ final class QueueScripts {
             local indexed = false
             if open[i] == 1 then
               if hasOpen(base) then
-                for j = 1, #c.delivered, 1000 do
-                  redis.call('ZADD', base .. ':delivered', unpack(c.delivered, j, math.min(j + 999, #c.delivered)))
-                end
+                callEach('ZADD', {base .. ':delivered'}, c.delivered)
                 indexed = nil
               else
                 redis.call('SREM', tag .. 'open', names[i])
@@ -284,9 +283,7 @@ final class QueueScripts {
         end
         -- Deletes finished stream entries, many per call (a call per entry costs more than the deletion).
         local function xdel(stream, ids)
-          for i = 1, #ids, 500 do
-            redis.call('XDEL', stream, unpack(ids, i, math.min(i + 499, #ids)))
-          end
+          callEach('XDEL', {stream}, ids)
         end
         local function enqueue(tag, stream, id, wh, ev, pr, s)
           redis.call('XADD', stream, '*', 'dl', id, 'wh', wh, 'ev', ev, 'pr', pr, 's', s)
