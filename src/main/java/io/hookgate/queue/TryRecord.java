@@ -1,7 +1,5 @@
 package io.hookgate.queue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.model.Timestamps;
 import java.util.Map;
@@ -11,23 +9,33 @@ import java.util.Map;
  * error, the response headers and the first bytes of the response body.
  */
 final class TryRecord {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TryRecord() {
     }
 
     static String of(DeliveryOutcome outcome, long startedAtMs) {
-        // Written by hand (the same JSON Jackson would write): this runs once per try.
+        return json(startedAtMs, outcome.durationMs(), outcome.status(),
+            outcome instanceof DeliveryOutcome.Failed f && f.status() == 0 ? f.error() : "", outcome.headers(),
+            outcome.body());
+    }
+
+    /** A try that was not made: the event's payload had expired, say. */
+    static String notMade(String reason, long atMs) {
+        return json(atMs, 0, 0, reason, Map.of(), "");
+    }
+
+    /** Written by hand (the same JSON Jackson would write): this runs once per try. */
+    private static String json(long atMs, long durationMs, int status, String error, Map<String, String> headers,
+                               String body) {
         StringBuilder b = new StringBuilder(160);
         b.append("{\"$createdAt\":");
-        JsonText.quoted(b, Timestamps.format(startedAtMs));
-        b.append(",\"durationMs\":").append(outcome.durationMs());
-        b.append(",\"statusCode\":").append(outcome.status());
+        JsonText.quoted(b, Timestamps.format(atMs));
+        b.append(",\"durationMs\":").append(durationMs);
+        b.append(",\"statusCode\":").append(status);
         b.append(",\"error\":");
-        JsonText.quoted(b, outcome instanceof DeliveryOutcome.Failed f && f.status() == 0 ? f.error() : "");
+        JsonText.quoted(b, error);
         b.append(",\"responseHeaders\":{");
         boolean first = true;
-        for (Map.Entry<String, String> h : outcome.headers().entrySet()) {
+        for (Map.Entry<String, String> h : headers.entrySet()) {
             if (!first) {
                 b.append(',');
             }
@@ -36,19 +44,7 @@ final class TryRecord {
             JsonText.quoted(b, h.getValue());
         }
         b.append("},\"responseBody\":");
-        JsonText.quoted(b, outcome.body());
+        JsonText.quoted(b, body);
         return b.append('}').toString();
-    }
-
-    /** A try that was not made: the event's payload had expired, say. */
-    static String notMade(String reason, long atMs) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("$createdAt", Timestamps.format(atMs));
-        n.put("durationMs", 0);
-        n.put("statusCode", 0);
-        n.put("error", reason);
-        n.putObject("responseHeaders");
-        n.put("responseBody", "");
-        return n.toString();
     }
 }

@@ -48,4 +48,19 @@ class TryRecordTest {
             assertThat(parsed.get("statusCode").asInt()).isEqualTo(o.status());
         }
     }
+
+    @Test
+    void aTryNotMadeIsTheJsonJacksonWrote() {
+        long at = 1_795_822_158_430L;
+        // What notMade wrote with Jackson before it shared the hand-written writer.
+        ObjectNode n = JSON.createObjectNode();
+        n.put("$createdAt", Timestamps.format(at));
+        n.put("durationMs", 0);
+        n.put("statusCode", 0);
+        n.put("error", "the event's payload is no longer stored \"here\"");
+        n.putObject("responseHeaders");
+        n.put("responseBody", "");
+
+        assertThat(TryRecord.notMade("the event's payload is no longer stored \"here\"", at)).isEqualTo(n.toString());
+    }
 }
