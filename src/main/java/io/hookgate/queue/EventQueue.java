@@ -258,6 +258,7 @@ public final class EventQueue {
      */
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
         long now = System.currentTimeMillis();
+        String updatedAt = Long.toString(now);
         List<Object> args = recordArgs(now, done.size() * 9);
         for (Completion c : done) {
             StreamEntry e = c.entry();
@@ -283,7 +284,7 @@ public final class EventQueue {
             EventRecord ev = e.event();
             boolean retrying = c.outcome() == Outcome.RETRY;
             args.add(RecordFormat.encode(status, "1", eventId, projectId, webhookId, new String[] {deliveryId,
-                e.field("nm"), createdAt, Long.toString(now), retrying ? Long.toString(c.nextAt()) : "0",
+                e.field("nm"), createdAt, updatedAt, retrying ? Long.toString(c.nextAt()) : "0",
                 c.tryJson() == null ? "0" : "1", retrying ? "1" : "0", ev.userId(), Long.toString(ev.acceptedAt()),
                 ev.requestId()}, c.tryJson(), ev.payload()));
         }
