@@ -8,6 +8,7 @@ import static io.hookgate.queue.QueueFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
+import io.hookgate.testsupport.AofFile;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -318,6 +320,53 @@ class RetentionTest {
             List<String> expected = new ArrayList<>(byAge.subList(4, 67));
             expected.add(last);
             assertThat(indexedEvents(base)).as("the four oldest went").containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    @Test
+    void aTrimNamesInItsDelOnlyTheKeysTheTrimmedRecordsHave() throws Exception {
+        // Every DEL goes to the AOF with all the names it was given, those of keys that do not exist too. A
+        // record delivered at its first try that holds its event has no tries list and no event hash.
+        redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true));
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64",
+            ConfigKey.RETRY_SCHEDULE, "200ms"));
+        Gateway.ProjectClient p = gateway.project(projectId("aofdel"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            // The first event's first try fails: its record gets a second try and, with it, a tries list.
+            AtomicBoolean failed = new AtomicBoolean();
+            r.respond(req -> QueueFixture.marker(req).equals("a0") && failed.compareAndSet(false, true)
+                ? Answer.status(500) : Answer.status(200));
+            p.webhook("w", r.url("/w"), "users.*.create");
+            String base = "hg:{q0}:whd:" + p.projectId() + ":w";
+            send(p, event("users.u1.create", "a0"));
+            r.awaitCount(2, WAIT);
+            String retried = (String) ((List<?>) redis.call("ZRANGE", base, "0", "0")).get(0);
+            String retriedKey = "hg:{q0}:dl:" + retried;
+            Await.until("the retried record delivered with its tries list", WAIT,
+                () -> "delivered".equals(QueueFixture.record(redis, retried).get("st"))
+                    && redis.command("EXISTS", retriedKey + ":tries").equals("1") ? true : null);
+            sendPaced(p, r, "users.u1.create", "b", 66, 1, 2);
+            Await.until("67 records", WAIT, () -> redis.command("ZCARD", base).equals("67") ? true : null);
+            List<String> oldest = ((List<?>) redis.call("ZRANGE", base, "0", "3")).stream().map(String.class::cast).toList();
+            assertThat(oldest).contains(retried);
+
+            sendPaced(p, r, "users.u1.create", "c", 1, 1, 68);
+            Await.until("back to 64 records", WAIT, () -> redis.command("ZCARD", base).equals("64") ? true : null);
+            assertThat(redis.command("EXISTS", retriedKey + ":tries")).as("the tries list went with its record")
+                .isEqualTo("0");
+            Set<String> deleted = new HashSet<>();
+            Await.until("the trim's DEL in the AOF", WAIT, () -> {
+                deleted.clear();
+                AofFile.deletedKeys(redis.dataDir()).stream()
+                    .filter(k -> k.startsWith("hg:{q0}:dl:") || k.startsWith("hg:{q0}:ev:")).forEach(deleted::add);
+                return deleted.containsAll(oldest.stream().map(id -> "hg:{q0}:dl:" + id).toList()) ? true : null;
+            });
+            Set<String> expected = new HashSet<>();
+            for (String id : oldest) {
+                expected.add("hg:{q0}:dl:" + id);
+            }
+            expected.add(retriedKey + ":tries");
+            assertThat(deleted).as("names in the AOF's DELs").isEqualTo(expected);
         }
     }
 
