@@ -16,6 +16,15 @@ public record Webhook(String id, String projectId, String name, String url, List
             attempts, createdAt, updatedAt, retiredSecrets);
     }
 
+    /** The same webhook holding the given instances of its ID, project ID and events (equal to its own). */
+    public Webhook sharing(String id, String projectId, List<String> events) {
+        if (!id.equals(this.id) || !projectId.equals(this.projectId) || !events.equals(this.events)) {
+            throw new IllegalArgumentException("not the same webhook: " + this.id + " and " + id);
+        }
+        return new Webhook(id, projectId, name, url, events, tls, authUsername, authPassword, secret, enabled, logs,
+            attempts, createdAt, updatedAt, retiredSecrets);
+    }
+
     /** The secrets that sign a delivery at {@code nowMs}: the current one, then retired ones still in grace, newest first. */
     public List<String> signingSecrets(long nowMs) {
         if (retiredSecrets.isEmpty()) {

@@ -119,6 +119,37 @@ class MatchIndexTest {
     }
 
     @Test
+    void everyWebhookHoldsTheIndexsOneInstanceOfASubscriptionString() {
+        List<String> first = index.put("wh1", List.of(new String("users.*"), "teams.*"));
+        List<String> second = index.put("wh2", List.of("buckets.*", new String("users.*"), new String("users.*")));
+
+        assertThat(second).containsExactly("buckets.*", "users.*", "users.*");
+        assertThat(second.get(1)).isSameAs(first.get(0));
+        assertThat(second.get(2)).isSameAs(first.get(0));
+        // The first holder gone, the string stays shared by the next one.
+        index.remove("wh1");
+        List<String> third = index.put("wh3", List.of(new String("users.*")));
+        assertThat(third.get(0)).isSameAs(first.get(0));
+        assertThat(index.match(CATALOGUE.expand("users.u1.create"))).containsExactly("wh2", "wh3");
+    }
+
+    @Test
+    void aStringHeldByOneWebhookAfterBeingSharedStillMatchesAndGoesWithIt() {
+        index.put("a", List.of("users.*"));
+        index.put("b", List.of("users.*"));
+        index.put("c", List.of("users.*"));
+        index.remove("a");
+        index.remove("c");
+        assertThat(index.match(CATALOGUE.expand("users.u1.create"))).containsExactly("b");
+        index.put("a", List.of("users.*"));
+        assertThat(index.match(CATALOGUE.expand("users.u1.create"))).containsExactly("b", "a");
+        index.remove("b");
+        index.remove("a");
+        assertThat(index.match(CATALOGUE.expand("users.u1.create"))).isEmpty();
+        assertThat(index.size()).isZero();
+    }
+
+    @Test
     void matchResultCannotBeModified() {
         index.put("wh1", List.of("users.*"));
 
