@@ -259,7 +259,7 @@ public final class EventQueue {
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
         long now = System.currentTimeMillis();
         String updatedAt = Long.toString(now);
-        List<Object> args = recordArgs(now, done.size() * 9);
+        List<Object> args = recordArgs(now, done.size() * 10);
         for (Completion c : done) {
             StreamEntry e = c.entry();
             String status = firstTryStatus(c.outcome());
@@ -276,6 +276,7 @@ public final class EventQueue {
             args.add(createdAt);
             args.add(status);
             args.add(c.nextAt());
+            args.add(e.field("eh"));
             if (status.isEmpty()) {
                 args.add("");
                 continue;

@@ -149,9 +149,11 @@ final class QueueScripts {
         -- its tries list only when it made more than one try (the list holds the older ones), and for a record
         -- holding its event (so) the event hash only when an earlier version wrote one (its header then has no
         -- ea). A DEL goes to the AOF with every name given, those that did not exist too: two of the three were
-        -- about 90 of the ~1 330 AOF bytes per delivery, and AOF bytes are what makes Redis rewrite it.
+        -- about 85 of the ~1 330 AOF bytes per delivery, and AOF bytes are what makes Redis rewrite it.
         local function finishedHeadOf(v)
           local st, so, ev, pr, wh, p = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|()')
+          -- Not a record: removed one by one (dropRecord), which clears every index.
+          if not p then return {} end
           local head = string.sub(v, p, (string.find(v, '\\n', p, true) or 0) - 1)
           local n = tonumber(string.match(head, '"n":"(%d+)"'))
           return {pr, wh, st, ev, so ~= '' and so, tries = not n or n > 1,
@@ -465,21 +467,24 @@ final class QueueScripts {
      * when the try could not be made), its indexes, and the event's acknowledgement. KEYS: events,
      * deliveries, retries. ARGV: group, now, ttl, maxCount, minScore, then per entry: entryId, eventId,
      * projectId, deliveryId, webhookId, createdAt, status ('' when there is no record to keep: the webhook or
-     * the event is gone), nextAt, and the record, written whole by the gateway ({@link RecordFormat}). First
-     * tries are made for events of one delivery only: the event moves into the record (so = 1), as in FANOUT.
+     * the event is gone), nextAt, '1' when an earlier build wrote the event's hash (else ''), and the record,
+     * written whole by the gateway ({@link RecordFormat}). First tries are made for events of one delivery
+     * only: the event moves into the record (so = 1, with ea), as in FANOUT, and an earlier build's event hash
+     * goes (trimming takes a record with ea to have none).
      */
     static final LuaScript COMPLETE_FIRST = new LuaScript("complete_first", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
         local done = {}
-        for i = 6, #ARGV, 9 do
+        for i = 6, #ARGV, 10 do
           local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
-            if st == '' then
+            if st == '' or ARGV[i+8] == '1' then
               -- An entry of an older version has an event hash.
               redis.call('DEL', tag .. 'ev:' .. ev)
-            else
+            end
+            if st ~= '' then
               if st == 'retrying' then
                 redis.call('ZADD', KEYS[3], ARGV[i+7], id)
                 markOpen(tag, pr, wh)
@@ -489,7 +494,7 @@ final class QueueScripts {
               elseif st == 'pending' then
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
               end
-              redis.call('SET', tag .. 'dl:' .. id, ARGV[i+8], 'EX', ttl)
+              redis.call('SET', tag .. 'dl:' .. id, ARGV[i+9], 'EX', ttl)
               local base = whd(tag, pr, wh)
               redis.call('ZADD', base, at, id)
               if st == 'delivered' then
