@@ -460,6 +460,8 @@ public final class EventQueue {
             }
             RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
             Map<String, String> h = new HashMap<>(d.fields());
+            // The key holds the ID; earlier versions wrote it into the record too.
+            h.putIfAbsent("id", deliveryId);
             if (d.tryJson() != null) {
                 h.put("t", d.tryJson());
             }

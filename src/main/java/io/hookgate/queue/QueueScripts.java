@@ -30,10 +30,16 @@ final class QueueScripts {
           if b < #v then h.pl = string.sub(v, b + 1) end
           return h
         end
+        -- Left out of the header (RecordFormat's rule): the ID (the key holds it) and fields at their default.
+        local DEFAULTS = {nx = '0', n = '0', s = '0', us = ''}
         local function encodeRecord(h)
           local head = {}
           for _, f in ipairs(HEAD) do
-            if h[f] ~= nil then head[f] = tostring(h[f]) end
+            local v = h[f]
+            if v ~= nil and f ~= 'id' then
+              v = tostring(v)
+              if DEFAULTS[f] ~= v then head[f] = v end
+            end
           end
           return (h.st or 'pending') .. '|' .. (h.so or '') .. '|' .. (h.ev or '') .. '|' .. (h.pr or '') .. '|'
             .. (h.wh or '') .. '|' .. cjson.encode(head) .. '\\n' .. (h.t or '') .. '\\n' .. (h.pl or '')

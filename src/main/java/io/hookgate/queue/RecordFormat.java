@@ -14,7 +14,7 @@ import java.util.Map;
  * A delivery record as Redis holds it ({@code hg:{qN}:dl:DID}): one string,
  *
  * <pre>
- * st|so|ev|pr|wh|{"id":..,"nm":..,"at":..,"up":..,"nx":..,"n":..,"s":..,"us":..,"ea":..,"rq":..}\n
+ * st|so|ev|pr|wh|{"nm":..,"at":..,"up":..,"nx":..,"n":..,"s":..,"us":..,"ea":..,"rq":..}\n
  * &lt;the newest try as JSON, or nothing&gt;\n
  * &lt;the event's payload, or nothing&gt;
  * </pre>
@@ -34,13 +34,19 @@ import java.util.Map;
 final class RecordFormat {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String[] HEAD = {"id", "nm", "at", "up", "nx", "n", "s", "us", "ea", "rq"};
+    /**
+     * Header values that are not written: the ID (the key holds it, and {@code EventQueue} puts it back) and
+     * fields at their default (nx, n, s 0; us empty), which every reader takes as such. Some 70 of a record's
+     * ~440 bytes, in memory and in the AOF.
+     */
+    private static final String[] LEFT_OUT = {null, null, null, null, "0", "0", "0", "", null, null};
 
     private RecordFormat() {
     }
 
     /**
      * Encodes a record from its prefix fields and its header values in the order id, nm, at, up, nx, n, s,
-     * us, ea, rq ({@link #HEAD}; null ones are left out). {@code tryJson} and {@code payload} may be null.
+     * us, ea, rq ({@link #HEAD}; null ones are left out, and so are the ID and defaults: {@link #LEFT_OUT}). {@code tryJson} and {@code payload} may be null.
      */
     static byte[] encode(String st, String so, String ev, String pr, String wh, String[] head, String tryJson,
                          byte[] payload) {
@@ -56,7 +62,7 @@ final class RecordFormat {
         boolean first = true;
         for (int i = 0; i < HEAD.length; i++) {
             String v = head[i];
-            if (v == null) {
+            if (v == null || i == 0 || v.equals(LEFT_OUT[i])) {
                 continue;
             }
             if (!first) {
