@@ -14,8 +14,12 @@ import java.util.List;
  * @param gatewayWarmupMs further load on the gateway (sustained scenario) before its measured intervals
  * @param intervals measured intervals per throughput figure (the figure is their median)
  * @param intervalMs length of one measured interval of the ceiling and the main scenarios
- * @param phaseIntervalMs length of one measured interval of the secondary phases (matching tiers,
- *     the slow receiver's phases, the fixed rate, each replica count)
+ * @param phaseIntervalMs length of one measured interval of the secondary phases (the slow receiver's
+ *     phases, the fixed rate, each replica count)
+ * @param matchingIntervalMs length of one measured interval of a matching tier: longer than Redis's AOF
+ *     rewrite cycle at the scenario's write rate (a rewrite every 5-10 s on 2 cores), so that each interval
+ *     holds about one rewrite whatever the tier; with 2 s intervals a rewrite fell in one tier's
+ *     intervals and not another's, and the tiers' ratio moved between 0.62 and 1.02 with it
  * @param shortWarmupMs warm-up of later phases, once the JVMs are warm
  * @param fixedRate events per second of the fixed-rate scenario (and of the slow scenario's latency phase)
  * @param fanoutWebhooks webhooks of the fan-out scenario
@@ -33,13 +37,13 @@ import java.util.List;
  *     run for a while (the quick run does not wait for that)
  */
 record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long gatewayWarmupMs, int intervals,
-               long intervalMs, long phaseIntervalMs, long shortWarmupMs, int fixedRate, int fanoutWebhooks,
+               long intervalMs, long phaseIntervalMs, long matchingIntervalMs, long shortWarmupMs, int fixedRate, int fanoutWebhooks,
                int fanoutRounds, List<Integer> matchingTiers, List<Integer> replicaCounts, long replicaWarmupMs,
                long drainTimeoutMs, long creationBudgetMs, double backlogSeconds, boolean steadyRetention) {
 
     static Profile full() {
-        return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 2_000, 2_000, 10_000, 3,
-            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 8_000, 30_000, 30_000, 1.0, true);
+        return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 5_000, 2_000, 2_000, 10_000, 3,
+            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 6_000, 30_000, 30_000, 1.0, true);
     }
 
     /** This profile with other warm-ups and intervals (for investigating, e.g. how long the JIT takes). */
@@ -47,13 +51,14 @@ record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long ga
         return new Profile(name, gatewayPrewarmMs, warmupMs == null ? ceilingWarmupMs : warmupMs,
             warmupMs == null ? gatewayWarmupMs : warmupMs,
             intervalCount == null ? intervals : intervalCount, intervalLengthMs == null ? intervalMs : intervalLengthMs,
-            intervalLengthMs == null ? phaseIntervalMs : intervalLengthMs, shortWarmupMs, fixedRate, fanoutWebhooks,
+            intervalLengthMs == null ? phaseIntervalMs : intervalLengthMs,
+            intervalLengthMs == null ? matchingIntervalMs : intervalLengthMs, shortWarmupMs, fixedRate, fanoutWebhooks,
             fanoutRounds, matchingTiers, replicaCounts, replicaWarmupMs, drainTimeoutMs, creationBudgetMs,
             backlogSeconds, steadyRetention);
     }
 
     static Profile quick() {
-        return new Profile("quick", 0, 1_000, 2_000, 3, 1_000, 700, 400, 2_000, 1_000, 2,
+        return new Profile("quick", 0, 1_000, 2_000, 3, 1_000, 700, 700, 400, 2_000, 1_000, 2,
             List.of(100, 1_000, 10_000), List.of(1, 2), 1_000, 15_000, 12_000, 0.5, false);
     }
 }

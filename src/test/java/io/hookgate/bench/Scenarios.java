@@ -441,6 +441,7 @@ final class Scenarios {
             LOG.info("  tier {}: {} webhooks in the project ({} created, {}/s)", tier, all.size(), more.size(), createRate);
             h.stats().reset(group, "all").await();
             probesExpected += awaitIndex(name, key, all, probesExpected);
+            long rewriteWaitMs = h.awaitNoRewrite(p.drainTimeoutMs());
             int[] fanout = fanouts(all);
             LoadGenerator.Events events = (json, n, t) -> {
                 int k = (int) (n % MATCHING_COLLECTIONS);
@@ -453,11 +454,11 @@ final class Scenarios {
             // Every tier in the same steady state: the hot webhooks keep their records from tier to tier.
             long filled = tiers.isEmpty()
                 ? h.awaitRetention(name, hot.stream().map(GatewayApi.WebhookSpec::id).toList(), RETENTION_WAIT_MS) : 0;
-            // Three tiers, two measurements each: shorter intervals keep the run within its budget.
-            JsonObject m = h.measure(List.of(group), gen, p.shortWarmupMs(), p.intervals(), p.phaseIntervalMs() * 4 / 5);
+            JsonObject m = h.measure(List.of(group), gen, p.shortWarmupMs(), p.intervals(), p.matchingIntervalMs());
             gen.stop().await();
             putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
             m.put("webhooks", all.size()).put("tierRequested", wanted).put("retentionWaitMs", filled)
+                .put("setupRewriteWaitMs", rewriteWaitMs)
                 .put("fanoutPerEvent", Arrays.stream(fanout).average().orElse(0)).put("webhooksCreatedPerSecond", createRate)
                 .put("ingest", ingest(gen));
             // The ratio needs the smallest and the largest tier only.
@@ -504,6 +505,7 @@ final class Scenarios {
      * against the whole index and the fan-out script, without any delivery.
      */
     private JsonObject ingestOnly(String project, String key) {
+        long rewriteWaitMs = h.awaitNoRewrite(p.drainTimeoutMs());
         long base = h.fannedOutEvents();
         LoadGenerator.Events none = (json, n, t) -> {
             json.append("{\"event\":\"databases.main.collections.none.documents.d").append(n)
@@ -540,6 +542,7 @@ final class Scenarios {
             .put("eventsPerSecond", Harness.round(Harness.median(rates)))
             .put("intervals", new JsonArray(rates.stream().map(Harness::round).toList()))
             .put("acceptedEvents", gen.acceptedEvents())
+            .put("setupRewriteWaitMs", rewriteWaitMs)
             .put("notFannedOut", Math.max(0, gen.acceptedEvents() - (h.fannedOutEvents() - base)))
             .put("cpuPer1000Events", h.cpuJson(c0, c1, fPrev - f0, seconds));
     }
