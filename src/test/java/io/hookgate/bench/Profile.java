@@ -37,9 +37,10 @@ import java.util.List;
  *     run for a while (the quick run does not wait for that)
  */
 record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long gatewayWarmupMs, int intervals,
-               long intervalMs, long phaseIntervalMs, long matchingIntervalMs, long shortWarmupMs, int fixedRate, int fanoutWebhooks,
-               int fanoutRounds, List<Integer> matchingTiers, List<Integer> replicaCounts, long replicaWarmupMs,
-               long drainTimeoutMs, long creationBudgetMs, double backlogSeconds, boolean steadyRetention) {
+               long intervalMs, long phaseIntervalMs, long matchingIntervalMs, long shortWarmupMs, int fixedRate,
+               int fanoutWebhooks, int fanoutRounds, List<Integer> matchingTiers, List<Integer> replicaCounts,
+               long replicaWarmupMs, long drainTimeoutMs, long creationBudgetMs, double backlogSeconds,
+               boolean steadyRetention) {
 
     static Profile full() {
         return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 5_000, 2_000, 2_000, 10_000, 3,
