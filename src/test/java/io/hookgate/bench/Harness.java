@@ -319,12 +319,16 @@ final class Harness implements AutoCloseable {
     // ---- measuring ---------------------------------------------------------------------------
 
     /**
-     * CPU ticks of every process of the run at one moment. {@code redis} includes its AOF rewrites
-     * (forked children, counted when each one ends), {@code redisOwn} does not.
+     * CPU ticks of every process of the run at one moment; Redis's AOF rewrites (forked children,
+     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together.
      */
-    record Cpu(long gateways, long redis, long redisOwn, long receiver, long driver) {
+    record Cpu(long gateways, long redisOwn, long redisRewrites, long receiver, long driver) {
+        long redis() {
+            return redisOwn + redisRewrites;
+        }
+
         long all() {
-            return gateways + redis + receiver + driver;
+            return gateways + redis() + receiver + driver;
         }
     }
 
@@ -334,8 +338,8 @@ final class Harness implements AutoCloseable {
             gw += ProcStat.cpuTicks(r.jvm().pid());
         }
         // Redis with its AOF rewrites: forked children that take up to half a core while they run.
-        return new Cpu(gw, ProcStat.cpuTicksWithChildren(redis.pid()), ProcStat.cpuTicks(redis.pid()),
-            ProcStat.cpuTicks(receiver.pid()),
+        ProcStat.Ticks r = ProcStat.ticks(redis.pid());
+        return new Cpu(gw, r.own(), r.children(), ProcStat.cpuTicks(receiver.pid()),
             ProcStat.cpuTicks(ProcessHandle.current().pid()));
     }
 
@@ -441,8 +445,7 @@ final class Harness implements AutoCloseable {
         return new JsonObject()
             .put("gatewaySecondsPer1000", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) * per))
             .put("redisSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) * per))
-            .put("redisRewriteSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()
-                - (c1.redisOwn() - c0.redisOwn())) * per))
+            .put("redisRewriteSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redisRewrites() - c0.redisRewrites()) * per))
             .put("receiverSecondsPer1000", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) * per))
             .put("driverSecondsPer1000", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) * per))
             .put("allSecondsPer1000", round3(ProcStat.cpuSeconds(c1.all() - c0.all()) * per))

@@ -23,26 +23,25 @@ final class ProcStat {
 
     /** utime + stime of {@code pid}, in clock ticks. */
     static long cpuTicks(long pid) {
-        return ticks(pid, false);
+        return ticks(pid).own();
     }
 
     /**
-     * utime + stime of {@code pid} and of its children it has waited for (cutime + cstime), in clock
-     * ticks: for Redis, its AOF rewrites, counted when each rewrite's child ends.
+     * CPU of a process in clock ticks, read at one moment: {@code own} is its utime + stime,
+     * {@code children} the cutime + cstime of the children it has waited for (for Redis, its AOF
+     * rewrites, counted when each rewrite's child ends).
      */
-    static long cpuTicksWithChildren(long pid) {
-        return ticks(pid, true);
+    record Ticks(long own, long children) {
     }
 
-    private static long ticks(long pid, boolean children) {
+    static Ticks ticks(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) may hold spaces; fields are counted after its closing paren.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            return children ? own + Long.parseLong(f[13]) + Long.parseLong(f[14]) : own;
+            return new Ticks(Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14]));
         } catch (IOException | RuntimeException e) {
-            return 0;
+            return new Ticks(0, 0);
         }
     }
 
