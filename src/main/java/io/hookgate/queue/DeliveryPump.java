@@ -44,7 +44,7 @@ public final class DeliveryPump {
         Future<Webhook> webhook(String projectId, String webhookId);
 
         /** The event of a delivery with its expansion (cache, else Redis); null when it is gone. */
-        Future<EventCache.Entry> event(int partition, String eventId, String deliveryId);
+        Future<EventCache.Entry> event(int partition, String projectId, String eventId, String deliveryId);
 
         /**
          * Records a try's outcome on the webhook (attempts, logs, auto-disable; 410 disables at once)
@@ -272,7 +272,8 @@ public final class DeliveryPump {
             return;
         }
         Future<Webhook> webhook = deliveries.webhook(entry.field("pr"), entry.field("wh"));
-        Future<EventCache.Entry> event = deliveries.event(part.index, entry.field("ev"), entry.field("dl"));
+        Future<EventCache.Entry> event = deliveries.event(part.index, entry.field("pr"), entry.field("ev"),
+            entry.field("dl"));
         Future.all(webhook, event).onComplete(ar -> {
             if (ar.failed()) {
                 // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.

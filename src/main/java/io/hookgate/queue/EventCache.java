@@ -13,6 +13,9 @@ import java.util.Map;
  * payload from the event's stream entry. Bounded by total payload bytes, oldest first out (insertion
  * order: keeping access order would cost a relinking write per read). Owned by one event loop: not
  * thread-safe.
+ *
+ * <p>Keyed by project and event ID: event IDs are the platform's {@code $id}s, unique within a project
+ * only, so two projects may well send the same one.
  */
 public final class EventCache {
     /**
@@ -26,14 +29,18 @@ public final class EventCache {
 
     private final long maxBytes;
     private long bytes;
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, false);
+    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(1024, 0.75f, false);
+
+    /** An event's identity: its project and its ID. */
+    public record Key(String projectId, String eventId) {
+    }
 
     public EventCache(long maxBytes) {
         this.maxBytes = maxBytes;
     }
 
-    public Entry get(String eventId) {
-        return entries.get(eventId);
+    public Entry get(String projectId, String eventId) {
+        return entries.get(new Key(projectId, eventId));
     }
 
     /** An event with its expansion, not kept. */
@@ -43,14 +50,14 @@ public final class EventCache {
 
     public Entry put(EventRecord event, ExpansionCache.Expansion expansion) {
         Entry e = entry(event, expansion);
-        Entry old = entries.put(event.id(), e);
+        Entry old = entries.put(new Key(event.projectId(), event.id()), e);
         if (old != null) {
             bytes -= weight(old);
         }
         bytes += weight(e);
         var it = entries.entrySet().iterator();
         while (bytes > maxBytes && it.hasNext()) {
-            Map.Entry<String, Entry> eldest = it.next();
+            Map.Entry<Key, Entry> eldest = it.next();
             bytes -= weight(eldest.getValue());
             it.remove();
         }

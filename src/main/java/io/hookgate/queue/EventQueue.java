@@ -425,15 +425,16 @@ public final class EventQueue {
     /**
      * Loads a delivery's event from Redis (when it is not in this replica's cache): from the event's hash,
      * else from the delivery's record, which holds the event when it is the event's only delivery;
-     * null when neither does.
+     * null when neither does, or when what it found is another project's.
      */
-    public Future<EventRecord> loadEvent(int partition, String eventId, String deliveryId) {
-        return QueueScripts.LOAD_EVENT.run(redis, List.of(QueueKeys.event(partition, eventId),
+    public Future<EventRecord> loadEvent(int partition, String projectId, String eventId, String deliveryId) {
+        return QueueScripts.LOAD_EVENT.run(redis, List.of(QueueKeys.event(partition, projectId, eventId),
             QueueKeys.delivery(partition, deliveryId)), List.of()).map(r -> {
-                if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null) {
+                if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null
+                    || !projectId.equals(text(r.get(0)))) {
                     return null;
                 }
-                return new EventRecord(eventId, text(r.get(0)), r.get(1).toString(), text(r.get(2)), r.get(4).toBytes(),
+                return new EventRecord(eventId, projectId, r.get(1).toString(), text(r.get(2)), r.get(4).toBytes(),
                     Long.parseLong(r.get(3).toString()), text(r.get(5)));
             });
     }

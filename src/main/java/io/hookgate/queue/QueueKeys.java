@@ -13,7 +13,7 @@ import io.hookgate.model.DeliveryStatus;
  *                                     rq (request ID); consumer group "fanout". The entry is the event until
  *                                     its fan-out: an event with one delivery then moves into that delivery's
  *                                     record, one with several into an event hash
- * hg:{qN}:ev:EID              hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
+ * hg:{qN}:ev:PID:EID          hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
  *                                     records that still point at it; the hash goes with the last one);
  *                                     TTL deliveryRetentionSeconds + 1 day as a safety net. (Earlier versions
  *                                     wrote it for every event at ingest and left pl out of the entry and the
@@ -69,8 +69,12 @@ public final class QueueKeys {
         return tag(partition) + "retries";
     }
 
-    public static String event(int partition, String eventId) {
-        return tag(partition) + "ev:" + eventId;
+    /**
+     * An event's hash. Event IDs are chosen by the platform (its {@code $id}) and are unique within a
+     * project only: the key holds the project, so two projects' events never share one.
+     */
+    public static String event(int partition, String projectId, String eventId) {
+        return tag(partition) + "ev:" + projectId + ":" + eventId;
     }
 
     public static String delivery(int partition, String deliveryId) {

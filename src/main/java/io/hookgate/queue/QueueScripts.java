@@ -78,6 +78,8 @@ final class QueueScripts {
     /** Helpers shared by the scripts: status index moves, record removal, retention trimming. */
     private static final String PRELUDE = RECORDS + """
         local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
+        -- An event's hash: event IDs are unique within a project only (QueueKeys.event).
+        local function evKey(tag, pr, ev) return tag .. 'ev:' .. pr .. ':' .. ev end
         -- Calls cmd with fixed arguments followed by the items, at most 1000 items per call (an even number:
         -- score/member pairs stay together).
         local function callEach(cmd, fixed, items)
@@ -138,8 +140,8 @@ final class QueueScripts {
             if not st or st == 'retrying' or st == 'pending' then redis.call('ZREM', tag .. 'retries', id) end
             if not st or st == 'parked' then redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id) end
           end
-          if h[4] then
-            local ek = tag .. 'ev:' .. h[4]
+          if h[4] and pr then
+            local ek = evKey(tag, pr, h[4])
             if h[5] then
               redis.call('DEL', ek, k, k .. ':tries')
               return
@@ -177,7 +179,7 @@ final class QueueScripts {
             local st = h[3]
             if st ~= 'delivered' or deliveredIndex ~= false then redis.call('ZREM', base .. ':' .. st, id) end
             if h[4] then
-              local ek = tag .. 'ev:' .. h[4]
+              local ek = evKey(tag, pr, h[4])
               if h[5] then
                 if h.evHash ~= false then keys[#keys + 1] = ek end
               elseif redis.call('HINCRBY', ek, 'refs', -1) <= 0 then
@@ -362,7 +364,7 @@ final class QueueScripts {
           i = i + 10
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
-            local ek = tag .. 'ev:' .. ev
+            local ek = evKey(tag, pr, ev)
             if n == 0 then
               if not carried then redis.call('DEL', ek) end
             else
@@ -488,7 +490,7 @@ final class QueueScripts {
             done[#done + 1] = entry
             if st == '' or ARGV[i+8] == '1' then
               -- An entry of an older version has an event hash.
-              redis.call('DEL', tag .. 'ev:' .. ev)
+              redis.call('DEL', evKey(tag, pr, ev))
             end
             if st ~= '' then
               if st == 'retrying' then

@@ -71,8 +71,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private QueueMaintenance maintenance;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final EventCache cache = new EventCache(EVENT_CACHE_BYTES);
-    /** Event loads under way, by event ID (see PumpDeliveries.event). */
-    private final Map<String, Future<EventCache.Entry>> loading = new HashMap<>();
+    /** Event loads under way, by project and event ID (see PumpDeliveries.event). */
+    private final Map<EventCache.Key, Future<EventCache.Entry>> loading = new HashMap<>();
     private final ExpansionCache expansions;
     private String adminKeyHash;
     private boolean loaded;
@@ -535,7 +535,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (!withPayload) {
             return Future.succeededFuture(new Replies.DeliveryDetail(d, expansion, null));
         }
-        return queue.loadEvent(d.partition(), d.eventId(), d.id())
+        return queue.loadEvent(d.partition(), d.projectId(), d.eventId(), d.id())
             .map(ev -> new Replies.DeliveryDetail(d, expansion, ev == null ? null : ev.payload()));
     }
 
@@ -637,7 +637,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 return false;
             }
             EventRecord carried = event.event();
-            EventCache.Entry ev = carried != null ? withExpansion(carried) : cache.get(event.field("id"));
+            EventCache.Entry ev = carried != null ? withExpansion(carried)
+                : cache.get(event.field("pr"), event.field("id"));
             return ev != null && pump.startFirstTry(event, deliveryId, w, ev, createdAt);
         }
 
@@ -648,7 +649,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
         @Override
         public boolean cached(StreamEntry event) {
-            return event.event() != null || cache.get(event.field("id")) != null;
+            return event.event() != null || cache.get(event.field("pr"), event.field("id")) != null;
         }
 
         @Override
@@ -656,7 +657,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             List<Future<?>> all = new ArrayList<>();
             for (StreamEntry e : events) {
                 // An entry of an earlier build: its event hash holds the payload.
-                all.add(queue.loadEvent(partition, e.field("id"), "").map(ev -> {
+                all.add(queue.loadEvent(partition, e.field("pr"), e.field("id"), "").map(ev -> {
                     if (ev != null) {
                         keep(ev);
                     }
@@ -676,7 +677,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     }
 
     private EventCache.Entry keep(EventRecord ev) {
-        EventCache.Entry kept = cache.get(ev.id());
+        EventCache.Entry kept = cache.get(ev.projectId(), ev.id());
         if (kept != null) {
             return kept;
         }
@@ -700,24 +701,25 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         }
 
         @Override
-        public Future<EventCache.Entry> event(int partition, String eventId, String deliveryId) {
-            EventCache.Entry e = cache.get(eventId);
+        public Future<EventCache.Entry> event(int partition, String projectId, String eventId, String deliveryId) {
+            EventCache.Entry e = cache.get(projectId, eventId);
             if (e != null) {
                 return Future.succeededFuture(e);
             }
             // Tries of one event that miss together (a restart, a reclaim) share one read.
-            Future<EventCache.Entry> under = loading.get(eventId);
+            EventCache.Key key = new EventCache.Key(projectId, eventId);
+            Future<EventCache.Entry> under = loading.get(key);
             if (under != null) {
                 return under;
             }
-            Future<EventCache.Entry> load = queue.loadEvent(partition, eventId, deliveryId)
+            Future<EventCache.Entry> load = queue.loadEvent(partition, projectId, eventId, deliveryId)
                 .map(ev -> ev == null ? null : keep(ev))
                 .eventually(() -> {
-                    loading.remove(eventId);
+                    loading.remove(key);
                     return Future.succeededFuture();
                 });
             if (!load.isComplete()) {
-                loading.put(eventId, load);
+                loading.put(key, load);
             }
             return load;
         }

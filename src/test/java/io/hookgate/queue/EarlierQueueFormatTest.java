@@ -47,11 +47,11 @@ class EarlierQueueFormatTest {
             awaitStatus(p, "one", oneId, "delivered");
             awaitStatus(p, "two", twoId, "delivered");
 
-            assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + single)).as("no event hash for one delivery")
+            assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + p.projectId() + ":" + single)).as("no event hash for one delivery")
                 .isEqualTo("0");
             assertThat(QueueFixture.record(redis, oneId).get("pl")).isEqualTo("{\"n\":\"single\"}");
-            assertThat(redis.command("HGET", "hg:{q0}:ev:" + shared, "pl")).isEqualTo("{\"n\":\"shared\"}");
-            assertThat(redis.command("HGET", "hg:{q0}:ev:" + shared, "refs")).isEqualTo("2");
+            assertThat(redis.command("HGET", "hg:{q0}:ev:" + p.projectId() + ":" + shared, "pl")).isEqualTo("{\"n\":\"shared\"}");
+            assertThat(redis.command("HGET", "hg:{q0}:ev:" + p.projectId() + ":" + shared, "refs")).isEqualTo("2");
             assertThat(QueueFixture.record(redis, twoId)).as("shared: not copied").containsKey("st").doesNotContainKey("pl");
             assertThat(delivery(p, "one", oneId).getJsonObject("payload")).isEqualTo(new JsonObject().put("n", "single"));
             assertThat(delivery(p, "two", twoId).getJsonObject("payload")).isEqualTo(new JsonObject().put("n", "shared"));
@@ -81,12 +81,12 @@ class EarlierQueueFormatTest {
             assertThat(shown.getJsonObject("payload")).isEqualTo(new JsonObject().put("n", "old-shared"));
             assertThat(awaitStatus(p, "one", one.header("webhook-id"), "delivered").getJsonObject("payload"))
                 .isEqualTo(new JsonObject().put("n", "old-single"));
-            assertThat(redis.command("HGET", "hg:{q0}:ev:evearlier2", "refs")).isEqualTo("2");
+            assertThat(redis.command("HGET", "hg:{q0}:ev:" + projectId + ":evearlier2", "refs")).isEqualTo("2");
             // The single one's first try moved the event into its record (with ea): its hash went, since
             // trimming takes such a record to have none.
             assertThat(QueueFixture.record(redis, one.header("webhook-id"))).containsKey("ea")
                 .containsEntry("pl", "{\"n\":\"old-single\"}");
-            assertThat(redis.command("EXISTS", "hg:{q0}:ev:evearlier1")).isEqualTo("0");
+            assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + projectId + ":evearlier1")).isEqualTo("0");
 
             // A new event after them: the queue did not stall on them.
             send(p, event("users.u1.create", "new"));
@@ -97,9 +97,9 @@ class EarlierQueueFormatTest {
     private static void queueTheEarlierWay(RedisServer redis, String projectId, String eventId, String name,
                                            String payload) {
         String at = Long.toString(System.currentTimeMillis());
-        redis.command("HSET", "hg:{q0}:ev:" + eventId, "pr", projectId, "nm", name, "us", "", "at", at, "pl", payload,
+        redis.command("HSET", "hg:{q0}:ev:" + projectId + ":" + eventId, "pr", projectId, "nm", name, "us", "", "at", at, "pl", payload,
             "rq", "rq-earlier");
-        redis.command("EXPIRE", "hg:{q0}:ev:" + eventId, "3600");
+        redis.command("EXPIRE", "hg:{q0}:ev:" + projectId + ":" + eventId, "3600");
         redis.command("XADD", "hg:{q0}:events", "*", "id", eventId, "pr", projectId, "nm", name, "us", "", "at", at);
     }
 }

@@ -15,7 +15,11 @@ class EventCacheTest {
         "users.u1.create");
 
     private static EventRecord event(String id) {
-        return new EventRecord(id, "p", "users.u1.create", "", new byte[1_000], 0, "");
+        return event("p", id, new byte[1_000]);
+    }
+
+    private static EventRecord event(String projectId, String id, byte[] payload) {
+        return new EventRecord(id, projectId, "users.u1.create", "", payload, 0, "");
     }
 
     @Test
@@ -25,9 +29,9 @@ class EventCacheTest {
             cache.put(event("e" + i), EXPANSION);
         }
         assertThat(cache.size()).isEqualTo(2);
-        assertThat(cache.get("e0")).isNull();
-        assertThat(cache.get("e1")).isNull();
-        assertThat(cache.get("e3").eventsHeader()).isEqualTo("users.u1.create");
+        assertThat(cache.get("p", "e0")).isNull();
+        assertThat(cache.get("p", "e1")).isNull();
+        assertThat(cache.get("p", "e3").eventsHeader()).isEqualTo("users.u1.create");
     }
 
     @Test
@@ -37,6 +41,17 @@ class EventCacheTest {
         cache.put(event("e0"), EXPANSION);
         cache.put(event("e1"), EXPANSION);
         assertThat(cache.size()).as("two entries fit once e0 is counted once").isEqualTo(2);
-        assertThat(cache.get("e0")).isNotNull();
+        assertThat(cache.get("p", "e0")).isNotNull();
+    }
+
+    @Test
+    void twoProjectsWithTheSameEventIdHaveAnEntryEach() {
+        EventCache cache = new EventCache(WEIGHT * 4);
+        cache.put(event("a", "same", "{\"of\":\"a\"}".getBytes()), EXPANSION);
+        cache.put(event("b", "same", "{\"of\":\"b\"}".getBytes()), EXPANSION);
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(new String(cache.get("a", "same").event().payload())).isEqualTo("{\"of\":\"a\"}");
+        assertThat(new String(cache.get("b", "same").event().payload())).isEqualTo("{\"of\":\"b\"}");
+        assertThat(cache.get("c", "same")).isNull();
     }
 }

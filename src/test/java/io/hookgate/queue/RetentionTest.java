@@ -237,7 +237,7 @@ class RetentionTest {
                 .doesNotContainAnyElementsOf(shared);
             assertThat(eventIds(p, "few")).containsExactlyInAnyOrderElementsOf(shared);
             for (String e : shared) {
-                assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + e)).as("event %s, still delivered to 'few'", e)
+                assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + p.projectId() + ":" + e)).as("event %s, still delivered to 'few'", e)
                     .isEqualTo("1");
             }
             assertThat(keys("hg:{q0}:ev:*")).as("the events of both of the retained deliveries")
@@ -249,7 +249,7 @@ class RetentionTest {
             awaitAllDelivered(p, "few");
             assertThat(eventIds(p, "few")).doesNotContainAnyElementsOf(shared);
             for (String e : shared) {
-                assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + e)).as("event %s", e).isEqualTo("0");
+                assertThat(redis.command("EXISTS", "hg:{q0}:ev:" + p.projectId() + ":" + e)).as("event %s", e).isEqualTo("0");
             }
             assertThat(keys("hg:{q0}:ev:*")).as("the events of both of the retained deliveries")
                 .isEqualTo(storedEvents(p, both));
@@ -419,7 +419,7 @@ class RetentionTest {
                 assertThat(redis.call("ZSCORE", "hg:{q0}:retries", id)).as("retry of %s", id).isNull();
             }
             for (String e : shared) {
-                assertThat(redis.command("HGET", "hg:{q0}:ev:" + e, "refs")).as("event %s, still 'stays''s", e)
+                assertThat(redis.command("HGET", "hg:{q0}:ev:" + p.projectId() + ":" + e, "refs")).as("event %s, still 'stays''s", e)
                     .isEqualTo("1");
             }
             assertThat(deliveries(p, "stays", null)).hasSize(6);
