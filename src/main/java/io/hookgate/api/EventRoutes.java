@@ -216,13 +216,19 @@ final class EventRoutes {
     /**
      * The key that makes a repeat harmless: the event's own {@code $id}, which names one event
      * whatever the request around it (so a batch that repeats a {@code $id} stores it once), else the
-     * request's {@code Idempotency-Key} (with the event's index in a batch); "" when there is neither.
+     * request's {@code Idempotency-Key}: {@code h:KEY} for a single event, {@code b<index>:KEY} for the
+     * event at that index of a batch; "" when there is neither. The three forms differ before the first
+     * colon, which a key's own characters come after, so no two of them can be equal (a single event's
+     * {@code order-7#0} once equalled the first event of a batch sent under {@code order-7}).
      */
     private static String idempotencyKey(String header, String eventId, int count, int index) {
         if (eventId != null) {
             return "id:" + eventId;
         }
-        return header == null ? "" : "h:" + header + (count == 1 ? "" : "#" + index);
+        if (header == null) {
+            return "";
+        }
+        return count == 1 ? "h:" + header : "b" + index + ":" + header;
     }
 
     private static String where(int count, int index) {

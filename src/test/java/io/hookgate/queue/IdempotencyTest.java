@@ -140,6 +140,29 @@ class IdempotencyTest {
         }
     }
 
+    /**
+     * A single event's key and a batch's key derive per-event keys that can never meet: {@code order-7#0}
+     * on one event and {@code order-7} on a batch once made the batch's first event a "repeat" of it.
+     */
+    @Test
+    void aSingleEventsKeyNeverCollidesWithAKeyOfABatchPosition() {
+        Gateway.ProjectClient p = env.gateway().project(projectId("idemsplit"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
+            p.webhook("split", r.url("/split"), "users.*.create");
+            String single = event("users.u1.create", "single").encode();
+            List<String> alone = batchIds(p, single, "order-7#0");
+            String body = new JsonObject().put("events", new JsonArray()
+                .add(event("users.u2.create", "first")).add(event("users.u3.create", "second"))).encode();
+            List<String> batch = batchIds(p, body, "order-7");
+
+            assertThat(batch).as("the batch's events are new events").hasSize(2).doesNotContainAnyElementsOf(alone);
+            awaitSentinel(p, r, "/split", 3);
+            r.assertCountStays(4, QUIET);
+            assertThat(at(r, "/split")).extracting(QueueFixture::marker)
+                .containsExactlyInAnyOrder("single", "first", "second", "sentinel");
+        }
+    }
+
     @Test
     void anEventIdRepeatedUnderAnIdempotencyKeyIsOneEvent() {
         Gateway.ProjectClient p = env.gateway().project(projectId("idinbatch"));
