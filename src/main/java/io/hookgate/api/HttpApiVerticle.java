@@ -59,7 +59,7 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().handler(HttpApiVerticle::onlyRawBodies);
         router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
         new ProjectRoutes(store, auth).mount(router);
-        new WebhookRoutes(store, auth, catalogue, targets).mount(router);
+        new WebhookRoutes(store, auth, catalogue, targets, config.quotas()).mount(router);
         new EventRoutes(store, auth, catalogue, config).mount(router);
         new DeliveryRoutes(store, auth).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,

@@ -5,6 +5,7 @@ import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.Replies;
 import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
+import io.hookgate.config.HookgateConfig;
 import io.hookgate.dispatch.IpLiterals;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.events.InvalidEventException;
@@ -29,7 +30,6 @@ import java.util.function.BiFunction;
  * {@link Flavor} names the fields and renders the model.
  */
 final class WebhookRoutes {
-    static final int MAX_URL = 2048;
     private static final int MAX_NAME = 128;
     private static final int MAX_AUTH = 256;
     private static final int DEFAULT_LIMIT = 25;
@@ -55,12 +55,15 @@ final class WebhookRoutes {
     private final Auth auth;
     private final EventCatalogue catalogue;
     private final TargetCheck targets;
+    private final HookgateConfig.Quotas quotas;
 
-    WebhookRoutes(StoreClient store, Auth auth, EventCatalogue catalogue, TargetCheck targets) {
+    WebhookRoutes(StoreClient store, Auth auth, EventCatalogue catalogue, TargetCheck targets,
+                  HookgateConfig.Quotas quotas) {
         this.store = store;
         this.auth = auth;
         this.catalogue = catalogue;
         this.targets = targets;
+        this.quotas = quotas;
     }
 
     void mount(Router router) {
@@ -164,7 +167,7 @@ final class WebhookRoutes {
     }
 
     private StoreRequest.WebhookSpec spec(JsonBody body, Flavor f) {
-        String url = validUrl(body.string("url", true, MAX_URL));
+        String url = validUrl(body.string("url", true, quotas.maxUrlLength()));
         String name = body.string("name", true, MAX_NAME);
         if (name.isBlank()) {
             throw JsonBody.invalid("Invalid `name` param: must not be empty.");
@@ -173,7 +176,7 @@ final class WebhookRoutes {
             // It travels in the X-Appwrite-Webhook-Name header: no line breaks or other controls.
             throw JsonBody.invalid("Invalid `name` param: control characters (such as line breaks) are not allowed.");
         }
-        List<String> events = body.strings("events", true, EventCatalogue.MAX_SUBSCRIPTIONS);
+        List<String> events = body.strings("events", true, quotas.maxSubscriptionsPerWebhook());
         try {
             catalogue.validateSubscriptions(events);
         } catch (InvalidEventException e) {

@@ -21,7 +21,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE("general_payload_too_large", 413),
     UNSUPPORTED_MEDIA_TYPE("general_unsupported_media_type", 415),
     UNAVAILABLE("general_service_unavailable", 503),
-    SERVER_ERROR("general_server_error", 500);
+    SERVER_ERROR("general_server_error", 500),
+    WEBHOOK_LIMIT_EXCEEDED("webhook_limit_exceeded", 403);
 
     private final String type;
     private final int status;

@@ -27,7 +27,14 @@ public record HookgateConfig(
 
     /** The HTTP API verticles. */
     public record ApiConfig(String host, int port, int instances, int maxRequestBytes, int maxEventBytes,
-                            int maxBatchEvents, String appwriteVersion) {
+                            int maxBatchEvents, String appwriteVersion, Quotas quotas) {
+    }
+
+    /**
+     * What one project may hold. Every replica keeps every webhook in memory (to match events without a
+     * Redis read), so these bound what one API key can make every replica hold.
+     */
+    public record Quotas(int maxWebhooksPerProject, int maxSubscriptionsPerWebhook, int maxUrlLength) {
     }
 
     /** The management (health) server. */
@@ -56,7 +63,7 @@ public record HookgateConfig(
                               String replicaId, int maxFailedAttempts, int maxInFlight,
                               int maxInFlightPerWebhook, int queuePartitions, long deliveryTimeoutMs,
                               List<Duration> retrySchedule, long reclaimIdleMs, long idempotencyWindowSeconds,
-                              long deliveryRetentionSeconds, int deliveryRetentionCount) {
+                              long deliveryRetentionSeconds, int deliveryRetentionCount, Quotas quotas) {
         @Override
         public String toString() {
             return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", encryptionKey="
@@ -132,9 +139,12 @@ public record HookgateConfig(
         String host = p.string(ConfigKey.HTTP_HOST);
         int maxEvent = p.intIn(ConfigKey.MAX_EVENT_BYTES, 1, 64 << 20);
         int maxRequest = p.intIn(ConfigKey.MAX_REQUEST_BYTES, 1024, 512 << 20);
+        Quotas quotas = new Quotas(p.intIn(ConfigKey.MAX_WEBHOOKS_PER_PROJECT, 1, 10_000_000),
+            p.intIn(ConfigKey.MAX_SUBSCRIPTIONS_PER_WEBHOOK, 1, io.hookgate.events.EventCatalogue.MAX_SUBSCRIPTIONS),
+            p.intIn(ConfigKey.MAX_URL_LENGTH, 64, 8192));
         return new HookgateConfig(
             new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
-                maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version),
+                maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version, quotas),
             new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
             new RedisConfig(p.redisUrls(ConfigKey.REDIS_URL), p.oneOf(ConfigKey.REDIS_MODE, "standalone", "sentinel", "cluster"),
                 p.string(ConfigKey.REDIS_MASTER_NAME), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
@@ -144,7 +154,7 @@ public record HookgateConfig(
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),
                 p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256), timeout, schedule, reclaimIdle,
                 p.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 30L * 86400), retention,
-                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000)),
+                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000), quotas),
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
                 p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
             p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),

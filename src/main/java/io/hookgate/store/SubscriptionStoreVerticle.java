@@ -54,6 +54,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private static final int EXPANSION_CACHE_NAMES = 16_384;
     /** A deleted webhook's deliveries are purged again this long after the delivery timeout. */
     private static final long PURGE_AGAIN_AFTER_MS = 5_000;
+    /** Secrets valid at once during rotations' grace periods: the current one and retired ones. */
+    private static final int MAX_VALID_SECRETS = 5;
 
     private final HookgateConfig.RedisConfig redisConfig;
     private final HookgateConfig.StoreConfig config;
@@ -421,7 +423,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         StoreRequest.WebhookSpec s = r.spec();
         Webhook w = new Webhook(r.webhookId(), r.projectId(), s.name(), s.url(), s.events(), s.tls(), s.authUsername(),
             s.authPassword(), r.secret() == null ? newSecret() : r.secret(), s.enabled(), "", 0, now, now, List.of());
-        return webhooks.create(w).map(result -> {
+        int quota = config.quotas().maxWebhooksPerProject();
+        return webhooks.create(w, quota).map(result -> {
             switch (result) {
                 case WebhookRepository.OK -> {
                     index.putWebhook(w);
@@ -429,6 +432,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 }
                 case WebhookRepository.EXISTS -> throw new RequestFailure(ErrorCode.WEBHOOK_ALREADY_EXISTS,
                     "Webhook with the requested ID already exists. Try again with a different ID or use ID.unique() to generate a unique ID.");
+                case WebhookRepository.LIMIT -> throw new RequestFailure(ErrorCode.WEBHOOK_LIMIT_EXCEEDED,
+                    "The project has reached its limit of " + quota + " webhooks (maxWebhooksPerProject). Delete one,"
+                        + " or ask the operator to raise the limit.");
                 default -> throw projectNotFound();
             }
         });
@@ -474,7 +480,10 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     /**
      * The retired secrets after a rotation: with a grace period, the secret being replaced joins
-     * those still valid (newest first); without one, every grace period ends.
+     * those still valid (newest first); without one, every grace period ends. At most
+     * {@value #MAX_VALID_SECRETS} secrets are valid at once: each signs every delivery (one
+     * {@code webhook-signature} entry each) and every replica holds them, so endless rotations with a
+     * grace period must not grow either without bound.
      */
     private static List<RetiredSecret> retire(Webhook current, long graceSeconds, long now) {
         if (graceSeconds <= 0) {
@@ -483,6 +492,11 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         List<RetiredSecret> out = new ArrayList<>();
         out.add(new RetiredSecret(current.secret(), now + graceSeconds * 1000));
         current.retiredSecrets().stream().filter(r -> r.validUntil() > now).forEach(out::add);
+        if (out.size() >= MAX_VALID_SECRETS) {
+            throw new RequestFailure(ErrorCode.ARGUMENT_INVALID, "Invalid `graceSeconds` param: at most "
+                + MAX_VALID_SECRETS + " secrets can be valid at once. Wait for a grace period to end, or rotate with"
+                + " graceSeconds = 0 to end them all.");
+        }
         return List.copyOf(out);
     }
 

@@ -31,11 +31,14 @@ public final class WebhookRepository {
     public static final String NO_PROJECT = "NOPROJECT";
     public static final String EXISTS = "EXISTS";
     public static final String NOT_FOUND = "NOTFOUND";
+    /** The project holds its quota of webhooks already. */
+    public static final String LIMIT = "LIMIT";
 
     private static final LuaScript CREATE = new LuaScript("webhook_create", """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOPROJECT' end
         if redis.call('EXISTS', KEYS[3]) == 1 then return 'EXISTS' end
-        redis.call('HSET', KEYS[3], unpack(ARGV, 5))
+        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'LIMIT' end
+        redis.call('HSET', KEYS[3], unpack(ARGV, 6))
         redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
         local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
         redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
@@ -97,10 +100,13 @@ public final class WebhookRepository {
         this.cipher = cipher;
     }
 
-    /** Creates it; answers {@link #OK}, {@link #NO_PROJECT} or {@link #EXISTS}. */
-    public Future<String> create(Webhook w) {
+    /**
+     * Creates it unless the project has {@code maxPerProject} webhooks already; answers {@link #OK},
+     * {@link #NO_PROJECT}, {@link #EXISTS} or {@link #LIMIT}.
+     */
+    public Future<String> create(Webhook w, int maxPerProject) {
         List<Object> args = new ArrayList<>(List.of(w.createdAt(), w.id(), RedisKeys.CHANGES,
-            RedisKeys.webhookChanged(w.projectId(), w.id())));
+            RedisKeys.webhookChanged(w.projectId(), w.id()), maxPerProject));
         args.addAll(fields(w));
         return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), RedisKeys.webhooks(w.projectId()),
             RedisKeys.webhook(w.projectId(), w.id())), args).map(Object::toString);

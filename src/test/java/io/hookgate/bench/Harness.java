@@ -139,6 +139,8 @@ final class Harness implements AutoCloseable {
         env.put("HOOKGATE_ALLOWED_TARGET_CIDRS", "127.0.0.0/8");
         env.put("HOOKGATE_INGEST_RATE_PER_SECOND", "10000000");
         env.put("HOOKGATE_INGEST_BURST", "10000000");
+        // The matching scenario puts 100 000 webhooks in one project.
+        env.put("HOOKGATE_MAX_WEBHOOKS_PER_PROJECT", "200000");
         env.putAll(extraEnv);
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), GATEWAY_HEAP));
         if (gatewayJvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
