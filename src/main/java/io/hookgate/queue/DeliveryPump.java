@@ -180,10 +180,6 @@ public final class DeliveryPump {
         fields.put("nm", event.field("nm"));
         fields.put("s", "0");
         fields.put("at", Long.toString(createdAt));
-        if (event.event() == null) {
-            // An entry of an earlier build: its event hash held the payload, which the record now holds.
-            fields.put("eh", "1");
-        }
         inFlight++;
         send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, ev.event(), true), webhook, ev));
         return true;

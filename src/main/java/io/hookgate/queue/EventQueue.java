@@ -3,7 +3,6 @@ package io.hookgate.queue;
 import io.hookgate.model.DeliveryRecord;
 import io.hookgate.model.DeliveryStatus;
 import io.hookgate.model.EventRecord;
-import io.hookgate.store.Responses;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -183,7 +182,7 @@ public final class EventQueue {
 
     /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
     public Future<Void> recordFanout(int partition, List<Fanout> fanouts) {
-        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 12);
+        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 11);
         for (Fanout f : fanouts) {
             StreamEntry e = f.event();
             EventRecord carried = e.event();
@@ -195,7 +194,6 @@ public final class EventQueue {
             args.add(e.field("at"));
             args.add(carried == null ? "" : carried.payload());
             args.add(e.field("rq"));
-            args.add(carried == null ? "0" : "1");
             args.add(f.deliveries().size());
             for (NewDelivery d : f.deliveries()) {
                 args.add(d.deliveryId());
@@ -259,7 +257,7 @@ public final class EventQueue {
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
         long now = System.currentTimeMillis();
         String updatedAt = Long.toString(now);
-        List<Object> args = recordArgs(now, done.size() * 10);
+        List<Object> args = recordArgs(now, done.size() * 9);
         for (Completion c : done) {
             StreamEntry e = c.entry();
             String status = firstTryStatus(c.outcome());
@@ -276,7 +274,6 @@ public final class EventQueue {
             args.add(createdAt);
             args.add(status);
             args.add(c.nextAt());
-            args.add(e.field("eh"));
             if (status.isEmpty()) {
                 args.add("");
                 continue;
@@ -461,16 +458,12 @@ public final class EventQueue {
             }
             RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
             Map<String, String> h = new HashMap<>(d.fields());
-            // The key holds the ID; earlier versions wrote it into the record too.
-            h.putIfAbsent("id", deliveryId);
+            h.put("id", deliveryId);
             if (d.tryJson() != null) {
                 h.put("t", d.tryJson());
             }
             return h;
-        }).recover(e -> e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")
-            // A record that an earlier version wrote as a hash.
-            ? redis.send(Request.cmd(Command.HGETALL).arg(key)).map(Responses::toMap)
-            : Future.failedFuture(e));
+        });
         Future<Response> tries = redis.send(Request.cmd(Command.LRANGE).arg(QueueKeys.tries(partition, deliveryId))
             .arg(0).arg(-1));
         return Future.all(record, tries).map(x -> {

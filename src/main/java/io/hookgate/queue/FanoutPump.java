@@ -40,7 +40,7 @@ public final class FanoutPump {
 
     /**
      * First tries straight from the fan-out. An event that matches one webhook whose lane has room
-     * (and whose payload this replica holds) is not recorded here: its try starts at once, and the
+     * is not recorded here: its try starts at once, and the
      * delivery's record is written together with the event's acknowledgement when the try has ended
      * ({@link EventQueue#completeFirstTries}). Until then the event stays pending in the events stream,
      * so a replica that dies mid-try leaves it to be reclaimed and fanned out again, under the same
@@ -52,16 +52,6 @@ public final class FanoutPump {
 
         /** Whether this replica is trying the event's delivery (its entry must not be fanned out twice). */
         boolean holds(StreamEntry event);
-
-        /** Whether this replica holds the event's payload (its entry carries it, or it was loaded). */
-        boolean cached(StreamEntry event);
-
-        /**
-         * Takes in the payloads of events another replica ingested, so that they can have first tries
-         * here too: from their entries, or (entries of older versions) by reading their event hashes.
-         * Never fails: an event not loaded goes through the queue.
-         */
-        Future<Void> prefetch(int partition, List<StreamEntry> events);
 
         /** The event's deliveries go through the deliveries stream: worth keeping its payload at hand for their tries. */
         void queued(StreamEntry event);
@@ -242,7 +232,6 @@ public final class FanoutPump {
         long now = System.currentTimeMillis();
         List<StreamEntry> kept = new ArrayList<>(entries.size());
         List<List<EventQueue.NewDelivery>> matched = new ArrayList<>(entries.size());
-        List<StreamEntry> toLoad = new ArrayList<>();
         for (StreamEntry e : entries) {
             if (firstTries.holds(e)) {
                 // Read again (own pending entries, a reclaim) while its first try is under way here.
@@ -258,27 +247,21 @@ public final class FanoutPump {
             }
             kept.add(e);
             matched.add(deliveries);
-            if (fresh && deliveries.size() == 1 && !firstTries.cached(e)) {
-                toLoad.add(e);
-            }
         }
-        Future<Void> loaded = toLoad.isEmpty() ? Future.succeededFuture() : firstTries.prefetch(partition, toLoad);
-        return loaded.compose(x -> {
-            List<EventQueue.Fanout> fanouts = new ArrayList<>(kept.size());
-            for (int i = 0; i < kept.size(); i++) {
-                StreamEntry e = kept.get(i);
-                List<EventQueue.NewDelivery> deliveries = matched.get(i);
-                if (fresh && deliveries.size() == 1
-                    && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
-                    continue;
-                }
-                if (!deliveries.isEmpty()) {
-                    firstTries.queued(e);
-                }
-                fanouts.add(new EventQueue.Fanout(e, deliveries));
+        List<EventQueue.Fanout> fanouts = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            StreamEntry e = kept.get(i);
+            List<EventQueue.NewDelivery> deliveries = matched.get(i);
+            if (fresh && deliveries.size() == 1
+                && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
+                continue;
             }
-            return fanouts.isEmpty() ? Future.succeededFuture() : queue.recordFanout(partition, fanouts);
-        });
+            if (!deliveries.isEmpty()) {
+                firstTries.queued(e);
+            }
+            fanouts.add(new EventQueue.Fanout(e, deliveries));
+        }
+        return fanouts.isEmpty() ? Future.succeededFuture() : queue.recordFanout(partition, fanouts);
     }
 
     private static long parseLong(String s) {

@@ -15,9 +15,7 @@ import io.hookgate.model.DeliveryStatus;
  *                                     record, one with several into an event hash
  * hg:{qN}:ev:PID:EID          hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
  *                                     records that still point at it; the hash goes with the last one);
- *                                     TTL deliveryRetentionSeconds + 1 day as a safety net. (Earlier versions
- *                                     wrote it for every event at ingest and left pl out of the entry and the
- *                                     record; their events are still read from here.)
+ *                                     TTL deliveryRetentionSeconds + 1 day as a safety net
  * hg:{qN}:idem:PID:KEY        string  the event ID first accepted under an idempotency key; TTL = window
  * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
  *                                     consumer group "dispatch"
@@ -26,8 +24,7 @@ import io.hookgate.model.DeliveryStatus;
  *                                     n (tries made), s (retry step), t (the newest try as JSON: a first try
  *                                     that succeeds needs no list), so (1 when it is its event's only
  *                                     delivery: the event lives in it, as us, ea (accepted), pl and rq, and
- *                                     goes with it). (Earlier versions wrote a hash of the same fields; those
- *                                     are still read, and rewritten as strings when they change.)
+ *                                     goes with it)
  * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
  * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
  * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time

@@ -14,8 +14,7 @@ final class QueueScripts {
 
     /**
      * Reading and writing delivery records (the layout is {@link RecordFormat}'s): one string
-     * {@code st|so|ev|pr|wh|{header JSON}\n<newest try>\n<payload>}. Records that earlier versions wrote as
-     * hashes are still read, and rewritten as strings when they change.
+     * {@code st|so|ev|pr|wh|{header JSON}\n<newest try>\n<payload>}.
      */
     static final String RECORDS = """
         local HEAD = {'id', 'nm', 'at', 'up', 'nx', 'n', 's', 'us', 'ea', 'rq'}
@@ -46,21 +45,15 @@ final class QueueScripts {
         end
         -- A record as a table of its fields; nil when there is none.
         local function readRecord(k)
-          local v = redis.pcall('GET', k)
+          local v = redis.call('GET', k)
           if not v then return nil end
-          if type(v) == 'string' then return decodeRecord(v) end
-          -- WRONGTYPE: a hash written by an earlier version.
-          local a = redis.call('HGETALL', k)
-          if #a == 0 then return nil end
-          local h = {}
-          for i = 1, #a, 2 do h[a[i]] = a[i + 1] end
-          return h
+          return decodeRecord(v)
         end
-        -- Rewrites a record, keeping its TTL (a hash of an earlier version becomes a string).
+        -- Rewrites a record, keeping its TTL.
         local function writeRecord(k, h)
           redis.call('SET', k, encodeRecord(h), 'KEEPTTL')
         end
-        -- recordHead of a record's value (string records only).
+        -- recordHead of a record's value.
         local function headOf(v)
           local st, so, ev, pr, wh = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
           return {pr, wh, st, ev, so ~= '' and so}
@@ -68,8 +61,7 @@ final class QueueScripts {
         -- {pr, wh, st, ev, so} of a record (false where absent) without reading its try and payload: the
         -- prefix holds them. An empty table when there is no record.
         local function recordHead(k)
-          local v = redis.pcall('GETRANGE', k, 0, 255)
-          if type(v) ~= 'string' then return redis.call('HMGET', k, 'pr', 'wh', 'st', 'ev', 'so') end
+          local v = redis.call('GETRANGE', k, 0, 255)
           if v == '' then return {} end
           return headOf(v)
         end
@@ -116,8 +108,8 @@ final class QueueScripts {
             if new ~= 'failed' then markOpen(tag, pr, wh) end
           end
         end
-        -- 'pending' stays in the list for indexes written by versions that still kept one.
-        local statuses = {'pending', 'delivered', 'retrying', 'parked', 'failed'}
+        -- The statuses that have an index ('pending' has none, see move).
+        local statuses = {'delivered', 'retrying', 'parked', 'failed'}
         -- Removes a record and every index entry of it; h is recordHead(k). pr and wh (may be nil) name its
         -- webhook when the record has expired already, so that the indexes do not keep members that trim()
         -- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
@@ -140,12 +132,9 @@ final class QueueScripts {
             if not st or st == 'retrying' or st == 'pending' then redis.call('ZREM', tag .. 'retries', id) end
             if not st or st == 'parked' then redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id) end
           end
-          if h[4] and pr then
+          -- A record that holds its event (so) is the only one the event has: no event hash to release.
+          if h[4] and pr and not h[5] then
             local ek = evKey(tag, pr, h[4])
-            if h[5] then
-              redis.call('DEL', ek, k, k .. ':tries')
-              return
-            end
             if redis.call('HINCRBY', ek, 'refs', -1) <= 0 then redis.call('DEL', ek) end
           end
           redis.call('DEL', k, k .. ':tries')
@@ -153,19 +142,16 @@ final class QueueScripts {
         local function drop(tag, id, pr, wh)
           dropRecord(tag, id, pr, wh, recordHead(tag .. 'dl:' .. id))
         end
-        -- headOf a whole record value, plus what its removal must delete besides the record (h.tries, h.evHash):
-        -- its tries list only when it made more than one try (the list holds the older ones), and for a record
-        -- holding its event (so) the event hash only when an earlier version wrote one (its header then has no
-        -- ea). A DEL goes to the AOF with every name given, those that did not exist too: two of the three were
-        -- about 85 of the ~1 330 AOF bytes per delivery, and AOF bytes are what makes Redis rewrite it.
+        -- headOf a whole record value, plus whether its removal must delete a tries list besides the record
+        -- (h.tries): only when it made more than one try (the list holds the older ones). A DEL goes to the AOF
+        -- with every name given, those that did not exist too, and AOF bytes are what makes Redis rewrite it.
         local function finishedHeadOf(v)
           local st, so, ev, pr, wh, p = string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|()')
           -- Not a record: removed one by one (dropRecord), which clears every index.
           if not p then return {} end
           local head = string.sub(v, p, (string.find(v, '\\n', p, true) or 0) - 1)
           local n = tonumber(string.match(head, '"n":"(%d+)"'))
-          return {pr, wh, st, ev, so ~= '' and so, tries = not n or n > 1,
-            evHash = so == '' or not string.find(head, '"ea":', 1, true)}
+          return {pr, wh, st, ev, so ~= '' and so, tries = not n or n > 1}
         end
         -- dropRecord for finished (delivered or failed) records of one webhook, the heads of its index, with
         -- their heads hs (recordHead's, or finishedHeadOf's): one ZREM from the index and one DEL for all of them
@@ -178,13 +164,9 @@ final class QueueScripts {
             local k = tag .. 'dl:' .. id
             local st = h[3]
             if st ~= 'delivered' or deliveredIndex ~= false then redis.call('ZREM', base .. ':' .. st, id) end
-            if h[4] then
+            if h[4] and not h[5] then
               local ek = evKey(tag, pr, h[4])
-              if h[5] then
-                if h.evHash ~= false then keys[#keys + 1] = ek end
-              elseif redis.call('HINCRBY', ek, 'refs', -1) <= 0 then
-                keys[#keys + 1] = ek
-              end
+              if redis.call('HINCRBY', ek, 'refs', -1) <= 0 then keys[#keys + 1] = ek end
             end
             keys[#keys + 1] = k
             if h.tries ~= false then keys[#keys + 1] = k .. ':tries' end
@@ -220,7 +202,7 @@ final class QueueScripts {
           local head = redis.call('ZRANGE', base, 0, over - 1)
           local keys = {}
           for i, id in ipairs(head) do keys[i] = tag .. 'dl:' .. id end
-          -- MGET answers false for a record that is gone or is a hash (an earlier version's): recordHead reads those.
+          -- MGET answers false for a record that is gone (expired).
           local values = {}
           for j = 1, #keys, 1000 do
             local part = redis.call('MGET', unpack(keys, j, math.min(j + 999, #keys)))
@@ -228,7 +210,7 @@ final class QueueScripts {
           end
           local ids, hs = {}, {}
           for i, id in ipairs(head) do
-            local h = values[i] and finishedHeadOf(values[i]) or recordHead(keys[i])
+            local h = values[i] and finishedHeadOf(values[i]) or {}
             if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' then break end
             if h[3] then
               ids[#ids + 1] = id
@@ -347,10 +329,9 @@ final class QueueScripts {
     /**
      * Fan-out: records each event's deliveries (records, indexes, stream entries) and acknowledges the
      * event, atomically. KEYS: events, deliveries. ARGV: group, now, ttl, maxCount, minScore, then per
-     * event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, carried ('1' when
-     * the entry carried the payload; '0' for an entry of an older version, whose event hash holds it),
-     * n, n x (deliveryId, webhookId). An event with one delivery moves into its record (so = 1); one
-     * with several gets an event hash that its records share (refs).
+     * event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, n, n x (deliveryId,
+     * webhookId). An event with one delivery moves into its record (so = 1); one with several gets an
+     * event hash that its records share (refs).
      */
     static final LuaScript FANOUT = new LuaScript("fanout", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
@@ -358,24 +339,17 @@ final class QueueScripts {
         local done = {}
         local i = 6
         while i <= #ARGV do
-          local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+9])
-          local carried = ARGV[i+8] == '1'
+          local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])
           local base = i
-          i = i + 10
+          i = i + 9
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
-            local ek = evKey(tag, pr, ev)
-            if n == 0 then
-              if not carried then redis.call('DEL', ek) end
-            else
+            if n > 0 then
               if n > 1 then
-                if carried then
-                  redis.call('HSET', ek, 'pr', pr, 'nm', nm, 'us', ARGV[base+4], 'at', ARGV[base+5], 'pl', ARGV[base+6],
-                    'rq', ARGV[base+7], 'refs', n)
-                  redis.call('EXPIRE', ek, ttl)
-                else
-                  redis.call('HINCRBY', ek, 'refs', n)
-                end
+                local ek = evKey(tag, pr, ev)
+                redis.call('HSET', ek, 'pr', pr, 'nm', nm, 'us', ARGV[base+4], 'at', ARGV[base+5], 'pl', ARGV[base+6],
+                  'rq', ARGV[base+7], 'refs', n)
+                redis.call('EXPIRE', ek, ttl)
               end
               for j = 0, n - 1 do
                 local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
@@ -384,9 +358,7 @@ final class QueueScripts {
                 if n == 1 then
                   -- The event's only delivery: the event lives in the record and goes with it (so = 1).
                   h.so = 1
-                  if carried then
-                    h.us, h.ea, h.pl, h.rq = ARGV[base+4], ARGV[base+5], ARGV[base+6], ARGV[base+7]
-                  end
+                  h.us, h.ea, h.pl, h.rq = ARGV[base+4], ARGV[base+5], ARGV[base+6], ARGV[base+7]
                 end
                 redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h), 'EX', ttl)
                 redis.call('ZADD', whd(tag, pr, wh), now, id)
@@ -475,23 +447,17 @@ final class QueueScripts {
      * when the try could not be made), its indexes, and the event's acknowledgement. KEYS: events,
      * deliveries, retries. ARGV: group, now, ttl, maxCount, minScore, then per entry: entryId, eventId,
      * projectId, deliveryId, webhookId, createdAt, status ('' when there is no record to keep: the webhook or
-     * the event is gone), nextAt, '1' when an earlier build wrote the event's hash (else ''), and the record,
-     * written whole by the gateway ({@link RecordFormat}). First tries are made for events of one delivery
-     * only: the event moves into the record (so = 1, with ea), as in FANOUT, and an earlier build's event hash
-     * goes (trimming takes a record with ea to have none).
+     * the event is gone), nextAt, and the record, written whole by the gateway ({@link RecordFormat}). First
+     * tries are made for events of one delivery only: the event moves into the record (so = 1), as in FANOUT.
      */
     static final LuaScript COMPLETE_FIRST = new LuaScript("complete_first", PRELUDE + """
         local tag = string.sub(KEYS[1], 1, -7)
         local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
         local done = {}
-        for i = 6, #ARGV, 10 do
+        for i = 6, #ARGV, 9 do
           local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
           if redis.call('XACK', KEYS[1], group, entry) == 1 then
             done[#done + 1] = entry
-            if st == '' or ARGV[i+8] == '1' then
-              -- An entry of an older version has an event hash.
-              redis.call('DEL', evKey(tag, pr, ev))
-            end
             if st ~= '' then
               if st == 'retrying' then
                 redis.call('ZADD', KEYS[3], ARGV[i+7], id)
@@ -502,7 +468,7 @@ final class QueueScripts {
               elseif st == 'pending' then
                 enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
               end
-              redis.call('SET', tag .. 'dl:' .. id, ARGV[i+9], 'EX', ttl)
+              redis.call('SET', tag .. 'dl:' .. id, ARGV[i+8], 'EX', ttl)
               local base = whd(tag, pr, wh)
               redis.call('ZADD', base, at, id)
               if st == 'delivered' then
@@ -639,8 +605,8 @@ final class QueueScripts {
         """);
 
     /**
-     * An event for a delivery: from the event hash (an event with several deliveries, or one of an older
-     * version), else from the delivery's record (an event with one delivery). KEYS: event, delivery.
+     * An event for a delivery: from the event hash (an event with several deliveries), else from the
+     * delivery's record (an event with one delivery). KEYS: event, delivery.
      * Returns project, name, user, acceptedAt, payload, requestId; false when neither holds it.
      */
     static final LuaScript LOAD_EVENT = new LuaScript("load_event", RECORDS + """

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * One entry read from a stream: its ID and fields. An events-stream entry carries its event
  * ({@code event}: the fields and the payload bytes, kept apart from the text fields; null for an entry
- * of an older version, without the payload, whose event hash holds it). A {@code firstTry} entry is an
+ * deleted while pending, which has no fields). A {@code firstTry} entry is an
  * event's entry standing for the first try of its only delivery, started straight from the fan-out (see
  * {@link DeliveryPump#startFirstTry}); its fields are those of a deliveries-stream entry, plus {@code nm}
  * and {@code at} (the delivery's creation time), and it carries the event.

@@ -639,46 +639,21 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         }
     }
 
-    /**
-     * First tries straight from the fan-out: the webhook from the index, the payload from the event's
-     * stream entry (from the cache for an entry of an earlier build, which had none).
-     */
+    /** First tries straight from the fan-out: the webhook from the index, the payload from the event's stream entry. */
     private final class FirstTries implements FanoutPump.FirstTries {
         @Override
         public boolean start(StreamEntry event, String deliveryId, String webhookId, long createdAt) {
             Webhook w = index.webhook(event.field("pr"), webhookId);
-            if (w == null) {
+            if (w == null || event.event() == null) {
                 return false;
             }
-            EventRecord carried = event.event();
-            EventCache.Entry ev = carried != null ? withExpansion(carried)
-                : cache.get(event.field("pr"), event.field("id"));
+            EventCache.Entry ev = withExpansion(event.event());
             return ev != null && pump.startFirstTry(event, deliveryId, w, ev, createdAt);
         }
 
         @Override
         public boolean holds(StreamEntry event) {
             return pump.holdsEvent(event);
-        }
-
-        @Override
-        public boolean cached(StreamEntry event) {
-            return event.event() != null || cache.get(event.field("pr"), event.field("id")) != null;
-        }
-
-        @Override
-        public Future<Void> prefetch(int partition, List<StreamEntry> events) {
-            List<Future<?>> all = new ArrayList<>();
-            for (StreamEntry e : events) {
-                // An entry of an earlier build: its event hash holds the payload.
-                all.add(queue.loadEvent(partition, e.field("pr"), e.field("id"), "").map(ev -> {
-                    if (ev != null) {
-                        keep(ev);
-                    }
-                    return null;
-                }));
-            }
-            return Future.join(all).<Void>mapEmpty().recover(err -> Future.succeededFuture());
         }
 
         @Override

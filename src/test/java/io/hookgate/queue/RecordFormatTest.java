@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The delivery record's layout: what the gateway writes, the scripts read back and rewrite the same
- * way (against a real Redis, so Lua's cjson and Jackson agree), and records of earlier versions (hashes)
- * read and converted.
+ * way (against a real Redis, so Lua's cjson and Jackson agree).
  */
 class RecordFormatTest {
     private static final String TRY = "{\"$createdAt\":\"2026-11-27T23:29:18.430+00:00\",\"durationMs\":28,"
@@ -125,28 +124,9 @@ class RecordFormatTest {
     }
 
     @Test
-    void aHashOfAnEarlierVersionIsReadAndBecomesAString() {
-        String key = "hg:{q0}:dl:old-1";
-        redis.command("HSET", key, "id", "old-1", "wh", "orders", "pr", "shop", "ev", "ev-2", "nm", "users.u1.create",
-            "st", "retrying", "at", "1795822158429", "up", "1795822158465", "nx", "1795822160000", "n", "1", "s", "1",
-            "so", "1", "us", "u-7", "ea", "1795822158420", "pl", "{\"n\":1}", "rq", "rq-1", "t", TRY);
-        redis.command("EXPIRE", key, "1000");
-        Object head = redis.call("EVAL", QueueScripts.RECORDS + "return recordHead(KEYS[1])", "1", key);
-        assertThat(head).isEqualTo(List.of("shop", "orders", "retrying", "ev-2", "1"));
-        redis.call("EVAL", QueueScripts.RECORDS + """
-            local h = readRecord(KEYS[1])
-            h.st, h.nx = 'pending', 0
-            writeRecord(KEYS[1], h)
-            """, "1", key);
-        assertThat(redis.command("TYPE", key)).isEqualTo("string");
-        RecordFormat.Decoded d = RecordFormat.decode(redis.command("GET", key).getBytes(StandardCharsets.UTF_8));
-        // The ID (the key holds it) and nx at its default 0 are not written any more.
-        assertThat(d.fields()).containsEntry("st", "pending").containsEntry("us", "u-7")
-            .containsEntry("so", "1").containsEntry("s", "1").doesNotContainKeys("pl", "t", "id", "nx");
-        assertThat(d.tryJson()).isEqualTo(TRY);
-        assertThat(new String(d.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
-        assertThat(Long.parseLong(redis.command("TTL", key))).as("TTL kept").isBetween(990L, 1000L);
+    void aRecordThatIsGoneHasAnEmptyHead() {
         assertThat(redis.call("EVAL", QueueScripts.RECORDS + "return recordHead(KEYS[1])", "1", "hg:{q0}:dl:none"))
             .isEqualTo(List.of());
     }
+
 }

@@ -17,6 +17,7 @@ import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -442,15 +443,15 @@ class RetentionTest {
     }
 
     /**
-     * Writes a delivery record as an earlier version of the queue would have (a hash), indexed in
+     * Writes a delivery record of a webhook straight into Redis, as the queue lays it out, indexed in
      * {@code indexes}; a retrying or parked one names its webhook in the partition's open set, as the queue does.
      */
     private void record(Gateway.ProjectClient p, String webhookId, String id, String status, long createdAt,
                         String... indexes) {
         String at = Long.toString(createdAt);
-        redis.command("HSET", "hg:{q0}:dl:" + id, "id", id, "wh", webhookId, "pr", p.projectId(), "ev", "ev" + id,
-            "nm", "users.u1.create", "st", status, "at", at, "up", at, "nx", "0", "n", "1", "s", "0", "so", "1",
-            "us", "", "ea", at, "pl", "{}", "rq", "rq-old");
+        byte[] value = RecordFormat.encode(status, "1", "ev" + id, p.projectId(), webhookId, new String[] {id,
+            "users.u1.create", at, at, "0", "1", "0", "", at, "rq-old"}, null, "{}".getBytes(StandardCharsets.UTF_8));
+        redis.call("SET", "hg:{q0}:dl:" + id, new String(value, StandardCharsets.UTF_8));
         for (String index : indexes) {
             redis.command("ZADD", index, at, id);
         }
