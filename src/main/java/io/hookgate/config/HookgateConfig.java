@@ -123,7 +123,7 @@ public record HookgateConfig(
                 + " ms, or a delivery still under way could be taken over and made twice; got " + reclaimIdle);
         }
         long retention = p.longIn(ConfigKey.DELIVERY_RETENTION_SECONDS, 60, 365L * 86400);
-        long span = new io.hookgate.queue.RetrySchedule(schedule).maxSpan().toSeconds();
+        long span = new io.hookgate.policy.RetrySchedule(schedule).maxSpan().toSeconds();
         if (retention < span + 3600) {
             throw new ConfigException(ConfigKey.DELIVERY_RETENTION_SECONDS.key() + " ("
                 + ConfigKey.DELIVERY_RETENTION_SECONDS.envName() + ") must exceed the longest retry span (" + span
@@ -288,7 +288,7 @@ public record HookgateConfig(
 
         List<Duration> schedule(ConfigKey k) {
             try {
-                return io.hookgate.queue.RetrySchedule.parse(string(k));
+                return io.hookgate.policy.RetrySchedule.parse(string(k));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(k.key() + " (" + k.envName() + "): " + e.getMessage());
             }

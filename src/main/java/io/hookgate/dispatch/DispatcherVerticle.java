@@ -5,7 +5,7 @@ import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.model.Webhook;
-import io.hookgate.queue.RetrySchedule;
+import io.hookgate.policy.RetrySchedule;
 import io.hookgate.signing.AppwriteSignature;
 import io.hookgate.signing.StandardWebhooksSignature;
 import io.vertx.core.Future;

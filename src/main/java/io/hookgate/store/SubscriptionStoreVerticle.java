@@ -7,10 +7,16 @@ import io.hookgate.bus.Replies;
 import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
+import io.hookgate.engine.DeliveryPump;
+import io.hookgate.engine.EventCache;
+import io.hookgate.engine.FanoutPump;
+import io.hookgate.engine.QueueMaintenance;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.events.ExpansionCache;
-import io.hookgate.health.GatewayMetrics;
 import io.hookgate.events.InvalidEventException;
+import io.hookgate.health.GatewayMetrics;
+import io.hookgate.index.InOrder;
+import io.hookgate.index.SubscriptionIndex;
 import io.hookgate.model.ApiKey;
 import io.hookgate.model.DeliveryRecord;
 import io.hookgate.model.DeliveryStatus;
@@ -19,20 +25,23 @@ import io.hookgate.model.Ids;
 import io.hookgate.model.Project;
 import io.hookgate.model.RetiredSecret;
 import io.hookgate.model.Webhook;
-import io.hookgate.queue.DeliveryPump;
-import io.hookgate.queue.EventCache;
-import io.hookgate.queue.EventQueue;
-import io.hookgate.queue.FanoutPump;
-import io.hookgate.queue.StreamEntry;
-import io.hookgate.queue.QueueMaintenance;
-import io.hookgate.queue.RetrySchedule;
+import io.hookgate.signing.Hashing;
+import io.hookgate.policy.RetrySchedule;
+import io.hookgate.redis.ChangeFeed;
+import io.hookgate.redis.EventQueue;
+import io.hookgate.redis.FieldCipher;
+import io.hookgate.redis.KeyRepository;
+import io.hookgate.redis.ProjectRepository;
+import io.hookgate.redis.RateLimiter;
+import io.hookgate.redis.RedisClient;
+import io.hookgate.redis.StreamEntry;
+import io.hookgate.redis.WebhookRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,8 +98,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        redis = new TimedRedis(Redis.createClient(vertx, redisOptions(redisConfig)), metrics,
-            "cluster".equals(redisConfig.mode()));
+        redis = RedisClient.create(vertx, redisConfig, metrics);
         projects = new ProjectRepository(redis);
         keys = new KeyRepository(redis);
         rateLimiter = new RateLimiter(redis, config.ingestRatePerSecond(), config.ingestBurst());
@@ -121,36 +129,6 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             .compose(x -> feed.start())
             .compose(x -> reloadAll())
             .compose(x -> consumer.completion());
-    }
-
-    /**
-     * A pooled client for the configured topology (standalone, sentinel, cluster). Credentials come in the URL ({@code redis://user:password@host:port}, an ACL
-     * user or just a password); {@code rediss://} is TLS, verified against {@code caFile} when given.
-     */
-    static RedisOptions redisOptions(HookgateConfig.RedisConfig c) {
-        RedisOptions options = new RedisOptions()
-            .setEndpoints(new ArrayList<>(c.urls()))
-            .setMaxPoolSize(c.poolSize())
-            .setMaxPoolWaiting(c.poolSize() * 256)
-            .setMaxWaitingHandlers(64 * 1024);
-        switch (c.mode()) {
-            case "sentinel" -> options.setType(io.vertx.redis.client.RedisClientType.SENTINEL)
-                .setMasterName(c.masterName()).setRole(io.vertx.redis.client.RedisRole.MASTER);
-            case "cluster" -> options.setType(io.vertx.redis.client.RedisClientType.CLUSTER);
-            default -> options.setType(io.vertx.redis.client.RedisClientType.STANDALONE);
-        }
-        boolean tls = c.urls().stream().anyMatch(u -> u.startsWith("rediss://"));
-        if (tls) {
-            // Verify the server's name as well as its chain: against caFile when given, else the JVM's trust store.
-            io.vertx.core.net.NetClientOptions net = new io.vertx.core.net.NetClientOptions()
-                .setSsl(true)
-                .setHostnameVerificationAlgorithm("HTTPS");
-            if (!c.caFile().isEmpty()) {
-                net.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(c.caFile()));
-            }
-            options.setNetClientOptions(net);
-        }
-        return options;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.hookgate.bench;
 
 import io.hookgate.config.ConfigKey;
-import io.hookgate.queue.QueueKeys;
+import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.FreePort;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Future;

@@ -2,7 +2,7 @@ package io.hookgate.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hookgate.queue.QueueKeys;
+import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.GatewayProcess;
 import io.hookgate.testsupport.Receiver;

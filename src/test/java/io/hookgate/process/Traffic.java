@@ -1,7 +1,7 @@
 package io.hookgate.process;
 
 import io.hookgate.model.DeliveryStatus;
-import io.hookgate.queue.QueueKeys;
+import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.GatewayProcess;
 import io.hookgate.testsupport.Receiver;

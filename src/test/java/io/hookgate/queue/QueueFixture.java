@@ -2,6 +2,7 @@ package io.hookgate.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookgate.redis.RecordFormat;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;

@@ -8,8 +8,9 @@ import static io.hookgate.queue.QueueFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
-import io.hookgate.testsupport.AofFile;
+import io.hookgate.redis.RecordFormat;
 import io.hookgate.testsupport.Answer;
+import io.hookgate.testsupport.AofFile;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Prometheus;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
 import io.hookgate.model.Ids;
+import io.hookgate.redis.RecordFormat;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;

@@ -3,7 +3,7 @@ package io.hookgate.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hookgate.store.FieldCipher;
+import io.hookgate.redis.FieldCipher;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;

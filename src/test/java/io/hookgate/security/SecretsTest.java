@@ -12,8 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hookgate.config.ConfigKey;
-import io.hookgate.store.FieldCipher;
-import io.hookgate.testsupport.Await;
+import io.hookgate.redis.FieldCipher;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;

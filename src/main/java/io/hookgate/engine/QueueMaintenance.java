@@ -1,0 +1,124 @@
+package io.hookgate.engine;
+
+import io.hookgate.health.GatewayMetrics;
+import io.hookgate.redis.EventQueue;
+import io.hookgate.redis.StreamEntry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue's timers, run by every replica on every partition: due retries move into the
+ * deliveries stream (atomically, so each is taken once), and stream entries that a replica claimed
+ * but left idle for {@code reclaimIdleMs} (it died) are taken over with XAUTOCLAIM and handed to
+ * the pumps. The idle time is always longer than a try can take (checked by the config), so work
+ * still under way is never taken from a live replica. It also reads each partition's depth for the
+ * metrics every few seconds.
+ */
+public final class QueueMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueMaintenance.class);
+    private static final long RETRY_TICK_MS = 200;
+    private static final int RETRY_BATCH = 500;
+    private static final int RECLAIM_BATCH = 100;
+    private static final long STATS_EVERY_MS = 5_000;
+
+    private final Vertx vertx;
+    private final EventQueue queue;
+    private final FanoutPump fanout;
+    private final DeliveryPump pump;
+    private final long reclaimIdleMs;
+    private final long reclaimEveryMs;
+    private final List<Long> timers = new ArrayList<>();
+    /** The last stats read per partition, for the gauges (read on scrape from another thread). */
+    private final AtomicReferenceArray<EventQueue.Stats> stats;
+    private final boolean[] draining;
+    private boolean stopped;
+
+    public QueueMaintenance(Vertx vertx, EventQueue queue, FanoutPump fanout, DeliveryPump pump, long reclaimIdleMs,
+                            GatewayMetrics metrics) {
+        this.vertx = vertx;
+        this.stats = new AtomicReferenceArray<>(queue.partitions());
+        for (int p = 0; p < queue.partitions(); p++) {
+            int partition = p;
+            String part = Integer.toString(p);
+            stats.set(p, new EventQueue.Stats(0, 0, 0, 0, 0));
+            metrics.gauge("hookgate.queue.depth", "Unfinished entries", () -> stats.get(partition).events(),
+                "stream", "events", "partition", part);
+            metrics.gauge("hookgate.queue.depth", "Unfinished entries", () -> stats.get(partition).deliveries(),
+                "stream", "deliveries", "partition", part);
+            metrics.gauge("hookgate.queue.depth", "Unfinished entries", () -> stats.get(partition).retries(),
+                "stream", "retries", "partition", part);
+            metrics.gauge("hookgate.queue.oldest.seconds", "Age of the oldest unfinished entry",
+                () -> stats.get(partition).oldestEventMs() / 1000.0, "stream", "events", "partition", part);
+            metrics.gauge("hookgate.queue.oldest.seconds", "Age of the oldest unfinished entry",
+                () -> stats.get(partition).oldestDeliveryMs() / 1000.0, "stream", "deliveries", "partition", part);
+        }
+        metrics.gauge("hookgate.inflight", "Deliveries held by this replica (under way or queued behind a webhook's cap)",
+            pump::inFlight);
+        this.queue = queue;
+        this.fanout = fanout;
+        this.pump = pump;
+        this.reclaimIdleMs = reclaimIdleMs;
+        this.reclaimEveryMs = Math.max(1_000, Math.min(15_000, reclaimIdleMs / 4));
+        this.draining = new boolean[queue.partitions()];
+    }
+
+    public void start() {
+        for (int p = 0; p < queue.partitions(); p++) {
+            int partition = p;
+            timers.add(vertx.setPeriodic(RETRY_TICK_MS, t -> drain(partition)));
+            timers.add(vertx.setPeriodic(reclaimEveryMs, t -> reclaim(partition)));
+            timers.add(vertx.setPeriodic(STATS_EVERY_MS, t -> queue.stats(partition)
+                .onSuccess(s -> stats.set(partition, s))));
+        }
+    }
+
+    public void stop() {
+        stopped = true;
+        timers.forEach(vertx::cancelTimer);
+        timers.clear();
+    }
+
+    private void drain(int partition) {
+        if (stopped || draining[partition]) {
+            return;
+        }
+        draining[partition] = true;
+        queue.drainRetries(partition, RETRY_BATCH).onComplete(ar -> {
+            draining[partition] = false;
+            if (ar.succeeded() && ar.result() == RETRY_BATCH) {
+                drain(partition);
+            } else if (ar.failed()) {
+                LOG.debug("draining retries of partition {} failed: {}", partition, ar.cause().getMessage());
+            }
+        });
+    }
+
+    private void reclaim(int partition) {
+        if (stopped) {
+            return;
+        }
+        Future<List<StreamEntry>> events = queue.reclaimEvents(partition, reclaimIdleMs, RECLAIM_BATCH)
+            .compose(entries -> {
+                if (!entries.isEmpty()) {
+                    LOG.info("took over {} events of partition {} idle for {} ms", entries.size(), partition, reclaimIdleMs);
+                }
+                return fanout.accept(partition, entries).map(entries);
+            });
+        Future<List<StreamEntry>> deliveries = queue.reclaimDeliveries(partition, reclaimIdleMs, RECLAIM_BATCH)
+            .map(entries -> {
+                if (!entries.isEmpty()) {
+                    LOG.info("took over {} deliveries of partition {} idle for {} ms", entries.size(), partition,
+                        reclaimIdleMs);
+                    pump.accept(partition, entries);
+                }
+                return entries;
+            });
+        Future.join(events, deliveries).onFailure(err ->
+            LOG.debug("reclaiming in partition {} failed: {}", partition, err.getMessage()));
+    }
+}

@@ -1,0 +1,143 @@
+package io.hookgate.index;
+
+import io.hookgate.events.MatchIndex;
+import io.hookgate.model.ApiKey;
+import io.hookgate.model.Webhook;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * This replica's in-memory copy of every project's webhooks and keys, kept current through the
+ * change feed. Matching an event costs one {@link MatchIndex} lookup per expanded string, however many
+ * webhooks a project has. Owned by the store verticle's event loop: not thread-safe.
+ */
+public final class SubscriptionIndex {
+    private final Map<String, ProjectEntry> projects = new HashMap<>();
+    private final Map<String, ApiKey> keysByHash = new HashMap<>();
+
+    private static final class ProjectEntry {
+        /** The project's ID, one instance for all its webhooks. */
+        final String id;
+        final MatchIndex match = new MatchIndex();
+        final Map<String, Webhook> webhooks = new HashMap<>();
+        final List<ApiKey> keys = new ArrayList<>();
+        /** The project's webhook version this index has applied (at least). */
+        long version;
+
+        ProjectEntry(String id) {
+            this.id = id;
+        }
+    }
+
+    /** Replaces everything known about one project (its keys and webhooks). */
+    public void putProject(String projectId, Collection<ApiKey> keys, Collection<Webhook> webhooks) {
+        removeProject(projectId);
+        ProjectEntry e = new ProjectEntry(projectId);
+        projects.put(projectId, e);
+        replaceKeys(projectId, keys);
+        webhooks.forEach(this::putWebhook);
+    }
+
+    /** The version this index has applied for the project; -1 when the project is unknown. */
+    public long version(String projectId) {
+        ProjectEntry e = projects.get(projectId);
+        return e == null ? -1 : e.version;
+    }
+
+    /** Records that the index reflects the project at least as of {@code version}. */
+    public void applied(String projectId, long version) {
+        ProjectEntry e = projects.get(projectId);
+        if (e != null && version > e.version) {
+            e.version = version;
+        }
+    }
+
+    public void removeProject(String projectId) {
+        ProjectEntry e = projects.remove(projectId);
+        if (e != null) {
+            e.keys.forEach(k -> keysByHash.remove(k.secretHash()));
+        }
+    }
+
+    public boolean hasProject(String projectId) {
+        return projects.containsKey(projectId);
+    }
+
+    public Set<String> projectIds() {
+        return Set.copyOf(projects.keySet());
+    }
+
+    public void replaceKeys(String projectId, Collection<ApiKey> keys) {
+        ProjectEntry e = projects.get(projectId);
+        if (e == null) {
+            return;
+        }
+        e.keys.forEach(k -> keysByHash.remove(k.secretHash()));
+        e.keys.clear();
+        e.keys.addAll(keys);
+        keys.forEach(k -> keysByHash.put(k.secretHash(), k));
+    }
+
+    public void addKey(ApiKey key) {
+        ProjectEntry e = projects.get(key.projectId());
+        if (e != null) {
+            e.keys.removeIf(k -> k.id().equals(key.id()));
+            e.keys.add(key);
+            keysByHash.put(key.secretHash(), key);
+        }
+    }
+
+    /** The key whose secret hashes to {@code hash}, or null. */
+    public ApiKey keyByHash(String hash) {
+        return keysByHash.get(hash);
+    }
+
+    public void putWebhook(Webhook w) {
+        ProjectEntry e = projects.get(w.projectId());
+        if (e == null) {
+            return;
+        }
+        // Held with one instance of its project's ID, of its own ID (a replaced webhook's) and of each
+        // subscription string (the match index's): 100 000 webhooks kept some 700 000 copies of those.
+        Webhook old = e.webhooks.get(w.id());
+        String id = old != null ? old.id() : w.id();
+        e.webhooks.put(id, w.sharing(id, e.id, e.match.put(id, w.events())));
+    }
+
+    public void removeWebhook(String projectId, String webhookId) {
+        ProjectEntry e = projects.get(projectId);
+        if (e != null) {
+            e.webhooks.remove(webhookId);
+            e.match.remove(webhookId);
+        }
+    }
+
+    public Webhook webhook(String projectId, String webhookId) {
+        ProjectEntry e = projects.get(projectId);
+        return e == null ? null : e.webhooks.get(webhookId);
+    }
+
+    /** The enabled webhooks of the project that subscribed to any string of the expansion. */
+    public List<Webhook> match(String projectId, List<String> expansion) {
+        ProjectEntry e = projects.get(projectId);
+        if (e == null) {
+            return List.of();
+        }
+        List<Webhook> out = new ArrayList<>();
+        for (String id : e.match.match(expansion)) {
+            Webhook w = e.webhooks.get(id);
+            if (w != null && w.enabled()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    public int webhookCount() {
+        return projects.values().stream().mapToInt(p -> p.webhooks.size()).sum();
+    }
+}

@@ -1,0 +1,600 @@
+package io.hookgate.redis;
+
+import io.hookgate.engine.FanoutPump;
+import io.hookgate.model.DeliveryRecord;
+import io.hookgate.model.DeliveryStatus;
+import io.hookgate.model.EventRecord;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * All Redis work of the delivery queue (keys in {@link QueueKeys}, scripts in {@link QueueScripts}):
+ * ingest, fan-out, reading, finishing, retrying, parking and replaying deliveries. Each write is one
+ * script, so a crash never leaves half of it done.
+ */
+public final class EventQueue {
+    /** Records examined per round trip when listing by a status without an index (pending). */
+    private static final int STATUS_SCAN_CHUNK = 500;
+    /** Records of the queue survive their retention by a day before Redis expires them anyway. */
+    private static final long SAFETY_TTL_SECONDS = 86_400;
+
+    private final Redis redis;
+    private final int partitions;
+    private final String consumer;
+    private final long retentionSeconds;
+    private final int retentionCountPerPartition;
+    private final long idempotencyWindowSeconds;
+
+    public EventQueue(Redis redis, int partitions, String consumer, long retentionSeconds, int retentionCount,
+                      long idempotencyWindowSeconds) {
+        this.redis = redis;
+        this.partitions = partitions;
+        this.consumer = consumer;
+        this.retentionSeconds = retentionSeconds;
+        this.retentionCountPerPartition = Math.max(1, (retentionCount + partitions - 1) / partitions);
+        this.idempotencyWindowSeconds = idempotencyWindowSeconds;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    private long ttl() {
+        return retentionSeconds + SAFETY_TTL_SECONDS;
+    }
+
+    /** Creates the streams and consumer groups that are missing (first start, or Redis restarted empty). */
+    public Future<Void> ensureGroups() {
+        List<Future<?>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(createGroup(QueueKeys.events(p), QueueKeys.FANOUT_GROUP));
+            all.add(createGroup(QueueKeys.deliveries(p), QueueKeys.DISPATCH_GROUP));
+        }
+        return Future.all(all).mapEmpty();
+    }
+
+    private Future<Void> createGroup(String stream, String group) {
+        return redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(stream).arg(group).arg("0").arg("MKSTREAM"))
+            .<Void>mapEmpty()
+            .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+                ? Future.succeededFuture() : Future.failedFuture(err));
+    }
+
+    /** An event to ingest, with its idempotency key ("" for none). */
+    public record NewEvent(EventRecord event, String idempotencyKey) {
+    }
+
+    /** What became of an ingested event: its effective ID, and whether it was stored now (not a repeat). */
+    public record Ingested(String id, boolean fresh) {
+    }
+
+    /**
+     * Persists events and answers their effective IDs (a repeated idempotency key answers the first
+     * event's ID and stores nothing). Events with an idempotency key go to the partition the key
+     * hashes to, so repeats meet in one atomic script; the others share one random partition. One
+     * script per partition involved, sent together.
+     */
+    public Future<List<Ingested>> ingest(String projectId, List<NewEvent> events) {
+        int anyPartition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
+        Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            String key = events.get(i).idempotencyKey();
+            int p = key.isEmpty() ? anyPartition : Math.floorMod((projectId + ":" + key).hashCode(), partitions);
+            byPartition.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
+        }
+        Ingested[] ids = new Ingested[events.size()];
+        List<Future<?>> all = new ArrayList<>();
+        for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
+            List<Object> args = new ArrayList<>(2 + group.getValue().size() * 7);
+            args.add(idempotencyWindowSeconds);
+            args.add(projectId);
+            for (int i : group.getValue()) {
+                EventRecord e = events.get(i).event();
+                args.add(e.id());
+                args.add(e.name());
+                args.add(e.userId());
+                args.add(e.acceptedAt());
+                args.add(e.payload());
+                args.add(events.get(i).idempotencyKey());
+                args.add(e.requestId());
+            }
+            all.add(QueueScripts.INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
+                for (int j = 0; j < group.getValue().size(); j++) {
+                    ids[group.getValue().get(j)] = new Ingested(r.get(2 * j).toString(), r.get(2 * j + 1).toInteger() == 1);
+                }
+                return null;
+            }));
+        }
+        return Future.all(all).map(x -> List.of(ids));
+    }
+
+    /**
+     * Reads new events to fan out, waiting up to {@code blockMs} for some (a negative value: not at
+     * all, answering what is there now).
+     */
+    public Future<List<StreamEntry>> readEvents(int partition, int count, long blockMs) {
+        return read(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, blockMs);
+    }
+
+    /** Reads new deliveries to make, as {@link #readEvents}. */
+    public Future<List<StreamEntry>> readDeliveries(int partition, int count, long blockMs) {
+        return read(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, blockMs);
+    }
+
+    private Future<List<StreamEntry>> read(int partition, String stream, String group, int count, long blockMs) {
+        Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer).arg("COUNT").arg(count);
+        if (blockMs >= 0) {
+            r.arg("BLOCK").arg(blockMs);
+        }
+        return redis.send(r.arg("STREAMS").arg(stream).arg(">")).map(x -> StreamEntry.parse(partition, x));
+    }
+
+    /**
+     * Reads this consumer's own pending events (read before, not finished: after a failure or a restart
+     * under the same name) after {@code afterId} ("0": from the start), without blocking.
+     */
+    public Future<List<StreamEntry>> readOwnEvents(int partition, int count, String afterId) {
+        return readOwn(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, afterId);
+    }
+
+    /** Reads this consumer's own pending deliveries, as {@link #readOwnEvents}. */
+    public Future<List<StreamEntry>> readOwnDeliveries(int partition, int count, String afterId) {
+        return readOwn(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, afterId);
+    }
+
+    private Future<List<StreamEntry>> readOwn(int partition, String stream, String group, int count, String afterId) {
+        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
+                .arg("COUNT").arg(count).arg("STREAMS").arg(stream).arg(afterId))
+            .map(r -> StreamEntry.parse(partition, r));
+    }
+
+    /** Takes over entries of the events stream idle for longer than {@code minIdleMs} (a replica died). */
+    public Future<List<StreamEntry>> reclaimEvents(int partition, long minIdleMs, int count) {
+        return reclaim(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, minIdleMs, count);
+    }
+
+    /** Takes over entries of the deliveries stream idle for longer than {@code minIdleMs}. */
+    public Future<List<StreamEntry>> reclaimDeliveries(int partition, long minIdleMs, int count) {
+        return reclaim(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, minIdleMs, count);
+    }
+
+    private Future<List<StreamEntry>> reclaim(int partition, String stream, String group, long minIdleMs, int count) {
+        return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer).arg(minIdleMs)
+                .arg("0-0").arg("COUNT").arg(count))
+            .map(r -> StreamEntry.parseEntries(partition, r == null ? null : r.get(1)));
+    }
+
+    /** One event's fan-out: the event's stream entry and the deliveries it makes. */
+    public record Fanout(StreamEntry event, List<NewDelivery> deliveries) {
+    }
+
+    /** A delivery to record. */
+    public record NewDelivery(String deliveryId, String webhookId) {
+    }
+
+    /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
+    public Future<Void> recordFanout(int partition, List<Fanout> fanouts) {
+        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 11);
+        for (Fanout f : fanouts) {
+            StreamEntry e = f.event();
+            EventRecord carried = e.event();
+            args.add(e.id());
+            args.add(e.field("id"));
+            args.add(e.field("pr"));
+            args.add(e.field("nm"));
+            args.add(e.field("us"));
+            args.add(e.field("at"));
+            args.add(carried == null ? "" : carried.payload());
+            args.add(e.field("rq"));
+            args.add(f.deliveries().size());
+            for (NewDelivery d : f.deliveries()) {
+                args.add(d.deliveryId());
+                args.add(d.webhookId());
+            }
+        }
+        return QueueScripts.FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)),
+            args).mapEmpty();
+    }
+
+    /**
+     * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): the
+     * events' consumer group, now, the records' TTL and the retention bounds.
+     */
+    private List<Object> recordArgs(long now, int more) {
+        List<Object> args = new ArrayList<>(5 + more);
+        args.add(QueueKeys.FANOUT_GROUP);
+        args.add(now);
+        args.add(ttl());
+        args.add(retentionCountPerPartition);
+        args.add(now - retentionSeconds * 1000);
+        return args;
+    }
+
+    /** How a try (or a decision not to try) ends a stream entry; see {@link QueueScripts#COMPLETE}. */
+    public enum Outcome {
+        DELIVERED('D'), RETRY('R'), FAILED('F'), PARKED('P'), WAIT('W'), REQUEUE('Q'), DROP('X');
+
+        final char code;
+
+        Outcome(char code) {
+            this.code = code;
+        }
+    }
+
+    /** A finished stream entry: its outcome, when to come back (RETRY, WAIT) and the try's record as JSON. */
+    public record Completion(StreamEntry entry, Outcome outcome, long nextAt, String tryJson) {
+    }
+
+    /** Records outcomes and acknowledges the entries of one partition, atomically. */
+    public Future<Void> complete(int partition, List<Completion> done) {
+        List<Object> args = new ArrayList<>(3 + done.size() * 5);
+        args.add(QueueKeys.DISPATCH_GROUP);
+        args.add(System.currentTimeMillis());
+        args.add(ttl());
+        for (Completion c : done) {
+            args.add(c.entry().id());
+            args.add(c.entry().field("dl"));
+            args.add(String.valueOf(c.outcome().code));
+            args.add(c.nextAt());
+            args.add(c.tryJson() == null ? "" : c.tryJson());
+        }
+        return QueueScripts.COMPLETE.run(redis, List.of(QueueKeys.deliveries(partition), QueueKeys.retries(partition)),
+            args).mapEmpty();
+    }
+
+    /**
+     * Records first tries started straight from the fan-out (see {@link FanoutPump.FirstTries}): per
+     * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
+     */
+    public Future<Void> completeFirstTries(int partition, List<Completion> done) {
+        long now = System.currentTimeMillis();
+        String updatedAt = Long.toString(now);
+        List<Object> args = recordArgs(now, done.size() * 9);
+        for (Completion c : done) {
+            StreamEntry e = c.entry();
+            String status = firstTryStatus(c.outcome());
+            String eventId = e.field("ev");
+            String projectId = e.field("pr");
+            String deliveryId = e.field("dl");
+            String webhookId = e.field("wh");
+            String createdAt = e.field("at");
+            args.add(e.id());
+            args.add(eventId);
+            args.add(projectId);
+            args.add(deliveryId);
+            args.add(webhookId);
+            args.add(createdAt);
+            args.add(status);
+            args.add(c.nextAt());
+            if (status.isEmpty()) {
+                args.add("");
+                continue;
+            }
+            // The record after the first try; the event lives in it (so = 1), see RecordFormat.
+            EventRecord ev = e.event();
+            boolean retrying = c.outcome() == Outcome.RETRY;
+            args.add(RecordFormat.encode(status, "1", eventId, projectId, webhookId, new String[] {deliveryId,
+                e.field("nm"), createdAt, updatedAt, retrying ? Long.toString(c.nextAt()) : "0",
+                c.tryJson() == null ? "0" : "1", retrying ? "1" : "0", ev.userId(), Long.toString(ev.acceptedAt()),
+                ev.requestId()}, c.tryJson(), ev.payload()));
+        }
+        return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
+            QueueKeys.retries(partition)), args).mapEmpty();
+    }
+
+    /** The status a first try leaves its delivery in; empty for DROP (no record is kept). */
+    private static String firstTryStatus(Outcome o) {
+        return switch (o) {
+            case DELIVERED -> "delivered";
+            case FAILED -> "failed";
+            case RETRY -> "retrying";
+            case PARKED -> "parked";
+            case WAIT, REQUEUE -> "pending";
+            case DROP -> "";
+        };
+    }
+
+    /** Moves due retries of one partition into its deliveries stream; answers how many moved. */
+    public Future<Integer> drainRetries(int partition, int limit) {
+        return QueueScripts.DRAIN_RETRIES.run(redis, List.of(QueueKeys.retries(partition), QueueKeys.deliveries(partition)),
+            List.of(System.currentTimeMillis(), limit)).map(Response::toInteger);
+    }
+
+    /** Parks the retrying deliveries of a webhook that was just disabled, in every partition. */
+    public Future<Integer> parkRetrying(String projectId, String webhookId) {
+        List<Future<Response>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(QueueScripts.PARK_RETRYING.run(redis, List.of(QueueKeys.retries(p)),
+                List.of(projectId, webhookId, System.currentTimeMillis())));
+        }
+        return Future.all(all).map(x -> all.stream().mapToInt(f -> f.result().toInteger()).sum());
+    }
+
+    /** Requeues every parked delivery of a re-enabled webhook, oldest first, in chunks; answers how many. */
+    public Future<Integer> unpark(String projectId, String webhookId) {
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(unparkPartition(p, projectId, webhookId, 0));
+        }
+        return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
+    }
+
+    private Future<Integer> unparkPartition(int p, String projectId, String webhookId, int sofar) {
+        int chunk = 500;
+        return QueueScripts.UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
+                List.of(projectId, webhookId, System.currentTimeMillis(), chunk))
+            .compose(r -> r.toInteger() < chunk ? Future.succeededFuture(sofar + r.toInteger())
+                : unparkPartition(p, projectId, webhookId, sofar + r.toInteger()));
+    }
+
+    /**
+     * Removes every delivery record (and index entry) of a deleted webhook created up to {@code deletedAt},
+     * in every partition, in chunks one after the other; answers how many records went.
+     */
+    public Future<Integer> purgeWebhook(String projectId, String webhookId, long deletedAt) {
+        Future<Integer> all = Future.succeededFuture(0);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            all = all.compose(sofar -> purgePartition(partition, projectId, webhookId, deletedAt, sofar));
+        }
+        return all;
+    }
+
+    private Future<Integer> purgePartition(int p, String projectId, String webhookId, long deletedAt, int sofar) {
+        int chunk = 500;
+        return QueueScripts.PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
+                List.of(projectId, webhookId, chunk, deletedAt))
+            .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(sofar)
+                : purgePartition(p, projectId, webhookId, deletedAt, sofar + r.toInteger()));
+    }
+
+    /** Sends deliveries of a webhook again now (they must be in {@code partition}); answers how many. */
+    public Future<Integer> requeue(int partition, String projectId, String webhookId, List<String> deliveryIds) {
+        if (deliveryIds.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        List<Object> args = new ArrayList<>(List.of(projectId, webhookId, System.currentTimeMillis()));
+        args.addAll(deliveryIds);
+        return QueueScripts.REQUEUE.run(redis, List.of(QueueKeys.deliveries(partition)), args).map(Response::toInteger);
+    }
+
+    /** Requeues every failed delivery of a webhook created at or after {@code sinceMs}; answers how many. */
+    public Future<Integer> recover(String projectId, String webhookId, long sinceMs) {
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            all.add(redis.send(Request.cmd(Command.ZRANGEBYSCORE)
+                    .arg(QueueKeys.webhookDeliveries(p, projectId, webhookId, DeliveryStatus.FAILED))
+                    .arg(sinceMs).arg("+inf"))
+                .compose(ids -> {
+                    List<String> list = new ArrayList<>();
+                    if (ids != null) {
+                        ids.forEach(id -> list.add(id.toString()));
+                    }
+                    List<Future<Integer>> chunks = new ArrayList<>();
+                    for (int i = 0; i < list.size(); i += 500) {
+                        chunks.add(requeue(partition, projectId, webhookId, list.subList(i, Math.min(list.size(), i + 500))));
+                    }
+                    return Future.all(chunks).map(y -> chunks.stream().mapToInt(Future::result).sum());
+                }));
+        }
+        return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
+    }
+
+    /** How much unfinished work a partition holds: stream lengths, waiting retries, and the oldest entries' ages. */
+    public record Stats(long events, long deliveries, long retries, long oldestEventMs, long oldestDeliveryMs) {
+    }
+
+    /** Reads a partition's {@link Stats} (streams hold only unfinished work, so their first entry is the oldest). */
+    public Future<Stats> stats(int partition) {
+        Future<Response> ev = redis.send(Request.cmd(Command.XLEN).arg(QueueKeys.events(partition)));
+        Future<Response> dl = redis.send(Request.cmd(Command.XLEN).arg(QueueKeys.deliveries(partition)));
+        Future<Response> rt = redis.send(Request.cmd(Command.ZCARD).arg(QueueKeys.retries(partition)));
+        Future<Response> evFirst = redis.send(Request.cmd(Command.XRANGE).arg(QueueKeys.events(partition))
+            .arg("-").arg("+").arg("COUNT").arg(1));
+        Future<Response> dlFirst = redis.send(Request.cmd(Command.XRANGE).arg(QueueKeys.deliveries(partition))
+            .arg("-").arg("+").arg("COUNT").arg(1));
+        return Future.all(List.of(ev, dl, rt, evFirst, dlFirst)).map(x -> {
+            long now = System.currentTimeMillis();
+            return new Stats(ev.result().toLong(), dl.result().toLong(), rt.result().toLong(),
+                age(evFirst.result(), now), age(dlFirst.result(), now));
+        });
+    }
+
+    /** The age of the first entry of an XRANGE reply, from the time part of its ID; 0 when empty. */
+    private static long age(Response range, long now) {
+        if (range == null || range.size() == 0) {
+            return 0;
+        }
+        String id = range.get(0).get(0).toString();
+        int dash = id.indexOf('-');
+        return Math.max(0, now - Long.parseLong(dash < 0 ? id : id.substring(0, dash)));
+    }
+
+    /**
+     * Loads a delivery's event from Redis (when it is not in this replica's cache): from the event's hash,
+     * else from the delivery's record, which holds the event when it is the event's only delivery;
+     * null when neither does, or when what it found is another project's.
+     */
+    public Future<EventRecord> loadEvent(int partition, String projectId, String eventId, String deliveryId) {
+        return QueueScripts.LOAD_EVENT.run(redis, List.of(QueueKeys.event(partition, projectId, eventId),
+            QueueKeys.delivery(partition, deliveryId)), List.of()).map(r -> {
+                if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null
+                    || !projectId.equals(text(r.get(0)))) {
+                    return null;
+                }
+                return new EventRecord(eventId, projectId, r.get(1).toString(), text(r.get(2)), r.get(4).toBytes(),
+                    Long.parseLong(r.get(3).toString()), text(r.get(5)));
+            });
+    }
+
+    private static String text(Response r) {
+        return r == null ? "" : r.toString();
+    }
+
+    /** A delivery's record with its tries (newest first), from whichever partition holds it; null if none does. */
+    public Future<DeliveryRecord> delivery(String deliveryId) {
+        List<Future<DeliveryRecord>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(delivery(p, deliveryId));
+        }
+        return Future.all(all).map(x -> all.stream().map(Future::result).filter(java.util.Objects::nonNull)
+            .findFirst().orElse(null));
+    }
+
+    private Future<DeliveryRecord> delivery(int partition, String deliveryId) {
+        String key = QueueKeys.delivery(partition, deliveryId);
+        Future<Map<String, String>> record = redis.send(Request.cmd(Command.GET).arg(key)).map(r -> {
+            if (r == null) {
+                return null;
+            }
+            RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
+            Map<String, String> h = new HashMap<>(d.fields());
+            h.put("id", deliveryId);
+            if (d.tryJson() != null) {
+                h.put("t", d.tryJson());
+            }
+            return h;
+        });
+        Future<Response> tries = redis.send(Request.cmd(Command.LRANGE).arg(QueueKeys.tries(partition, deliveryId))
+            .arg(0).arg(-1));
+        return Future.all(record, tries).map(x -> {
+            Map<String, String> h = record.result();
+            if (h == null || h.get("id") == null) {
+                return null;
+            }
+            List<String> list = new ArrayList<>();
+            String newest = h.get("t");
+            if (newest != null) {
+                list.add(newest);
+            }
+            if (tries.result() != null) {
+                tries.result().forEach(t -> list.add(t.toString()));
+            }
+            return DeliveryRecord.of(partition, h, list);
+        });
+    }
+
+    /** A page of a webhook's deliveries, newest first, optionally of one status. */
+    public record Page(List<DeliveryRecord> deliveries, String nextCursor) {
+    }
+
+    /**
+     * Lists a webhook's deliveries newest first across partitions. The cursor is the last item of the
+     * previous page ({@code "<createdAt>:<deliveryId>"}); the page holds items strictly after it.
+     */
+    public Future<Page> list(String projectId, String webhookId, DeliveryStatus status, int limit, String cursor) {
+        long maxScore = Long.MAX_VALUE;
+        String cursorId = null;
+        if (cursor != null) {
+            int colon = cursor.indexOf(':');
+            maxScore = Long.parseLong(cursor.substring(0, colon));
+            cursorId = cursor.substring(colon + 1);
+        }
+        long max = maxScore;
+        String afterId = cursorId;
+        List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            // Pending and delivered deliveries have no complete index of their own (see QueueScripts): they
+            // are read from the general index and filtered by status. Pending ones are mostly the newest, and
+            // delivered ones mostly all, so the scan is short.
+            boolean filtered = status == DeliveryStatus.PENDING || status == DeliveryStatus.DELIVERED;
+            String key = status == null || filtered ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
+                : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
+            all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>()));
+        }
+        return Future.all(all).compose(x -> {
+            List<Map.Entry<String, Long>> merged = new ArrayList<>();
+            all.forEach(f -> merged.addAll(f.result()));
+            merged.sort((a, b) -> a.getValue().equals(b.getValue()) ? b.getKey().compareTo(a.getKey())
+                : Long.compare(b.getValue(), a.getValue()));
+            List<Map.Entry<String, Long>> page = merged.size() > limit ? merged.subList(0, limit) : merged;
+            List<Future<DeliveryRecord>> records = page.stream().map(e -> delivery(e.getKey())).toList();
+            return Future.all(records).map(y -> {
+                List<DeliveryRecord> out = records.stream().map(Future::result).filter(java.util.Objects::nonNull).toList();
+                Map.Entry<String, Long> last = page.isEmpty() ? null : page.get(page.size() - 1);
+                String next = page.size() == limit && last != null ? last.getValue() + ":" + last.getKey() : null;
+                return new Page(out, next);
+            });
+        });
+    }
+
+    /**
+     * Up to {@code limit} members of one index that come after the cursor, newest first, and with
+     * {@code filter} only those of that status. ZREVRANGEBYSCORE starts at the cursor's score, and the
+     * deliveries of one fan-out batch share their creation time, so the members of that score up to the
+     * cursor are skipped, reading on in chunks as long as needed.
+     */
+    private Future<List<Map.Entry<String, Long>>> listAfter(int partition, String key, DeliveryStatus filter, long max,
+                                                            String afterId, int limit, int offset,
+                                                            List<Map.Entry<String, Long>> found) {
+        int chunk = filter == null ? limit + 64 : STATUS_SCAN_CHUNK;
+        return redis.send(Request.cmd(Command.ZREVRANGEBYSCORE).arg(key)
+                .arg(max == Long.MAX_VALUE ? "+inf" : Long.toString(max)).arg("-inf")
+                .arg("WITHSCORES").arg("LIMIT").arg(offset).arg(chunk))
+            .map(EventQueue::scored)
+            .compose(items -> withStatus(partition, items, filter).map(kept -> {
+                for (Map.Entry<String, Long> e : kept) {
+                    boolean after = afterId == null || e.getValue() < max
+                        || (e.getValue() == max && e.getKey().compareTo(afterId) < 0);
+                    if (after && found.size() < limit) {
+                        found.add(e);
+                    }
+                }
+                return items.size();
+            }))
+            .compose(read -> {
+                if (found.size() >= limit || read < chunk) {
+                    return Future.succeededFuture(found);
+                }
+                return listAfter(partition, key, filter, max, afterId, limit, offset + read, found);
+            });
+    }
+
+    /** The items whose record has the status {@code filter} (all of them without a filter). */
+    private Future<List<Map.Entry<String, Long>>> withStatus(int partition, List<Map.Entry<String, Long>> items,
+                                                             DeliveryStatus filter) {
+        if (filter == null || items.isEmpty()) {
+            return Future.succeededFuture(items);
+        }
+        List<Object> ids = new ArrayList<>(items.size());
+        items.forEach(e -> ids.add(e.getKey()));
+        return QueueScripts.STATUSES.run(redis, List.of(QueueKeys.deliveries(partition)), ids).map(r -> {
+            List<Map.Entry<String, Long>> kept = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Response st = r.get(i);
+                if (st != null && filter.value().equals(st.toString())) {
+                    kept.add(items.get(i));
+                }
+            }
+            return kept;
+        });
+    }
+
+    private static List<Map.Entry<String, Long>> scored(Response r) {
+        List<Map.Entry<String, Long>> out = new ArrayList<>();
+        if (r == null) {
+            return out;
+        }
+        for (int i = 0; i < r.size(); i++) {
+            Response item = r.get(i);
+            if (item.type() == io.vertx.redis.client.ResponseType.MULTI) {
+                // RESP3: [member, score] pairs
+                out.add(Map.entry(item.get(0).toString(), item.get(1).toLong()));
+            } else {
+                out.add(Map.entry(item.toString(), Double.valueOf(r.get(i + 1).toString()).longValue()));
+                i++;
+            }
+        }
+        return out;
+    }
+}

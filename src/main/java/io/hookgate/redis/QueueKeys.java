@@ -1,0 +1,96 @@
+package io.hookgate.redis;
+
+import io.hookgate.model.DeliveryStatus;
+
+/**
+ * The Redis data model of the delivery queue, sharded over N partitions. Every key of partition n
+ * shares the hash tag {@code {q<n>}}, so each script of the queue touches one Redis Cluster slot. An
+ * event, all its deliveries and their records live in one partition.
+ *
+ * <pre>
+ * hg:{qN}:events              stream  accepted events not yet fanned out: id, pr (project), nm (name),
+ *                                     us (user ID), at (accepted, epoch ms), pl (payload bytes as ingested),
+ *                                     rq (request ID); consumer group "fanout". The entry is the event until
+ *                                     its fan-out: an event with one delivery then moves into that delivery's
+ *                                     record, one with several into an event hash
+ * hg:{qN}:ev:PID:EID          hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
+ *                                     records that still point at it; the hash goes with the last one);
+ *                                     TTL deliveryRetentionSeconds + 1 day as a safety net
+ * hg:{qN}:idem:PID:KEY        string  the event ID first accepted under an idempotency key; TTL = window
+ * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
+ *                                     consumer group "dispatch"
+ * hg:{qN}:dl:DID              string  a delivery, one value laid out by {@link RecordFormat}: id, wh, pr, ev, nm,
+ *                                     st (status), at (created), up (updated), nx (next try, 0 when none),
+ *                                     n (tries made), s (retry step), t (the newest try as JSON: a first try
+ *                                     that succeeds needs no list), so (1 when it is its event's only
+ *                                     delivery: the event lives in it, as us, ea (accepted), pl and rq, and
+ *                                     goes with it)
+ * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
+ * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
+ * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time
+ * hg:{qN}:open                set     PID:WID of the webhooks that may have retrying or parked records (added to
+ *                                     when one becomes so, removed when the fan-out finds none): only those
+ *                                     have a delivered index
+ * hg:{qN}:whd:PID:WID         zset    every retained delivery of a webhook, by creation time
+ * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
+ *                                     of their own, and delivered ones only those delivered while the webhook
+ *                                     had retrying or parked records (retention needs them; see
+ *                                     QueueScripts.move): both are listed from the index above, by status
+ * </pre>
+ *
+ * Stream entries are acknowledged and deleted by the script that records their outcome, so the
+ * streams hold only unfinished work. A delivery record leaves when its webhook has more than
+ * {@code deliveryRetentionCount} finished ones (trimmed in batches, once a sixteenth over: see
+ * {@code QueueScripts}' trim) or it is older than {@code deliveryRetentionSeconds}.
+ */
+public final class QueueKeys {
+    public static final String FANOUT_GROUP = "fanout";
+    public static final String DISPATCH_GROUP = "dispatch";
+
+    private QueueKeys() {
+    }
+
+    public static String tag(int partition) {
+        return "hg:{q" + partition + "}:";
+    }
+
+    public static String events(int partition) {
+        return tag(partition) + "events";
+    }
+
+    public static String deliveries(int partition) {
+        return tag(partition) + "deliveries";
+    }
+
+    public static String retries(int partition) {
+        return tag(partition) + "retries";
+    }
+
+    /**
+     * An event's hash. Event IDs are chosen by the platform (its {@code $id}) and are unique within a
+     * project only: the key holds the project, so two projects' events never share one.
+     */
+    public static String event(int partition, String projectId, String eventId) {
+        return tag(partition) + "ev:" + projectId + ":" + eventId;
+    }
+
+    public static String delivery(int partition, String deliveryId) {
+        return tag(partition) + "dl:" + deliveryId;
+    }
+
+    public static String tries(int partition, String deliveryId) {
+        return delivery(partition, deliveryId) + ":tries";
+    }
+
+    public static String webhookDeliveries(int partition, String projectId, String webhookId) {
+        return tag(partition) + "whd:" + projectId + ":" + webhookId;
+    }
+
+    public static String webhookDeliveries(int partition, String projectId, String webhookId, DeliveryStatus status) {
+        return webhookDeliveries(partition, projectId, webhookId) + ":" + status.value();
+    }
+
+    public static String parked(int partition, String projectId, String webhookId) {
+        return tag(partition) + "parked:" + projectId + ":" + webhookId;
+    }
+}

@@ -1,0 +1,88 @@
+package io.hookgate.redis;
+
+import io.hookgate.engine.DeliveryPump;
+import io.hookgate.model.EventRecord;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entry read from a stream: its ID and fields. An events-stream entry carries its event
+ * ({@code event}: the fields and the payload bytes, kept apart from the text fields; null for an entry
+ * deleted while pending, which has no fields). A {@code firstTry} entry is an
+ * event's entry standing for the first try of its only delivery, started straight from the fan-out (see
+ * {@link DeliveryPump#startFirstTry}); its fields are those of a deliveries-stream entry, plus {@code nm}
+ * and {@code at} (the delivery's creation time), and it carries the event.
+ */
+public record StreamEntry(int partition, String id, Map<String, String> fields, EventRecord event, boolean firstTry) {
+
+    public StreamEntry(int partition, String id, Map<String, String> fields) {
+        this(partition, id, fields, null, false);
+    }
+
+    public String field(String name) {
+        return fields.getOrDefault(name, "");
+    }
+
+    /**
+     * Parses an XREADGROUP reply for one stream: a RESP3 map {stream: entries} or a RESP2 array
+     * [[stream, entries]]; nil (the BLOCK timed out) is an empty list. An entry deleted while pending
+     * comes with nil fields: it is kept with no fields, so the caller still acknowledges it.
+     */
+    static List<StreamEntry> parse(int partition, Response reply) {
+        List<StreamEntry> out = new ArrayList<>();
+        if (reply == null) {
+            return out;
+        }
+        Response entries = null;
+        if (reply.isMap()) {
+            for (String k : reply.getKeys()) {
+                entries = reply.get(k);
+            }
+        } else if (reply.size() > 0) {
+            entries = reply.get(0).get(1);
+        }
+        return parseEntries(partition, entries);
+    }
+
+    /** Parses a list of stream entries [[id, [field, value, ...]], ...] (nil: empty). */
+    static List<StreamEntry> parseEntries(int partition, Response entries) {
+        List<StreamEntry> out = new ArrayList<>();
+        if (entries == null) {
+            return out;
+        }
+        for (Response e : entries) {
+            if (e == null) {
+                continue;
+            }
+            Response f = e.get(1);
+            Map<String, String> fields = new HashMap<>();
+            byte[] payload = null;
+            for (int i = 0; f != null && i + 1 < f.size(); i += 2) {
+                String name = f.get(i).toString();
+                if (name.equals("pl")) {
+                    payload = f.get(i + 1).toBytes();
+                } else {
+                    fields.put(name, f.get(i + 1).toString());
+                }
+            }
+            out.add(new StreamEntry(partition, e.get(0).toString(), fields, payload == null ? null : event(fields, payload),
+                false));
+        }
+        return out;
+    }
+
+    /** The event of an events-stream entry: its fields (as INGEST writes them) and payload. */
+    private static EventRecord event(Map<String, String> fields, byte[] payload) {
+        long at;
+        try {
+            at = Long.parseLong(fields.getOrDefault("at", ""));
+        } catch (NumberFormatException e) {
+            at = 0;
+        }
+        return new EventRecord(fields.getOrDefault("id", ""), fields.getOrDefault("pr", ""),
+            fields.getOrDefault("nm", ""), fields.getOrDefault("us", ""), payload, at, fields.getOrDefault("rq", ""));
+    }
+}

@@ -1,0 +1,288 @@
+package io.hookgate.redis;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.model.RetiredSecret;
+import io.hookgate.model.Webhook;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Webhooks in Redis: one hash per webhook ({@code hg:{p:PID}:wh:WID}) with the fields id, projectId,
+ * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword and secret (both
+ * encrypted, see {@link FieldCipher}), retired (secrets in a rotation's grace period, JSON), logs,
+ * attempts, createdAt, updatedAt; and the project's {@code webhooks} sorted set for listing. Every
+ * write publishes a {@code "w PID WID VERSION"} change so every replica's match index follows; a
+ * change that can alter matching (create, update, delete, disable) first increments the project's
+ * {@code version}, which fan-out compares with the version its index has applied.
+ */
+public final class WebhookRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Outcome words returned by the scripts. */
+    public static final String OK = "OK";
+    public static final String NO_PROJECT = "NOPROJECT";
+    public static final String EXISTS = "EXISTS";
+    public static final String NOT_FOUND = "NOTFOUND";
+    /** The project holds its quota of webhooks already. */
+    public static final String LIMIT = "LIMIT";
+
+    private static final LuaScript CREATE = new LuaScript("webhook_create", """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOPROJECT' end
+        if redis.call('EXISTS', KEYS[3]) == 1 then return 'EXISTS' end
+        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'LIMIT' end
+        redis.call('HSET', KEYS[3], unpack(ARGV, 6))
+        redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
+        return 'OK'
+        """);
+    /** Writes fields; {@code ARGV[3] == '1'} also resets attempts (a PUT with enabled = true, as Appwrite). */
+    private static final LuaScript UPDATE = new LuaScript("webhook_update", """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
+        redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+        if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'attempts', '0') end
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. redis.call('INCR', vk))
+        return redis.call('HGETALL', KEYS[1])
+        """);
+    private static final LuaScript DELETE = new LuaScript("webhook_delete", """
+        if redis.call('DEL', KEYS[1]) == 0 then return 'NOTFOUND' end
+        redis.call('ZREM', KEYS[2], ARGV[1])
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. redis.call('INCR', vk))
+        return 'OK'
+        """);
+    /**
+     * One failed try: attempts + 1, logs replaced, disabled at the limit. Publishes only when other
+     * replicas must know (first failure after a success, or disabling), so a dead endpoint does not
+     * make every replica reload it on every try. Returns {attempts, enabled, 1 when this call disabled it}.
+     */
+    private static final LuaScript FAILURE = new LuaScript("webhook_failure", """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+        local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+        redis.call('HSET', KEYS[1], 'logs', ARGV[1])
+        local enabled = redis.call('HGET', KEYS[1], 'enabled')
+        local disabledNow = 0
+        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+        if attempts >= tonumber(ARGV[2]) and enabled == '1' then
+          redis.call('HSET', KEYS[1], 'enabled', '0')
+          enabled = '0'
+          disabledNow = 1
+          redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
+        elseif attempts == 1 then
+          redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. (redis.call('GET', vk) or '0'))
+        end
+        return {attempts, enabled, disabledNow}
+        """);
+    private static final LuaScript SUCCESS = new LuaScript("webhook_success", """
+        local a = redis.call('HGET', KEYS[1], 'attempts')
+        if a and a ~= '0' then
+          redis.call('HSET', KEYS[1], 'attempts', '0')
+          local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
+          redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. (redis.call('GET', vk) or '0'))
+        end
+        return 'OK'
+        """);
+
+    private final Redis redis;
+    private final FieldCipher cipher;
+
+    public WebhookRepository(Redis redis, FieldCipher cipher) {
+        this.redis = redis;
+        this.cipher = cipher;
+    }
+
+    /**
+     * Creates it unless the project has {@code maxPerProject} webhooks already; answers {@link #OK},
+     * {@link #NO_PROJECT}, {@link #EXISTS} or {@link #LIMIT}.
+     */
+    public Future<String> create(Webhook w, int maxPerProject) {
+        List<Object> args = new ArrayList<>(List.of(w.createdAt(), w.id(), RedisKeys.CHANGES,
+            RedisKeys.webhookChanged(w.projectId(), w.id()), maxPerProject));
+        args.addAll(fields(w));
+        return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), RedisKeys.webhooks(w.projectId()),
+            RedisKeys.webhook(w.projectId(), w.id())), args).map(Object::toString);
+    }
+
+    /**
+     * Replaces the editable fields (and the secret); empty when the webhook does not exist.
+     * {@code resetAttempts}: a PUT with {@code enabled = true} starts the failure count afresh; a
+     * secret rotation does not.
+     */
+    public Future<Optional<Webhook>> update(Webhook w, boolean resetAttempts) {
+        List<Object> args = new ArrayList<>(List.of(RedisKeys.CHANGES, RedisKeys.webhookChanged(w.projectId(), w.id()),
+            resetAttempts ? "1" : "0"));
+        args.addAll(List.of("name", w.name(), "url", w.url(), "events", eventsJson(w.events()),
+            "enabled", w.enabled() ? "1" : "0", "tls", w.tls() ? "1" : "0", "authUsername", w.authUsername(),
+            "authPassword", cipher.encrypt("authPassword", w.authPassword()), "secret", cipher.encrypt("secret", w.secret()),
+            "retired", retiredJson(w.retiredSecrets()), "updatedAt", w.updatedAt()));
+        return UPDATE.run(redis, List.of(RedisKeys.webhook(w.projectId(), w.id())), args).map(this::parseReply);
+    }
+
+    public Future<Boolean> delete(String projectId, String webhookId) {
+        return DELETE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.webhooks(projectId)),
+                List.of(webhookId, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
+            .map(r -> OK.equals(r.toString()));
+    }
+
+    public Future<Optional<Webhook>> get(String projectId, String webhookId) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(RedisKeys.webhook(projectId, webhookId)))
+            .map(r -> parse(Responses.toMap(r)));
+    }
+
+    /** The project's webhook version (0 before its first webhook change). */
+    public Future<Long> version(String projectId) {
+        return redis.send(Request.cmd(Command.GET).arg(RedisKeys.version(projectId)))
+            .map(r -> r == null ? 0L : Long.parseLong(r.toString()));
+    }
+
+    /** A page in creation order, and the total count. */
+    public Future<Page> list(String projectId, int limit, int offset) {
+        Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.webhooks(projectId)));
+        Future<List<Webhook>> page = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId))
+                .arg(offset).arg(offset + limit - 1L))
+            .compose(ids -> getAll(projectId, ids));
+        return Future.all(total, page).map(x -> new Page(total.result().toInteger(), page.result()));
+    }
+
+    /** The IDs of a project's webhooks. */
+    public Future<List<String>> ids(String projectId) {
+        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1)).map(r -> {
+            List<String> ids = new ArrayList<>();
+            if (r != null) {
+                r.forEach(id -> ids.add(id.toString()));
+            }
+            return ids;
+        });
+    }
+
+    /** Every webhook of a project (index loading). */
+    public Future<List<Webhook>> all(String projectId) {
+        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1))
+            .compose(ids -> getAll(projectId, ids));
+    }
+
+    /**
+     * Reads webhooks in chunks of {@link #LOAD_CHUNK}, one chunk after the other: a project of 100 000
+     * webhooks must not queue 100 000 commands on the client at once (its wait queue is bounded).
+     */
+    private Future<List<Webhook>> getAll(String projectId, Response ids) {
+        List<String> all = new ArrayList<>();
+        if (ids != null) {
+            ids.forEach(id -> all.add(id.toString()));
+        }
+        return loadChunks(projectId, all, 0, new ArrayList<>());
+    }
+
+    private static final int LOAD_CHUNK = 500;
+
+    private Future<List<Webhook>> loadChunks(String projectId, List<String> ids, int from, List<Webhook> out) {
+        if (from >= ids.size()) {
+            return Future.succeededFuture(out);
+        }
+        List<Future<Optional<Webhook>>> gets = new ArrayList<>();
+        for (String id : ids.subList(from, Math.min(ids.size(), from + LOAD_CHUNK))) {
+            gets.add(get(projectId, id));
+        }
+        return Future.all(gets).compose(x -> {
+            gets.forEach(g -> g.result().ifPresent(out::add));
+            return loadChunks(projectId, ids, from + LOAD_CHUNK, out);
+        });
+    }
+
+    /** Records one failed try; empty when the webhook is gone. */
+    public Future<Optional<Bookkeeping>> recordFailure(String projectId, String webhookId, String logs, int maxAttempts) {
+        return FAILURE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
+                List.of(logs, maxAttempts, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
+            .map(r -> r == null ? Optional.empty()
+                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))),
+                    r.get(2).toInteger() == 1)));
+    }
+
+    /** Resets {@code attempts} after a success, when it was not 0 already. */
+    public Future<Void> recordSuccess(String projectId, String webhookId) {
+        return SUCCESS.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
+            List.of(RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId))).mapEmpty();
+    }
+
+    /** A page of a listing. */
+    public record Page(int total, List<Webhook> webhooks) {
+    }
+
+    /** The failure counters after a failed try; {@code disabledNow} when this very try disabled the webhook. */
+    public record Bookkeeping(int attempts, boolean enabled, boolean disabledNow) {
+    }
+
+    private List<Object> fields(Webhook w) {
+        return List.of("id", w.id(), "projectId", w.projectId(), "name", w.name(), "url", w.url(),
+            "events", eventsJson(w.events()), "tls", w.tls() ? "1" : "0", "enabled", w.enabled() ? "1" : "0",
+            "authUsername", w.authUsername(), "authPassword", cipher.encrypt("authPassword", w.authPassword()),
+            "secret", cipher.encrypt("secret", w.secret()), "retired", retiredJson(w.retiredSecrets()),
+            "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt());
+    }
+
+    /** Retired secrets, each encrypted: [{"s": sealed secret, "u": valid until}], newest first. */
+    private String retiredJson(List<RetiredSecret> retired) {
+        var array = JSON.createArrayNode();
+        for (RetiredSecret r : retired) {
+            array.addObject().put("s", cipher.encrypt("secret", r.secret())).put("u", r.validUntil());
+        }
+        return array.toString();
+    }
+
+    private List<RetiredSecret> retired(String json) {
+        List<RetiredSecret> out = new ArrayList<>();
+        if (json == null || json.isEmpty()) {
+            return out;
+        }
+        try {
+            for (var n : JSON.readTree(json)) {
+                out.add(new RetiredSecret(cipher.decrypt("secret", n.path("s").asText()), n.path("u").asLong()));
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return List.copyOf(out);
+    }
+
+    private Optional<Webhook> parseReply(Response r) {
+        if (r == null || (!r.isArray() && !r.isMap())) {
+            return Optional.empty();
+        }
+        return parse(Responses.toMap(r));
+    }
+
+    Optional<Webhook> parse(Map<String, String> h) {
+        if (h.isEmpty() || h.get("id") == null) {
+            return Optional.empty();
+        }
+        List<String> events;
+        try {
+            events = List.copyOf(JSON.readValue(h.getOrDefault("events", "[]"), new TypeReference<List<String>>() { }));
+        } catch (IOException e) {
+            events = List.of();
+        }
+        return Optional.of(new Webhook(h.get("id"), h.get("projectId"), h.getOrDefault("name", ""),
+            h.getOrDefault("url", ""), events, "1".equals(h.get("tls")), h.getOrDefault("authUsername", ""),
+            cipher.decrypt("authPassword", h.get("authPassword")), cipher.decrypt("secret", h.get("secret")),
+            "1".equals(h.get("enabled")), h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
+            Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0")),
+            retired(h.get("retired"))));
+    }
+
+    private static String eventsJson(List<String> events) {
+        try {
+            return JSON.writeValueAsString(events);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
