@@ -17,11 +17,22 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * All Redis work of the delivery queue (keys in {@link QueueKeys}, scripts in {@link QueueScripts}):
+ * All Redis work of the delivery queue (keys in {@link QueueKeys}, scripts in {@code lua/}):
  * ingest, fan-out, reading, finishing, retrying, parking and replaying deliveries. Each write is one
  * script, so a crash never leaves half of it done.
  */
 public final class EventQueue {
+    private static final LuaScript COMPLETE = LuaScript.load("complete");
+    private static final LuaScript COMPLETE_FIRST = LuaScript.load("complete_first");
+    private static final LuaScript DRAIN_RETRIES = LuaScript.load("drain_retries");
+    private static final LuaScript FANOUT = LuaScript.load("fanout");
+    private static final LuaScript INGEST = LuaScript.load("ingest");
+    private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
+    private static final LuaScript PARK_RETRYING = LuaScript.load("park_retrying");
+    private static final LuaScript PURGE_WEBHOOK = LuaScript.load("purge_webhook");
+    private static final LuaScript REQUEUE = LuaScript.load("requeue");
+    private static final LuaScript STATUSES = LuaScript.load("statuses");
+    private static final LuaScript UNPARK = LuaScript.load("unpark");
     /** Records examined per round trip when listing by a status without an index (pending). */
     private static final int STATUS_SCAN_CHUNK = 500;
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */
@@ -107,7 +118,7 @@ public final class EventQueue {
                 args.add(events.get(i).idempotencyKey());
                 args.add(e.requestId());
             }
-            all.add(QueueScripts.INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
+            all.add(INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
                 for (int j = 0; j < group.getValue().size(); j++) {
                     ids[group.getValue().get(j)] = new Ingested(r.get(2 * j).toString(), r.get(2 * j + 1).toInteger() == 1);
                 }
@@ -201,7 +212,7 @@ public final class EventQueue {
                 args.add(d.webhookId());
             }
         }
-        return QueueScripts.FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)),
+        return FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)),
             args).mapEmpty();
     }
 
@@ -219,7 +230,7 @@ public final class EventQueue {
         return args;
     }
 
-    /** How a try (or a decision not to try) ends a stream entry; see {@link QueueScripts#COMPLETE}. */
+    /** How a try (or a decision not to try) ends a stream entry; see {@code lua/complete.lua}. */
     public enum Outcome {
         DELIVERED('D'), RETRY('R'), FAILED('F'), PARKED('P'), WAIT('W'), REQUEUE('Q'), DROP('X');
 
@@ -247,7 +258,7 @@ public final class EventQueue {
             args.add(c.nextAt());
             args.add(c.tryJson() == null ? "" : c.tryJson());
         }
-        return QueueScripts.COMPLETE.run(redis, List.of(QueueKeys.deliveries(partition), QueueKeys.retries(partition)),
+        return COMPLETE.run(redis, List.of(QueueKeys.deliveries(partition), QueueKeys.retries(partition)),
             args).mapEmpty();
     }
 
@@ -287,7 +298,7 @@ public final class EventQueue {
                 c.tryJson() == null ? "0" : "1", retrying ? "1" : "0", ev.userId(), Long.toString(ev.acceptedAt()),
                 ev.requestId()}, c.tryJson(), ev.payload()));
         }
-        return QueueScripts.COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
+        return COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
             QueueKeys.retries(partition)), args).mapEmpty();
     }
 
@@ -305,7 +316,7 @@ public final class EventQueue {
 
     /** Moves due retries of one partition into its deliveries stream; answers how many moved. */
     public Future<Integer> drainRetries(int partition, int limit) {
-        return QueueScripts.DRAIN_RETRIES.run(redis, List.of(QueueKeys.retries(partition), QueueKeys.deliveries(partition)),
+        return DRAIN_RETRIES.run(redis, List.of(QueueKeys.retries(partition), QueueKeys.deliveries(partition)),
             List.of(System.currentTimeMillis(), limit)).map(Response::toInteger);
     }
 
@@ -313,7 +324,7 @@ public final class EventQueue {
     public Future<Integer> parkRetrying(String projectId, String webhookId) {
         List<Future<Response>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            all.add(QueueScripts.PARK_RETRYING.run(redis, List.of(QueueKeys.retries(p)),
+            all.add(PARK_RETRYING.run(redis, List.of(QueueKeys.retries(p)),
                 List.of(projectId, webhookId, System.currentTimeMillis())));
         }
         return Future.all(all).map(x -> all.stream().mapToInt(f -> f.result().toInteger()).sum());
@@ -330,7 +341,7 @@ public final class EventQueue {
 
     private Future<Integer> unparkPartition(int p, String projectId, String webhookId, int sofar) {
         int chunk = 500;
-        return QueueScripts.UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
+        return UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
                 List.of(projectId, webhookId, System.currentTimeMillis(), chunk))
             .compose(r -> r.toInteger() < chunk ? Future.succeededFuture(sofar + r.toInteger())
                 : unparkPartition(p, projectId, webhookId, sofar + r.toInteger()));
@@ -351,7 +362,7 @@ public final class EventQueue {
 
     private Future<Integer> purgePartition(int p, String projectId, String webhookId, long deletedAt, int sofar) {
         int chunk = 500;
-        return QueueScripts.PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
+        return PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
                 List.of(projectId, webhookId, chunk, deletedAt))
             .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(sofar)
                 : purgePartition(p, projectId, webhookId, deletedAt, sofar + r.toInteger()));
@@ -364,7 +375,7 @@ public final class EventQueue {
         }
         List<Object> args = new ArrayList<>(List.of(projectId, webhookId, System.currentTimeMillis()));
         args.addAll(deliveryIds);
-        return QueueScripts.REQUEUE.run(redis, List.of(QueueKeys.deliveries(partition)), args).map(Response::toInteger);
+        return REQUEUE.run(redis, List.of(QueueKeys.deliveries(partition)), args).map(Response::toInteger);
     }
 
     /** Requeues every failed delivery of a webhook created at or after {@code sinceMs}; answers how many. */
@@ -426,7 +437,7 @@ public final class EventQueue {
      * null when neither does, or when what it found is another project's.
      */
     public Future<EventRecord> loadEvent(int partition, String projectId, String eventId, String deliveryId) {
-        return QueueScripts.LOAD_EVENT.run(redis, List.of(QueueKeys.event(partition, projectId, eventId),
+        return LOAD_EVENT.run(redis, List.of(QueueKeys.event(partition, projectId, eventId),
             QueueKeys.delivery(partition, deliveryId)), List.of()).map(r -> {
                 if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null
                     || !projectId.equals(text(r.get(0)))) {
@@ -504,7 +515,7 @@ public final class EventQueue {
         String afterId = cursorId;
         List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            // Pending and delivered deliveries have no complete index of their own (see QueueScripts): they
+            // Pending and delivered deliveries have no complete index of their own (see lua/lib/indexes.lua): they
             // are read from the general index and filtered by status. Pending ones are mostly the newest, and
             // delivered ones mostly all, so the scan is short.
             boolean filtered = status == DeliveryStatus.PENDING || status == DeliveryStatus.DELIVERED;
@@ -568,7 +579,7 @@ public final class EventQueue {
         }
         List<Object> ids = new ArrayList<>(items.size());
         items.forEach(e -> ids.add(e.getKey()));
-        return QueueScripts.STATUSES.run(redis, List.of(QueueKeys.deliveries(partition)), ids).map(r -> {
+        return STATUSES.run(redis, List.of(QueueKeys.deliveries(partition)), ids).map(r -> {
             List<Map.Entry<String, Long>> kept = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 Response st = r.get(i);

@@ -24,17 +24,8 @@ import java.util.Set;
  */
 public final class KeyRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final LuaScript CREATE = new LuaScript("key_create", """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOPROJECT' end
-        redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-        redis.call('PUBLISH', ARGV[3], ARGV[4])
-        return 'OK'
-        """);
-    private static final LuaScript DELETE = new LuaScript("key_delete", """
-        if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 'NOTFOUND' end
-        redis.call('PUBLISH', ARGV[2], ARGV[3])
-        return 'OK'
-        """);
+    private static final LuaScript CREATE = LuaScript.load("key_create");
+    private static final LuaScript DELETE = LuaScript.load("key_delete");
 
     private final Redis redis;
 

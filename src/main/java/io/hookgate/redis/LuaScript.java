@@ -5,6 +5,9 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,13 +19,60 @@ import java.util.Locale;
  * A Lua script run with EVALSHA, falling back to EVAL when the server does not know it yet (first
  * use, or after a Redis restart without data). Its name labels its round trips in
  * {@code hookgate_redis_command_duration} ({@code command="EVALSHA:<name>"}).
+ *
+ * <p>Scripts live in {@code src/main/resources/lua/}, one file each, headed by their KEYS, ARGV and
+ * return values. A line {@code -- uses: records, indexes} puts those libraries of {@code lua/lib/}
+ * in front of the script, in that order (they define local functions the script calls).
  */
 public final class LuaScript {
+    private static final String DIR = "/lua/";
+    private static final String USES = "-- uses:";
+
     private final String name;
     private final String source;
     private final String sha;
 
-    public LuaScript(String name, String source) {
+    /** The script {@code lua/<name>.lua} with the libraries it names. */
+    public static LuaScript load(String name) {
+        String script = read(DIR + name + ".lua");
+        StringBuilder source = new StringBuilder();
+        for (String line : script.split("\n")) {
+            if (line.startsWith(USES)) {
+                for (String lib : line.substring(USES.length()).split(",")) {
+                    source.append(library(lib.trim()));
+                }
+            }
+        }
+        return new LuaScript(name, source.append(script).toString());
+    }
+
+    /** The library {@code lua/lib/<name>.lua}. */
+    public static String library(String name) {
+        return read(DIR + "lib/" + name + ".lua");
+    }
+
+    private static String read(String resource) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing Lua script " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The script's name, as in its metrics label. */
+    public String name() {
+        return name;
+    }
+
+    /** The whole source sent to Redis: libraries, then the script. */
+    public String source() {
+        return source;
+    }
+
+    LuaScript(String name, String source) {
         this.name = name;
         this.source = source;
         try {

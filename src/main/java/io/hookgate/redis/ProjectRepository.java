@@ -12,23 +12,8 @@ import java.util.Optional;
 
 /** Projects in Redis (see {@link RedisKeys}). */
 public final class ProjectRepository {
-    private static final LuaScript CREATE = new LuaScript("project_create", """
-        if redis.call('EXISTS', KEYS[1]) == 1 then return 'EXISTS' end
-        redis.call('HSET', KEYS[1], 'id', ARGV[1], 'name', ARGV[2], 'createdAt', ARGV[3], 'updatedAt', ARGV[3])
-        redis.call('PUBLISH', ARGV[4], ARGV[5])
-        return 'OK'
-        """);
-    /** Deletes the project with its keys and webhooks; all share the project's hash tag. */
-    private static final LuaScript DELETE = new LuaScript("project_delete", """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
-        local ids = redis.call('ZRANGE', KEYS[3], 0, -1)
-        for _, id in ipairs(ids) do redis.call('DEL', ARGV[1] .. id) end
-        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
-        local tag = string.match(KEYS[1], '^(.-}:)')
-        redis.call('DEL', tag .. 'version', tag .. 'rate')
-        redis.call('PUBLISH', ARGV[2], ARGV[3])
-        return 'OK'
-        """);
+    private static final LuaScript CREATE = LuaScript.load("project_create");
+    private static final LuaScript DELETE = LuaScript.load("project_delete");
 
     private final Redis redis;
 

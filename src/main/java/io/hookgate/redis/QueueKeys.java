@@ -35,13 +35,13 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
  *                                     of their own, and delivered ones only those delivered while the webhook
  *                                     had retrying or parked records (retention needs them; see
- *                                     QueueScripts.move): both are listed from the index above, by status
+ *                                     lua/lib/indexes.lua, move): both are listed from the index above, by status
  * </pre>
  *
  * Stream entries are acknowledged and deleted by the script that records their outcome, so the
  * streams hold only unfinished work. A delivery record leaves when its webhook has more than
  * {@code deliveryRetentionCount} finished ones (trimmed in batches, once a sixteenth over: see
- * {@code QueueScripts}' trim) or it is older than {@code deliveryRetentionSeconds}.
+ * trim in {@code lua/lib/retention.lua}) or it is older than {@code deliveryRetentionSeconds}.
  */
 public final class QueueKeys {
     public static final String FANOUT_GROUP = "fanout";

@@ -28,7 +28,7 @@ import java.util.Map;
  * <p>The prefix holds what the scripts need without parsing JSON: the status and what removing the
  * record takes (the event, whether the record holds it, the project and webhook). IDs never contain
  * {@code |} (see {@code Ids.isValid}); JSON text never contains a raw newline, so the payload is everything
- * after the second newline, byte for byte as ingested. The Lua side ({@code QueueScripts.RECORDS}) reads
+ * after the second newline, byte for byte as ingested. The Lua side ({@code lua/lib/records.lua}) reads
  * and writes the same layout.
  */
 public final class RecordFormat {

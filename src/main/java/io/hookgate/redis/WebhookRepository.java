@@ -34,63 +34,11 @@ public final class WebhookRepository {
     /** The project holds its quota of webhooks already. */
     public static final String LIMIT = "LIMIT";
 
-    private static final LuaScript CREATE = new LuaScript("webhook_create", """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOPROJECT' end
-        if redis.call('EXISTS', KEYS[3]) == 1 then return 'EXISTS' end
-        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 'LIMIT' end
-        redis.call('HSET', KEYS[3], unpack(ARGV, 6))
-        redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
-        redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
-        return 'OK'
-        """);
-    /** Writes fields; {@code ARGV[3] == '1'} also resets attempts (a PUT with enabled = true, as Appwrite). */
-    private static final LuaScript UPDATE = new LuaScript("webhook_update", """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return 'NOTFOUND' end
-        redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-        if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'attempts', '0') end
-        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
-        redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. redis.call('INCR', vk))
-        return redis.call('HGETALL', KEYS[1])
-        """);
-    private static final LuaScript DELETE = new LuaScript("webhook_delete", """
-        if redis.call('DEL', KEYS[1]) == 0 then return 'NOTFOUND' end
-        redis.call('ZREM', KEYS[2], ARGV[1])
-        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
-        redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. redis.call('INCR', vk))
-        return 'OK'
-        """);
-    /**
-     * One failed try: attempts + 1, logs replaced, disabled at the limit. Publishes only when other
-     * replicas must know (first failure after a success, or disabling), so a dead endpoint does not
-     * make every replica reload it on every try. Returns {attempts, enabled, 1 when this call disabled it}.
-     */
-    private static final LuaScript FAILURE = new LuaScript("webhook_failure", """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
-        local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-        redis.call('HSET', KEYS[1], 'logs', ARGV[1])
-        local enabled = redis.call('HGET', KEYS[1], 'enabled')
-        local disabledNow = 0
-        local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
-        if attempts >= tonumber(ARGV[2]) and enabled == '1' then
-          redis.call('HSET', KEYS[1], 'enabled', '0')
-          enabled = '0'
-          disabledNow = 1
-          redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. redis.call('INCR', vk))
-        elseif attempts == 1 then
-          redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. (redis.call('GET', vk) or '0'))
-        end
-        return {attempts, enabled, disabledNow}
-        """);
-    private static final LuaScript SUCCESS = new LuaScript("webhook_success", """
-        local a = redis.call('HGET', KEYS[1], 'attempts')
-        if a and a ~= '0' then
-          redis.call('HSET', KEYS[1], 'attempts', '0')
-          local vk = string.match(KEYS[1], '^(.-}:)') .. 'version'
-          redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. (redis.call('GET', vk) or '0'))
-        end
-        return 'OK'
-        """);
+    private static final LuaScript CREATE = LuaScript.load("webhook_create");
+    private static final LuaScript UPDATE = LuaScript.load("webhook_update");
+    private static final LuaScript DELETE = LuaScript.load("webhook_delete");
+    private static final LuaScript FAILURE = LuaScript.load("webhook_failure");
+    private static final LuaScript SUCCESS = LuaScript.load("webhook_success");
 
     private final Redis redis;
     private final FieldCipher cipher;

@@ -283,7 +283,7 @@ class RetentionTest {
             assertThat(deliveries(p, "aged", null)).extracting(d -> d.getString("eventId")).containsExactly(fresh);
             assertThat(redis.command("ZCARD", base)).isEqualTo("1");
             // Delivered while the old parked record still was there: in the delivered index too, which
-            // retention keeps for records that may sit behind unfinished ones (see QueueScripts.move).
+            // retention keeps for records that may sit behind unfinished ones (see move in lua/lib/indexes.lua).
             assertThat(redis.command("ZRANGE", base + ":delivered", "0", "-1")).isEqualTo("[" + deliveries(p, "aged", null)
                 .get(0).getString("$id") + "]");
             for (String key : List.of(base + ":failed", base + ":parked", "hg:{q0}:parked:" + p.projectId() + ":aged")) {

@@ -105,7 +105,7 @@ class RecordFormatTest {
         redis.command("SET", key, new String(encode(fields(), TRY, PAYLOAD.getBytes(StandardCharsets.UTF_8)),
             StandardCharsets.UTF_8), "EX", "1000");
         // Read, change like COMPLETE does, write back; then the prefix as retention reads it.
-        Object head = redis.call("EVAL", QueueScripts.RECORDS + """
+        Object head = redis.call("EVAL", LuaScript.library("records") + """
             local h = readRecord(KEYS[1])
             h.st, h.n, h.up = 'failed', tonumber(h.n) + 1, '1795822159000'
             writeRecord(KEYS[1], h)
@@ -125,7 +125,7 @@ class RecordFormatTest {
 
     @Test
     void aRecordThatIsGoneHasAnEmptyHead() {
-        assertThat(redis.call("EVAL", QueueScripts.RECORDS + "return recordHead(KEYS[1])", "1", "hg:{q0}:dl:none"))
+        assertThat(redis.call("EVAL", LuaScript.library("records") + "return recordHead(KEYS[1])", "1", "hg:{q0}:dl:none"))
             .isEqualTo(List.of());
     }
 

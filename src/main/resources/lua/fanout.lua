@@ -1,0 +1,46 @@
+-- Records each event's deliveries (records, indexes, deliveries-stream entries) and acknowledges the
+-- event, atomically; an entry another consumer finished already (XACK == 0) is skipped. An event with
+-- one delivery moves into its record (so = 1); one with several gets an event hash its records share.
+-- KEYS[1]  events stream   KEYS[2]  deliveries stream
+-- ARGV     group, now, ttl (s), maxCount, minScore (retention), then per event: entryId, eventId,
+--          projectId, name, user, acceptedAt, payload, requestId, n, then n x (deliveryId, webhookId)
+-- Returns  'OK'
+-- uses: records, indexes, retention
+local tag = string.sub(KEYS[1], 1, -7)
+local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local done = {}
+local i = 6
+while i <= #ARGV do
+  local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])
+  local base = i
+  i = i + 9
+  if redis.call('XACK', KEYS[1], group, entry) == 1 then
+    done[#done + 1] = entry
+    if n > 0 then
+      if n > 1 then
+        local ek = evKey(tag, pr, ev)
+        redis.call('HSET', ek, 'pr', pr, 'nm', nm, 'us', ARGV[base+4], 'at', ARGV[base+5], 'pl', ARGV[base+6],
+          'rq', ARGV[base+7], 'refs', n)
+        redis.call('EXPIRE', ek, ttl)
+      end
+      for j = 0, n - 1 do
+        local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
+        local h = {id = id, wh = wh, pr = pr, ev = ev, nm = nm, st = 'pending', at = now, up = now, nx = 0, n = 0,
+          s = 0}
+        if n == 1 then
+          -- The event's only delivery: the event lives in the record and goes with it (so = 1).
+          h.so = 1
+          h.us, h.ea, h.pl, h.rq = ARGV[base+4], ARGV[base+5], ARGV[base+6], ARGV[base+7]
+        end
+        redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h), 'EX', ttl)
+        redis.call('ZADD', whd(tag, pr, wh), now, id)
+        enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
+        recordCreated(pr, wh)
+      end
+    end
+  end
+  i = i + 2 * n
+end
+xdel(KEYS[1], done)
+trimCreated(tag, maxCount, minScore)
+return 'OK'

@@ -1,0 +1,81 @@
+-- Keys of a partition, status indexes, record removal and stream entries (see QueueKeys). Needs records.
+local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
+-- An event's hash: event IDs are unique within a project only (QueueKeys.event).
+local function evKey(tag, pr, ev) return tag .. 'ev:' .. pr .. ':' .. ev end
+-- Calls cmd with fixed arguments followed by the items, at most 1000 items per call (an even number:
+-- score/member pairs stay together).
+local function callEach(cmd, fixed, items)
+  for j = 1, #items, 1000 do
+    local args = {unpack(fixed)}
+    for x = j, math.min(j + 999, #items) do args[#args + 1] = items[x] end
+    redis.call(cmd, unpack(args))
+  end
+end
+-- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
+-- milliseconds, and its index cost a ZADD and a ZREM per delivery. 'delivered' is the status of
+-- nearly every record, and its index too cost a ZADD and a ZREM per delivery (about a fifth of
+-- Redis's time per delivery): it is kept only as an aid to retention, holding the records delivered
+-- while their webhook has unfinished ones (retrying, parked). Only those can sit behind an unfinished
+-- record, out of reach of trimming from the head of the webhook's index (see trim). Listing pending or
+-- delivered deliveries reads the webhook's general index and filters by status (see EventQueue.list).
+-- The partition's set 'open' names (pr:wh) every webhook that may have retrying or parked records:
+-- added to when a record becomes one, cleared lazily (see trimCreated), so that the fan-out's scripts
+-- look up one set per call instead of two indexes per webhook. A webhook outside it has no delivered
+-- index.
+local function hasOpen(base)
+  return redis.call('EXISTS', base .. ':retrying', base .. ':parked') > 0
+end
+local function markOpen(tag, pr, wh)
+  redis.call('SADD', tag .. 'open', pr .. ':' .. wh)
+end
+local function move(tag, id, pr, wh, old, new, at)
+  local base = whd(tag, pr, wh)
+  if old and old ~= '' and old ~= new and old ~= 'pending' then redis.call('ZREM', base .. ':' .. old, id) end
+  if new == 'delivered' then
+    if hasOpen(base) then redis.call('ZADD', base .. ':delivered', at, id) end
+  elseif new ~= 'pending' then
+    redis.call('ZADD', base .. ':' .. new, at, id)
+    if new ~= 'failed' then markOpen(tag, pr, wh) end
+  end
+end
+-- The statuses that have an index ('pending' has none, see move).
+local statuses = {'delivered', 'retrying', 'parked', 'failed'}
+-- Removes a record and every index entry of it; h is recordHead(k). pr and wh (may be nil) name its
+-- webhook when the record has expired already, so that the indexes do not keep members that trim()
+-- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
+-- one webhook): the event goes with it, without a reference count. deliveredIndex false says that the
+-- webhook's delivered index is empty (no ZREM needed); nil, that it may not be.
+local function dropRecord(tag, id, pr, wh, h, deliveredIndex)
+  local k = tag .. 'dl:' .. id
+  pr = h[1] or pr
+  wh = h[2] or wh
+  if pr and wh then
+    local base = whd(tag, pr, wh)
+    redis.call('ZREM', base, id)
+    local st = h[3]
+    if st then
+      if st ~= 'delivered' or deliveredIndex ~= false then redis.call('ZREM', base .. ':' .. st, id) end
+    else
+      for _, s in ipairs(statuses) do redis.call('ZREM', base .. ':' .. s, id) end
+    end
+    -- Only retrying and pending (deferred) records wait in retries, only parked ones in parked.
+    if not st or st == 'retrying' or st == 'pending' then redis.call('ZREM', tag .. 'retries', id) end
+    if not st or st == 'parked' then redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id) end
+  end
+  -- A record that holds its event (so) is the only one the event has: no event hash to release.
+  if h[4] and pr and not h[5] then
+    local ek = evKey(tag, pr, h[4])
+    if redis.call('HINCRBY', ek, 'refs', -1) <= 0 then redis.call('DEL', ek) end
+  end
+  redis.call('DEL', k, k .. ':tries')
+end
+local function drop(tag, id, pr, wh)
+  dropRecord(tag, id, pr, wh, recordHead(tag .. 'dl:' .. id))
+end
+-- Deletes finished stream entries, many per call (a call per entry costs more than the deletion).
+local function xdel(stream, ids)
+  callEach('XDEL', {stream}, ids)
+end
+local function enqueue(tag, stream, id, wh, ev, pr, s)
+  redis.call('XADD', stream, '*', 'dl', id, 'wh', wh, 'ev', ev, 'pr', pr, 's', s)
+end

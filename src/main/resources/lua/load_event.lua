@@ -1,0 +1,10 @@
+-- A delivery's event: from the event hash (an event of several deliveries), else from the delivery's
+-- record (an event of one delivery).
+-- KEYS[1]  the event hash   KEYS[2]  the delivery record
+-- Returns  {project, name, user, acceptedAt, payload, requestId}, false when neither holds it
+-- uses: records
+local e = redis.call('HMGET', KEYS[1], 'pr', 'nm', 'us', 'at', 'pl', 'rq')
+if e[5] then return e end
+local h = readRecord(KEYS[2])
+if h and h.pl then return {h.pr, h.nm, h.us or false, h.ea or false, h.pl, h.rq or false} end
+return false
