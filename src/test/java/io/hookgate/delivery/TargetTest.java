@@ -93,8 +93,9 @@ class TargetTest {
         refusals.put("http://[::1]:" + port + "/", "target address 0:0:0:0:0:0:0:1 is not allowed (loopback range)");
         refusals.put("http://localhost:" + port + "/", "is not allowed (loopback range)");
         refusals.put("http://LOCALHOST:" + port + "/", "is not allowed (loopback range)");
-        refusals.put("http://0.0.0.0:" + port + "/", "target address 0.0.0.0 is not allowed (\"this network\" range)");
-        refusals.put("http://0:" + port + "/", "target address 0.0.0.0 is not allowed (\"this network\" range)");
+        String thisHost = "target address 0.0.0.0 is not allowed (\"this host on this network\" range)";
+        refusals.put("http://0.0.0.0:" + port + "/", thisHost);
+        refusals.put("http://0:" + port + "/", thisHost);
 
         int n = 0;
         for (Map.Entry<String, String> r : refusals.entrySet()) {
@@ -147,6 +148,36 @@ class TargetTest {
         // Each name was looked up once, by the check, which judges the answer and connects to nothing.
         assertThat(resolver.calls()).hasSize(refusals.size())
             .allSatisfy(c -> assertThat(c.caller()).isEqualTo(Caller.CHECK));
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
+    }
+
+    /**
+     * IPv6 ranges that are not globally reachable (IANA IPv6 Special-Purpose Address Registry) or that
+     * carry a non-global IPv4 address, as URL literals and as a name's answer: refused at create, with
+     * loopback allowed as in every test gateway, and nothing stored.
+     */
+    @Test
+    void ipv6RangesThatAreNotGloballyReachableOrCarryAnInternalIpv4AreRefusedAtCreate() {
+        ScriptedResolver resolver = new ScriptedResolver().onCheck("nat64-local.test", "64:ff9b:1::a9fe:a9fe");
+        gateway = Gateway.start(redis.url(), Map.of(), resolver); // 127.0.0.0/8 and ::1/128
+        Gateway.ProjectClient p = gateway.project(projectId("v6"));
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("http://[64:ff9b:1::a9fe:a9fe]/", "(local-use IPv4/IPv6 translation range)");
+        refusals.put("http://[64:ff9b:1::7f00:1]/", "(local-use IPv4/IPv6 translation range)");
+        refusals.put("http://nat64-local.test/", "(local-use IPv4/IPv6 translation range)");
+        refusals.put("http://[100:0:0:1::1]/", "(dummy IPv6 prefix range)");
+        refusals.put("http://[5f00::1]/", "(SRv6 SIDs range)");
+        refusals.put("http://[2001:2::1]/", "(benchmarking range)");
+        refusals.put("http://[::ffff:0:a9fe:a9fe]/", "169.254.169.254 is not allowed (link-local range, embedded in");
+        refusals.put("http://[2001:0:a9fe:a9fe::f7f7:f7f7]/", "169.254.169.254 is not allowed (link-local range, embedded in");
+
+        int n = 0;
+        for (Map.Entry<String, String> r : refusals.entrySet()) {
+            JsonObject error = p.call("POST", "/webhooks", webhookParams("w" + n++, r.getKey(), EVENT).encode())
+                .expect(400).json();
+            assertThat(error.getString("type")).as(r.getKey()).isEqualTo("general_argument_invalid");
+            assertThat(error.getString("message")).as(r.getKey()).startsWith("Invalid `url` param: ").contains(r.getValue());
+        }
         assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
     }
 
