@@ -90,7 +90,7 @@ final class WebhookRoutes {
         StoreRequest.WebhookSpec spec = spec(body, f);
         String secret = secret(body, f.secret());
         String webhookId = id;
-        targets.check(ctx.vertx(), spec.url())
+        targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.CreateWebhook(Auth.projectId(ctx), webhookId, spec,
                 secret)))
             .onSuccess(w -> Responses.json(ctx, 201, f.model().apply(w, true)))
@@ -137,7 +137,7 @@ final class WebhookRoutes {
     private void update(RoutingContext ctx, Flavor f) {
         JsonBody body = parse(ctx, f.updateFields());
         StoreRequest.WebhookSpec spec = spec(body, f);
-        targets.check(ctx.vertx(), spec.url())
+        targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.UpdateWebhook(Auth.projectId(ctx),
                 ctx.pathParam("webhookId"), spec)))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
