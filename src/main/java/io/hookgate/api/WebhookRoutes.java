@@ -30,6 +30,7 @@ import java.util.function.BiFunction;
  */
 final class WebhookRoutes {
     static final int MAX_URL = 2048;
+    private static final String BAD_PORT = "Invalid `url` param: the port must be 1-65535.";
     private static final int MAX_NAME = 128;
     private static final int MAX_AUTH = 256;
     private static final int DEFAULT_LIMIT = 25;
@@ -195,17 +196,23 @@ final class WebhookRoutes {
         return secret;
     }
 
-    /** An absolute http(s) URL with a host and no credentials. */
+    /** An absolute http(s) URL with a host, a port (if any) of 1-65535 and no credentials. */
     static String validUrl(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
+            if (e.getReason().contains("port number")) { // after a bracketed IPv6 host, URI reads the port itself
+                throw JsonBody.invalid(BAD_PORT);
+            }
             throw JsonBody.invalid("Invalid `url` param: not a valid URL (" + e.getReason() + ").");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw JsonBody.invalid("Invalid `url` param: only http and https URLs are allowed.");
+        }
+        if (IpLiterals.port(uri) == IpLiterals.INVALID_PORT) {
+            throw JsonBody.invalid(BAD_PORT);
         }
         if (IpLiterals.host(uri) == null) {
             throw JsonBody.invalid("Invalid `url` param: the URL needs a host name.");

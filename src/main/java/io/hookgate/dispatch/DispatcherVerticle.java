@@ -162,7 +162,12 @@ public final class DispatcherVerticle extends VerticleBase {
             return new Target(false, null, 0, null, "invalid URL: an http(s) URL with a host is required");
         }
         boolean ssl = scheme.equals("https");
-        int port = IpLiterals.port(uri) > 0 ? IpLiterals.port(uri) : ssl ? 443 : 80;
+        int port = IpLiterals.port(uri);
+        if (port == IpLiterals.INVALID_PORT) {
+            // Stored before the API checked ports: never guess the default port for it.
+            return new Target(false, null, 0, null, "invalid URL: the port must be 1-65535");
+        }
+        port = port > 0 ? port : ssl ? 443 : 80;
         return new Target(ssl, host, port, pathAndQuery(uri), null);
     }
 
