@@ -36,11 +36,14 @@ final class ProjectRoutes {
     void mount(Router router) {
         router.post("/v1/projects").handler(auth.admin()).handler(this::create);
         router.get("/v1/projects").handler(auth.admin()).handler(this::list);
-        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(this::get);
-        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(this::delete);
-        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(this::createKey);
-        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(this::listKeys);
-        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(this::deleteKey);
+        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(this::get);
+        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(this::delete);
+        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check)
+            .handler(this::createKey);
+        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check)
+            .handler(this::listKeys);
+        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(PathIds::check)
+            .handler(this::deleteKey);
     }
 
     private void create(RoutingContext ctx) {
@@ -90,8 +93,8 @@ final class ProjectRoutes {
                 + "'. Known scopes: webhooks.read, webhooks.write, events.write.")));
         }
         long expireAt = expireAt(body.string("expire", false, 64));
-        store.<Replies.CreatedKey>request(new StoreRequest.CreateKey(ctx.pathParam("projectId"), name, Set.copyOf(scopes),
-                expireAt))
+        store.<Replies.CreatedKey>request(new StoreRequest.CreateKey(ctx.pathParam("projectId"), name,
+                Set.copyOf(scopes), expireAt))
             .onSuccess(k -> Responses.json(ctx, 201, Models.key(k.key(), k.secret())))
             .onFailure(ctx::fail);
     }
@@ -126,7 +129,8 @@ final class ProjectRoutes {
         try {
             TemporalAccessor parsed = text.length() == 10 ? LocalDate.parse(text).atStartOfDay()
                 : DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
-            OffsetDateTime at = parsed instanceof OffsetDateTime o ? o : ((LocalDateTime) parsed).atOffset(ZoneOffset.UTC);
+            OffsetDateTime at = parsed instanceof OffsetDateTime o ? o
+                : ((LocalDateTime) parsed).atOffset(ZoneOffset.UTC);
             if (at.getYear() < 0 || at.getYear() > 9999) {
                 throw new DateTimeException("year out of range");
             }

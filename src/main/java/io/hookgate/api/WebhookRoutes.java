@@ -70,13 +70,18 @@ final class WebhookRoutes {
     }
 
     private void mount(Router router, String base, Flavor f, String rotatePath) {
-        router.post(base).handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(ctx -> create(ctx, f));
-        router.get(base).handler(auth.project(Scope.WEBHOOKS_READ)).handler(ctx -> list(ctx, f));
-        router.get(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_READ)).handler(ctx -> get(ctx, f));
-        router.put(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(ctx -> update(ctx, f));
+        router.post(base).handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+            .handler(ctx -> create(ctx, f));
+        router.get(base).handler(auth.project(Scope.WEBHOOKS_READ)).handler(PathIds::check)
+            .handler(ctx -> list(ctx, f));
+        router.get(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_READ)).handler(PathIds::check)
+            .handler(ctx -> get(ctx, f));
+        router.put(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+            .handler(ctx -> update(ctx, f));
         router.patch(base + "/:webhookId/" + rotatePath).handler(auth.project(Scope.WEBHOOKS_WRITE))
-            .handler(ctx -> rotate(ctx, f));
-        router.delete(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(this::delete);
+            .handler(PathIds::check).handler(ctx -> rotate(ctx, f));
+        router.delete(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+            .handler(this::delete);
     }
 
     private void create(RoutingContext ctx, Flavor f) {
