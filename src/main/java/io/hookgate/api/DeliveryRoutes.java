@@ -35,12 +35,14 @@ final class DeliveryRoutes {
     }
 
     void mount(Router router) {
-        router.get("/v1/webhooks/:webhookId/deliveries").handler(auth.project(Scope.WEBHOOKS_READ)).handler(this::list);
+        router.get("/v1/webhooks/:webhookId/deliveries").handler(auth.project(Scope.WEBHOOKS_READ))
+            .handler(PathIds::check).handler(this::list);
         router.get("/v1/webhooks/:webhookId/deliveries/:deliveryId").handler(auth.project(Scope.WEBHOOKS_READ))
-            .handler(this::get);
+            .handler(PathIds::check).handler(this::get);
         router.post("/v1/webhooks/:webhookId/deliveries/:deliveryId/retry").handler(auth.project(Scope.WEBHOOKS_WRITE))
-            .handler(this::retry);
-        router.post("/v1/webhooks/:webhookId/recover").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(this::recover);
+            .handler(PathIds::check).handler(this::retry);
+        router.post("/v1/webhooks/:webhookId/recover").handler(auth.project(Scope.WEBHOOKS_WRITE))
+            .handler(PathIds::check).handler(this::recover);
     }
 
     private void list(RoutingContext ctx) {

@@ -64,7 +64,7 @@ final class Models {
             .put("$createdAt", Timestamps.format(k.createdAt()))
             .put("$updatedAt", Timestamps.format(k.updatedAt()))
             .put("name", k.name())
-            .put("expire", "")
+            .put("expire", k.expireAt() == ApiKey.NEVER ? "" : Timestamps.format(k.expireAt()))
             .put("scopes", scopes)
             .put("secret", secret)
             .put("accessedAt", "")

@@ -2,6 +2,7 @@ package io.hookgate.api;
 
 import io.hookgate.bus.Replies;
 import io.hookgate.bus.StoreRequest;
+import io.hookgate.model.ApiKey;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Project;
 import io.hookgate.model.Scope;
@@ -9,6 +10,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -28,11 +36,14 @@ final class ProjectRoutes {
     void mount(Router router) {
         router.post("/v1/projects").handler(auth.admin()).handler(this::create);
         router.get("/v1/projects").handler(auth.admin()).handler(this::list);
-        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(this::get);
-        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(this::delete);
-        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(this::createKey);
-        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(this::listKeys);
-        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(this::deleteKey);
+        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(this::get);
+        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(this::delete);
+        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check)
+            .handler(this::createKey);
+        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check)
+            .handler(this::listKeys);
+        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(PathIds::check)
+            .handler(this::deleteKey);
     }
 
     private void create(RoutingContext ctx) {
@@ -81,7 +92,9 @@ final class ProjectRoutes {
             scopes.add(Scope.of(s).orElseThrow(() -> JsonBody.invalid("Invalid `scopes` param: unknown scope '" + s
                 + "'. Known scopes: webhooks.read, webhooks.write, events.write.")));
         }
-        store.<Replies.CreatedKey>request(new StoreRequest.CreateKey(ctx.pathParam("projectId"), name, Set.copyOf(scopes)))
+        long expireAt = expireAt(body.string("expire", false, 64));
+        store.<Replies.CreatedKey>request(new StoreRequest.CreateKey(ctx.pathParam("projectId"), name,
+                Set.copyOf(scopes), expireAt))
             .onSuccess(k -> Responses.json(ctx, 201, Models.key(k.key(), k.secret())))
             .onFailure(ctx::fail);
     }
@@ -98,6 +111,33 @@ final class ProjectRoutes {
         store.request(new StoreRequest.DeleteKey(ctx.pathParam("projectId"), ctx.pathParam("keyId")))
             .onSuccess(x -> Responses.noContent(ctx))
             .onFailure(ctx::fail);
+    }
+
+    /**
+     * The key's {@code expire} as Appwrite takes it: null (or absent) for a key that never expires, else
+     * an ISO 8601 date-time (with an offset, or UTC without one, or a date at midnight UTC) of a year
+     * up to 9999. A past date is accepted, as in Appwrite: the key is expired from the start. PHP's
+     * relative forms ("tomorrow") are not.
+     */
+    static long expireAt(String expire) {
+        if (expire == null) {
+            return ApiKey.NEVER;
+        }
+        // "2030-01-01 00:00:00" (a space for the T) is what PHP, and so Appwrite, also reads.
+        String text = expire.length() > 10 && expire.charAt(10) == ' ' ? expire.substring(0, 10) + 'T'
+            + expire.substring(11) : expire;
+        try {
+            TemporalAccessor parsed = text.length() == 10 ? LocalDate.parse(text).atStartOfDay()
+                : DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
+            OffsetDateTime at = parsed instanceof OffsetDateTime o ? o
+                : ((LocalDateTime) parsed).atOffset(ZoneOffset.UTC);
+            if (at.getYear() < 0 || at.getYear() > 9999) {
+                throw new DateTimeException("year out of range");
+            }
+            return at.toInstant().toEpochMilli();
+        } catch (DateTimeException e) {
+            throw JsonBody.invalid("Invalid `expire` param: Value must be valid date.");
+        }
     }
 
     private static String requireName(JsonBody body) {

@@ -30,6 +30,7 @@ import java.util.function.BiFunction;
  * {@link Flavor} names the fields and renders the model.
  */
 final class WebhookRoutes {
+    private static final String BAD_PORT = "Invalid `url` param: the port must be 1-65535.";
     private static final int MAX_NAME = 128;
     private static final int MAX_AUTH = 256;
     private static final int DEFAULT_LIMIT = 25;
@@ -72,13 +73,18 @@ final class WebhookRoutes {
     }
 
     private void mount(Router router, String base, Flavor f, String rotatePath) {
-        router.post(base).handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(ctx -> create(ctx, f));
-        router.get(base).handler(auth.project(Scope.WEBHOOKS_READ)).handler(ctx -> list(ctx, f));
-        router.get(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_READ)).handler(ctx -> get(ctx, f));
-        router.put(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(ctx -> update(ctx, f));
+        router.post(base).handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+            .handler(ctx -> create(ctx, f));
+        router.get(base).handler(auth.project(Scope.WEBHOOKS_READ)).handler(PathIds::check)
+            .handler(ctx -> list(ctx, f));
+        router.get(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_READ)).handler(PathIds::check)
+            .handler(ctx -> get(ctx, f));
+        router.put(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+            .handler(ctx -> update(ctx, f));
         router.patch(base + "/:webhookId/" + rotatePath).handler(auth.project(Scope.WEBHOOKS_WRITE))
-            .handler(ctx -> rotate(ctx, f));
-        router.delete(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(this::delete);
+            .handler(PathIds::check).handler(ctx -> rotate(ctx, f));
+        router.delete(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+            .handler(this::delete);
     }
 
     private void create(RoutingContext ctx, Flavor f) {
@@ -93,7 +99,7 @@ final class WebhookRoutes {
         StoreRequest.WebhookSpec spec = spec(body, f);
         String secret = secret(body, f.secret());
         String webhookId = id;
-        targets.check(ctx.vertx(), spec.url())
+        targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.CreateWebhook(Auth.projectId(ctx), webhookId, spec,
                 secret)))
             .onSuccess(w -> Responses.json(ctx, 201, f.model().apply(w, true)))
@@ -140,7 +146,7 @@ final class WebhookRoutes {
     private void update(RoutingContext ctx, Flavor f) {
         JsonBody body = parse(ctx, f.updateFields());
         StoreRequest.WebhookSpec spec = spec(body, f);
-        targets.check(ctx.vertx(), spec.url())
+        targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.UpdateWebhook(Auth.projectId(ctx),
                 ctx.pathParam("webhookId"), spec)))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
@@ -198,17 +204,23 @@ final class WebhookRoutes {
         return secret;
     }
 
-    /** An absolute http(s) URL with a host and no credentials. */
+    /** An absolute http(s) URL with a host, a port (if any) of 1-65535 and no credentials. */
     static String validUrl(String url) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
+            if (e.getReason().contains("port number")) { // after a bracketed IPv6 host, URI reads the port itself
+                throw JsonBody.invalid(BAD_PORT);
+            }
             throw JsonBody.invalid("Invalid `url` param: not a valid URL (" + e.getReason() + ").");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw JsonBody.invalid("Invalid `url` param: only http and https URLs are allowed.");
+        }
+        if (IpLiterals.port(uri) == IpLiterals.INVALID_PORT) {
+            throw JsonBody.invalid(BAD_PORT);
         }
         if (IpLiterals.host(uri) == null) {
             throw JsonBody.invalid("Invalid `url` param: the URL needs a host name.");

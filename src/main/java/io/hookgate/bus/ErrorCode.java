@@ -9,6 +9,7 @@ public enum ErrorCode {
     QUERY_INVALID("general_query_invalid", 400),
     UNAUTHORIZED("user_unauthorized", 401),
     UNAUTHORIZED_SCOPE("general_unauthorized_scope", 401),
+    KEY_EXPIRED("project_key_expired", 401),
     ROUTE_NOT_FOUND("general_route_not_found", 404),
     PROJECT_NOT_FOUND("project_not_found", 404),
     PROJECT_ALREADY_EXISTS("project_already_exists", 409),

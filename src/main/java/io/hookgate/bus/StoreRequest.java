@@ -32,7 +32,7 @@ public sealed interface StoreRequest {
     }
 
     /** Reply: {@link Replies.CreatedKey}. */
-    record CreateKey(String projectId, String name, Set<Scope> scopes) implements StoreRequest {
+    record CreateKey(String projectId, String name, Set<Scope> scopes, long expireAt) implements StoreRequest {
     }
 
     /** Reply: {@link Replies.KeyList}. */

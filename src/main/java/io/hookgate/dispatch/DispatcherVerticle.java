@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Makes deliveries: one signed HTTP POST per {@link DeliveryJob}, answered with a {@link DeliveryOutcome}.
@@ -162,7 +163,12 @@ public final class DispatcherVerticle extends VerticleBase {
             return new Target(false, null, 0, null, "invalid URL: an http(s) URL with a host is required");
         }
         boolean ssl = scheme.equals("https");
-        int port = IpLiterals.port(uri) > 0 ? IpLiterals.port(uri) : ssl ? 443 : 80;
+        int port = IpLiterals.port(uri);
+        if (port == IpLiterals.INVALID_PORT) {
+            // Stored before the API checked ports: never guess the default port for it.
+            return new Target(false, null, 0, null, "invalid URL: the port must be 1-65535");
+        }
+        port = port > 0 ? port : ssl ? 443 : 80;
         return new Target(ssl, host, port, pathAndQuery(uri), null);
     }
 
@@ -196,15 +202,25 @@ public final class DispatcherVerticle extends VerticleBase {
             putHeaders(request.headers(), job, now, body);
             // "15 s in all": a deadline over the whole exchange, not only between packets (so no idle
             // timeout of the request's own: it could never fire first, and each is a timer per try).
-            long timer = vertx.setTimer(config.timeoutMs(), t -> request.reset(0,
-                new java.util.concurrent.TimeoutException("timeout after " + config.timeoutMs() + " ms")));
+            // The reset fails the exchange with "Stream reset: 0", whatever cause it is given: the flag
+            // lets the try say that it timed out instead.
+            boolean[] timedOut = {false};
+            long timer = vertx.setTimer(config.timeoutMs(), t -> {
+                timedOut[0] = true;
+                request.reset(0, new TimeoutException(timedOutAfter()));
+            });
             return request.send(Buffer.buffer(body))
                 .compose(response -> readBody(response).map(text -> outcome(job, response, text, started)))
+                .recover(err -> Future.failedFuture(timedOut[0] ? new TimeoutException(timedOutAfter()) : err))
                 .eventually(() -> {
                     vertx.cancelTimer(timer);
                     return Future.succeededFuture();
                 });
         });
+    }
+
+    private String timedOutAfter() {
+        return "timed out after " + config.timeoutMs() + " ms";
     }
 
     /** Reads at most {@code maxResponseBytes}, keeping the first {@link FailureLog#BODY_BYTES} for the log. */

@@ -14,6 +14,9 @@ import java.util.Optional;
  * depends on the C library. Plain Java.
  */
 public final class IpLiterals {
+    /** What {@link #port} answers for a port that is given but is not 1-65535. */
+    public static final int INVALID_PORT = 0;
+
     private IpLiterals() {
     }
 
@@ -39,22 +42,30 @@ public final class IpLiterals {
         return host.isEmpty() || parse(host).isEmpty() ? null : host;
     }
 
-    /** The port of an http(s) URL, also when {@link #host} had to read the raw authority; -1 when none. */
+    /**
+     * The port of an http(s) URL, read from the raw authority (so also when {@link #host} had to read
+     * it): -1 when none is given, {@link #INVALID_PORT} when the text after the host's ':' is not 1 to
+     * 5 ASCII digits of a value from 1 to 65535. {@link java.net.URI#getPort()} alone gives -1 for {@code :-1},
+     * {@code :+80} or {@code :99999999999} (the authority is then registry-based) and 0 for {@code :0},
+     * all of which would otherwise go to the default port.
+     */
     public static int port(java.net.URI uri) {
-        if (uri.getHost() != null || uri.getRawAuthority() == null) {
-            return uri.getPort();
-        }
         String authority = uri.getRawAuthority();
+        if (authority == null) {
+            return -1;
+        }
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
         int close = authority.lastIndexOf(']');
         int colon = authority.lastIndexOf(':');
         if (colon < 0 || colon < close) {
             return -1;
         }
-        try {
-            return Integer.parseInt(authority.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            return -1;
+        String digits = authority.substring(colon + 1);
+        if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(c -> asciiDigit(c, 10))) {
+            return INVALID_PORT;
         }
+        int port = Integer.parseInt(digits);
+        return port >= 1 && port <= 65535 ? port : INVALID_PORT;
     }
 
     /** The address the host spells, or empty when it is a name. */

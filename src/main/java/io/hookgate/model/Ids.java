@@ -74,6 +74,20 @@ public final class Ids {
         return time.substring(time.length() - 13) + HEX.formatHex(sha.digest(), 0, 8).substring(0, 15);
     }
 
+    /** True for what {@link #forDelivery} makes: 28 lowercase hex chars. */
+    public static boolean isDeliveryId(String id) {
+        if (id == null || id.length() != 28) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code n} random bytes as lowercase hex (secrets and API keys). */
     public static String randomHex(int bytes) {
         byte[] b = new byte[bytes];

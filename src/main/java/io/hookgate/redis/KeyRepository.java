@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * Project API keys and the admin key. A key is kept as JSON in the project's {@code keys} hash with
- * the SHA-256 of its secret, never the secret; the admin key likewise under {@link RedisKeys#ADMIN}.
+ * the SHA-256 of its secret, never the secret, and its {@code expireAt} (epoch ms) when it has one;
+ * the admin key likewise under {@link RedisKeys#ADMIN}.
  */
 public final class KeyRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +34,7 @@ public final class KeyRepository {
         this.redis = redis;
     }
 
-    /** Stores a new key; fails with "NOPROJECT" as the result when the project does not exist. */
+    /** Stores a new key; answers "NOPROJECT" when the project does not exist. */
     public Future<String> create(ApiKey key) {
         return CREATE.run(redis, List.of(RedisKeys.project(key.projectId()), RedisKeys.keys(key.projectId())),
                 List.of(key.id(), toJson(key), RedisKeys.CHANGES, RedisKeys.keysChanged(key.projectId())))
@@ -123,6 +124,9 @@ public final class KeyRepository {
         n.put("hash", k.secretHash());
         n.put("createdAt", k.createdAt());
         n.put("updatedAt", k.updatedAt());
+        if (k.expireAt() != ApiKey.NEVER) {
+            n.put("expireAt", k.expireAt());
+        }
         return n.toString();
     }
 
@@ -133,7 +137,7 @@ public final class KeyRepository {
             n.path("scopes").forEach(s -> Scope.of(s.asText()).ifPresent(scopes::add));
             return Optional.of(new ApiKey(n.path("id").asText(), projectId, n.path("name").asText(),
                 Set.copyOf(scopes), n.path("hash").asText(), n.path("createdAt").asLong(),
-                n.path("updatedAt").asLong()));
+                n.path("updatedAt").asLong(), n.path("expireAt").asLong(ApiKey.NEVER)));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -11,7 +11,7 @@ package io.hookgate.redis;
  * hg:encryption-check              string  a value sealed with the encryption key: replicas with another key refuse to start
  * hg:projects                      set     every project ID
  * hg:{p:PID}:project               hash    id, name, createdAt, updatedAt (epoch ms)
- * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt}
+ * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt[, expireAt]}
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
  * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository})
  * hg:{p:PID}:rate                  hash    the ingestion token bucket (see {@link RateLimiter})

@@ -376,6 +376,11 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (key == null || projectId.isEmpty() || !key.projectId().equals(projectId)) {
             throw new RequestFailure(ErrorCode.UNAUTHORIZED, "The current user is not authorized to perform the requested action.");
         }
+        if (key.expiredAt(System.currentTimeMillis())) {
+            // Appwrite's type and message (app/config/errors.php, PROJECT_KEY_EXPIRED).
+            throw new RequestFailure(ErrorCode.KEY_EXPIRED,
+                "The project key has expired. Please generate a new key using the Appwrite console.");
+        }
         return new Replies.Principal(false, key.projectId(), key.scopes());
     }
 
@@ -386,7 +391,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private Future<?> createKey(StoreRequest.CreateKey r) {
         String secret = "standard_" + Ids.randomHex(128);
         long now = System.currentTimeMillis();
-        ApiKey key = new ApiKey(Ids.unique(), r.projectId(), r.name(), r.scopes(), Hashing.sha256Hex(secret), now, now);
+        ApiKey key = new ApiKey(Ids.unique(), r.projectId(), r.name(), r.scopes(), Hashing.sha256Hex(secret), now, now,
+            r.expireAt());
         return keys.create(key).map(result -> {
             if (!"OK".equals(result)) {
                 throw projectNotFound();

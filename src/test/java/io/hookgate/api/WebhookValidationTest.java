@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every refused create body: 400 general_argument_invalid in the error shape, a message that names
@@ -125,6 +126,44 @@ class WebhookValidationTest {
         assertThat(w.getString("url")).hasSize(2048);
         assertThat(w.getJsonArray("events")).hasSize(100);
         assertThat(w.getString("secret")).isEqualTo("12345678");
+    }
+
+    /**
+     * A port outside 1-65535, or not plain digits, was stored and then tried on the default port (or
+     * failed forever): refused at create and update, on the current and legacy routes, with one
+     * message, whether the host is an address or a name; nothing is stored or changed.
+     */
+    @ParameterizedTest(name = "\":{0}\"")
+    @ValueSource(strings = {"99999999999", "-1", "+80", "0", "00000", "65536", "99999", "4294967376", "", "0x50",
+        "80a", "000080", "\u0668\u0660"})
+    void aPortThatIsNot1To65535IsRefusedAtCreateAndUpdate(String port) {
+        Gateway.ProjectClient p = env.gateway().project(fresh("port"));
+        JsonObject created = p.webhook(webhookBody("w1", "http://127.0.0.1:8080/x", "users.*"));
+        String legacy = "/projects/" + p.projectId() + "/webhooks";
+
+        for (String host : List.of("127.0.0.1", "[::1]", "example.com")) {
+            String url = "http://" + host + ":" + port + "/x";
+            String message = "Invalid `url` param: the port must be 1-65535.";
+            assertThat(assertInvalid(p.call("POST", "/webhooks", webhookBody("w2", url, "users.*").encode()), "url"))
+                .as(url).isEqualTo(message);
+            assertThat(assertInvalid(env.gateway().admin("POST", legacy, webhookBody("w2", url, "users.*").encode()), "url"))
+                .as("legacy " + url).isEqualTo(message);
+            JsonObject put = new JsonObject().put("url", url).put("name", "n").put("events", new JsonArray().add("users.*"));
+            assertThat(assertInvalid(p.call("PUT", "/webhooks/w1", put.encode()), "url")).as(url).isEqualTo(message);
+            assertThat(assertInvalid(env.gateway().admin("PUT", legacy + "/w1", put.encode()), "url"))
+                .as("legacy " + url).isEqualTo(message);
+        }
+        assertThat(p.get("w1").put("secret", created.getString("secret"))).isEqualTo(created);
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isEqualTo(1);
+    }
+
+    @Test
+    void portsFrom1To65535AreStoredAsWritten() {
+        Gateway.ProjectClient p = env.gateway().project(fresh("port"));
+        for (String port : List.of("1", "80", "08080", "65535")) {
+            String url = "http://127.0.0.1:" + port + "/x";
+            assertThat(p.webhook(webhookBody("p" + port, url, "users.*")).getString("url")).isEqualTo(url);
+        }
     }
 
     @Test

@@ -10,10 +10,12 @@ import static io.hookgate.delivery.Deliveries.send;
 import static io.hookgate.delivery.Deliveries.webhookParams;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.security.ScriptedResolver;
 import io.hookgate.security.ScriptedResolver.Caller;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.LogCapture;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
@@ -43,6 +45,10 @@ import org.junit.jupiter.api.Test;
  */
 class TargetTest {
     private static final String EVENT = "users.*.create";
+    private static final String CHECK_LOGGER = "io.hookgate.api.TargetCheck";
+    private static final String REFUSED_ADDRESS = "Invalid `url` param: the host is an address that deliveries may not reach.";
+    private static final String REFUSED_NAME =
+        "Invalid `url` param: the host resolves to an address that deliveries may not reach.";
 
     private static RedisServer redis;
     private static Vertx vertx;
@@ -93,22 +99,23 @@ class TargetTest {
         refusals.put("http://[::1]:" + port + "/", "target address 0:0:0:0:0:0:0:1 is not allowed (loopback range)");
         refusals.put("http://localhost:" + port + "/", "is not allowed (loopback range)");
         refusals.put("http://LOCALHOST:" + port + "/", "is not allowed (loopback range)");
-        refusals.put("http://0.0.0.0:" + port + "/", "target address 0.0.0.0 is not allowed (\"this network\" range)");
-        refusals.put("http://0:" + port + "/", "target address 0.0.0.0 is not allowed (\"this network\" range)");
+        String thisHost = "target address 0.0.0.0 is not allowed (\"this host on this network\" range)";
+        refusals.put("http://0.0.0.0:" + port + "/", thisHost);
+        refusals.put("http://0:" + port + "/", thisHost);
 
         int n = 0;
-        for (Map.Entry<String, String> r : refusals.entrySet()) {
-            JsonObject error = p.call("POST", "/webhooks", webhookParams("w" + n++, r.getKey(), EVENT).encode())
-                .expect(400).json();
-            assertThat(error.getString("type")).as(r.getKey()).isEqualTo("general_argument_invalid");
-            assertThat(error.getString("message")).as(r.getKey())
-                .startsWith("Invalid `url` param: ").contains(r.getValue())
-                .contains("allow it with HOOKGATE_ALLOWED_TARGET_CIDRS");
+        try (LogCapture log = LogCapture.attach(CHECK_LOGGER, Level.INFO)) {
+            for (Map.Entry<String, String> r : refusals.entrySet()) {
+                String url = r.getKey();
+                assertRefused(p.call("POST", "/webhooks", webhookParams("w" + n++, url, EVENT).encode()), log, url,
+                    url.contains("localhost") || url.contains("LOCALHOST") ? REFUSED_NAME : REFUSED_ADDRESS,
+                    r.getValue() + "; allow it with HOOKGATE_ALLOWED_TARGET_CIDRS");
+            }
+            // The legacy route goes through the same check.
+            String url = "http://2130706433:" + port + "/";
+            assertRefused(gateway.admin("POST", "/projects/" + p.projectId() + "/webhooks",
+                webhookParams("legacy", url, EVENT).encode()), log, url, REFUSED_ADDRESS, v4Loopback);
         }
-        // The legacy route goes through the same check.
-        JsonObject legacy = gateway.admin("POST", "/projects/" + p.projectId() + "/webhooks",
-            webhookParams("legacy", "http://2130706433:" + port + "/", EVENT).encode()).expect(400).json();
-        assertThat(legacy.getString("message")).contains(v4Loopback);
         // Short inet_aton forms are not hosts to java.net.URI (its registry-based authority): refused
         // at create time before the guard is reached ("needs a host name"), never stored.
         for (String shortForm : List.of("127.1", "0x7f.1", "127.0.0.1.", "0177.1")) {
@@ -137,16 +144,47 @@ class TargetTest {
             "nat64.test", "target address 169.254.169.254 is not allowed (link-local range, embedded in 64:ff9b:0:0:0:0:a9fe:a9fe);",
             "cgnat.test", "target address 100.64.0.1 is not allowed (carrier-grade NAT range)");
 
-        for (Map.Entry<String, String> r : refusals.entrySet()) {
-            JsonObject error = p.call("POST", "/webhooks",
-                webhookParams(r.getKey().replace('.', '-'), "http://" + r.getKey() + "/hook", EVENT).encode())
-                .expect(400).json();
-            assertThat(error.getString("type")).isEqualTo("general_argument_invalid");
-            assertThat(error.getString("message")).as(r.getKey()).contains(r.getValue());
+        try (LogCapture log = LogCapture.attach(CHECK_LOGGER, Level.INFO)) {
+            for (Map.Entry<String, String> r : refusals.entrySet()) {
+                String url = "http://" + r.getKey() + "/hook";
+                assertRefused(p.call("POST", "/webhooks",
+                    webhookParams(r.getKey().replace('.', '-'), url, EVENT).encode()), log, url, REFUSED_NAME, r.getValue());
+            }
         }
         // Each name was looked up once, by the check, which judges the answer and connects to nothing.
         assertThat(resolver.calls()).hasSize(refusals.size())
             .allSatisfy(c -> assertThat(c.caller()).isEqualTo(Caller.CHECK));
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
+    }
+
+    /**
+     * IPv6 ranges that are not globally reachable (IANA IPv6 Special-Purpose Address Registry) or that
+     * carry a non-global IPv4 address, as URL literals and as a name's answer: refused at create, with
+     * loopback allowed as in every test gateway, and nothing stored.
+     */
+    @Test
+    void ipv6RangesThatAreNotGloballyReachableOrCarryAnInternalIpv4AreRefusedAtCreate() {
+        ScriptedResolver resolver = new ScriptedResolver().onCheck("nat64-local.test", "64:ff9b:1::a9fe:a9fe");
+        gateway = Gateway.start(redis.url(), Map.of(), resolver); // 127.0.0.0/8 and ::1/128
+        Gateway.ProjectClient p = gateway.project(projectId("v6"));
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("http://[64:ff9b:1::a9fe:a9fe]/", "(local-use IPv4/IPv6 translation range)");
+        refusals.put("http://[64:ff9b:1::7f00:1]/", "(local-use IPv4/IPv6 translation range)");
+        refusals.put("http://nat64-local.test/", "(local-use IPv4/IPv6 translation range)");
+        refusals.put("http://[100:0:0:1::1]/", "(dummy IPv6 prefix range)");
+        refusals.put("http://[5f00::1]/", "(SRv6 SIDs range)");
+        refusals.put("http://[2001:2::1]/", "(benchmarking range)");
+        refusals.put("http://[::ffff:0:a9fe:a9fe]/", "169.254.169.254 is not allowed (link-local range, embedded in");
+        refusals.put("http://[2001:0:a9fe:a9fe::f7f7:f7f7]/", "169.254.169.254 is not allowed (link-local range, embedded in");
+
+        int n = 0;
+        try (LogCapture log = LogCapture.attach(CHECK_LOGGER, Level.INFO)) {
+            for (Map.Entry<String, String> r : refusals.entrySet()) {
+                String url = r.getKey();
+                assertRefused(p.call("POST", "/webhooks", webhookParams("w" + n++, url, EVENT).encode()), log, url,
+                    url.contains(".test") ? REFUSED_NAME : REFUSED_ADDRESS, r.getValue());
+            }
+        }
         assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
     }
 
@@ -241,15 +279,16 @@ class TargetTest {
                 "http://metadata.test/latest/meta-data/", "target address 169.254.169.254 is not allowed (link-local range)",
                 "http://mapped.test/x", "target address 192.168.1.1 is not allowed (private range)");
 
-            for (Map.Entry<String, String> e : refused.entrySet()) {
-                JsonObject put = new JsonObject().put("url", e.getKey()).put("name", "changed")
-                    .put("events", new JsonArray().add("users.*.delete")).put("enabled", false);
-                JsonObject error = p.call("PUT", "/webhooks/ok", put.encode()).expect(400).json();
-                assertThat(error.getString("type")).isEqualTo("general_argument_invalid");
-                assertThat(error.getString("message")).as(e.getKey()).contains(e.getValue());
-                JsonObject legacyError = gateway.admin("PUT", "/projects/" + p.projectId() + "/webhooks/ok", put.encode())
-                    .expect(400).json();
-                assertThat(legacyError.getString("message")).as("legacy " + e.getKey()).contains(e.getValue());
+            try (LogCapture log = LogCapture.attach(CHECK_LOGGER, Level.INFO)) {
+                for (Map.Entry<String, String> e : refused.entrySet()) {
+                    String url = e.getKey();
+                    String message = url.contains(".test") ? REFUSED_NAME : REFUSED_ADDRESS;
+                    JsonObject put = new JsonObject().put("url", url).put("name", "changed")
+                        .put("events", new JsonArray().add("users.*.delete")).put("enabled", false);
+                    assertRefused(p.call("PUT", "/webhooks/ok", put.encode()), log, url, message, e.getValue());
+                    assertRefused(gateway.admin("PUT", "/projects/" + p.projectId() + "/webhooks/ok", put.encode()), log,
+                        url, message, e.getValue());
+                }
             }
             assertThat(p.get("ok")).isEqualTo(before);
             resolver.closeChecks();
@@ -263,6 +302,21 @@ class TargetTest {
             assertThat(r.awaitCount(2, WAIT).get(1).path()).isEqualTo("/moved");
         }
         assertThat(resolver.calls()).extracting(ScriptedResolver.Call::caller).containsOnly(Caller.CHECK);
+    }
+
+    /**
+     * The API's 400 says what is wrong in its own words and nothing more (no address, no range, no
+     * configuration hint); the operator's log line for it holds the URL's host and the guard's reason.
+     */
+    private static void assertRefused(Gateway.Reply reply, LogCapture log, String url, String message, String detail) {
+        JsonObject error = reply.expect(400).json();
+        assertThat(error.getString("type")).as(url).isEqualTo("general_argument_invalid");
+        assertThat(error.getString("message")).as(url).isEqualTo(message);
+        String host = java.net.URI.create(url).getRawAuthority().replaceFirst(":\\d+$", "");
+        assertThat(log.lines()).as("log of %s", url).singleElement().asString()
+            .startsWith("INFO " + CHECK_LOGGER + " - request ")
+            .contains("refused, host " + host + ": ", detail);
+        log.clear();
     }
 
     private static Receiver receiver(String loopback) {

@@ -100,6 +100,30 @@ class IpLiteralsTest {
         assertThat(IpLiterals.parse(host)).as("\"%s\"", host).isEmpty();
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "http://h/,                    -1",
+        "http://[::1]/,                -1",
+        "http://h:1/,                  1",
+        "http://h:65535/,              65535",
+        "http://h:08080/,              8080",
+        "http://[::1]:443/,            443",
+        "http://127.1:8080/,           8080",
+        // given, but not 1-65535 in ASCII digits: INVALID_PORT (0), never the default port
+        "http://h:0/,                  0",
+        "http://h:65536/,              0",
+        "http://h:99999999999/,        0",
+        "http://h:-1/,                 0",
+        "http://h:+80/,                0",
+        "http://h:/,                   0",
+        "http://[::1]:/,               0",
+        "http://127.0.0.1:000080/,     0",
+        "http://127.1:70000/,          0",
+    })
+    void portIsReadStrictlyFromTheAuthority(String url, int expected) {
+        assertThat(IpLiterals.port(java.net.URI.create(url))).as(url).isEqualTo(expected);
+    }
+
     @org.junit.jupiter.api.Test
     void nullIsAName() {
         assertThat(IpLiterals.parse(null)).isEmpty();

@@ -1,5 +1,6 @@
 package io.hookgate.testsupport;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
+    private Level restore;
+    private boolean levelSet;
     private final ConcurrentLinkedQueue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
     private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
         @Override
@@ -45,6 +48,17 @@ public final class LogCapture implements AutoCloseable {
     }
 
     /**
+     * As {@link #attach(String)}, with the logger opened to {@code level} until {@link #close()}.
+     */
+    public static LogCapture attach(String loggerName, Level level) {
+        LogCapture capture = attach(loggerName);
+        capture.restore = capture.logger.getLevel();
+        capture.levelSet = true;
+        capture.logger.setLevel(level);
+        return capture;
+    }
+
+    /**
      * @return a snapshot of the events recorded so far
      */
     public List<ILoggingEvent> events() {
@@ -66,6 +80,9 @@ public final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
+        if (levelSet) {
+            logger.setLevel(restore);
+        }
         logger.detachAppender(appender);
         appender.stop();
     }
