@@ -28,9 +28,11 @@ import java.util.List;
  * and is never re-serialised. Answers 202 once every event of the request is in Redis.
  */
 final class EventRoutes {
+    /** Nesting allowed in an event body, its payloads included. */
+    private static final int MAX_DEPTH = 256;
     private static final JsonFactory FACTORY = JsonFactory.builder()
         .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
         .build();
 
     private static final int MAX_IDEMPOTENCY_KEY = 255;
@@ -119,7 +121,7 @@ final class EventRoutes {
             }
             return out;
         } catch (IOException e) {
-            throw JsonBody.invalid("Invalid JSON body: " + JsonBody.firstLine(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw JsonBody.malformed(e, MAX_DEPTH);
         }
     }
 

@@ -288,6 +288,9 @@ class FuzzTest {
         if (!(body.getValue("message") instanceof String m) || m.isBlank()) {
             return "message is not a non-empty string: " + body.getValue("message");
         }
+        if (ErrorShape.PARSER_INTERNALS.matcher(m).find()) {
+            return "the message names the JSON parser's internals: " + m;
+        }
         return null;
     }
 
