@@ -12,6 +12,7 @@ import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.EventRecord;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Scope;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,18 +40,22 @@ final class EventRoutes {
 
     private final StoreClient store;
     private final Auth auth;
+    private final Handler<RoutingContext> body;
     private final EventCatalogue catalogue;
     private final HookgateConfig.ApiConfig config;
 
-    EventRoutes(StoreClient store, Auth auth, EventCatalogue catalogue, HookgateConfig.ApiConfig config) {
+    /** {@code body}: reads the request body (up to maxRequestBytes), after authentication. */
+    EventRoutes(StoreClient store, Auth auth, Handler<RoutingContext> body, EventCatalogue catalogue,
+                HookgateConfig.ApiConfig config) {
         this.store = store;
         this.auth = auth;
+        this.body = body;
         this.catalogue = catalogue;
         this.config = config;
     }
 
     void mount(Router router) {
-        router.post("/v1/events").handler(auth.project(Scope.EVENTS_WRITE)).handler(this::ingest);
+        router.post("/v1/events").handler(auth.project(Scope.EVENTS_WRITE)).handler(body).handler(this::ingest);
     }
 
     /** A parsed event before it is accepted. */
@@ -58,8 +63,8 @@ final class EventRoutes {
     }
 
     private void ingest(RoutingContext ctx) {
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        List<Incoming> incoming = parse(body);
+        byte[] bytes = RequestBodies.bytes(ctx);
+        List<Incoming> incoming = parse(bytes == null ? new byte[0] : bytes);
         String header = ctx.request().getHeader("Idempotency-Key");
         if (header != null && (header.isEmpty() || header.length() > MAX_IDEMPOTENCY_KEY
             || !header.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {

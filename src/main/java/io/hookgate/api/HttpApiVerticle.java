@@ -6,13 +6,13 @@ import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.model.Ids;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -28,18 +28,23 @@ public final class HttpApiVerticle extends VerticleBase {
     private final HookgateConfig.ApiConfig config;
     private final EventCatalogue catalogue;
     private final TargetCheck targets;
+    private final FrontDoor door;
     private HttpServer server;
 
-    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue, TargetCheck targets) {
+    /** {@code door}: the one of this replica, shared by all its API instances. */
+    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue, TargetCheck targets,
+                           FrontDoor door) {
         this.config = config;
         this.catalogue = catalogue;
         this.targets = targets;
+        this.door = door;
     }
 
     @Override
     public Future<?> start() {
         StoreClient store = new StoreClient(vertx.eventBus());
         Auth auth = new Auth(store);
+        RequestBodies bodies = new RequestBodies(door);
         ErrorHandler errors = new ErrorHandler(config.appwriteVersion());
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -55,13 +60,16 @@ public final class HttpApiVerticle extends VerticleBase {
                     (System.nanoTime() - started) / 1_000_000));
             ctx.next();
         });
+        // Synchronous up to here: the body must be paused before the first asynchronous handler (auth).
+        router.route().handler(bodies::admit);
         router.route().handler(HttpApiVerticle::decodableQuery);
         router.route().handler(HttpApiVerticle::onlyRawBodies);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
-        new ProjectRoutes(store, auth).mount(router);
-        new WebhookRoutes(store, auth, catalogue, targets).mount(router);
-        new EventRoutes(store, auth, catalogue, config).mount(router);
-        new DeliveryRoutes(store, auth).mount(router);
+        // Each route reads its body itself, after authentication: only POST /v1/events may be large.
+        Handler<RoutingContext> smallBody = bodies.read(config.frontDoor().maxOtherRequestBytes());
+        new ProjectRoutes(store, auth, smallBody).mount(router);
+        new WebhookRoutes(store, auth, smallBody, catalogue, targets).mount(router);
+        new EventRoutes(store, auth, bodies.read(config.maxRequestBytes()), catalogue, config).mount(router);
+        new DeliveryRoutes(store, auth, smallBody).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);
@@ -70,12 +78,13 @@ public final class HttpApiVerticle extends VerticleBase {
         for (int status : new int[] {400, 404, 405, 500}) {
             router.errorHandler(status, errors.forStatus(status));
         }
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
             .setHost(config.host())
             .setMaxHeaderSize(MAX_HEADER_BYTES)
             // A connection that sends nothing for a minute (a half-sent request, say) is closed.
             .setIdleTimeout(60)
-            .setCompressionSupported(false));
+            .setCompressionSupported(false);
+        server = vertx.createHttpServer(options);
         return server.requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
     }
 
@@ -96,9 +105,8 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     /**
-     * The API reads JSON only, as raw bytes. Vert.x's BodyHandler would decode form bodies itself and
-     * fail with a 500 on a malformed or large one, or on any form body of a GET: multipart is refused
-     * with 415, and the urlencoded type (curl -d sends JSON with it) is dropped so the body is read as is.
+     * The API reads JSON only, as raw bytes: multipart is refused with 415, and the urlencoded type
+     * (curl -d sends JSON with it) is dropped, the body being the JSON it is.
      */
     private static void onlyRawBodies(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
