@@ -1,31 +1,44 @@
 package io.hookgate.api;
 
 import io.hookgate.config.HookgateConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the API instances of one replica share at the door, before a route runs: the request body
- * bytes held at once. One object per replica, made at start and handed to every API instance (they
- * share the port, so a limit kept per instance would multiply by their number). All methods are
- * thread-safe.
+ * bytes held at once and the open connections per client address. One object per replica, made at start and handed to every API instance (they share
+ * the port, so a limit kept per instance would multiply by their number). All methods are thread-safe.
+ *
+ * <p>A client address is the peer's IP address, an IPv6 one cut to its /64 (one subscriber's
+ * network, which is cheap to change addresses within). Behind a proxy every client has the proxy's
+ * address.
  */
 public final class FrontDoor {
     /** Why the door refused or closed something; counted for the metrics. */
     public enum Refusal {
+        /** A connection over {@code maxConnectionsPerAddress}. */
+        CONNECTIONS_PER_ADDRESS,
+        /** A request head not complete within {@code requestHeadTimeoutMs}. */
+        HEAD_TIMEOUT,
         /** A body arriving slower than {@code minBodyBytesPerSecond}. */
         BODY_TOO_SLOW,
         /** A body that did not fit into {@code maxRequestBytesInFlight} (503). */
         BODY_BUDGET,
         /** A body over its route's limit (413). */
-        BODY_TOO_LARGE
+        BODY_TOO_LARGE,
+        /** A request with both Content-Length and Transfer-Encoding (400). */
+        AMBIGUOUS_LENGTH
     }
 
     private final HookgateConfig.FrontDoorConfig config;
     private final AtomicLong bodyBytes = new AtomicLong();
     private final AtomicLong bodyBytesPeak = new AtomicLong();
+    private final Map<String, Integer> connections = new ConcurrentHashMap<>();
     private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
 
     public FrontDoor(HookgateConfig.FrontDoorConfig config) {
@@ -77,6 +90,34 @@ public final class FrontDoor {
         return bodyBytesPeak.get();
     }
 
+    // ---- connections per client address -----------------------------------------------------
+
+    /** Counts a new connection of {@code address}; false (not counted) when the address has its maximum. */
+    boolean openConnection(String address) {
+        int max = config.maxConnectionsPerAddress();
+        if (max == 0) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        connections.compute(address, (a, n) -> {
+            int open = n == null ? 0 : n;
+            if (open >= max) {
+                return n;
+            }
+            admitted[0] = true;
+            return open + 1;
+        });
+        return admitted[0];
+    }
+
+    /** For every connection {@link #openConnection} admitted, once it has closed. */
+    void closeConnection(String address) {
+        if (config.maxConnectionsPerAddress() == 0) {
+            return;
+        }
+        connections.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
+
     // ---- refusals ---------------------------------------------------------------------------
 
     void refused(Refusal why) {
@@ -86,5 +127,27 @@ public final class FrontDoor {
     /** How often the door refused for this reason since start. */
     public long refusals(Refusal why) {
         return refusals.get(why).sum();
+    }
+
+    /**
+     * The key limits are kept under for {@code ip} (an IP address as text): the address itself, an
+     * IPv6 address cut to its /64. An IPv4 address written as IPv6 is the IPv4 address.
+     */
+    static String clientKey(String ip) {
+        if (ip == null || ip.indexOf(':') < 0) {
+            return ip == null ? "" : ip;
+        }
+        try {
+            // A literal: no name lookup. Mapped IPv4 (::ffff:a.b.c.d) comes back as an Inet4Address.
+            byte[] a = InetAddress.getByName(ip).getAddress();
+            if (a.length == 4) {
+                return InetAddress.getByAddress(a).getHostAddress();
+            }
+            byte[] prefix = new byte[16];
+            System.arraycopy(a, 0, prefix, 0, 8);
+            return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+        } catch (UnknownHostException e) {
+            return ip;
+        }
     }
 }

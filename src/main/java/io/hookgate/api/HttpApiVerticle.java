@@ -5,12 +5,16 @@ import io.hookgate.bus.RequestFailure;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.model.Ids;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
@@ -22,8 +26,11 @@ import java.util.Objects;
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** The name of Vert.x's HTTP/1.x request decoder in a connection's pipeline. */
+    private static final String DECODER = "httpDecoder";
     /** One line per request: method, path (never the query or headers, which may carry secrets), status, time. */
     private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("hookgate.access");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApiVerticle.class);
 
     private final HookgateConfig.ApiConfig config;
     private final EventCatalogue catalogue;
@@ -81,11 +88,42 @@ public final class HttpApiVerticle extends VerticleBase {
         HttpServerOptions options = new HttpServerOptions()
             .setHost(config.host())
             .setMaxHeaderSize(MAX_HEADER_BYTES)
-            // A connection that sends nothing for a minute (a half-sent request, say) is closed.
+            // A connection that sends nothing for a minute (idle between requests, say) is closed.
             .setIdleTimeout(60)
-            .setCompressionSupported(false);
+            .setCompressionSupported(false)
+            // HTTP/1.1 only: the door's limits (head deadline, framing) are those of HTTP/1.x, and
+            // Appwrite's clients speak nothing else. An h2c upgrade request is answered in HTTP/1.1.
+            .setHttp2ClearTextEnabled(false);
         server = vertx.createHttpServer(options);
-        return server.requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
+        return server.connectionHandler(c -> admitConnection(c, options))
+            .requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
+    }
+
+    /**
+     * A new connection: refused (closed at once) when its address has {@code maxConnectionsPerAddress}
+     * open already, else counted until it closes and given the guarded request decoder. Runs before
+     * the connection has read anything.
+     */
+    private void admitConnection(HttpConnection connection, HttpServerOptions options) {
+        String address = FrontDoor.clientKey(connection.remoteAddress() == null ? null
+            : connection.remoteAddress().hostAddress());
+        if (!door.openConnection(address)) {
+            door.refused(FrontDoor.Refusal.CONNECTIONS_PER_ADDRESS);
+            connection.close();
+            return;
+        }
+        connection.closeHandler(v -> door.closeConnection(address));
+        if (connection instanceof ConnectionBase base) {
+            ChannelPipeline pipeline = base.channel().pipeline();
+            if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+                pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(options, door));
+                return;
+            }
+        }
+        // Vert.x's pipeline is not what this was written against (an upgrade changed it): rather no
+        // connection than one without the head deadline and the framing check.
+        LOG.error("unexpected HTTP connection pipeline, the request decoder cannot be guarded: connection refused");
+        connection.close();
     }
 
     /**

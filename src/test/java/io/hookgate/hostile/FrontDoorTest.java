@@ -10,8 +10,10 @@ import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +22,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 16, findings 2 and 5: the limits of the API port on request bodies, over raw sockets: the
- * replica's budget of body bytes held at once, the per-route limits and the minimum body rate.
+ * Issue 16, findings 2, 5 and 6a: the limits of the API port that hold before and while a request is
+ * read, over raw sockets. Each test that holds connections uses a loopback address of its own
+ * ({@code 127.0.0.4} and up), so that the per-address limits of one do not reach another.
  */
 class FrontDoorTest {
     private static final int MIB = 1 << 20;
+    private static final int HEAD_TIMEOUT_MS = 1_000;
     private static final int MIN_RATE = 1_000;
     /** RequestBodies checks the rate over windows of 5 s. */
     private static final int RATE_WINDOW_MS = 5_000;
+    private static final int CONNECTIONS = 8;
     private static final int IN_FLIGHT = 24 * MIB;
     private static final int ANSWER_MS = 5_000;
 
     @RegisterExtension
     static final GatewayEnv env = GatewayEnv.create(Map.of(
         ConfigKey.MAX_REQUEST_BYTES_IN_FLIGHT, String.valueOf(IN_FLIGHT),
+        ConfigKey.REQUEST_HEAD_TIMEOUT_MS, String.valueOf(HEAD_TIMEOUT_MS),
         ConfigKey.MIN_BODY_BYTES_PER_SECOND, String.valueOf(MIN_RATE),
+        ConfigKey.MAX_CONNECTIONS_PER_ADDRESS, String.valueOf(CONNECTIONS),
         ConfigKey.INGEST_RATE_PER_SECOND, "0"));
 
     private static Gateway.ProjectClient project;
@@ -109,6 +116,39 @@ class FrontDoorTest {
     }
 
     @Test
+    void aRequestHeadTricklingInIsClosedAtTheDeadline() {
+        try (RawHttp.Connection c = RawHttp.Connection.open("127.0.0.6", port)) {
+            long started = System.nanoTime();
+            c.write("GET /v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+            // A header line every 200 ms: each one used to restart the idle timeout.
+            boolean closed = false;
+            for (int i = 0; i < 50 && !closed; i++) {
+                closed = c.closedWithin(200) || !c.write("X-Slow-" + i + ": 1\r\n");
+            }
+            long ms = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(closed).as("closed within 10 s").isTrue();
+            assertThat(ms).isBetween((long) HEAD_TIMEOUT_MS - 100, 3L * HEAD_TIMEOUT_MS);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(door().refusals(FrontDoor.Refusal.HEAD_TIMEOUT)).isPositive();
+    }
+
+    @Test
+    void aKeptAliveConnectionMayIdleLongerThanTheHeadDeadlineBetweenRequests() throws Exception {
+        try (RawHttp.Connection c = RawHttp.Connection.open("127.0.0.6", port)) {
+            c.write(head("GET", "/v1/webhooks", -1));
+            assertThat(c.read(ANSWER_MS).status()).isEqualTo(200);
+
+            assertThat(c.closedWithin(3 * HEAD_TIMEOUT_MS)).as("closed while idle between requests").isFalse();
+
+            c.write(head("GET", "/v1/webhooks", -1));
+            assertThat(c.read(ANSWER_MS).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aBodySlowerThanTheMinimumRateIsClosed() throws Exception {
         long slowBefore = door().refusals(FrontDoor.Refusal.BODY_TOO_SLOW);
         try (RawHttp.Connection c = RawHttp.Connection.open("127.0.0.7", port)) {
@@ -126,5 +166,63 @@ class FrontDoorTest {
         }
         assertThat(door().refusals(FrontDoor.Refusal.BODY_TOO_SLOW)).isEqualTo(slowBefore + 1);
         Await.until("its body bytes given back", Duration.ofSeconds(10), () -> door().bodyBytes() == 0);
+    }
+
+    @Test
+    void connectionsPerClientAddressAreCapped() throws Exception {
+        List<RawHttp.Connection> connections = new ArrayList<>();
+        try {
+            for (int i = 0; i < CONNECTIONS + 4; i++) {
+                connections.add(RawHttp.Connection.open("127.0.0.4", port));
+            }
+            List<RawHttp.Connection> refused = new ArrayList<>();
+            Await.until("the connections over the cap closed", Duration.ofSeconds(10), () -> {
+                for (RawHttp.Connection c : connections) {
+                    if (!refused.contains(c) && c.closedWithin(20)) {
+                        refused.add(c);
+                    }
+                }
+                return refused.size() == 4;
+            });
+            List<RawHttp.Connection> kept = new ArrayList<>(connections);
+            kept.removeAll(refused);
+            for (RawHttp.Connection c : kept) {
+                assertThat(c.closedWithin(200)).as("a connection under the cap").isFalse();
+            }
+
+            // Another address is not concerned; and a closed connection frees its place.
+            try (RawHttp.Connection other = RawHttp.Connection.open("127.0.0.8", port)) {
+                other.write(head("GET", "/v1/webhooks", -1));
+                assertThat(other.read(ANSWER_MS).status()).isEqualTo(200);
+            }
+            kept.get(0).close();
+            Await.until("a new connection of the address served", Duration.ofSeconds(10), () -> {
+                try (RawHttp.Connection c = RawHttp.Connection.open("127.0.0.4", port)) {
+                    c.write(head("GET", "/v1/webhooks", -1));
+                    return c.read(2_000).status() == 200;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } finally {
+            connections.forEach(RawHttp.Connection::close);
+        }
+    }
+
+    @Test
+    void contentLengthWithTransferEncodingIs400AndTheConnectionCloses() throws Exception {
+        String event = "{\"event\":\"users.u1.create\",\"payload\":{\"smuggled\":true}}";
+        try (RawHttp.Connection c = RawHttp.Connection.open("127.0.0.1", port)) {
+            c.write("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-Appwrite-Project: " + project.projectId() + "\r\nX-Appwrite-Key: " + project.key() + "\r\n"
+                + "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n0\r\n\r\n");
+
+            // Before: chunked won, the event was accepted (202) and the connection stayed open.
+            RawHttp.Response r = c.read(ANSWER_MS);
+            assertThat(r.status()).as(r.bodyText()).isEqualTo(400);
+            assertThat(new JsonObject(r.bodyText()).getString("message")).contains("Content-Length", "Transfer-Encoding");
+            assertThat(c.closedWithin(ANSWER_MS)).as("connection closed after the 400").isTrue();
+        }
     }
 }
