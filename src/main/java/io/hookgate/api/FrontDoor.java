@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the API instances of one replica share at the door, before a route runs: the request body
- * bytes held at once and the open connections per client address. One object per replica, made at start and handed to every API instance (they share
+ * bytes held at once, the open connections per client address, and the failed authentications per
+ * client address. One object per replica, made at start and handed to every API instance (they share
  * the port, so a limit kept per instance would multiply by their number). All methods are thread-safe.
  *
  * <p>A client address is the peer's IP address, an IPv6 one cut to its /64 (one subscriber's
@@ -31,14 +32,22 @@ public final class FrontDoor {
         BODY_BUDGET,
         /** A body over its route's limit (413). */
         BODY_TOO_LARGE,
+        /** An authentication attempt from an address over {@code maxFailedAuthPerMinute} (429). */
+        AUTH_THROTTLED,
         /** A request with both Content-Length and Transfer-Encoding (400). */
         AMBIGUOUS_LENGTH
     }
+
+    /** Addresses tracked for failed authentications before stale ones are swept out. */
+    private static final int SWEEP_ABOVE = 10_000;
+    /** Beyond this many addresses with recent failures, new ones are not tracked (memory stays bounded). */
+    private static final int MAX_TRACKED = 100_000;
 
     private final HookgateConfig.FrontDoorConfig config;
     private final AtomicLong bodyBytes = new AtomicLong();
     private final AtomicLong bodyBytesPeak = new AtomicLong();
     private final Map<String, Integer> connections = new ConcurrentHashMap<>();
+    private final Map<String, FailureBucket> failures = new ConcurrentHashMap<>();
     private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
 
     public FrontDoor(HookgateConfig.FrontDoorConfig config) {
@@ -118,6 +127,36 @@ public final class FrontDoor {
         connections.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
+    // ---- failed authentications per client address -------------------------------------------
+
+    /**
+     * Zero when {@code address} may present a key now; else the seconds until it may. While an address
+     * is throttled no key of it is checked, a correct one neither: a check would tell a guess that hit.
+     */
+    long authRetryAfterSeconds(String address) {
+        if (config.maxFailedAuthPerMinute() == 0) {
+            return 0;
+        }
+        FailureBucket b = failures.get(address);
+        return b == null ? 0 : b.retryAfterSeconds(System.nanoTime());
+    }
+
+    /** Records a key of {@code address} that did not authenticate. */
+    void authFailed(String address) {
+        int perMinute = config.maxFailedAuthPerMinute();
+        if (perMinute == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (failures.size() > SWEEP_ABOVE && !failures.containsKey(address)) {
+            failures.values().removeIf(b -> b.full(now));
+            if (failures.size() >= MAX_TRACKED) {
+                return;
+            }
+        }
+        failures.computeIfAbsent(address, a -> new FailureBucket(perMinute)).take(now);
+    }
+
     // ---- refusals ---------------------------------------------------------------------------
 
     void refused(Refusal why) {
@@ -148,6 +187,44 @@ public final class FrontDoor {
             return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
         } catch (UnknownHostException e) {
             return ip;
+        }
+    }
+
+    /**
+     * A token bucket of failed attempts: {@code perMinute} at once, refilled at {@code perMinute} a
+     * minute; an attempt needs a whole token.
+     */
+    private static final class FailureBucket {
+        private final double capacity;
+        private final double perNano;
+        private double tokens;
+        private long updated;
+
+        FailureBucket(int perMinute) {
+            this.capacity = perMinute;
+            this.perNano = perMinute / 60e9;
+            this.tokens = perMinute;
+            this.updated = System.nanoTime();
+        }
+
+        private void refill(long now) {
+            tokens = Math.min(capacity, tokens + (now - updated) * perNano);
+            updated = now;
+        }
+
+        synchronized void take(long now) {
+            refill(now);
+            tokens = Math.max(0, tokens - 1);
+        }
+
+        synchronized long retryAfterSeconds(long now) {
+            refill(now);
+            return tokens >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9));
+        }
+
+        synchronized boolean full(long now) {
+            refill(now);
+            return tokens >= capacity;
         }
     }
 }

@@ -50,7 +50,7 @@ public final class HttpApiVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         StoreClient store = new StoreClient(vertx.eventBus());
-        Auth auth = new Auth(store);
+        Auth auth = new Auth(store, door);
         RequestBodies bodies = new RequestBodies(door);
         ErrorHandler errors = new ErrorHandler(config.appwriteVersion());
         Router router = Router.router(vertx);

@@ -71,6 +71,7 @@ class UnauthenticatedBodyTest {
         long heapWhileOpen;
         try {
             for (int i = 0; i < 60; i++) {
+                // Another client address than the other tests', so that none of them is throttled by these.
                 RawHttp.Connection c = RawHttp.Connection.open("127.0.0.3", port);
                 connections.add(c);
                 c.write(head());
@@ -79,7 +80,8 @@ class UnauthenticatedBodyTest {
             }
             for (RawHttp.Connection c : connections) {
                 RawHttp.Response r = c.read(ANSWER_MS);
-                assertThat(r.status()).as(r.bodyText()).isEqualTo(401);
+                // 401, or 429 once the address has guessed too often: both before the body is read.
+                assertThat(r.status()).as(r.bodyText()).isIn(401, 429);
             }
             heapWhileOpen = usedHeapAfterGc();
             for (RawHttp.Connection c : connections) {
