@@ -38,8 +38,10 @@ public final class FrontDoor {
         AMBIGUOUS_LENGTH
     }
 
-    /** Addresses tracked for failed authentications before stale ones are swept out. */
+    /** Addresses tracked for failed authentications before stale ones are swept out... */
     private static final int SWEEP_ABOVE = 10_000;
+    /** ...at most once a second: a sweep walks them all. */
+    private static final long SWEEP_EVERY_NANOS = 1_000_000_000L;
     /** Beyond this many addresses with recent failures, new ones are not tracked (memory stays bounded). */
     private static final int MAX_TRACKED = 100_000;
 
@@ -48,6 +50,7 @@ public final class FrontDoor {
     private final AtomicLong bodyBytesPeak = new AtomicLong();
     private final Map<String, Integer> connections = new ConcurrentHashMap<>();
     private final Map<String, FailureBucket> failures = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
     private final Map<Refusal, LongAdder> refusals = new EnumMap<>(Refusal.class);
 
     public FrontDoor(HookgateConfig.FrontDoorConfig config) {
@@ -148,8 +151,11 @@ public final class FrontDoor {
             return;
         }
         long now = System.nanoTime();
-        if (failures.size() > SWEEP_ABOVE && !failures.containsKey(address)) {
-            failures.values().removeIf(b -> b.full(now));
+        if (failures.size() >= SWEEP_ABOVE && !failures.containsKey(address)) {
+            long last = lastSweep.get();
+            if (now - last >= SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
+                failures.values().removeIf(b -> b.full(now));
+            }
             if (failures.size() >= MAX_TRACKED) {
                 return;
             }
