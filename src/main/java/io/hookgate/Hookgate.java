@@ -1,5 +1,6 @@
 package io.hookgate;
 
+import io.hookgate.api.FrontDoor;
 import io.hookgate.api.HttpApiVerticle;
 import io.hookgate.bus.Addresses;
 import io.hookgate.bus.Codecs;
@@ -15,6 +16,7 @@ import io.hookgate.health.GatewayMetrics;
 import io.hookgate.health.ManagementVerticle;
 import io.hookgate.health.Readiness;
 import io.hookgate.store.SubscriptionStoreVerticle;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +25,7 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,7 @@ public final class Hookgate {
     private final HostResolver resolver;
     private final GatewayMetrics metrics;
     private final Readiness readiness = new Readiness();
+    private final FrontDoor frontDoor;
     private final AtomicReference<HttpApiVerticle> firstApi = new AtomicReference<>();
     private ManagementVerticle management;
     private String apiDeployment;
@@ -49,6 +53,7 @@ public final class Hookgate {
         this.config = config;
         this.resolver = resolver;
         this.metrics = metrics;
+        this.frontDoor = new FrontDoor(config.api().frontDoor());
     }
 
     /** Deploys a whole gateway on {@code vertx}; completes when it is ready. */
@@ -71,6 +76,14 @@ public final class Hookgate {
     private Future<Void> deploy() {
         EventCatalogue catalogue = EventCatalogue.load();
         Codecs.registerAll(vertx.eventBus());
+        metrics.gauge("hookgate.api.request.body.bytes",
+            "Request body bytes this replica holds (maxRequestBytesInFlight)", frontDoor::bodyBytes);
+        for (FrontDoor.Refusal r : FrontDoor.Refusal.values()) {
+            FunctionCounter.builder("hookgate.api.refused", frontDoor, d -> d.refusals(r))
+                .tag("reason", r.name().toLowerCase(Locale.ROOT))
+                .description("Requests and connections the API port refused or closed before a route ran")
+                .register(metrics.meters());
+        }
         management = new ManagementVerticle(config.management(), readiness, metrics);
         return vertx.deployVerticle(management)
             .compose(x -> vertx.deployVerticle(new SubscriptionStoreVerticle(config.redis(), config.store(), catalogue, metrics)))
@@ -78,7 +91,7 @@ public final class Hookgate {
                 new DeploymentOptions().setInstances(config.dispatch().instances())))
             .compose(x -> vertx.deployVerticle(() -> {
                 HttpApiVerticle v = new HttpApiVerticle(config.api(), catalogue,
-                    new TargetCheck(new TargetGuard(config.dispatch().allowedTargets()), resolver));
+                    new TargetCheck(new TargetGuard(config.dispatch().allowedTargets()), resolver), frontDoor);
                 firstApi.compareAndSet(null, v);
                 return v;
             }, new DeploymentOptions().setInstances(config.api().instances())))
@@ -118,6 +131,11 @@ public final class Hookgate {
 
     public Readiness readiness() {
         return readiness;
+    }
+
+    /** The API port's shared limits (body bytes held, connections and failed keys per address). */
+    public FrontDoor frontDoor() {
+        return frontDoor;
     }
 
     /**

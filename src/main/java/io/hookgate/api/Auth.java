@@ -5,22 +5,30 @@ import io.hookgate.bus.Replies;
 import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.model.Scope;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Authentication and scopes. Admin routes need the admin key in {@code X-Appwrite-Key}; project
  * routes need {@code X-Appwrite-Project} and a key of that project with the route's scope (the admin
- * key acts on any project). Any mismatch is 401 and nothing runs.
+ * key acts on any project). Any mismatch is 401 and nothing runs; the body is not read before.
+ *
+ * <p>A key that does not authenticate counts against its client address; over
+ * {@code maxFailedAuthPerMinute} the address gets 429 with {@code Retry-After}, and no key of it is
+ * checked until then, a correct one neither (see {@link FrontDoor#authRetryAfterSeconds}).
  */
 final class Auth {
     static final String PRINCIPAL = "principal";
     private static final int MAX_KEY_LENGTH = 512;
 
     private final StoreClient store;
+    private final FrontDoor door;
 
-    Auth(StoreClient store) {
+    Auth(StoreClient store, FrontDoor door) {
         this.store = store;
+        this.door = door;
     }
 
     /** Admin-only routes. */
@@ -60,13 +68,33 @@ final class Auth {
         };
     }
 
-    private io.vertx.core.Future<Replies.Principal> authenticate(RoutingContext ctx, String projectId) {
+    private Future<Replies.Principal> authenticate(RoutingContext ctx, String projectId) {
         String key = ctx.request().getHeader("X-Appwrite-Key");
-        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            return io.vertx.core.Future.failedFuture(new RequestFailure(ErrorCode.UNAUTHORIZED,
-                "The current user is not authorized to perform the requested action."));
+        if (key == null || key.isEmpty()) {
+            return Future.failedFuture(unauthorized());
         }
-        return store.request(new StoreRequest.Authenticate(projectId, key));
+        SocketAddress peer = ctx.request().remoteAddress();
+        String address = FrontDoor.clientKey(peer == null ? null : peer.hostAddress());
+        long wait = door.authRetryAfterSeconds(address);
+        if (wait > 0) {
+            door.refused(FrontDoor.Refusal.AUTH_THROTTLED);
+            return Future.failedFuture(RequestFailure.retryLater(ErrorCode.RATE_LIMITED,
+                "Too many failed authentication attempts from this address; retry after " + wait + " s.", wait));
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            door.authFailed(address);
+            return Future.failedFuture(unauthorized());
+        }
+        return store.<Replies.Principal>request(new StoreRequest.Authenticate(projectId, key)).onFailure(err -> {
+            if (err instanceof RequestFailure f && f.code() == ErrorCode.UNAUTHORIZED) {
+                door.authFailed(address);
+            }
+        });
+    }
+
+    private static RequestFailure unauthorized() {
+        return new RequestFailure(ErrorCode.UNAUTHORIZED,
+            "The current user is not authorized to perform the requested action.");
     }
 
     static String projectId(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import io.hookgate.bus.StoreRequest;
 import io.hookgate.model.DeliveryRecord;
 import io.hookgate.model.Scope;
 import io.hookgate.model.Timestamps;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,21 +29,24 @@ final class DeliveryRoutes {
 
     private final StoreClient store;
     private final Auth auth;
+    private final Handler<RoutingContext> body;
 
-    DeliveryRoutes(StoreClient store, Auth auth) {
+    /** {@code body}: reads the request body, after authentication. */
+    DeliveryRoutes(StoreClient store, Auth auth, Handler<RoutingContext> body) {
         this.store = store;
         this.auth = auth;
+        this.body = body;
     }
 
     void mount(Router router) {
         router.get("/v1/webhooks/:webhookId/deliveries").handler(auth.project(Scope.WEBHOOKS_READ))
-            .handler(PathIds::check).handler(this::list);
+            .handler(PathIds::check).handler(body).handler(this::list);
         router.get("/v1/webhooks/:webhookId/deliveries/:deliveryId").handler(auth.project(Scope.WEBHOOKS_READ))
-            .handler(PathIds::check).handler(this::get);
+            .handler(PathIds::check).handler(body).handler(this::get);
         router.post("/v1/webhooks/:webhookId/deliveries/:deliveryId/retry").handler(auth.project(Scope.WEBHOOKS_WRITE))
-            .handler(PathIds::check).handler(this::retry);
+            .handler(PathIds::check).handler(body).handler(this::retry);
         router.post("/v1/webhooks/:webhookId/recover").handler(auth.project(Scope.WEBHOOKS_WRITE))
-            .handler(PathIds::check).handler(this::recover);
+            .handler(PathIds::check).handler(body).handler(this::recover);
     }
 
     private void list(RoutingContext ctx) {
@@ -88,8 +92,7 @@ final class DeliveryRoutes {
     }
 
     private void recover(RoutingContext ctx) {
-        JsonBody body = JsonBody.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
-            Set.of("since"));
+        JsonBody body = JsonBody.parse(RequestBodies.bytes(ctx), Set.of("since"));
         String since = body.string("since", true, 64);
         long sinceMs;
         try {

@@ -104,6 +104,9 @@ final class ErrorHandler {
         } else if (cause instanceof TooLongHttpHeaderException) {
             status = 431;
             message = "The request headers are larger than the server accepts.";
+        } else if (cause instanceof GuardedRequestDecoder.AmbiguousLengthException) {
+            status = 400;
+            message = "A request must not have both Content-Length and Transfer-Encoding.";
         } else {
             status = 400;
             message = "The request is not valid HTTP.";

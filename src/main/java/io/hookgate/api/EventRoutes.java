@@ -12,6 +12,7 @@ import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.EventRecord;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Scope;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -28,27 +29,33 @@ import java.util.List;
  * and is never re-serialised. Answers 202 once every event of the request is in Redis.
  */
 final class EventRoutes {
+    /** Nesting allowed in an event body, its payloads included. */
+    private static final int MAX_DEPTH = 256;
     private static final JsonFactory FACTORY = JsonFactory.builder()
         .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(256).build())
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
         .build();
 
     private static final int MAX_IDEMPOTENCY_KEY = 255;
 
     private final StoreClient store;
     private final Auth auth;
+    private final Handler<RoutingContext> body;
     private final EventCatalogue catalogue;
     private final HookgateConfig.ApiConfig config;
 
-    EventRoutes(StoreClient store, Auth auth, EventCatalogue catalogue, HookgateConfig.ApiConfig config) {
+    /** {@code body}: reads the request body (up to maxRequestBytes), after authentication. */
+    EventRoutes(StoreClient store, Auth auth, Handler<RoutingContext> body, EventCatalogue catalogue,
+                HookgateConfig.ApiConfig config) {
         this.store = store;
         this.auth = auth;
+        this.body = body;
         this.catalogue = catalogue;
         this.config = config;
     }
 
     void mount(Router router) {
-        router.post("/v1/events").handler(auth.project(Scope.EVENTS_WRITE)).handler(this::ingest);
+        router.post("/v1/events").handler(auth.project(Scope.EVENTS_WRITE)).handler(body).handler(this::ingest);
     }
 
     /** A parsed event before it is accepted. */
@@ -56,8 +63,8 @@ final class EventRoutes {
     }
 
     private void ingest(RoutingContext ctx) {
-        byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-        List<Incoming> incoming = parse(body);
+        byte[] bytes = RequestBodies.bytes(ctx);
+        List<Incoming> incoming = parse(bytes == null ? new byte[0] : bytes);
         String header = ctx.request().getHeader("Idempotency-Key");
         if (header != null && (header.isEmpty() || header.length() > MAX_IDEMPOTENCY_KEY
             || !header.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
@@ -119,7 +126,7 @@ final class EventRoutes {
             }
             return out;
         } catch (IOException e) {
-            throw JsonBody.invalid("Invalid JSON body: " + JsonBody.firstLine(e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw JsonBody.malformed(e, MAX_DEPTH);
         }
     }
 

@@ -5,14 +5,18 @@ import io.hookgate.bus.RequestFailure;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.model.Ids;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -22,24 +26,32 @@ import java.util.Objects;
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** The name of Vert.x's HTTP/1.x request decoder in a connection's pipeline. */
+    private static final String DECODER = "httpDecoder";
     /** One line per request: method, path (never the query or headers, which may carry secrets), status, time. */
     private static final org.slf4j.Logger ACCESS = org.slf4j.LoggerFactory.getLogger("hookgate.access");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpApiVerticle.class);
 
     private final HookgateConfig.ApiConfig config;
     private final EventCatalogue catalogue;
     private final TargetCheck targets;
+    private final FrontDoor door;
     private HttpServer server;
 
-    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue, TargetCheck targets) {
+    /** {@code door}: the one of this replica, shared by all its API instances. */
+    public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue, TargetCheck targets,
+                           FrontDoor door) {
         this.config = config;
         this.catalogue = catalogue;
         this.targets = targets;
+        this.door = door;
     }
 
     @Override
     public Future<?> start() {
         StoreClient store = new StoreClient(vertx.eventBus());
-        Auth auth = new Auth(store);
+        Auth auth = new Auth(store, door);
+        RequestBodies bodies = new RequestBodies(door);
         ErrorHandler errors = new ErrorHandler(config.appwriteVersion());
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
@@ -55,13 +67,16 @@ public final class HttpApiVerticle extends VerticleBase {
                     (System.nanoTime() - started) / 1_000_000));
             ctx.next();
         });
+        // Synchronous up to here: the body must be paused before the first asynchronous handler (auth).
+        router.route().handler(bodies::admit);
         router.route().handler(HttpApiVerticle::decodableQuery);
         router.route().handler(HttpApiVerticle::onlyRawBodies);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxRequestBytes()));
-        new ProjectRoutes(store, auth).mount(router);
-        new WebhookRoutes(store, auth, catalogue, targets, config.quotas()).mount(router);
-        new EventRoutes(store, auth, catalogue, config).mount(router);
-        new DeliveryRoutes(store, auth).mount(router);
+        // Each route reads its body itself, after authentication: only POST /v1/events may be large.
+        Handler<RoutingContext> smallBody = bodies.read(config.frontDoor().maxOtherRequestBytes());
+        new ProjectRoutes(store, auth, smallBody).mount(router);
+        new WebhookRoutes(store, auth, smallBody, catalogue, targets, config.quotas()).mount(router);
+        new EventRoutes(store, auth, bodies.read(config.maxRequestBytes()), catalogue, config).mount(router);
+        new DeliveryRoutes(store, auth, smallBody).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);
@@ -70,13 +85,45 @@ public final class HttpApiVerticle extends VerticleBase {
         for (int status : new int[] {400, 404, 405, 500}) {
             router.errorHandler(status, errors.forStatus(status));
         }
-        server = vertx.createHttpServer(new HttpServerOptions()
+        HttpServerOptions options = new HttpServerOptions()
             .setHost(config.host())
             .setMaxHeaderSize(MAX_HEADER_BYTES)
-            // A connection that sends nothing for a minute (a half-sent request, say) is closed.
+            // A connection that sends nothing for a minute (idle between requests, say) is closed.
             .setIdleTimeout(60)
-            .setCompressionSupported(false));
-        return server.requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
+            .setCompressionSupported(false)
+            // HTTP/1.1 only: the door's limits (head deadline, framing) are those of HTTP/1.x, and
+            // Appwrite's clients speak nothing else. An h2c upgrade request is answered in HTTP/1.1.
+            .setHttp2ClearTextEnabled(false);
+        server = vertx.createHttpServer(options);
+        return server.connectionHandler(c -> admitConnection(c, options))
+            .requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
+    }
+
+    /**
+     * A new connection: refused (closed at once) when its address has {@code maxConnectionsPerAddress}
+     * open already, else counted until it closes and given the guarded request decoder. Runs before
+     * the connection has read anything.
+     */
+    private void admitConnection(HttpConnection connection, HttpServerOptions options) {
+        String address = FrontDoor.clientKey(connection.remoteAddress() == null ? null
+            : connection.remoteAddress().hostAddress());
+        if (!door.openConnection(address)) {
+            door.refused(FrontDoor.Refusal.CONNECTIONS_PER_ADDRESS);
+            connection.close();
+            return;
+        }
+        connection.closeHandler(v -> door.closeConnection(address));
+        if (connection instanceof ConnectionBase base) {
+            ChannelPipeline pipeline = base.channel().pipeline();
+            if (pipeline.get(DECODER) instanceof VertxHttpRequestDecoder) {
+                pipeline.replace(DECODER, DECODER, new GuardedRequestDecoder(options, door));
+                return;
+            }
+        }
+        // Vert.x's pipeline is not what this was written against (an upgrade changed it): rather no
+        // connection than one without the head deadline and the framing check.
+        LOG.error("unexpected HTTP connection pipeline, the request decoder cannot be guarded: connection refused");
+        connection.close();
     }
 
     /**
@@ -96,9 +143,8 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     /**
-     * The API reads JSON only, as raw bytes. Vert.x's BodyHandler would decode form bodies itself and
-     * fail with a 500 on a malformed or large one, or on any form body of a GET: multipart is refused
-     * with 415, and the urlencoded type (curl -d sends JSON with it) is dropped so the body is read as is.
+     * The API reads JSON only, as raw bytes: multipart is refused with 415, and the urlencoded type
+     * (curl -d sends JSON with it) is dropped, the body being the JSON it is.
      */
     private static void onlyRawBodies(RoutingContext ctx) {
         String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);

@@ -1,13 +1,18 @@
 package io.hookgate.api;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.RequestFailure;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +20,14 @@ import java.util.Set;
 
 /**
  * A strictly parsed JSON object body with typed readers. Every problem is a 400 naming the field:
- * malformed JSON, duplicate keys, a value of the wrong type, unknown fields.
+ * malformed JSON, duplicate keys, a value of the wrong type, unknown fields. The parser's own messages
+ * never reach the caller ({@link #malformed}): they name its classes and settings.
  */
 final class JsonBody {
+    /** Nesting allowed in the bodies of the management routes (event payloads: see EventRoutes). */
+    static final int MAX_DEPTH = 64;
     static final ObjectMapper MAPPER = strictMapper();
+    private static final int MAX_NAME_SHOWN = 64;
 
     private final ObjectNode node;
 
@@ -30,7 +39,7 @@ final class JsonBody {
         ObjectMapper m = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
         return m;
     }
 
@@ -43,7 +52,7 @@ final class JsonBody {
         try {
             n = MAPPER.readTree(bytes);
         } catch (IOException e) {
-            throw invalid("Invalid JSON body: " + firstLine(e.getMessage()));
+            throw malformed(e, MAX_DEPTH);
         }
         if (n == null || n.isMissingNode()) {
             return new JsonBody(MAPPER.createObjectNode());
@@ -137,12 +146,46 @@ final class JsonBody {
         return s.stream().sorted().toList();
     }
 
-    static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
+    /**
+     * What is wrong with a body the parser refused, in the API's words: by the kind of failure, never
+     * the parser's message (it names Jackson's classes, methods and settings).
+     */
+    static RequestFailure malformed(IOException e, int maxDepth) {
+        String original = e instanceof JsonProcessingException j ? String.valueOf(j.getOriginalMessage()) : "";
+        String message;
+        if (e instanceof StreamConstraintsException) {
+            if (original.startsWith("Document nesting depth")) {
+                message = "The JSON body is nested too deeply (at most " + maxDepth + " levels).";
+            } else if (original.startsWith("Number")) {
+                message = "A number in the JSON body has too many digits.";
+            } else if (original.startsWith("String")) {
+                message = "A string in the JSON body is too long.";
+            } else if (original.startsWith("Name")) {
+                message = "A field name in the JSON body is too long.";
+            } else {
+                message = "The JSON body is too large or too complex.";
+            }
+        } else if (e instanceof MismatchedInputException && original.startsWith("Trailing token")) {
+            message = "Unexpected content after the JSON body.";
+        } else if (e instanceof JsonEOFException) {
+            message = "The JSON body ends before its value is complete.";
+        } else if (original.startsWith("Duplicate field '") && original.endsWith("'")) {
+            String name = original.substring("Duplicate field '".length(), original.length() - 1);
+            message = "The JSON body has the field '" + (name.length() > MAX_NAME_SHOWN
+                ? name.substring(0, MAX_NAME_SHOWN) + "..." : name) + "' more than once.";
+        } else if (original.startsWith("Invalid UTF-8") || e instanceof CharConversionException) {
+            message = "The request body is not valid UTF-8.";
+        } else {
+            message = "The request body is not valid JSON" + where(e) + ".";
         }
-        int nl = s.indexOf('\n');
-        String line = nl < 0 ? s : s.substring(0, nl);
-        return line.length() > 200 ? line.substring(0, 200) : line;
+        return invalid(message);
+    }
+
+    /** " (line L, column C)" where the parser stopped, when it knows. */
+    private static String where(IOException e) {
+        if (e instanceof JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+            return " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+        }
+        return "";
     }
 }

@@ -6,6 +6,7 @@ import io.hookgate.model.ApiKey;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Project;
 import io.hookgate.model.Scope;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -27,28 +28,30 @@ final class ProjectRoutes {
 
     private final StoreClient store;
     private final Auth auth;
+    private final Handler<RoutingContext> body;
 
-    ProjectRoutes(StoreClient store, Auth auth) {
+    /** {@code body}: reads the request body, after authentication. */
+    ProjectRoutes(StoreClient store, Auth auth, Handler<RoutingContext> body) {
         this.store = store;
         this.auth = auth;
+        this.body = body;
     }
 
     void mount(Router router) {
-        router.post("/v1/projects").handler(auth.admin()).handler(this::create);
-        router.get("/v1/projects").handler(auth.admin()).handler(this::list);
-        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(this::get);
-        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(this::delete);
-        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check)
+        router.post("/v1/projects").handler(auth.admin()).handler(body).handler(this::create);
+        router.get("/v1/projects").handler(auth.admin()).handler(body).handler(this::list);
+        router.get("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(body).handler(this::get);
+        router.delete("/v1/projects/:projectId").handler(auth.admin()).handler(PathIds::check).handler(body).handler(this::delete);
+        router.post("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check).handler(body)
             .handler(this::createKey);
-        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check)
+        router.get("/v1/projects/:projectId/keys").handler(auth.admin()).handler(PathIds::check).handler(body)
             .handler(this::listKeys);
-        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(PathIds::check)
+        router.delete("/v1/projects/:projectId/keys/:keyId").handler(auth.admin()).handler(PathIds::check).handler(body)
             .handler(this::deleteKey);
     }
 
     private void create(RoutingContext ctx) {
-        JsonBody body = JsonBody.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
-            Set.of("projectId", "name"));
+        JsonBody body = JsonBody.parse(RequestBodies.bytes(ctx), Set.of("projectId", "name"));
         String id = body.string("projectId", true, Ids.MAX_LENGTH + 10);
         if (Ids.UNIQUE.equals(id)) {
             id = Ids.unique();
@@ -83,8 +86,7 @@ final class ProjectRoutes {
     }
 
     private void createKey(RoutingContext ctx) {
-        JsonBody body = JsonBody.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
-            Set.of("name", "scopes", "expire"));
+        JsonBody body = JsonBody.parse(RequestBodies.bytes(ctx), Set.of("name", "scopes", "expire"));
         String name = requireName(body);
         List<String> given = body.strings("scopes", true, Scope.values().length * 4);
         Set<Scope> scopes = EnumSet.noneOf(Scope.class);

@@ -12,6 +12,7 @@ import io.hookgate.events.InvalidEventException;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Scope;
 import io.hookgate.model.Webhook;
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -54,14 +55,17 @@ final class WebhookRoutes {
 
     private final StoreClient store;
     private final Auth auth;
+    private final Handler<RoutingContext> body;
     private final EventCatalogue catalogue;
     private final TargetCheck targets;
     private final HookgateConfig.Quotas quotas;
 
-    WebhookRoutes(StoreClient store, Auth auth, EventCatalogue catalogue, TargetCheck targets,
-                  HookgateConfig.Quotas quotas) {
+    /** {@code body}: reads the request body, after authentication. */
+    WebhookRoutes(StoreClient store, Auth auth, Handler<RoutingContext> body, EventCatalogue catalogue,
+                  TargetCheck targets, HookgateConfig.Quotas quotas) {
         this.store = store;
         this.auth = auth;
+        this.body = body;
         this.catalogue = catalogue;
         this.targets = targets;
         this.quotas = quotas;
@@ -73,18 +77,16 @@ final class WebhookRoutes {
     }
 
     private void mount(Router router, String base, Flavor f, String rotatePath) {
-        router.post(base).handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
-            .handler(ctx -> create(ctx, f));
-        router.get(base).handler(auth.project(Scope.WEBHOOKS_READ)).handler(PathIds::check)
-            .handler(ctx -> list(ctx, f));
-        router.get(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_READ)).handler(PathIds::check)
-            .handler(ctx -> get(ctx, f));
-        router.put(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
+        Handler<RoutingContext> read = auth.project(Scope.WEBHOOKS_READ);
+        Handler<RoutingContext> write = auth.project(Scope.WEBHOOKS_WRITE);
+        router.post(base).handler(write).handler(PathIds::check).handler(body).handler(ctx -> create(ctx, f));
+        router.get(base).handler(read).handler(PathIds::check).handler(body).handler(ctx -> list(ctx, f));
+        router.get(base + "/:webhookId").handler(read).handler(PathIds::check).handler(body).handler(ctx -> get(ctx, f));
+        router.put(base + "/:webhookId").handler(write).handler(PathIds::check).handler(body)
             .handler(ctx -> update(ctx, f));
-        router.patch(base + "/:webhookId/" + rotatePath).handler(auth.project(Scope.WEBHOOKS_WRITE))
-            .handler(PathIds::check).handler(ctx -> rotate(ctx, f));
-        router.delete(base + "/:webhookId").handler(auth.project(Scope.WEBHOOKS_WRITE)).handler(PathIds::check)
-            .handler(this::delete);
+        router.patch(base + "/:webhookId/" + rotatePath).handler(write).handler(PathIds::check).handler(body)
+            .handler(ctx -> rotate(ctx, f));
+        router.delete(base + "/:webhookId").handler(write).handler(PathIds::check).handler(body).handler(this::delete);
     }
 
     private void create(RoutingContext ctx, Flavor f) {
@@ -232,7 +234,7 @@ final class WebhookRoutes {
     }
 
     private static JsonBody parse(RoutingContext ctx, Set<String> fields) {
-        return JsonBody.parse(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(), fields);
+        return JsonBody.parse(RequestBodies.bytes(ctx), fields);
     }
 
     private static int intQuery(JsonNode v, int min, int max, String name) {

@@ -25,6 +25,14 @@ public final class RequestFailure extends RuntimeException {
             + retryAfterSeconds + " s.", retryAfterSeconds);
     }
 
+    /**
+     * A refusal that says when to come back ({@code Retry-After}), made and answered in the API
+     * (only {@link ErrorCode#RATE_LIMITED} keeps its wait across the bus).
+     */
+    public static RequestFailure retryLater(ErrorCode code, String message, long retryAfterSeconds) {
+        return new RequestFailure(code, message, retryAfterSeconds);
+    }
+
     public ErrorCode code() {
         return code;
     }

@@ -25,9 +25,9 @@ public record HookgateConfig(
     String logFormat,
     Map<ConfigKey, String> values) {
 
-    /** The HTTP API verticles. */
+    /** The HTTP API verticles. {@code maxRequestBytes}: the largest {@code POST /v1/events} body. */
     public record ApiConfig(String host, int port, int instances, int maxRequestBytes, int maxEventBytes,
-                            int maxBatchEvents, String appwriteVersion, Quotas quotas) {
+                            int maxBatchEvents, String appwriteVersion, Quotas quotas, FrontDoorConfig frontDoor) {
     }
 
     /**
@@ -35,6 +35,17 @@ public record HookgateConfig(
      * Redis read), so these bound what one API key can make every replica hold.
      */
     public record Quotas(int maxWebhooksPerProject, int maxSubscriptionsPerWebhook, int maxUrlLength) {
+    }
+
+    /**
+     * The API port's limits that hold before and while a request is read, each per replica: the body
+     * limit of every route but {@code POST /v1/events}, the body bytes held at once, the request-head
+     * deadline, the minimum body rate (0: none), connections per client address and failed
+     * authentications per client address and minute (0: no limit).
+     */
+    public record FrontDoorConfig(int maxOtherRequestBytes, long maxRequestBytesInFlight, long requestHeadTimeoutMs,
+                                  int minBodyBytesPerSecond, int maxConnectionsPerAddress,
+                                  int maxFailedAuthPerMinute) {
     }
 
     /** The management (health) server. */
@@ -139,12 +150,24 @@ public record HookgateConfig(
         String host = p.string(ConfigKey.HTTP_HOST);
         int maxEvent = p.intIn(ConfigKey.MAX_EVENT_BYTES, 1, 64 << 20);
         int maxRequest = p.intIn(ConfigKey.MAX_REQUEST_BYTES, 1024, 512 << 20);
+        int maxOther = p.intIn(ConfigKey.MAX_OTHER_REQUEST_BYTES, 1024, 64 << 20);
+        long inFlight = p.longIn(ConfigKey.MAX_REQUEST_BYTES_IN_FLIGHT, 1024, 64L << 30);
+        if (inFlight < Math.max(maxRequest, maxOther)) {
+            throw new ConfigException(ConfigKey.MAX_REQUEST_BYTES_IN_FLIGHT.key() + " ("
+                + ConfigKey.MAX_REQUEST_BYTES_IN_FLIGHT.envName() + ") must be at least maxRequestBytes and"
+                + " maxOtherRequestBytes, or the largest body could never be accepted; got " + inFlight);
+        }
+        FrontDoorConfig frontDoor = new FrontDoorConfig(maxOther, inFlight,
+            p.longIn(ConfigKey.REQUEST_HEAD_TIMEOUT_MS, 100, 600_000),
+            p.intIn(ConfigKey.MIN_BODY_BYTES_PER_SECOND, 0, 1 << 30),
+            p.intIn(ConfigKey.MAX_CONNECTIONS_PER_ADDRESS, 0, 1_000_000),
+            p.intIn(ConfigKey.MAX_FAILED_AUTH_PER_MINUTE, 0, 1_000_000));
         Quotas quotas = new Quotas(p.intIn(ConfigKey.MAX_WEBHOOKS_PER_PROJECT, 1, 10_000_000),
             p.intIn(ConfigKey.MAX_SUBSCRIPTIONS_PER_WEBHOOK, 1, io.hookgate.events.EventCatalogue.MAX_SUBSCRIPTIONS),
             p.intIn(ConfigKey.MAX_URL_LENGTH, 64, 8192));
         return new HookgateConfig(
             new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
-                maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version, quotas),
+                maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version, quotas, frontDoor),
             new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
             new RedisConfig(p.redisUrls(ConfigKey.REDIS_URL), p.oneOf(ConfigKey.REDIS_MODE, "standalone", "sentinel", "cluster"),
                 p.string(ConfigKey.REDIS_MASTER_NAME), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),

@@ -138,6 +138,13 @@ class ConfigLoaderTest {
             Arguments.of(ConfigKey.API_INSTANCES, "0"),
             Arguments.of(ConfigKey.REDIS_POOL_SIZE, "100000"),
             Arguments.of(ConfigKey.MAX_REQUEST_BYTES, "10"),
+            Arguments.of(ConfigKey.MAX_OTHER_REQUEST_BYTES, "10"),
+            // Below maxRequestBytes (16 MiB): the largest event body could never be read.
+            Arguments.of(ConfigKey.MAX_REQUEST_BYTES_IN_FLIGHT, "1048576"),
+            Arguments.of(ConfigKey.REQUEST_HEAD_TIMEOUT_MS, "0"),
+            Arguments.of(ConfigKey.MIN_BODY_BYTES_PER_SECOND, "-1"),
+            Arguments.of(ConfigKey.MAX_CONNECTIONS_PER_ADDRESS, "-1"),
+            Arguments.of(ConfigKey.MAX_FAILED_AUTH_PER_MINUTE, "many"),
             Arguments.of(ConfigKey.DELIVERY_TIMEOUT_MS, "99999999999999999999"),
             Arguments.of(ConfigKey.ALLOWED_TARGET_CIDRS, "10.0.0.0/33"),
             Arguments.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.0/8,example.com"),
@@ -173,6 +180,10 @@ class ConfigLoaderTest {
         values.put(ConfigKey.ALLOWED_TARGET_CIDRS, " 127.0.0.0/8 , ::1/128 ,");
         values.put(ConfigKey.REDIS_URL, "rediss://user:pw@redis.example.com:6380/2");
         values.put(ConfigKey.ADMIN_KEY, "0123456789abcdef");
+        values.put(ConfigKey.MAX_REQUEST_BYTES_IN_FLIGHT, ConfigKey.MAX_REQUEST_BYTES.defaultValue());
+        values.put(ConfigKey.MIN_BODY_BYTES_PER_SECOND, "0");
+        values.put(ConfigKey.MAX_CONNECTIONS_PER_ADDRESS, "0");
+        values.put(ConfigKey.MAX_FAILED_AUTH_PER_MINUTE, "0");
 
         HookgateConfig config = HookgateConfig.fromValues(values);
 
@@ -181,6 +192,8 @@ class ConfigLoaderTest {
         assertThat(config.store().maxFailedAttempts()).isEqualTo(1);
         assertThat(config.dispatch().allowedTargets()).hasSize(2);
         assertThat(config.store().adminKey()).isEqualTo("0123456789abcdef");
+        assertThat(config.api().frontDoor().maxRequestBytesInFlight()).isEqualTo(config.api().maxRequestBytes());
+        assertThat(config.api().frontDoor().maxConnectionsPerAddress()).isZero();
     }
 
     @Test

@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /** Appwrite's error answer: exactly {@code {message, code, type, version}}, code = status, JSON typed. */
 final class ErrorShape {
     static final String VERSION = "1.9.0";
+    /**
+     * What Jackson's own messages carry and an API message must not: its package, class and setting
+     * names, getters such as {@code getMaxNestingDepth()}, character codes and source locations.
+     */
+    static final Pattern PARSER_INTERNALS = Pattern.compile("com\\.fasterxml|jackson|StreamReadConstraints"
+        + "|ReadFeature|DeserializationFeature|JsonToken|\\bget[A-Z]\\w*\\(\\)|\\(code -?\\d+\\)|\\[Source:",
+        Pattern.CASE_INSENSITIVE);
 
     private ErrorShape() {
     }

@@ -15,11 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -170,6 +173,35 @@ class MalformedRequestTest {
             assertThat(outcome.failure()).contains("connection closed without an answer");
         }
         assertThat(answered(send("GET", "/v1/webhooks", Map.of(), null)).status()).isEqualTo(200);
+    }
+
+    static Stream<Arguments> bodiesTheParserRefuses() {
+        String event = "{\"event\":\"users.u1.create\",\"payload\":";
+        return Stream.of(
+            Arguments.of("/v1/webhooks", utf8("{\"a\":".repeat(65) + "1" + "}".repeat(65)),
+                "The JSON body is nested too deeply (at most 64 levels)."),
+            Arguments.of("/v1/events", utf8(event + "{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}}"),
+                "The JSON body is nested too deeply (at most 256 levels)."),
+            Arguments.of("/v1/webhooks", utf8("{\"name\":\"a\",\"name\":\"b\"}"),
+                "The JSON body has the field 'name' more than once."),
+            Arguments.of("/v1/events", utf8(event + "{\"k\":1,\"k\":2}}"), "The JSON body has the field 'k' more than once."),
+            Arguments.of("/v1/webhooks", utf8("{} []"), "Unexpected content after the JSON body."),
+            Arguments.of("/v1/webhooks", utf8("{\"name\":}"), "The request body is not valid JSON (line 1, column 9)."),
+            Arguments.of("/v1/events", utf8(event + "{\"a\":tru}}"), "The request body is not valid JSON (line 1, column 47)."),
+            Arguments.of("/v1/webhooks", utf8("{\"name\":"), "The JSON body ends before its value is complete."),
+            Arguments.of("/v1/webhooks", HostileInputs.concat(utf8("{\"name\":\""), new byte[] {(byte) 0xc3, 0x28, '"', '}'}),
+                "The request body is not valid UTF-8."),
+            Arguments.of("/v1/webhooks", utf8("{\"n\":" + "9".repeat(2000) + "}"), "A number in the JSON body has too many digits."));
+    }
+
+    @ParameterizedTest
+    @MethodSource("bodiesTheParserRefuses")
+    void aBodyTheParserRefusesIsA400InTheApisWords(String path, byte[] body, String expected) {
+        // Was Jackson's own message, e.g. "Document nesting depth (65) exceeds the maximum allowed (64,
+        // from `StreamReadConstraints.getMaxNestingDepth()`)".
+        String message = assertError(send("POST", path, json(), body), 400, "general_argument_invalid");
+
+        assertThat(message).isEqualTo(expected).doesNotContainPattern(ErrorShape.PARSER_INTERNALS);
     }
 
     @ParameterizedTest

@@ -81,6 +81,91 @@ final class RawHttp {
         }
     }
 
+    /**
+     * One connection the test writes to piece by piece (a slow or half-sent request), from a chosen
+     * loopback address ({@code 127.0.0.2} and up are loopback too on Linux: another client address
+     * for the gateway's per-address limits).
+     */
+    static final class Connection implements AutoCloseable {
+        private final Socket socket;
+
+        private Connection(Socket socket) {
+            this.socket = socket;
+        }
+
+        static Connection open(String from, int port) throws IOException {
+            Socket socket = new Socket();
+            try {
+                socket.bind(new InetSocketAddress(from, 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            } catch (IOException e) {
+                socket.close();
+                throw e;
+            }
+            return new Connection(socket);
+        }
+
+        /** Writes and flushes; false when the server has closed (or reset) the connection. */
+        boolean write(byte[] bytes) {
+            try {
+                socket.getOutputStream().write(bytes);
+                socket.getOutputStream().flush();
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        boolean write(String text) {
+            return write(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The next final answer; an AssertionError when none is complete within {@code timeoutMillis}. */
+        Response read(int timeoutMillis) throws IOException {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            try {
+                while (true) {
+                    Response r = readResponse(socket.getInputStream(), false, socket, deadline);
+                    if (r.status() < 100 || r.status() >= 200 || r.status() == 101) {
+                        return r;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("no complete answer within " + timeoutMillis + " ms", e);
+            }
+        }
+
+        /**
+         * Whether the server ends the connection (end of stream or reset) within {@code timeoutMillis};
+         * whatever else arrives meanwhile is dropped. False when it is still open at the deadline.
+         */
+        boolean closedWithin(int timeoutMillis) {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            byte[] buffer = new byte[8192];
+            try {
+                while (true) {
+                    checkDeadline(socket, deadline);
+                    if (socket.getInputStream().read(buffer) < 0) {
+                        return true;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
     private static Response readResponse(InputStream in, boolean head, Socket socket, long deadline) throws IOException {
         String statusLine = line(in, socket, deadline);
         String[] parts = statusLine.split(" ", 3);
