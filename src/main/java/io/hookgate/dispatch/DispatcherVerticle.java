@@ -125,11 +125,30 @@ public final class DispatcherVerticle extends VerticleBase {
         return resolve(t.host()).compose(address -> {
             Optional<String> refused = guard.refusal(address);
             if (refused.isPresent()) {
-                return Future.succeededFuture(failure(job, 0, refused.get(), started));
+                return Future.succeededFuture(failure(job, 0, refusal(job, t.host(), refused.get()), started));
             }
             return post(job, address, t.host(), t.port(), t.ssl(), t.path(), started);
         });
     }
+
+    /**
+     * What the webhook's owner sees of a refused target (in the try's error and the webhook's logs). A host
+     * name that resolves to a refused address is not told the address nor its range: a tenant could map the
+     * operator's internal DNS one name at a time. The operator's log keeps the detail. An address written in
+     * the URL is the owner's own: its refusal says which range.
+     */
+    private static String refusal(DeliveryJob job, String host, String detail) {
+        if (IpLiterals.parse(host).isPresent()) {
+            return detail;
+        }
+        TRIES.atInfo().addKeyValue("deliveryId", job.deliveryId()).addKeyValue("webhookId", job.webhook().id())
+            .addKeyValue("project", job.webhook().projectId())
+            .log("try refused: host {} resolves to a refused address: {}", host, detail);
+        return HOST_REFUSED;
+    }
+
+    /** The refusal of a host name at delivery time, as its owner sees it. */
+    static final String HOST_REFUSED = "the host resolves to an address that deliveries may not reach";
 
     /** A webhook URL taken apart: where to connect and what to ask for, or why it cannot be used. */
     private record Target(boolean ssl, String host, int port, String path, String invalid) {

@@ -241,7 +241,8 @@ class TargetTest {
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.ALLOWED_TARGET_CIDRS, "127.0.0.1/32"), resolver);
         Gateway.ProjectClient p = gateway.project(projectId("late"));
         // A receiver on 127.0.0.2 itself: had the guard let the try through, it would have got it.
-        try (Receiver trap = receiver("127.0.0.2")) {
+        try (Receiver trap = receiver("127.0.0.2");
+             LogCapture logs = LogCapture.attach("hookgate.delivery", Level.INFO)) {
             String url = "http://rebind.test:" + trap.port() + "/x";
             p.webhook("late", url, EVENT);
             assertThat(resolver.calls()).containsExactly(
@@ -251,9 +252,14 @@ class TargetTest {
             send(p, event("users.u1.create", marker("e1")));
 
             JsonObject w = awaitAttempts(p, "late", 1);
+            // The owner sees that the name is refused, not the address it resolved to nor its range;
+            // the operator's log has both.
             assertThat(w.getString("logs"))
-                .startsWith("URL: " + url + "\nMethod: POST\nClient Error: ")
-                .contains("target address 127.0.0.2 is not allowed (loopback range)");
+                .startsWith("URL: " + url + "\nMethod: POST\nClient Error: the host resolves to an address that"
+                    + " deliveries may not reach")
+                .doesNotContain("127.0.0.2").doesNotContain("loopback");
+            assertThat(logs.lines()).anyMatch(l -> l.contains("rebind.test") && l.contains("127.0.0.2")
+                && l.contains("loopback"));
             assertThat(w.getBoolean("enabled")).isTrue();
             assertThat(trap.assertCountStays(0, QUIET)).isEmpty();
         }
