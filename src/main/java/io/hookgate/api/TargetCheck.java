@@ -1,8 +1,8 @@
 package io.hookgate.api;
 
-import io.hookgate.dispatch.HostResolver;
-import io.hookgate.dispatch.IpLiterals;
-import io.hookgate.dispatch.TargetGuard;
+import io.hookgate.net.HostResolver;
+import io.hookgate.net.IpLiterals;
+import io.hookgate.net.TargetGuard;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;

@@ -1,6 +1,6 @@
 package io.hookgate.config;
 
-import io.hookgate.dispatch.Cidr;
+import io.hookgate.net.Cidr;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

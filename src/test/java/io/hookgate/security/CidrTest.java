@@ -3,7 +3,7 @@ package io.hookgate.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hookgate.dispatch.Cidr;
+import io.hookgate.net.Cidr;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package io.hookgate.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hookgate.dispatch.IpLiterals;
+import io.hookgate.net.IpLiterals;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;

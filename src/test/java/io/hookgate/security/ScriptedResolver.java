@@ -1,6 +1,6 @@
 package io.hookgate.security;
 
-import io.hookgate.dispatch.HostResolver;
+import io.hookgate.net.HostResolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package io.hookgate.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hookgate.dispatch.Cidr;
-import io.hookgate.dispatch.TargetGuard;
+import io.hookgate.net.Cidr;
+import io.hookgate.net.TargetGuard;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -3,7 +3,7 @@ package io.hookgate.testsupport;
 import io.hookgate.Hookgate;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.config.HookgateConfig;
-import io.hookgate.dispatch.HostResolver;
+import io.hookgate.net.HostResolver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.hookgate.testsupport;
 
 import io.hookgate.config.ConfigKey;
-import io.hookgate.dispatch.HostResolver;
+import io.hookgate.net.HostResolver;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.hookgate.dispatch;
+package io.hookgate.net;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
