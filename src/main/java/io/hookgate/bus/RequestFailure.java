@@ -20,6 +20,18 @@ public final class RequestFailure extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    public static RequestFailure projectNotFound() {
+        return new RequestFailure(ErrorCode.PROJECT_NOT_FOUND, "Project with the requested ID could not be found.");
+    }
+
+    public static RequestFailure webhookNotFound() {
+        return new RequestFailure(ErrorCode.WEBHOOK_NOT_FOUND, "Webhook with the requested ID could not be found.");
+    }
+
+    public static RequestFailure deliveryNotFound() {
+        return new RequestFailure(ErrorCode.DELIVERY_NOT_FOUND, "Delivery with the requested ID could not be found.");
+    }
+
     public static RequestFailure rateLimited(long retryAfterSeconds) {
         return new RequestFailure(ErrorCode.RATE_LIMITED, "Rate limit for events exceeded; retry after "
             + retryAfterSeconds + " s.", retryAfterSeconds);

@@ -4,11 +4,13 @@ import io.hookgate.bus.Addresses;
 import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.health.GatewayMetrics;
+import io.hookgate.index.Subscriptions;
 import io.hookgate.model.Webhook;
-import io.hookgate.policy.RetrySchedule;
+import io.hookgate.policy.OutcomePolicy;
+import io.hookgate.policy.OutcomePolicy.Decision;
 import io.hookgate.redis.EventQueue;
-import io.hookgate.redis.TryRecord;
 import io.hookgate.redis.StreamEntry;
+import io.hookgate.redis.TryRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,58 +19,47 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the dispatcher pool. Reads the deliveries streams through the shared consumer group (and
- * takes what {@link QueueMaintenance} reclaims), gives each webhook a {@link Lane} so that at most
- * {@code maxInFlightPerWebhook} tries of one webhook are under way, sends each try over the event bus
- * (which spreads them over the dispatcher verticles), has the store do the webhook's bookkeeping,
- * decides what comes next (delivered, retry, park, fail) and records that in Redis in batches. At
- * most {@code maxInFlight} entries are held per replica; reading pauses at the cap.
+ * Feeds the dispatcher pool, one pipeline per stream entry: read it (the deliveries stream through the
+ * shared consumer group, or what {@link QueueMaintenance} reclaims, or a first try handed over by the
+ * {@link FanoutPump}), find its webhook and event, ask the {@link OutcomePolicy} whether to try, wait for
+ * room in the webhook's {@link Lane} (at most {@code maxInFlightPerWebhook} tries of one webhook at a time),
+ * send the try to a dispatcher over the event bus, record it on the webhook ({@link Bookkeeping}), ask the
+ * policy what comes next, and hand that to the {@link Recorder}. At most {@code maxInFlight} entries are
+ * held per replica; reading pauses at the cap. Owned by the store verticle's event loop.
  */
-public final class DeliveryPump {
+final class DeliveryPump {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryPump.class);
     private static final int BATCH = 256;
     private static final long BLOCK_MS = 1_000;
-    private static final int FLUSH_AT = 128;
-    private static final long FLUSH_DELAY_MS = 2;
     private static final long SWEEP_MS = 250;
     /** A lane slower than this gets no first tries from the fan-out: its deliveries wait visibly, as pending. */
     private static final long FIRST_TRY_MAX_LATENCY_MS = 1_000;
-    private long sweeper = -1;
-
-    /** The store side: webhooks by ID, events, and the bookkeeping of outcomes. */
-    public interface Deliveries {
-        /** The webhook (from the index, else Redis); null when it no longer exists. */
-        Future<Webhook> webhook(String projectId, String webhookId);
-
-        /** The event of a delivery with its expansion (cache, else Redis); null when it is gone. */
-        Future<EventCache.Entry> event(int partition, String projectId, String eventId, String deliveryId);
-
-        /**
-         * Records a try's outcome on the webhook (attempts, logs, auto-disable; 410 disables at once)
-         * and answers whether the webhook is still enabled afterwards.
-         */
-        Future<Boolean> outcome(Webhook webhook, DeliveryOutcome outcome);
-    }
 
     private final Vertx vertx;
     private final EventQueue queue;
-    private final Deliveries deliveries;
-    private final RetrySchedule retries;
+    private final Subscriptions subscriptions;
+    private final Events events;
+    private final Bookkeeping bookkeeping;
+    private final OutcomePolicy policy;
+    private final Recorder recorder;
     private final GatewayMetrics metrics;
+    private final DeliveryOptions sendOptions;
     private final int maxInFlight;
     private final int perWebhook;
-    private final DeliveryOptions sendOptions;
     private final List<Partition> partitions = new ArrayList<>();
     private final Map<String, Lane<Work>> lanes = new HashMap<>();
     /** Written on the store's event loop only; read by the metrics scrape. */
     private volatile int inFlight;
+    private long sweeper = -1;
     private boolean stopped;
     private Promise<Void> drained;
 
@@ -76,18 +67,15 @@ public final class DeliveryPump {
     private record Work(Partition part, StreamEntry entry, Webhook webhook, EventCache.Entry event) {
     }
 
-    private final class Partition {
+    private static final class Partition {
         final int index;
         final Backoff backoff = new Backoff();
         boolean ownPending = true;
         boolean reading;
-        List<EventQueue.Completion> done = new ArrayList<>();
-        boolean flushScheduled;
-        boolean flushing;
         /** Entry IDs this replica holds (read or taken over, outcome not recorded yet): never taken twice. */
-        final java.util.Set<String> held = new java.util.HashSet<>();
+        final Set<String> held = new HashSet<>();
         /** Events-stream entry IDs whose first try this replica started from the fan-out (see startFirstTry). */
-        final java.util.Set<String> heldEvents = new java.util.HashSet<>();
+        final Set<String> heldEvents = new HashSet<>();
         /** Where the next read of this consumer's own pending entries starts. */
         String pendingFrom = "0";
 
@@ -96,20 +84,24 @@ public final class DeliveryPump {
         }
     }
 
-    public DeliveryPump(Vertx vertx, EventQueue queue, Deliveries deliveries, RetrySchedule retries,
-                        GatewayMetrics metrics, int maxInFlight, int perWebhook, long deliveryTimeoutMs) {
-        this.metrics = metrics;
+    DeliveryPump(Vertx vertx, EventQueue queue, Subscriptions subscriptions, Events events, Bookkeeping bookkeeping,
+                 OutcomePolicy policy, Recorder recorder, GatewayMetrics metrics, int maxInFlight, int perWebhook,
+                 long deliveryTimeoutMs) {
         this.vertx = vertx;
         this.queue = queue;
-        this.deliveries = deliveries;
-        this.retries = retries;
+        this.subscriptions = subscriptions;
+        this.events = events;
+        this.bookkeeping = bookkeeping;
+        this.policy = policy;
+        this.recorder = recorder;
+        this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.perWebhook = perWebhook;
         // The dispatcher answers within the delivery timeout; the margin covers a busy event loop.
         this.sendOptions = new DeliveryOptions().setSendTimeout(deliveryTimeoutMs + 10_000).setLocalOnly(true);
     }
 
-    public void start() {
+    void start() {
         for (int p = 0; p < queue.partitions(); p++) {
             Partition part = new Partition(p);
             partitions.add(part);
@@ -118,18 +110,7 @@ public final class DeliveryPump {
         sweeper = vertx.setPeriodic(SWEEP_MS, t -> sweep());
     }
 
-    /** Hands back to Redis queued work whose lane now expects it to wait too long (a receiver slowed down). */
-    private void sweep() {
-        long now = System.currentTimeMillis();
-        for (Lane<Work> lane : lanes.values()) {
-            for (Work w : lane.overdue(now)) {
-                long back = now + jitter(lane.deferDelayMs(now));
-                finish(w.part(), new EventQueue.Completion(w.entry(), EventQueue.Outcome.WAIT, back, ""));
-            }
-        }
-    }
-
-    public int inFlight() {
+    int inFlight() {
         return inFlight;
     }
 
@@ -137,31 +118,32 @@ public final class DeliveryPump {
      * Stops reading and hands queued work back to Redis at once, for any replica to take; completes
      * when the tries under way have finished and every outcome is recorded.
      */
-    public Future<Void> stop() {
+    Future<Void> stop() {
         if (drained != null) {
             return drained.future();
         }
         stopped = true;
         vertx.cancelTimer(sweeper);
         drained = Promise.promise();
+        recorder.stopping();
         for (Lane<Work> lane : lanes.values()) {
             for (Work w : lane.drainQueue()) {
-                finish(w.part(), new EventQueue.Completion(w.entry(), EventQueue.Outcome.REQUEUE, 0, ""));
+                finish(w.part(), w.entry(), EventQueue.Outcome.REQUEUE, 0, "");
             }
         }
-        partitions.forEach(this::flush);
         checkDrained();
         return drained.future();
     }
 
+    // ---- taking work in -----------------------------------------------------------------------
+
     /**
-     * Starts the first try of an event's only delivery, handed over by the fan-out before anything of
-     * the delivery is written (see {@link FanoutPump.FirstTries}); answers false, doing nothing, when
-     * the pump is stopping or full, or the webhook's lane has no free slot or is slow (then the
-     * delivery goes through the deliveries stream, where it is visible as pending while it waits).
+     * Starts the first try of an event's only delivery, handed over by the fan-out before anything of the
+     * delivery is written; answers false, doing nothing, when the pump is stopping or full, or the
+     * webhook's lane has no free slot or is slow (then the delivery goes through the deliveries stream,
+     * where it is visible as pending while it waits).
      */
-    public boolean startFirstTry(StreamEntry event, String deliveryId, Webhook webhook, EventCache.Entry ev,
-                                 long createdAt) {
+    boolean startFirstTry(StreamEntry event, String deliveryId, Webhook webhook, EventCache.Entry ev, long createdAt) {
         if (stopped || inFlight >= maxInFlight || !webhook.enabled()) {
             return false;
         }
@@ -190,7 +172,7 @@ public final class DeliveryPump {
     }
 
     /** Whether this replica is running the first try of this event's delivery (see {@link #startFirstTry}). */
-    public boolean holdsEvent(StreamEntry event) {
+    boolean holdsEvent(StreamEntry event) {
         return event.partition() < partitions.size() && partitions.get(event.partition()).heldEvents.contains(event.id());
     }
 
@@ -238,12 +220,8 @@ public final class DeliveryPump {
             part.backoff.reset();
             List<StreamEntry> entries = ar.result();
             if (pending) {
-                if (entries.isEmpty()) {
-                    part.ownPending = false;
-                    part.pendingFrom = "0";
-                } else {
-                    part.pendingFrom = entries.get(entries.size() - 1).id();
-                }
+                part.ownPending = !entries.isEmpty();
+                part.pendingFrom = entries.isEmpty() ? "0" : entries.get(entries.size() - 1).id();
             }
             for (StreamEntry e : entries) {
                 if (!part.held.add(e.id())) {
@@ -252,7 +230,7 @@ public final class DeliveryPump {
                 inFlight++;
                 if (stopped) {
                     // Read while stopping: hand it straight back for another replica.
-                    finish(part, new EventQueue.Completion(e, EventQueue.Outcome.REQUEUE, 0, ""));
+                    finish(part, e, EventQueue.Outcome.REQUEUE, 0, "");
                 } else {
                     resolve(part, e);
                 }
@@ -265,15 +243,17 @@ public final class DeliveryPump {
         });
     }
 
-    /** Finds the webhook and the event of an entry, then decides: drop, park, start, queue or defer. */
+    // ---- one entry's way ------------------------------------------------------------------------
+
+    /** Finds the webhook and the event of an entry, then asks the policy: drop, fail, park or try. */
     private void resolve(Partition part, StreamEntry entry) {
         if (entry.fields().isEmpty()) {
-            finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.DROP, 0, ""));
+            // Deleted while pending: only its acknowledgement is left to do.
+            finish(part, entry, EventQueue.Outcome.DROP, 0, "");
             return;
         }
-        Future<Webhook> webhook = deliveries.webhook(entry.field("pr"), entry.field("wh"));
-        Future<EventCache.Entry> event = deliveries.event(part.index, entry.field("pr"), entry.field("ev"),
-            entry.field("dl"));
+        Future<Webhook> webhook = subscriptions.webhookOrLoad(entry.field("pr"), entry.field("wh"));
+        Future<EventCache.Entry> event = events.of(part.index, entry.field("pr"), entry.field("ev"), entry.field("dl"));
         Future.all(webhook, event).onComplete(ar -> {
             if (ar.failed()) {
                 // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
@@ -285,15 +265,12 @@ public final class DeliveryPump {
             Webhook w = webhook.result();
             EventCache.Entry ev = event.result();
             long now = System.currentTimeMillis();
-            if (w == null) {
-                finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.DROP, 0, ""));
-            } else if (ev == null) {
-                finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.FAILED, 0,
-                    TryRecord.notMade("the event's payload is no longer stored", now)));
-            } else if (!w.enabled()) {
-                finish(part, new EventQueue.Completion(entry, EventQueue.Outcome.PARKED, 0, ""));
-            } else {
+            Decision d = policy.beforeTry(w != null, w != null && w.enabled(), ev != null);
+            if (d.kind() == Decision.Kind.TRY) {
                 offer(new Work(part, entry, w, ev), now);
+            } else {
+                finish(part, entry, completion(d), d.retryAtMs(),
+                    d.reason().isEmpty() ? "" : TryRecord.notMade(d.reason(), now));
             }
         });
     }
@@ -303,9 +280,17 @@ public final class DeliveryPump {
         switch (lane.offer(now)) {
             case START -> send(lane, work);
             case QUEUE -> lane.queue(work);
-            case DEFER -> {
-                long back = now + jitter(lane.deferDelayMs(now));
-                finish(work.part(), new EventQueue.Completion(work.entry(), EventQueue.Outcome.WAIT, back, ""));
+            case DEFER -> finish(work.part(), work.entry(), EventQueue.Outcome.WAIT,
+                now + jitter(lane.deferDelayMs(now)), "");
+        }
+    }
+
+    /** Hands back to Redis queued work whose lane now expects it to wait too long (a receiver slowed down). */
+    private void sweep() {
+        long now = System.currentTimeMillis();
+        for (Lane<Work> lane : lanes.values()) {
+            for (Work w : lane.overdue(now)) {
+                finish(w.part(), w.entry(), EventQueue.Outcome.WAIT, now + jitter(lane.deferDelayMs(now)), "");
             }
         }
     }
@@ -325,15 +310,15 @@ public final class DeliveryPump {
             if (ar.failed()) {
                 if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
                     // No dispatcher (shutting down): hand the entry back for this or another replica.
-                    finish(work.part(), new EventQueue.Completion(work.entry(), EventQueue.Outcome.REQUEUE, 0, ""));
+                    finish(work.part(), work.entry(), EventQueue.Outcome.REQUEUE, 0, "");
                     return;
                 }
                 LOG.warn("delivery {} got no answer from a dispatcher: {}", job.deliveryId(), ar.cause().toString());
-                outcome(work, new DeliveryOutcome.Failed(0, "no answer from the dispatcher", "", 0, Map.of(), "", -1),
+                tried(work, new DeliveryOutcome.Failed(0, "no answer from the dispatcher", "", 0, Map.of(), "", -1),
                     startedAt);
                 return;
             }
-            outcome(work, ar.result().body(), startedAt);
+            tried(work, ar.result().body(), startedAt);
         });
     }
 
@@ -342,14 +327,14 @@ public final class DeliveryPump {
      * queued item gets its turn, so a lane never keeps work without a try under way.
      */
     private void restart(Lane<Work> lane, Work next) {
-        deliveries.webhook(next.entry().field("pr"), next.entry().field("wh")).onComplete(ar -> {
+        subscriptions.webhookOrLoad(next.entry().field("pr"), next.entry().field("wh")).onComplete(ar -> {
             Webhook w = ar.succeeded() ? ar.result() : next.webhook();
-            if (w != null && w.enabled()) {
+            Decision d = policy.beforeTry(w != null, w != null && w.enabled(), true);
+            if (d.kind() == Decision.Kind.TRY) {
                 send(lane, new Work(next.part(), next.entry(), w, next.event()));
                 return;
             }
-            EventQueue.Outcome outcome = w == null ? EventQueue.Outcome.DROP : EventQueue.Outcome.PARKED;
-            finish(next.part(), new EventQueue.Completion(next.entry(), outcome, 0, ""));
+            finish(next.part(), next.entry(), completion(d), 0, "");
             Work after = lane.pollQueued();
             if (after != null) {
                 restart(lane, after);
@@ -359,108 +344,38 @@ public final class DeliveryPump {
         });
     }
 
-    private void outcome(Work work, DeliveryOutcome outcome, long startedAt) {
+    /** A try has ended: the webhook's bookkeeping, then what the policy says comes next. */
+    private void tried(Work work, DeliveryOutcome outcome, long startedAt) {
         String tryJson = TryRecord.of(outcome, startedAt);
         metrics.tryDuration(outcome.durationMs());
         if (outcome instanceof DeliveryOutcome.Delivered) {
             metrics.eventToDelivery(System.currentTimeMillis() - work.event().event().acceptedAt());
         }
-        deliveries.outcome(work.webhook(), outcome).onComplete(ar -> {
+        bookkeeping.record(work.webhook(), outcome).onComplete(ar -> {
             boolean enabled = ar.failed() || ar.result();
-            finish(work.part(), classify(work, outcome, enabled, tryJson));
+            Decision d = policy.afterTry(outcome, parseInt(work.entry().field("s")), enabled, System.currentTimeMillis());
+            finish(work.part(), work.entry(), completion(d), d.retryAtMs(), tryJson);
         });
     }
 
-    /** What comes after a try: delivered, parked (its webhook is now disabled), retried, or failed for good. */
-    private EventQueue.Completion classify(Work work, DeliveryOutcome outcome, boolean enabled, String tryJson) {
-        StreamEntry e = work.entry();
-        if (outcome instanceof DeliveryOutcome.Delivered) {
-            return new EventQueue.Completion(e, EventQueue.Outcome.DELIVERED, 0, tryJson);
-        }
-        if (!enabled) {
-            return new EventQueue.Completion(e, EventQueue.Outcome.PARKED, 0, tryJson);
-        }
-        DeliveryOutcome.Failed f = (DeliveryOutcome.Failed) outcome;
-        int failedTries = parseInt(e.field("s")) + 1;
-        if (retries.hasNext(failedTries)) {
-            long at = System.currentTimeMillis() + retries.delayMs(failedTries, f.retryAfterMs());
-            return new EventQueue.Completion(e, EventQueue.Outcome.RETRY, at, tryJson);
-        }
-        return new EventQueue.Completion(e, EventQueue.Outcome.FAILED, 0, tryJson);
+    private static EventQueue.Outcome completion(Decision d) {
+        return switch (d.kind()) {
+            case DELIVERED -> EventQueue.Outcome.DELIVERED;
+            case RETRY -> EventQueue.Outcome.RETRY;
+            case FAILED -> EventQueue.Outcome.FAILED;
+            case PARKED -> EventQueue.Outcome.PARKED;
+            case DROPPED -> EventQueue.Outcome.DROP;
+            case TRY -> throw new IllegalArgumentException("a try is not an outcome");
+        };
     }
 
-    private void finish(Partition part, EventQueue.Completion completion) {
-        metrics.outcome(switch (completion.outcome()) {
-            case DELIVERED -> GatewayMetrics.Outcome.DELIVERED;
-            case RETRY -> GatewayMetrics.Outcome.RETRY;
-            case FAILED -> GatewayMetrics.Outcome.FAILED;
-            case PARKED -> GatewayMetrics.Outcome.PARKED;
-            case WAIT -> GatewayMetrics.Outcome.DEFERRED;
-            case REQUEUE -> GatewayMetrics.Outcome.REQUEUED;
-            case DROP -> GatewayMetrics.Outcome.DROPPED;
-        });
-        part.done.add(completion);
-        if (part.done.size() >= FLUSH_AT || stopped) {
-            flush(part);
-        } else if (!part.flushScheduled) {
-            part.flushScheduled = true;
-            vertx.setTimer(FLUSH_DELAY_MS, t -> {
-                part.flushScheduled = false;
-                flush(part);
-            });
-        }
-    }
-
-    private void flush(Partition part) {
-        if (part.flushing || part.done.isEmpty()) {
-            return;
-        }
-        part.flushing = true;
-        List<EventQueue.Completion> batch = part.done;
-        part.done = new ArrayList<>();
-        List<EventQueue.Completion> queued = new ArrayList<>(batch.size());
-        List<EventQueue.Completion> first = new ArrayList<>();
-        for (EventQueue.Completion c : batch) {
-            (c.entry().firstTry() ? first : queued).add(c);
-        }
-        Future<Void> a = queued.isEmpty() ? Future.succeededFuture() : queue.complete(part.index, queued);
-        Future<Void> b = first.isEmpty() ? Future.succeededFuture() : queue.completeFirstTries(part.index, first);
-        Future.join(a, b).onComplete(x -> {
-            part.flushing = false;
-            List<EventQueue.Completion> again = new ArrayList<>();
-            settle(part, a, queued, again);
-            settle(part, b, first, again);
-            if (!again.isEmpty()) {
-                // Keep them: the outcome is known, only its record is missing. Redis may be restarting.
-                LOG.warn("recording {} outcomes failed ({}), retrying", again.size(),
-                    (a.failed() ? a : b).cause().getMessage());
-                again.addAll(part.done);
-                part.done = again;
-                vertx.setTimer(part.backoff.nextDelay(), t -> flush(part));
-                return;
-            }
-            if (!part.done.isEmpty()) {
-                flush(part);
-            }
+    /** Records an entry's outcome; once written, the entry's slot is free and reading may go on. */
+    private void finish(Partition part, StreamEntry entry, EventQueue.Outcome outcome, long nextAt, String tryJson) {
+        recorder.record(new EventQueue.Completion(entry, outcome, nextAt, tryJson)).onComplete(x -> {
+            (entry.firstTry() ? part.heldEvents : part.held).remove(entry.id());
+            release();
             partitions.forEach(this::read);
         });
-    }
-
-    /**
-     * After one script: its completions are released, or kept in {@code again} for another go when it
-     * failed, unless Redis lost its data (NOGROUP: nothing left to acknowledge).
-     */
-    private void settle(Partition part, Future<Void> recorded, List<EventQueue.Completion> completions,
-                        List<EventQueue.Completion> again) {
-        String error = recorded.failed() ? String.valueOf(recorded.cause().getMessage()) : null;
-        if (error != null && !error.startsWith("NOGROUP")) {
-            again.addAll(completions);
-            return;
-        }
-        for (EventQueue.Completion c : completions) {
-            (c.entry().firstTry() ? part.heldEvents : part.held).remove(c.entry().id());
-            release();
-        }
     }
 
     private void release() {

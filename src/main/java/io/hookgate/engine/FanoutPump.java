@@ -1,6 +1,8 @@
 package io.hookgate.engine;
 
+import io.hookgate.index.Subscriptions;
 import io.hookgate.model.Ids;
+import io.hookgate.model.Webhook;
 import io.hookgate.redis.EventQueue;
 import io.hookgate.redis.StreamEntry;
 import io.vertx.core.Future;
@@ -9,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,46 +25,21 @@ import org.slf4j.LoggerFactory;
  * with the events stream backing up in front of it), and a partition never holds more than one pooled
  * connection in a blocking read. After a failure or at start, the main loop first reads this
  * consumer's own pending entries, from a moving cursor; entries whose first try is under way here are
- * skipped. Only new entries (from {@code >} reads) get first tries ({@link FirstTries}): an entry read
+ * skipped. Only new entries (from {@code >} reads) get first tries ({@link #firstTry}): an entry read
  * again may be in a fan-out script under way, and that script's {@code XACK == 1} guard settles who
  * records it.
  */
-public final class FanoutPump {
+final class FanoutPump {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutPump.class);
     private static final int BATCH = 128;
     private static final long BLOCK_MS = 1_000;
     private static final int HELPERS = 2;
 
-    /** Finds the webhooks of a project that an event matches. */
-    public interface Matcher {
-        /** IDs of the enabled webhooks matching the event; empty when the name is no longer valid. */
-        List<String> match(String projectId, String eventId, String eventName);
-    }
-
-    /**
-     * First tries straight from the fan-out. An event that matches one webhook whose lane has room
-     * is not recorded here: its try starts at once, and the
-     * delivery's record is written together with the event's acknowledgement when the try has ended
-     * ({@link EventQueue#completeFirstTries}). Until then the event stays pending in the events stream,
-     * so a replica that dies mid-try leaves it to be reclaimed and fanned out again, under the same
-     * delivery ID. This saves the deliveries stream's round trip and half of the record's writes.
-     */
-    public interface FirstTries {
-        /** Starts the try now and answers true, or answers false to leave the delivery to the queue. */
-        boolean start(StreamEntry event, String deliveryId, String webhookId, long createdAt);
-
-        /** Whether this replica is trying the event's delivery (its entry must not be fanned out twice). */
-        boolean holds(StreamEntry event);
-
-        /** The event's deliveries go through the deliveries stream: worth keeping its payload at hand for their tries. */
-        void queued(StreamEntry event);
-    }
-
     private final Vertx vertx;
     private final EventQueue queue;
-    private final Matcher matcher;
-    private final FirstTries firstTries;
-    private final Function<Set<String>, Future<Void>> freshen;
+    private final Subscriptions subscriptions;
+    private final Events events;
+    private final DeliveryPump pump;
     private final List<Partition> partitions = new ArrayList<>();
     private boolean stopped;
     /** Loops with a read or a fan-out under way. */
@@ -86,20 +62,15 @@ public final class FanoutPump {
         }
     }
 
-    /**
-     * @param freshen brings the match index up to date for the given projects before a batch is
-     *                matched (see the store), so that no webhook created before an event is missed
-     */
-    public FanoutPump(Vertx vertx, EventQueue queue, Function<Set<String>, Future<Void>> freshen,
-                      Matcher matcher, FirstTries firstTries) {
+    FanoutPump(Vertx vertx, EventQueue queue, Subscriptions subscriptions, Events events, DeliveryPump pump) {
         this.vertx = vertx;
         this.queue = queue;
-        this.freshen = freshen;
-        this.matcher = matcher;
-        this.firstTries = firstTries;
+        this.subscriptions = subscriptions;
+        this.events = events;
+        this.pump = pump;
     }
 
-    public void start() {
+    void start() {
         for (int p = 0; p < queue.partitions(); p++) {
             Partition part = new Partition(p);
             partitions.add(part);
@@ -108,7 +79,7 @@ public final class FanoutPump {
     }
 
     /** Stops; completes when the fan-out under way (a read, then its script) has ended. */
-    public Future<Void> stop() {
+    Future<Void> stop() {
         stopped = true;
         if (idle == null) {
             idle = io.vertx.core.Promise.promise();
@@ -223,7 +194,7 @@ public final class FanoutPump {
         }
         Set<String> projects = new HashSet<>();
         mine.forEach(e -> projects.add(e.field("pr")));
-        return freshen.apply(projects).compose(x -> record(partition, mine, fresh))
+        return subscriptions.freshen(projects).compose(x -> record(partition, mine, fresh))
             .eventually(() -> {
                 mine.forEach(e -> active.remove(e.id()));
                 return Future.succeededFuture();
@@ -235,17 +206,17 @@ public final class FanoutPump {
         List<StreamEntry> kept = new ArrayList<>(entries.size());
         List<List<EventQueue.NewDelivery>> matched = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
-            if (firstTries.holds(e)) {
+            if (pump.holdsEvent(e)) {
                 // Read again (own pending entries, a reclaim) while its first try is under way here.
                 continue;
             }
             String projectId = e.field("pr");
             String eventId = e.field("id");
             long acceptedAt = parseLong(e.field("at"));
-            List<String> webhooks = matcher.match(projectId, eventId, e.field("nm"));
+            List<Webhook> webhooks = subscriptions.match(projectId, events.expansion(eventId, e.field("nm")));
             List<EventQueue.NewDelivery> deliveries = new ArrayList<>(webhooks.size());
-            for (String w : webhooks) {
-                deliveries.add(new EventQueue.NewDelivery(Ids.forDelivery(projectId, eventId, w, acceptedAt), w));
+            for (Webhook w : webhooks) {
+                deliveries.add(new EventQueue.NewDelivery(Ids.forDelivery(projectId, eventId, w.id(), acceptedAt), w.id()));
             }
             kept.add(e);
             matched.add(deliveries);
@@ -254,16 +225,32 @@ public final class FanoutPump {
         for (int i = 0; i < kept.size(); i++) {
             StreamEntry e = kept.get(i);
             List<EventQueue.NewDelivery> deliveries = matched.get(i);
-            if (fresh && deliveries.size() == 1
-                && firstTries.start(e, deliveries.get(0).deliveryId(), deliveries.get(0).webhookId(), now)) {
+            if (fresh && deliveries.size() == 1 && firstTry(e, deliveries.get(0), now)) {
                 continue;
             }
-            if (!deliveries.isEmpty()) {
-                firstTries.queued(e);
+            if (!deliveries.isEmpty() && e.event() != null) {
+                // Its deliveries go through the deliveries stream: their tries find the payload at hand.
+                events.keep(e.event());
             }
             fanouts.add(new EventQueue.Fanout(e, deliveries));
         }
         return fanouts.isEmpty() ? Future.succeededFuture() : queue.recordFanout(partition, fanouts);
+    }
+
+    /**
+     * The first try of an event's only delivery, straight from the fan-out: nothing of the delivery is
+     * written until the try has ended ({@link EventQueue#completeFirstTries}, with the event's
+     * acknowledgement), so a replica that dies mid-try leaves the event to be reclaimed and fanned out
+     * again, under the same delivery ID. Saves the deliveries stream's round trip and half of the
+     * record's writes. False when the pump cannot take it now: the delivery goes through the queue.
+     */
+    private boolean firstTry(StreamEntry e, EventQueue.NewDelivery d, long now) {
+        Webhook w = subscriptions.webhook(e.field("pr"), d.webhookId());
+        if (w == null || e.event() == null) {
+            return false;
+        }
+        EventCache.Entry ev = events.withExpansion(e.event());
+        return ev != null && pump.startFirstTry(e, d.deliveryId(), w, ev, now);
     }
 
     private static long parseLong(String s) {

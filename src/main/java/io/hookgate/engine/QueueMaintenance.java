@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * still under way is never taken from a live replica. It also reads each partition's depth for the
  * metrics every few seconds.
  */
-public final class QueueMaintenance {
+final class QueueMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(QueueMaintenance.class);
     private static final long RETRY_TICK_MS = 200;
     private static final int RETRY_BATCH = 500;
@@ -38,7 +38,7 @@ public final class QueueMaintenance {
     private final boolean[] draining;
     private boolean stopped;
 
-    public QueueMaintenance(Vertx vertx, EventQueue queue, FanoutPump fanout, DeliveryPump pump, long reclaimIdleMs,
+    QueueMaintenance(Vertx vertx, EventQueue queue, FanoutPump fanout, DeliveryPump pump, long reclaimIdleMs,
                             GatewayMetrics metrics) {
         this.vertx = vertx;
         this.stats = new AtomicReferenceArray<>(queue.partitions());
@@ -67,7 +67,7 @@ public final class QueueMaintenance {
         this.draining = new boolean[queue.partitions()];
     }
 
-    public void start() {
+    void start() {
         for (int p = 0; p < queue.partitions(); p++) {
             int partition = p;
             timers.add(vertx.setPeriodic(RETRY_TICK_MS, t -> drain(partition)));
@@ -77,7 +77,7 @@ public final class QueueMaintenance {
         }
     }
 
-    public void stop() {
+    void stop() {
         stopped = true;
         timers.forEach(vertx::cancelTimer);
         timers.clear();

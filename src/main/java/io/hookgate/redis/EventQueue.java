@@ -1,6 +1,5 @@
 package io.hookgate.redis;
 
-import io.hookgate.engine.FanoutPump;
 import io.hookgate.model.DeliveryRecord;
 import io.hookgate.model.DeliveryStatus;
 import io.hookgate.model.EventRecord;
@@ -17,9 +16,10 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * All Redis work of the delivery queue (keys in {@link QueueKeys}, scripts in {@code lua/}):
- * ingest, fan-out, reading, finishing, retrying, parking and replaying deliveries. Each write is one
- * script, so a crash never leaves half of it done.
+ * The delivery queue's hot path in Redis (keys in {@link QueueKeys}, scripts in {@code lua/}): ingest,
+ * the streams' reads and reclaims, the fan-out, the recording of tries, due retries and the events of
+ * deliveries. Each write is one script, so a crash never leaves half of it done. What a user asks of
+ * recorded deliveries (listing, replaying, parking) is {@link DeliveryLog}'s.
  */
 public final class EventQueue {
     private static final LuaScript COMPLETE = LuaScript.load("complete");
@@ -28,13 +28,6 @@ public final class EventQueue {
     private static final LuaScript FANOUT = LuaScript.load("fanout");
     private static final LuaScript INGEST = LuaScript.load("ingest");
     private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
-    private static final LuaScript PARK_RETRYING = LuaScript.load("park_retrying");
-    private static final LuaScript PURGE_WEBHOOK = LuaScript.load("purge_webhook");
-    private static final LuaScript REQUEUE = LuaScript.load("requeue");
-    private static final LuaScript STATUSES = LuaScript.load("statuses");
-    private static final LuaScript UNPARK = LuaScript.load("unpark");
-    /** Records examined per round trip when listing by a status without an index (pending). */
-    private static final int STATUS_SCAN_CHUNK = 500;
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */
     private static final long SAFETY_TTL_SECONDS = 86_400;
 
@@ -263,7 +256,7 @@ public final class EventQueue {
     }
 
     /**
-     * Records first tries started straight from the fan-out (see {@link FanoutPump.FirstTries}): per
+     * Records first tries started straight from the fan-out (the engine's fan-out): per
      * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
      */
     public Future<Void> completeFirstTries(int partition, List<Completion> done) {
@@ -320,87 +313,6 @@ public final class EventQueue {
             List.of(System.currentTimeMillis(), limit)).map(Response::toInteger);
     }
 
-    /** Parks the retrying deliveries of a webhook that was just disabled, in every partition. */
-    public Future<Integer> parkRetrying(String projectId, String webhookId) {
-        List<Future<Response>> all = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            all.add(PARK_RETRYING.run(redis, List.of(QueueKeys.retries(p)),
-                List.of(projectId, webhookId, System.currentTimeMillis())));
-        }
-        return Future.all(all).map(x -> all.stream().mapToInt(f -> f.result().toInteger()).sum());
-    }
-
-    /** Requeues every parked delivery of a re-enabled webhook, oldest first, in chunks; answers how many. */
-    public Future<Integer> unpark(String projectId, String webhookId) {
-        List<Future<Integer>> all = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            all.add(unparkPartition(p, projectId, webhookId, 0));
-        }
-        return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
-    }
-
-    private Future<Integer> unparkPartition(int p, String projectId, String webhookId, int sofar) {
-        int chunk = 500;
-        return UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
-                List.of(projectId, webhookId, System.currentTimeMillis(), chunk))
-            .compose(r -> r.toInteger() < chunk ? Future.succeededFuture(sofar + r.toInteger())
-                : unparkPartition(p, projectId, webhookId, sofar + r.toInteger()));
-    }
-
-    /**
-     * Removes every delivery record (and index entry) of a deleted webhook created up to {@code deletedAt},
-     * in every partition, in chunks one after the other; answers how many records went.
-     */
-    public Future<Integer> purgeWebhook(String projectId, String webhookId, long deletedAt) {
-        Future<Integer> all = Future.succeededFuture(0);
-        for (int p = 0; p < partitions; p++) {
-            int partition = p;
-            all = all.compose(sofar -> purgePartition(partition, projectId, webhookId, deletedAt, sofar));
-        }
-        return all;
-    }
-
-    private Future<Integer> purgePartition(int p, String projectId, String webhookId, long deletedAt, int sofar) {
-        int chunk = 500;
-        return PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
-                List.of(projectId, webhookId, chunk, deletedAt))
-            .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(sofar)
-                : purgePartition(p, projectId, webhookId, deletedAt, sofar + r.toInteger()));
-    }
-
-    /** Sends deliveries of a webhook again now (they must be in {@code partition}); answers how many. */
-    public Future<Integer> requeue(int partition, String projectId, String webhookId, List<String> deliveryIds) {
-        if (deliveryIds.isEmpty()) {
-            return Future.succeededFuture(0);
-        }
-        List<Object> args = new ArrayList<>(List.of(projectId, webhookId, System.currentTimeMillis()));
-        args.addAll(deliveryIds);
-        return REQUEUE.run(redis, List.of(QueueKeys.deliveries(partition)), args).map(Response::toInteger);
-    }
-
-    /** Requeues every failed delivery of a webhook created at or after {@code sinceMs}; answers how many. */
-    public Future<Integer> recover(String projectId, String webhookId, long sinceMs) {
-        List<Future<Integer>> all = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            int partition = p;
-            all.add(redis.send(Request.cmd(Command.ZRANGEBYSCORE)
-                    .arg(QueueKeys.webhookDeliveries(p, projectId, webhookId, DeliveryStatus.FAILED))
-                    .arg(sinceMs).arg("+inf"))
-                .compose(ids -> {
-                    List<String> list = new ArrayList<>();
-                    if (ids != null) {
-                        ids.forEach(id -> list.add(id.toString()));
-                    }
-                    List<Future<Integer>> chunks = new ArrayList<>();
-                    for (int i = 0; i < list.size(); i += 500) {
-                        chunks.add(requeue(partition, projectId, webhookId, list.subList(i, Math.min(list.size(), i + 500))));
-                    }
-                    return Future.all(chunks).map(y -> chunks.stream().mapToInt(Future::result).sum());
-                }));
-        }
-        return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
-    }
-
     /** How much unfinished work a partition holds: stream lengths, waiting retries, and the oldest entries' ages. */
     public record Stats(long events, long deliveries, long retries, long oldestEventMs, long oldestDeliveryMs) {
     }
@@ -452,160 +364,4 @@ public final class EventQueue {
         return r == null ? "" : r.toString();
     }
 
-    /** A delivery's record with its tries (newest first), from whichever partition holds it; null if none does. */
-    public Future<DeliveryRecord> delivery(String deliveryId) {
-        List<Future<DeliveryRecord>> all = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            all.add(delivery(p, deliveryId));
-        }
-        return Future.all(all).map(x -> all.stream().map(Future::result).filter(java.util.Objects::nonNull)
-            .findFirst().orElse(null));
-    }
-
-    private Future<DeliveryRecord> delivery(int partition, String deliveryId) {
-        String key = QueueKeys.delivery(partition, deliveryId);
-        Future<Map<String, String>> record = redis.send(Request.cmd(Command.GET).arg(key)).map(r -> {
-            if (r == null) {
-                return null;
-            }
-            RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
-            Map<String, String> h = new HashMap<>(d.fields());
-            h.put("id", deliveryId);
-            if (d.tryJson() != null) {
-                h.put("t", d.tryJson());
-            }
-            return h;
-        });
-        Future<Response> tries = redis.send(Request.cmd(Command.LRANGE).arg(QueueKeys.tries(partition, deliveryId))
-            .arg(0).arg(-1));
-        return Future.all(record, tries).map(x -> {
-            Map<String, String> h = record.result();
-            if (h == null || h.get("id") == null) {
-                return null;
-            }
-            List<String> list = new ArrayList<>();
-            String newest = h.get("t");
-            if (newest != null) {
-                list.add(newest);
-            }
-            if (tries.result() != null) {
-                tries.result().forEach(t -> list.add(t.toString()));
-            }
-            return DeliveryRecord.of(partition, h, list);
-        });
-    }
-
-    /** A page of a webhook's deliveries, newest first, optionally of one status. */
-    public record Page(List<DeliveryRecord> deliveries, String nextCursor) {
-    }
-
-    /**
-     * Lists a webhook's deliveries newest first across partitions. The cursor is the last item of the
-     * previous page ({@code "<createdAt>:<deliveryId>"}); the page holds items strictly after it.
-     */
-    public Future<Page> list(String projectId, String webhookId, DeliveryStatus status, int limit, String cursor) {
-        long maxScore = Long.MAX_VALUE;
-        String cursorId = null;
-        if (cursor != null) {
-            int colon = cursor.indexOf(':');
-            maxScore = Long.parseLong(cursor.substring(0, colon));
-            cursorId = cursor.substring(colon + 1);
-        }
-        long max = maxScore;
-        String afterId = cursorId;
-        List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
-        for (int p = 0; p < partitions; p++) {
-            // Pending and delivered deliveries have no complete index of their own (see lua/lib/indexes.lua): they
-            // are read from the general index and filtered by status. Pending ones are mostly the newest, and
-            // delivered ones mostly all, so the scan is short.
-            boolean filtered = status == DeliveryStatus.PENDING || status == DeliveryStatus.DELIVERED;
-            String key = status == null || filtered ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
-                : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
-            all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>()));
-        }
-        return Future.all(all).compose(x -> {
-            List<Map.Entry<String, Long>> merged = new ArrayList<>();
-            all.forEach(f -> merged.addAll(f.result()));
-            merged.sort((a, b) -> a.getValue().equals(b.getValue()) ? b.getKey().compareTo(a.getKey())
-                : Long.compare(b.getValue(), a.getValue()));
-            List<Map.Entry<String, Long>> page = merged.size() > limit ? merged.subList(0, limit) : merged;
-            List<Future<DeliveryRecord>> records = page.stream().map(e -> delivery(e.getKey())).toList();
-            return Future.all(records).map(y -> {
-                List<DeliveryRecord> out = records.stream().map(Future::result).filter(java.util.Objects::nonNull).toList();
-                Map.Entry<String, Long> last = page.isEmpty() ? null : page.get(page.size() - 1);
-                String next = page.size() == limit && last != null ? last.getValue() + ":" + last.getKey() : null;
-                return new Page(out, next);
-            });
-        });
-    }
-
-    /**
-     * Up to {@code limit} members of one index that come after the cursor, newest first, and with
-     * {@code filter} only those of that status. ZREVRANGEBYSCORE starts at the cursor's score, and the
-     * deliveries of one fan-out batch share their creation time, so the members of that score up to the
-     * cursor are skipped, reading on in chunks as long as needed.
-     */
-    private Future<List<Map.Entry<String, Long>>> listAfter(int partition, String key, DeliveryStatus filter, long max,
-                                                            String afterId, int limit, int offset,
-                                                            List<Map.Entry<String, Long>> found) {
-        int chunk = filter == null ? limit + 64 : STATUS_SCAN_CHUNK;
-        return redis.send(Request.cmd(Command.ZREVRANGEBYSCORE).arg(key)
-                .arg(max == Long.MAX_VALUE ? "+inf" : Long.toString(max)).arg("-inf")
-                .arg("WITHSCORES").arg("LIMIT").arg(offset).arg(chunk))
-            .map(EventQueue::scored)
-            .compose(items -> withStatus(partition, items, filter).map(kept -> {
-                for (Map.Entry<String, Long> e : kept) {
-                    boolean after = afterId == null || e.getValue() < max
-                        || (e.getValue() == max && e.getKey().compareTo(afterId) < 0);
-                    if (after && found.size() < limit) {
-                        found.add(e);
-                    }
-                }
-                return items.size();
-            }))
-            .compose(read -> {
-                if (found.size() >= limit || read < chunk) {
-                    return Future.succeededFuture(found);
-                }
-                return listAfter(partition, key, filter, max, afterId, limit, offset + read, found);
-            });
-    }
-
-    /** The items whose record has the status {@code filter} (all of them without a filter). */
-    private Future<List<Map.Entry<String, Long>>> withStatus(int partition, List<Map.Entry<String, Long>> items,
-                                                             DeliveryStatus filter) {
-        if (filter == null || items.isEmpty()) {
-            return Future.succeededFuture(items);
-        }
-        List<Object> ids = new ArrayList<>(items.size());
-        items.forEach(e -> ids.add(e.getKey()));
-        return STATUSES.run(redis, List.of(QueueKeys.deliveries(partition)), ids).map(r -> {
-            List<Map.Entry<String, Long>> kept = new ArrayList<>();
-            for (int i = 0; i < items.size(); i++) {
-                Response st = r.get(i);
-                if (st != null && filter.value().equals(st.toString())) {
-                    kept.add(items.get(i));
-                }
-            }
-            return kept;
-        });
-    }
-
-    private static List<Map.Entry<String, Long>> scored(Response r) {
-        List<Map.Entry<String, Long>> out = new ArrayList<>();
-        if (r == null) {
-            return out;
-        }
-        for (int i = 0; i < r.size(); i++) {
-            Response item = r.get(i);
-            if (item.type() == io.vertx.redis.client.ResponseType.MULTI) {
-                // RESP3: [member, score] pairs
-                out.add(Map.entry(item.get(0).toString(), item.get(1).toLong()));
-            } else {
-                out.add(Map.entry(item.toString(), Double.valueOf(r.get(i + 1).toString()).longValue()));
-                i++;
-            }
-        }
-        return out;
-    }
 }

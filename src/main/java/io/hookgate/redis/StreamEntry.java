@@ -1,6 +1,5 @@
 package io.hookgate.redis;
 
-import io.hookgate.engine.DeliveryPump;
 import io.hookgate.model.EventRecord;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.Map;
  * ({@code event}: the fields and the payload bytes, kept apart from the text fields; null for an entry
  * deleted while pending, which has no fields). A {@code firstTry} entry is an
  * event's entry standing for the first try of its only delivery, started straight from the fan-out (see
- * {@link DeliveryPump#startFirstTry}); its fields are those of a deliveries-stream entry, plus {@code nm}
+ * the engine's DeliveryPump); its fields are those of a deliveries-stream entry, plus {@code nm}
  * and {@code at} (the delivery's creation time), and it carries the event.
  */
 public record StreamEntry(int partition, String id, Map<String, String> fields, EventRecord event, boolean firstTry) {

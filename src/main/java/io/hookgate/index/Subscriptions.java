@@ -1,0 +1,203 @@
+package io.hookgate.index;
+
+import io.hookgate.model.ApiKey;
+import io.hookgate.model.Project;
+import io.hookgate.model.Webhook;
+import io.hookgate.redis.ChangeFeed;
+import io.hookgate.redis.KeyRepository;
+import io.hookgate.redis.ProjectRepository;
+import io.hookgate.redis.RedisStore;
+import io.hookgate.redis.WebhookRepository;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This replica's view of every project's keys and webhooks: loaded from Redis at start, kept current by
+ * the change feed (what any replica wrote), and brought up to date on demand before a fan-out
+ * ({@link #freshen}). Writes made through this replica are applied at once as well; the feed brings
+ * them again, which changes nothing. Owned by the store verticle's event loop: not thread-safe.
+ */
+public final class Subscriptions {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+
+    private final ProjectRepository projects;
+    private final KeyRepository keys;
+    private final WebhookRepository webhooks;
+    private final ChangeFeed feed;
+    private final SubscriptionIndex index = new SubscriptionIndex();
+    private final InOrder changesInOrder = new InOrder();
+    private boolean loaded;
+
+    public Subscriptions(RedisStore store, ProjectRepository projects, KeyRepository keys, WebhookRepository webhooks) {
+        this.projects = projects;
+        this.keys = keys;
+        this.webhooks = webhooks;
+        this.feed = store.changeFeed(this::reloadAfterReconnect, this::apply);
+    }
+
+    /** Follows the change feed and loads every project; completes once loaded. */
+    public Future<Void> start() {
+        return feed.start().compose(x -> reloadAll());
+    }
+
+    public Future<Void> stop() {
+        return feed.stop();
+    }
+
+    // ---- loading ------------------------------------------------------------------------------
+
+    private void reloadAfterReconnect() {
+        if (loaded) {
+            reloadAll().onFailure(err -> LOG.warn("index reload failed: {}", err.getMessage()));
+        }
+    }
+
+    /** Loads every project's keys and webhooks, dropping projects that are gone. */
+    private Future<Void> reloadAll() {
+        return projects.ids().compose(ids -> {
+            for (String known : index.projectIds()) {
+                if (!ids.contains(known)) {
+                    index.removeProject(known);
+                }
+            }
+            // One project after the other: bounded work in flight however many there are.
+            Future<Void> chain = Future.succeededFuture();
+            for (String id : ids) {
+                chain = chain.compose(x -> reloadProject(id));
+            }
+            return chain;
+        }).map(x -> {
+            loaded = true;
+            LOG.info("index loaded: {} projects, {} webhooks", index.projectIds().size(), index.webhookCount());
+            return null;
+        });
+    }
+
+    /** Loads one project afresh (or forgets it when it is gone). */
+    public Future<Void> reloadProject(String projectId) {
+        // The version is read first: what is loaded after it is at least that recent.
+        return webhooks.version(projectId).compose(version -> {
+            Future<Optional<Project>> project = projects.get(projectId);
+            Future<List<ApiKey>> projectKeys = keys.list(projectId);
+            Future<List<Webhook>> hooks = webhooks.all(projectId);
+            return Future.all(project, projectKeys, hooks).map(x -> {
+                if (project.result().isEmpty()) {
+                    index.removeProject(projectId);
+                } else {
+                    index.putProject(projectId, projectKeys.result(), hooks.result());
+                    index.applied(projectId, version);
+                }
+                return null;
+            });
+        });
+    }
+
+    /**
+     * Before a batch is fanned out: every project in it must be known at least at the version Redis
+     * holds now, so a webhook created (through any replica) before an event was accepted always gets
+     * it. A project whose change message has not arrived yet is reloaded.
+     */
+    public Future<Void> freshen(Set<String> projectIds) {
+        List<Future<?>> all = new ArrayList<>();
+        for (String pid : projectIds) {
+            if (pid.isEmpty()) {
+                continue;
+            }
+            all.add(webhooks.version(pid).compose(v -> v > index.version(pid) ? reloadProject(pid)
+                : Future.succeededFuture()));
+        }
+        return Future.all(all).mapEmpty();
+    }
+
+    private void apply(ChangeFeed.Change change) {
+        Future<?> done;
+        if (change instanceof ChangeFeed.ProjectChanged c) {
+            done = reloadProject(c.projectId());
+        } else if (change instanceof ChangeFeed.KeysChanged c) {
+            done = keys.list(c.projectId()).map(list -> {
+                index.replaceKeys(c.projectId(), list);
+                return null;
+            });
+        } else {
+            ChangeFeed.WebhookChanged c = (ChangeFeed.WebhookChanged) change;
+            // One webhook's changes are read back one after the other (see InOrder).
+            done = changesInOrder.run(c.projectId() + "/" + c.webhookId(), () -> webhooks.get(c.projectId(),
+                c.webhookId())).map(w -> {
+                    if (w.isPresent()) {
+                        index.putWebhook(w.get());
+                    } else {
+                        index.removeWebhook(c.projectId(), c.webhookId());
+                    }
+                    index.applied(c.projectId(), c.version());
+                    return null;
+                });
+        }
+        done.onFailure(err -> LOG.warn("applying change {} failed: {}", change, err.getMessage()));
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    public boolean hasProject(String projectId) {
+        return index.hasProject(projectId);
+    }
+
+    /** The key whose secret hashes to {@code hash}, or null. */
+    public ApiKey keyByHash(String hash) {
+        return index.keyByHash(hash);
+    }
+
+    /** The webhook as this replica knows it; null when unknown here. */
+    public Webhook webhook(String projectId, String webhookId) {
+        return index.webhook(projectId, webhookId);
+    }
+
+    /** The webhook from this replica's index, else from Redis; null when it no longer exists. */
+    public Future<Webhook> webhookOrLoad(String projectId, String webhookId) {
+        Webhook w = index.webhook(projectId, webhookId);
+        return w != null ? Future.succeededFuture(w) : webhooks.get(projectId, webhookId).map(o -> o.orElse(null));
+    }
+
+    /** The enabled webhooks of the project that subscribed to any string of the expansion. */
+    public List<Webhook> match(String projectId, List<String> expansion) {
+        return index.match(projectId, expansion);
+    }
+
+    // ---- writes made through this replica ---------------------------------------------------
+
+    public void projectCreated(String projectId) {
+        index.putProject(projectId, List.of(), List.of());
+    }
+
+    public void projectDeleted(String projectId) {
+        index.removeProject(projectId);
+    }
+
+    public void keyAdded(ApiKey key) {
+        index.addKey(key);
+    }
+
+    public void keysReplaced(String projectId, List<ApiKey> list) {
+        index.replaceKeys(projectId, list);
+    }
+
+    public void webhookChanged(Webhook w) {
+        index.putWebhook(w);
+    }
+
+    public void webhookDeleted(String projectId, String webhookId) {
+        index.removeWebhook(projectId, webhookId);
+    }
+
+    /** A try's bookkeeping on a webhook this replica knows: enabled, logs and attempts as Redis now has them. */
+    public void bookkeeping(String projectId, String webhookId, boolean enabled, String logs, int attempts) {
+        Webhook current = index.webhook(projectId, webhookId);
+        if (current != null) {
+            index.putWebhook(current.withBookkeeping(enabled, logs, attempts));
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.hookgate.redis;
+
+import io.hookgate.config.HookgateConfig;
+import io.hookgate.health.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.util.function.Consumer;
+
+/**
+ * One replica's connection to Redis, and the way to everything kept there: the repositories of
+ * projects, keys and webhooks, the rate limiter, the delivery queue, the delivery log and the change
+ * feed all share its pooled client ({@link RedisClient}). No class outside this package holds a Redis
+ * client.
+ */
+public final class RedisStore {
+    private final Vertx vertx;
+    private final Redis redis;
+
+    private RedisStore(Vertx vertx, Redis redis) {
+        this.vertx = vertx;
+        this.redis = redis;
+    }
+
+    /** A pooled, timed client for the configured topology (nothing is sent until first used). */
+    public static RedisStore connect(Vertx vertx, HookgateConfig.RedisConfig config, GatewayMetrics metrics) {
+        return new RedisStore(vertx, RedisClient.create(vertx, config, metrics));
+    }
+
+    public ProjectRepository projects() {
+        return new ProjectRepository(redis);
+    }
+
+    public KeyRepository keys() {
+        return new KeyRepository(redis);
+    }
+
+    /** Webhooks, their secret fields sealed with {@code cipher}. */
+    public WebhookRepository webhooks(FieldCipher cipher) {
+        return new WebhookRepository(redis, cipher);
+    }
+
+    /** {@code rate} 0: no limit. */
+    public RateLimiter rateLimiter(int rate, int burst) {
+        return new RateLimiter(redis, rate, burst);
+    }
+
+    public EventQueue queue(HookgateConfig.StoreConfig config) {
+        return new EventQueue(redis, config.queuePartitions(), config.replicaId(), config.deliveryRetentionSeconds(),
+            config.deliveryRetentionCount(), config.idempotencyWindowSeconds());
+    }
+
+    public DeliveryLog log(int partitions) {
+        return new DeliveryLog(redis, partitions);
+    }
+
+    /** A feed of the changes any replica makes (see {@link ChangeFeed}), on a connection of its own. */
+    public ChangeFeed changeFeed(Runnable onSubscribed, Consumer<ChangeFeed.Change> onChange) {
+        return new ChangeFeed(vertx, redis, onSubscribed, onChange);
+    }
+
+    /** Whether Redis answers. */
+    public Future<Void> ping() {
+        return redis.send(Request.cmd(Command.PING)).mapEmpty();
+    }
+
+    public Future<Void> close() {
+        return redis.close();
+    }
+}

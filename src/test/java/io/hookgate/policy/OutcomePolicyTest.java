@@ -1,0 +1,74 @@
+package io.hookgate.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.policy.OutcomePolicy.Decision;
+import io.hookgate.policy.OutcomePolicy.Decision.Kind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What each situation of a delivery comes to, without Redis or Vert.x. */
+class OutcomePolicyTest {
+    private static final long NOW = 1_000_000;
+    /** Two retries, 10 s and 60 s after the first and the second failure; no jitter (random 0.5). */
+    private final OutcomePolicy policy = new OutcomePolicy(
+        new RetrySchedule(List.of(Duration.ofSeconds(10), Duration.ofSeconds(60)), () -> 0.5), 10);
+
+    private static DeliveryOutcome.Failed failed(int status, long retryAfterMs) {
+        return new DeliveryOutcome.Failed(status, status == 0 ? "timed out after 15000 ms" : "", "logs", 5, Map.of(),
+            "", retryAfterMs);
+    }
+
+    private static final DeliveryOutcome DELIVERED = new DeliveryOutcome.Delivered(204, 3, Map.of(), "");
+
+    @Test
+    void beforeATryAGoneWebhookDropsAGonePayloadFailsADisabledWebhookParks() {
+        assertThat(policy.beforeTry(false, true, true).kind()).isEqualTo(Kind.DROPPED);
+        assertThat(policy.beforeTry(false, false, false).kind()).as("gone wins").isEqualTo(Kind.DROPPED);
+        Decision gone = policy.beforeTry(true, true, false);
+        assertThat(gone.kind()).isEqualTo(Kind.FAILED);
+        assertThat(gone.reason()).isEqualTo(OutcomePolicy.PAYLOAD_GONE);
+        assertThat(policy.beforeTry(true, false, true).kind()).isEqualTo(Kind.PARKED);
+        assertThat(policy.beforeTry(true, true, true).kind()).isEqualTo(Kind.TRY);
+    }
+
+    @Test
+    void aSuccessIsDeliveredWhateverTheWebhooksState() {
+        assertThat(policy.afterTry(DELIVERED, 0, true, NOW).kind()).isEqualTo(Kind.DELIVERED);
+        assertThat(policy.afterTry(DELIVERED, 2, false, NOW).kind()).isEqualTo(Kind.DELIVERED);
+    }
+
+    @Test
+    void failuresRetryOnTheScheduleThenFailForGood() {
+        Decision first = policy.afterTry(failed(500, -1), 0, true, NOW);
+        assertThat(first.kind()).isEqualTo(Kind.RETRY);
+        assertThat(first.retryAtMs()).isEqualTo(NOW + 10_000);
+        Decision second = policy.afterTry(failed(0, -1), 1, true, NOW);
+        assertThat(second.kind()).isEqualTo(Kind.RETRY);
+        assertThat(second.retryAtMs()).isEqualTo(NOW + 60_000);
+        assertThat(policy.afterTry(failed(503, -1), 2, true, NOW).kind()).as("schedule ended").isEqualTo(Kind.FAILED);
+    }
+
+    @Test
+    void retryAfterIsHonouredWithinOneToTwoSteps() {
+        assertThat(policy.afterTry(failed(429, 15_000), 0, true, NOW).retryAtMs()).isEqualTo(NOW + 15_000);
+        assertThat(policy.afterTry(failed(429, 3_600_000), 0, true, NOW).retryAtMs()).isEqualTo(NOW + 20_000);
+        assertThat(policy.afterTry(failed(503, 1), 0, true, NOW).retryAtMs()).isEqualTo(NOW + 10_000);
+    }
+
+    @Test
+    void aFailureOfADisabledWebhookParksInsteadOfRetrying() {
+        assertThat(policy.afterTry(failed(500, -1), 0, false, NOW).kind()).isEqualTo(Kind.PARKED);
+        assertThat(policy.afterTry(failed(500, -1), 2, false, NOW).kind()).isEqualTo(Kind.PARKED);
+    }
+
+    @Test
+    void a410DisablesAtOnceOtherFailuresAfterTheLimit() {
+        assertThat(policy.disableAfter(failed(410, -1))).isEqualTo(1);
+        assertThat(policy.disableAfter(failed(500, -1))).isEqualTo(10);
+        assertThat(policy.disableAfter(failed(0, -1))).isEqualTo(10);
+    }
+}
