@@ -21,6 +21,6 @@ COPY conf/hookgate.json /app/conf/hookgate.json
 USER 10001:10001
 # API, then management (health, metrics).
 EXPOSE 8080 9090
-# The throughput collector: nearly all of the gateway's garbage is short-lived (see the README's
-# performance section). Without it, a pod of 1 GiB would get the serial collector.
+# The throughput collector: nearly all of the gateway's garbage is short-lived (see
+# docs/performance.md). Without it, a pod of 1 GiB would get the serial collector.
 ENTRYPOINT ["java", "-XX:+UseParallelGC", "-jar", "/app/hookgate.jar"]

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The driver of {@code bin/bench}: starts Redis, the receiver and the gateway as separate processes
  * on loopback, measures the ceiling and every scenario, prints a table and writes
- * {@code target/bench/result.json}. See the README's "Performance" section for what each scenario does.
+ * {@code target/bench/result.json}. See docs/performance.md for what each scenario does.
  *
  * <p>Options: {@code --quick} (smoke run, under a minute), {@code --soak [--soak-minutes N]
  * [--soak-rate R]} (only the soak), {@code --only a,b} (some scenarios), {@code --out FILE},
@@ -80,7 +80,7 @@ public final class Bench {
                 case "--intervals" -> intervals = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = (long) (Double.parseDouble(args[++i]) * 1000);
                 default -> {
-                    LOG.error("unknown option {}; see the README, section Performance", args[i]);
+                    LOG.error("unknown option {}; see docs/performance.md, section Running it", args[i]);
                     System.exit(2);
                 }
             }

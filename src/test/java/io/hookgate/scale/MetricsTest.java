@@ -185,7 +185,7 @@ class MetricsTest {
         for (int i = 0; i < 3; i++) {
             project.send(event("users.h2.update", "h2").put("$id", "metrics-fixed-id").encode()).expect(202);
         }
-        assertThat(accepted() - before).as("one event, sent three times with the same $id (README: hookgate_events_"
+        assertThat(accepted() - before).as("one event, sent three times with the same $id (docs/operations.md: hookgate_events_"
             + "accepted_total counts no idempotent repeat)").isEqualTo(1);
     }
 
