@@ -3,28 +3,13 @@ package io.hookgate.redis.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.redis.RedisKeys;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code lua/key_create.lua}: an API key is added to an existing project only. */
-class KeyCreateScriptTest extends ScriptHarness {
+class KeyCreateScriptTest extends ChangeScriptHarness {
     private static final String KEY_JSON = "{\"id\":\"k1\",\"name\":\"ci\",\"scopes\":[\"events.write\"],\"hash\":\"ab12\"}";
-    private Changes changes;
-
-    @BeforeEach
-    void subscribe() {
-        changes = Changes.subscribe(redis);
-    }
-
-    @AfterEach
-    void unsubscribe() throws IOException {
-        changes.close();
-    }
-
     private static Object create(String keyId, String json) {
         return run("key_create", List.of(RedisKeys.project(PR), RedisKeys.keys(PR)),
             List.of(keyId, json, RedisKeys.CHANGES, "k " + PR));

@@ -3,27 +3,12 @@ package io.hookgate.redis.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.redis.RedisKeys;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code lua/key_delete.lua}: removes one API key. */
-class KeyDeleteScriptTest extends ScriptHarness {
-    private Changes changes;
-
-    @BeforeEach
-    void subscribe() {
-        changes = Changes.subscribe(redis);
-    }
-
-    @AfterEach
-    void unsubscribe() throws IOException {
-        changes.close();
-    }
-
+class KeyDeleteScriptTest extends ChangeScriptHarness {
     private static Object delete(String keyId) {
         return run("key_delete", List.of(RedisKeys.keys(PR)), List.of(keyId, RedisKeys.CHANGES, "k " + PR));
     }

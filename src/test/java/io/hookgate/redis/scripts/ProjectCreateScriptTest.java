@@ -3,27 +3,12 @@ package io.hookgate.redis.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.redis.RedisKeys;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code lua/project_create.lua}: creates a project once and publishes it. */
-class ProjectCreateScriptTest extends ScriptHarness {
-    private Changes changes;
-
-    @BeforeEach
-    void subscribe() {
-        changes = Changes.subscribe(redis);
-    }
-
-    @AfterEach
-    void unsubscribe() throws IOException {
-        changes.close();
-    }
-
+class ProjectCreateScriptTest extends ChangeScriptHarness {
     private static Object create(String name, long createdAt) {
         return run("project_create", List.of(RedisKeys.project(PR)),
             List.of(PR, name, createdAt, RedisKeys.CHANGES, "p " + PR));

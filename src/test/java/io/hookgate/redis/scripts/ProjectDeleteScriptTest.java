@@ -3,26 +3,11 @@ package io.hookgate.redis.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.redis.RedisKeys;
-import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code lua/project_delete.lua}: a project with everything under its hash tag, and nothing of another's. */
-class ProjectDeleteScriptTest extends ScriptHarness {
-    private Changes changes;
-
-    @BeforeEach
-    void subscribe() {
-        changes = Changes.subscribe(redis);
-    }
-
-    @AfterEach
-    void unsubscribe() throws IOException {
-        changes.close();
-    }
-
+class ProjectDeleteScriptTest extends ChangeScriptHarness {
     private static Object delete(String projectId) {
         return run("project_delete",
             List.of(RedisKeys.project(projectId), RedisKeys.keys(projectId), RedisKeys.webhooks(projectId)),
