@@ -232,6 +232,22 @@ class FanoutScriptTest extends ScriptHarness {
     }
 
     @Test
+    void indexEntriesOfRecordsThatExpiredAreTrimmedFromEveryIndex() {
+        // 16 retained: trimming starts 1 over. The oldest entry's record expired (its TTL) while it had failed.
+        zadd(index(PR, WH), NOW - 200_000, "gone");
+        zadd(index(PR, WH, DeliveryStatus.FAILED), NOW - 200_000, "gone");
+        for (int i = 0; i < 16; i++) {
+            finished("s-" + i, "delivered", NOW - 100_000 + i);
+        }
+
+        fanoutOne(16, WEEK_AGO, "d-new");
+
+        assertThat(zset(index(PR, WH))).hasSize(16).doesNotContainKeys("gone", "s-0").containsKeys("s-1", "d-new");
+        assertThat(exists(index(PR, WH, DeliveryStatus.FAILED))).isFalse();
+        assertThat(exists(record("s-0"))).isFalse();
+    }
+
+    @Test
     void aWebhookWithoutUnfinishedRecordsLeavesTheOpenSetWithItsDeliveredIndex() {
         redis.command("SADD", OPEN, PR + ":" + WH, PR + ":" + OTHER_WH);
         zadd(index(PR, WH, DeliveryStatus.DELIVERED), NOW - 5, "d-old");
