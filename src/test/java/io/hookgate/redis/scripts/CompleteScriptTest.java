@@ -32,7 +32,7 @@ class CompleteScriptTest extends ScriptHarness {
         return TestRecord.of("pending", PR, WH, "ev-1", AT);
     }
 
-    /** Stores and indexes the record, and adds its deliveries-stream entry read by the dispatcher; answers the entry's ID. */
+    /** Stores and indexes the record and adds its deliveries-stream entry, read by the dispatcher; answers its ID. */
     private static String inFlight(String id, TestRecord r) {
         putIndexed(id, r);
         return pendingEntry(DELIVERIES, GROUP, "dl", id, "wh", r.wh(), "ev", "ev-1", "pr", r.pr(), "s", "0");

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code lua/key_create.lua}: an API key is added to an existing project only. */
 class KeyCreateScriptTest extends ChangeScriptHarness {
-    private static final String KEY_JSON = "{\"id\":\"k1\",\"name\":\"ci\",\"scopes\":[\"events.write\"],\"hash\":\"ab12\"}";
+    private static final String KEY_JSON =
+        "{\"id\":\"k1\",\"name\":\"ci\",\"scopes\":[\"events.write\"],\"hash\":\"ab12\"}";
     private static Object create(String keyId, String json) {
         return run("key_create", List.of(RedisKeys.project(PR), RedisKeys.keys(PR)),
             List.of(keyId, json, RedisKeys.CHANGES, "k " + PR));

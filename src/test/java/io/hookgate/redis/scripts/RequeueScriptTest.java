@@ -22,7 +22,8 @@ class RequeueScriptTest extends ScriptHarness {
     }
 
     private static void stored(String id, String pr, String wh, String st) {
-        putIndexed(id, TestRecord.of(st, pr, wh, "ev-" + id, AT).with("s", 4).with("nx", st.equals("retrying") ? NOW + 9 : 0)
+        putIndexed(id, TestRecord.of(st, pr, wh, "ev-" + id, AT).with("s", 4)
+            .with("nx", st.equals("retrying") ? NOW + 9 : 0)
             .newestTry("{\"statusCode\":500}", 5));
         if (!st.equals("pending")) {
             zadd(index(pr, wh, DeliveryStatus.of(st).orElseThrow()), AT, id);

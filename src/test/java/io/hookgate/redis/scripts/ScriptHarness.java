@@ -190,7 +190,7 @@ abstract class ScriptHarness {
         redis.command("XGROUP", "CREATE", stream, group, "0", "MKSTREAM");
     }
 
-    /** Adds an entry and reads it with the group, so that it is pending (delivered, not acknowledged); answers its ID. */
+    /** Adds an entry and reads it with the group, so that it is pending (read, not acknowledged); answers its ID. */
     static String pendingEntry(String stream, String group, String... fieldsAndValues) {
         List<String> xadd = new ArrayList<>(List.of("XADD", stream, "*"));
         xadd.addAll(Arrays.asList(fieldsAndValues));

@@ -19,11 +19,12 @@ class WebhookCreateScriptTest extends ChangeScriptHarness {
     }
 
     private static Object create(String webhookId, long createdAt, int quota) {
-        List<Object> args = new ArrayList<>(List.of(createdAt, webhookId, RedisKeys.CHANGES, "w " + PR + " " + webhookId,
-            quota));
-        args.addAll(List.of("id", webhookId, "url", "https://example.com/" + webhookId, "enabled", "1", "attempts", "0"));
-        return run("webhook_create", List.of(RedisKeys.project(PR), RedisKeys.webhooks(PR), RedisKeys.webhook(PR, webhookId)),
-            args);
+        List<Object> args = new ArrayList<>(
+            List.of(createdAt, webhookId, RedisKeys.CHANGES, "w " + PR + " " + webhookId, quota));
+        args.addAll(List.of("id", webhookId, "url", "https://example.com/" + webhookId, "enabled", "1",
+            "attempts", "0"));
+        return run("webhook_create",
+            List.of(RedisKeys.project(PR), RedisKeys.webhooks(PR), RedisKeys.webhook(PR, webhookId)), args);
     }
 
     @Test

@@ -40,7 +40,8 @@ class WebhookUpdateScriptTest extends ChangeScriptHarness {
 
         Object reply = update("1", "name", "Orders v2", "enabled", "1");
 
-        Map<String, String> want = Map.of("id", WH, "name", "Orders v2", "enabled", "1", "attempts", "0", "logs", "timeout");
+        Map<String, String> want = Map.of("id", WH, "name", "Orders v2", "enabled", "1", "attempts", "0",
+            "logs", "timeout");
         assertThat(asMap(reply)).isEqualTo(want);
         assertThat(hash(RedisKeys.webhook(PR, WH))).isEqualTo(want);
         assertThat(redis.command("GET", RedisKeys.version(PR))).isEqualTo("4");
