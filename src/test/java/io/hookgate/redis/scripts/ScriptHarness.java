@@ -1,0 +1,211 @@
+package io.hookgate.redis.scripts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.model.DeliveryStatus;
+import io.hookgate.redis.LuaScript;
+import io.hookgate.redis.QueueKeys;
+import io.hookgate.redis.RecordFormat;
+import io.hookgate.testsupport.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The base of the script tests: a private {@code redis-server} per test class, emptied before each
+ * test, and the scripts run as the gateway sends them ({@link LuaScript#source()}: libraries, then the
+ * script) with EVAL. Keys are set up directly in their current formats; the queue's live in partition 0.
+ */
+abstract class ScriptHarness {
+    static final String PR = "shop";
+    static final String WH = "orders";
+    static final String OTHER_WH = "billing";
+    static final String OTHER_PR = "mall";
+    /** "now" as the gateway passes it to the queue's scripts. */
+    static final long NOW = 1_800_000_000_000L;
+    /** The records' TTL in seconds (retention + a day). */
+    static final long TTL = 8 * 86_400;
+
+    static final String EVENTS = QueueKeys.events(0);
+    static final String DELIVERIES = QueueKeys.deliveries(0);
+    static final String RETRIES = QueueKeys.retries(0);
+    static final String OPEN = QueueKeys.tag(0) + "open";
+
+    private static final Map<String, LuaScript> SCRIPTS = new ConcurrentHashMap<>();
+
+    static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        redis.command("FLUSHALL");
+    }
+
+    /** Runs script {@code lua/<name>.lua} with EVAL and answers its reply; an error reply fails the test. */
+    static Object run(String name, List<String> keys, List<?> args) {
+        List<String> all = new ArrayList<>();
+        all.add("EVAL");
+        all.add(SCRIPTS.computeIfAbsent(name, LuaScript::load).source());
+        all.add(Integer.toString(keys.size()));
+        all.addAll(keys);
+        for (Object a : args) {
+            all.add(String.valueOf(a));
+        }
+        Object reply = redis.call(all.toArray(String[]::new));
+        if (reply instanceof RedisServer.ErrorReply error) {
+            throw new AssertionError(name + " failed: " + error.message());
+        }
+        return reply;
+    }
+
+    static String record(String id) {
+        return QueueKeys.delivery(0, id);
+    }
+
+    static String tries(String id) {
+        return QueueKeys.tries(0, id);
+    }
+
+    static String index(String pr, String wh) {
+        return QueueKeys.webhookDeliveries(0, pr, wh);
+    }
+
+    static String index(String pr, String wh, DeliveryStatus status) {
+        return QueueKeys.webhookDeliveries(0, pr, wh, status);
+    }
+
+    static String parked(String pr, String wh) {
+        return QueueKeys.parked(0, pr, wh);
+    }
+
+    static String eventHash(String pr, String ev) {
+        return QueueKeys.event(0, pr, ev);
+    }
+
+    /** Stores a record with the records' TTL. */
+    static void put(String id, TestRecord r) {
+        redis.command("SET", record(id), r.text(), "EX", Long.toString(TTL));
+    }
+
+    /** Stores a record and adds it to its webhook's index (by its creation time), as the fan-out does. */
+    static void putIndexed(String id, TestRecord r) {
+        put(id, r);
+        zadd(index(r.pr(), r.wh()), r.at(), id);
+    }
+
+    static String raw(String id) {
+        return (String) redis.call("GET", record(id));
+    }
+
+    static RecordFormat.Decoded decoded(String id) {
+        String v = raw(id);
+        assertThat(v).as("record %s", id).isNotNull();
+        return RecordFormat.decode(v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Map<String, String> fields(String id) {
+        return decoded(id).fields();
+    }
+
+    static void zadd(String key, long score, String member) {
+        redis.command("ZADD", key, Long.toString(score), member);
+    }
+
+    /** A sorted set's members with their scores, lowest first. */
+    static Map<String, Long> zset(String key) {
+        List<?> flat = (List<?>) redis.call("ZRANGE", key, "0", "-1", "WITHSCORES");
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (int i = 0; i < flat.size(); i += 2) {
+            out.put((String) flat.get(i), Long.parseLong((String) flat.get(i + 1)));
+        }
+        return out;
+    }
+
+    static Map<String, String> hash(String key) {
+        List<?> flat = (List<?>) redis.call("HGETALL", key);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < flat.size(); i += 2) {
+            out.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return out;
+    }
+
+    static List<String> list(String key) {
+        return ((List<?>) redis.call("LRANGE", key, "0", "-1")).stream().map(String.class::cast).toList();
+    }
+
+    static boolean exists(String key) {
+        return (Long) redis.call("EXISTS", key) == 1;
+    }
+
+    static long ttl(String key) {
+        return (Long) redis.call("TTL", key);
+    }
+
+    static boolean isMember(String set, String member) {
+        return (Long) redis.call("SISMEMBER", set, member) == 1;
+    }
+
+    /** A stream entry: its ID and its fields in order. */
+    record Entry(String id, Map<String, String> fields) {
+    }
+
+    static List<Entry> entries(String stream) {
+        List<Entry> out = new ArrayList<>();
+        for (Object e : (List<?>) redis.call("XRANGE", stream, "-", "+")) {
+            List<?> entry = (List<?>) e;
+            List<?> flat = (List<?>) entry.get(1);
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (int i = 0; i < flat.size(); i += 2) {
+                fields.put((String) flat.get(i), (String) flat.get(i + 1));
+            }
+            out.add(new Entry((String) entry.get(0), fields));
+        }
+        return out;
+    }
+
+    /** The fields of each entry of a stream, in order. */
+    static List<Map<String, String>> entryFields(String stream) {
+        return entries(stream).stream().map(Entry::fields).toList();
+    }
+
+    /** Creates a stream with its consumer group, as the queue does at start. */
+    static void createGroup(String stream, String group) {
+        redis.command("XGROUP", "CREATE", stream, group, "0", "MKSTREAM");
+    }
+
+    /** Adds an entry and reads it with the group, so that it is pending (read, not acknowledged); answers its ID. */
+    static String pendingEntry(String stream, String group, String... fieldsAndValues) {
+        List<String> xadd = new ArrayList<>(List.of("XADD", stream, "*"));
+        xadd.addAll(Arrays.asList(fieldsAndValues));
+        String id = (String) redis.call(xadd.toArray(String[]::new));
+        Object read = redis.call("XREADGROUP", "GROUP", group, "consumer-1", "COUNT", "1000", "STREAMS", stream, ">");
+        assertThat(read).as("read by %s", group).isNotNull();
+        return id;
+    }
+
+    /** How many entries of the group are delivered and not acknowledged. */
+    static long pendingCount(String stream, String group) {
+        return (Long) ((List<?>) redis.call("XPENDING", stream, group)).get(0);
+    }
+
+    static long xlen(String stream) {
+        return (Long) redis.call("XLEN", stream);
+    }
+}
