@@ -3,7 +3,7 @@
 -- ARGV     delivery IDs
 -- Returns  per ID its status, false for a record that is gone
 -- uses: records
-local tag = string.sub(KEYS[1], 1, -11)
+local tag = string.match(KEYS[1], '^(.-}:)')
 local out = {}
 for i, id in ipairs(ARGV) do
   out[i] = recordHead(tag .. 'dl:' .. id)[3] or false
