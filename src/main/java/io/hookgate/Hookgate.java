@@ -182,7 +182,8 @@ public final class Hookgate {
         GatewayMetrics metrics = new GatewayMetrics();
         // Vert.x reports its own metrics (HTTP server, pools) to the same registry. Not the HTTP client,
         // the event bus or client sockets: those are per-delivery hot paths where Micrometer's tag
-        // lookups cost about 8% of the gateway's CPU, and hookgate_delivery_duration already times every try.
+        // lookups cost a measurable share of the gateway's CPU (docs/performance.md), and
+        // hookgate_delivery_duration already times every try.
         Vertx vertx = Vertx.builder()
             .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                 .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)

@@ -13,8 +13,8 @@ local function callEach(cmd, fixed, items)
 end
 -- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
 -- milliseconds, and its index cost a ZADD and a ZREM per delivery. 'delivered' is the status of
--- nearly every record, and its index too cost a ZADD and a ZREM per delivery (about a fifth of
--- Redis's time per delivery): it is kept only as an aid to retention, holding the records delivered
+-- nearly every record, and its index too cost a ZADD and a ZREM per delivery (docs/performance.md
+-- has what that cost): it is kept only as an aid to retention, holding the records delivered
 -- while their webhook has unfinished ones (retrying, parked). Only those can sit behind an unfinished
 -- record, out of reach of trimming from the head of the webhook's index (see trim). Listing pending or
 -- delivered deliveries reads the webhook's general index and filters by status (see EventQueue.list).

@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * A delivery as recorded in Redis: what was sent where, where it stands, and its tries (JSON
- * objects written by {@code io.hookgate.redis.TryRecord}, newest first).
+ * objects, newest first, as the queue writes them).
  */
 public record DeliveryRecord(String id, String webhookId, String projectId, String eventId, String eventName,
                              DeliveryStatus status, long createdAt, long updatedAt, long nextTryAt, int tries,

@@ -102,7 +102,7 @@ public final class LuaScript {
 
     /**
      * All arguments in one array: a request built with {@code arg()} grows its list one argument at a time,
-     * which a profile showed at about 3% of the gateway's samples (a first-try batch has thousands).
+     * and a first-try batch has thousands of them.
      */
     private static Request build(Command cmd, String script, List<String> keys, List<?> args) {
         Object[] all = new Object[2 + keys.size() + args.size()];

@@ -22,8 +22,8 @@ import java.util.Map;
  * The fields are those of {@link QueueKeys}. Why a string and not a hash: a record's try and payload are
  * longer than the 64 bytes up to which Redis packs a hash's fields into one allocation
  * ({@code hash-max-listpack-value}), so a hash record became a real hash table: some 35 allocations to
- * create and free, every field looked up on its own. As one string it is one value, and the benchmark's
- * sustained scenario went from about 11 500 to 15 000 deliveries per second (README, "Performance").
+ * create and free, every field looked up on its own. As one string it is one value (the measured gain is
+ * in docs/performance.md).
  *
  * <p>The prefix holds what the scripts need without parsing JSON: the status and what removing the
  * record takes (the event, whether the record holds it, the project and webhook). IDs never contain
@@ -50,7 +50,7 @@ public final class RecordFormat {
      */
     public static byte[] encode(String st, String so, String ev, String pr, String wh, String[] head, String tryJson,
                          byte[] payload) {
-        // Sized for the whole text (a growing builder copied itself about 3% of the gateway's samples).
+        // Sized for the whole text: a growing builder would copy itself on every delivery.
         int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev) + length(pr)
             + length(wh);
         for (String v : head) {
