@@ -36,7 +36,6 @@ public final class DeliveryEngine {
     /** Payload bytes kept in memory for delivery without a Redis read. */
     private static final long EVENT_CACHE_BYTES = 64L << 20;
 
-    private final Vertx vertx;
     private final EventQueue queue;
     private final Subscriptions subscriptions;
     private final ExpansionCache expansions;
@@ -52,7 +51,6 @@ public final class DeliveryEngine {
     public DeliveryEngine(Vertx vertx, EventQueue queue, DeliveryLog log, WebhookRepository webhooks,
                           RateLimiter rateLimiter, Subscriptions subscriptions, ExpansionCache expansions,
                           HookgateConfig.StoreConfig config, GatewayMetrics metrics) {
-        this.vertx = vertx;
         this.queue = queue;
         this.subscriptions = subscriptions;
         this.expansions = expansions;
