@@ -8,6 +8,7 @@ import io.hookgate.dispatch.IpLiterals;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
+import io.hookgate.testsupport.LogCapture;
 import io.hookgate.testsupport.Receiver;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -154,7 +155,7 @@ class FuzzTest {
         int last = ONLY == null ? CASES : ONLY + 1;
         long t0 = System.nanoTime();
         List<String> errorLogs;
-        try (LogCapture logs = new LogCapture(false)) {
+        try (LogCapture logs = LogCapture.attach(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             try {
                 for (int i = first; i < last; i++) {
