@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.dispatch.HostResolver;
 import io.hookgate.dispatch.IpLiterals;
+import io.hookgate.testsupport.AppwriteError;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
@@ -12,13 +13,13 @@ import io.hookgate.testsupport.LogCapture;
 import io.hookgate.testsupport.Receiver;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -288,7 +289,7 @@ class FuzzTest {
         if (!(body.getValue("type") instanceof String t) || t.isBlank()) {
             return "type is not a non-empty string: " + body.getValue("type");
         }
-        if (!ErrorShape.VERSION.equals(body.getValue("version"))) {
+        if (!AppwriteError.VERSION.equals(body.getValue("version"))) {
             return "version " + body.getValue("version");
         }
         if (!(body.getValue("message") instanceof String m) || m.isBlank()) {
