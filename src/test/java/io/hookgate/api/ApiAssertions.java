@@ -1,5 +1,6 @@
 package io.hookgate.api;
 
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;
@@ -11,9 +12,8 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Shared checks of the API tests: Appwrite's error shape, fresh IDs, query strings. */
+/** Shared checks of the API tests: invalid arguments, fresh IDs, timestamps, query strings. */
 final class ApiAssertions {
-    static final String VERSION = "1.9.0";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final String RUN = Long.toHexString(System.nanoTime() & 0xffffffL);
 
@@ -23,25 +23,6 @@ final class ApiAssertions {
     /** A project or webhook ID no other test of this JVM uses (valid Appwrite ID, at most 36 chars). */
     static String fresh(String prefix) {
         return prefix + "-" + RUN + "-" + SEQUENCE.incrementAndGet();
-    }
-
-    /**
-     * Asserts an Appwrite error answer: the status, {@code Content-Type: application/json} and exactly
-     * {@code {message, code, type, version}} with code = status and version 1.9.0. Answers the message.
-     */
-    static String assertError(Gateway.Reply reply, int status, String type) {
-        reply.expect(status);
-        assertThat(reply.header("Content-Type")).as("Content-Type of %s", reply.body()).startsWith("application/json");
-        JsonObject body = reply.json();
-        assertThat(body.fieldNames()).as("error fields of %s", reply.body())
-            .containsExactlyInAnyOrder("message", "code", "type", "version");
-        assertThat(body.getValue("code")).as("code of %s", reply.body()).isEqualTo(status);
-        assertThat(body.getValue("type")).as("type of %s", reply.body()).isEqualTo(type);
-        assertThat(body.getValue("version")).as("version of %s", reply.body()).isEqualTo(VERSION);
-        assertThat(body.getValue("message")).as("message of %s", reply.body()).isInstanceOf(String.class);
-        String message = body.getString("message");
-        assertThat(message).as("message").isNotBlank();
-        return message;
     }
 
     /** A 400 general_argument_invalid whose message contains every given fragment. */

@@ -1,9 +1,10 @@
 package io.hookgate.api;
 
-import static io.hookgate.api.ApiAssertions.assertError;
 import static io.hookgate.api.ApiAssertions.fresh;
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookgate.testsupport.AppwriteError;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
 import io.vertx.core.json.JsonObject;
@@ -115,7 +116,7 @@ class ErrorShapeTest {
         assertThat(body.fieldNames()).containsExactlyInAnyOrder("message", "code", "type", "version");
         assertThat(body.getInteger("code")).isEqualTo(status);
         assertThat(body.getString("type")).isEqualTo("general_argument_invalid");
-        assertThat(body.getString("version")).isEqualTo(ApiAssertions.VERSION);
+        assertThat(body.getString("version")).isEqualTo(AppwriteError.VERSION);
     }
 
     /** One HTTP/1.1 exchange on a plain socket: the whole response as text. */

@@ -1,7 +1,7 @@
 package io.hookgate.api;
 
-import static io.hookgate.api.ApiAssertions.assertError;
 import static io.hookgate.api.ApiAssertions.fresh;
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;

@@ -1,9 +1,9 @@
 package io.hookgate.api;
 
-import static io.hookgate.api.ApiAssertions.assertError;
 import static io.hookgate.api.ApiAssertions.assertInvalid;
 import static io.hookgate.api.ApiAssertions.assertTimestamp;
 import static io.hookgate.api.ApiAssertions.fresh;
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Gateway;

@@ -1,12 +1,12 @@
 package io.hookgate.api;
 
-import static io.hookgate.api.ApiAssertions.assertError;
 import static io.hookgate.api.ApiAssertions.assertInvalid;
 import static io.hookgate.api.ApiAssertions.assertTimestamp;
 import static io.hookgate.api.ApiAssertions.fresh;
 import static io.hookgate.api.ApiAssertions.queries;
 import static io.hookgate.api.ApiAssertions.query;
 import static io.hookgate.api.ApiAssertions.webhookBody;
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Await;

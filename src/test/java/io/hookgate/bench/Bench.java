@@ -157,7 +157,7 @@ public final class Bench {
             JsonObject gateway = new JsonObject()
                 .put("peakRssMb", Harness.round(ProcStat.peakRssMb(h.first().jvm().pid())))
                 .put("rssMbAtEnd", Harness.round(ProcStat.rssMb(h.first().jvm().pid())))
-                .put("log", h.first().jvm().log().toString());
+                .put("log", h.first().jvm().stdout().toString());
             result.put("gateway", gateway);
         } catch (RuntimeException e) {
             LOG.error("bench failed: {}", e.toString(), e);

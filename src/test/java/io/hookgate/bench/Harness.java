@@ -2,6 +2,7 @@ package io.hookgate.bench;
 
 import io.hookgate.config.ConfigKey;
 import io.hookgate.redis.QueueKeys;
+import io.hookgate.testsupport.ChildJvm;
 import io.hookgate.testsupport.FreePort;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Future;
@@ -234,7 +235,7 @@ final class Harness implements AutoCloseable {
             if (records(project, webhookIds.get(from)) >= wanted) {
                 from++;
             } else {
-                ChildJvm.sleep(200);
+                BenchClock.sleep(200);
             }
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
@@ -300,7 +301,7 @@ final class Harness implements AutoCloseable {
         long start = System.nanoTime();
         long deadline = start + timeoutMs * 1_000_000;
         while (aof()[3] == 1 && System.nanoTime() < deadline) {
-            ChildJvm.sleep(100);
+            BenchClock.sleep(100);
         }
         return (System.nanoTime() - start) / 1_000_000;
     }
@@ -377,7 +378,7 @@ final class Harness implements AutoCloseable {
      * the throughput is the median interval, latencies cover the whole window.
      */
     JsonObject measure(List<String> groups, LoadGenerator gen, long warmupMs, int intervals, long intervalMs) {
-        ChildJvm.sleep(warmupMs);
+        BenchClock.sleep(warmupMs);
         for (String g : groups) {
             stats.reset(g, "latency").await();
         }
@@ -395,7 +396,7 @@ final class Harness implements AutoCloseable {
         List<Double> gatewayCpu = new ArrayList<>();
         Cpu cPrev = c0;
         for (int i = 0; i < intervals; i++) {
-            ChildJvm.sleep(intervalMs);
+            BenchClock.sleep(intervalMs);
             long d = delivered(groups);
             long t = System.nanoTime();
             Cpu c = cpu();
@@ -497,7 +498,7 @@ final class Harness implements AutoCloseable {
                 }
                 return new Drained(expectedSum, unique, missing, dups, checked, bad, ms);
             }
-            ChildJvm.sleep(100);
+            BenchClock.sleep(100);
         }
     }
 

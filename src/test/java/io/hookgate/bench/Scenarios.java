@@ -173,7 +173,7 @@ final class Scenarios {
         LoadGenerator gen = track(maxRate(name, key, usersCreate(FAN1_WEBHOOKS), group));
         long t0 = System.nanoTime();
         gen.start();
-        ChildJvm.sleep(p.gatewayPrewarmMs());
+        BenchClock.sleep(p.gatewayPrewarmMs());
         gen.stop().await();
         Harness.Drained d = h.drain(Map.of(group, gen.expectedDeliveries()));
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -316,7 +316,7 @@ final class Scenarios {
             if (g.unique() >= n || System.nanoTime() > deadline) {
                 return g;
             }
-            ChildJvm.sleep(20);
+            BenchClock.sleep(20);
         }
     }
 
@@ -401,7 +401,7 @@ final class Scenarios {
         long deadline = t0 + p.drainTimeoutMs() * 1_000_000;
         while (h.stats().group("/m/matchingFill", false).await().unique() < before + expected
             && System.nanoTime() < deadline) {
-            ChildJvm.sleep(50);
+            BenchClock.sleep(50);
         }
         LOG.info("  index caught up in {} ms", (System.nanoTime() - t0) / 1_000_000);
         return expected;
@@ -516,7 +516,7 @@ final class Scenarios {
             new LoadGenerator.Settings(BATCH, IN_FLIGHT, 0, MAX_BACKLOG, p.backlogSeconds()),
             () -> h.vertx.executeBlocking(() -> h.fannedOutEvents() - base)));
         gen.start();
-        ChildJvm.sleep(p.shortWarmupMs() / 2);
+        BenchClock.sleep(p.shortWarmupMs() / 2);
         Harness.Cpu c0 = h.cpu();
         long f0 = h.fannedOutEvents();
         long t0 = System.nanoTime();
@@ -524,7 +524,7 @@ final class Scenarios {
         long fPrev = f0;
         List<Double> rates = new ArrayList<>();
         for (int i = 0; i < p.intervals(); i++) {
-            ChildJvm.sleep(p.phaseIntervalMs() / 2);
+            BenchClock.sleep(p.phaseIntervalMs() / 2);
             long f = h.fannedOutEvents();
             long t = System.nanoTime();
             rates.add((f - fPrev) / ((t - t0) / 1e9));
@@ -536,7 +536,7 @@ final class Scenarios {
         gen.stop().await();
         long deadline = System.nanoTime() + p.drainTimeoutMs() * 1_000_000;
         while (h.fannedOutEvents() - base < gen.acceptedEvents() && System.nanoTime() < deadline) {
-            ChildJvm.sleep(50);
+            BenchClock.sleep(50);
         }
         return new JsonObject()
             .put("eventsPerSecond", Harness.round(Harness.median(rates)))
@@ -627,7 +627,7 @@ final class Scenarios {
             while (h.replicas().size() > count) {
                 // Load goes to the others first, then the replica stops gracefully, handing back its queued work.
                 gen.apiPorts(h.apiPorts().subList(0, h.replicas().size() - 1));
-                ChildJvm.sleep(500);
+                BenchClock.sleep(500);
                 h.stopLastReplica();
             }
             gen.apiPorts(h.apiPorts());
@@ -673,7 +673,7 @@ final class Scenarios {
         create(name, key, fan1Webhooks(name, FAN1_WEBHOOKS));
         LoadGenerator gen = track(fixedRate(name, key, usersCreate(FAN1_WEBHOOKS), perSecond));
         gen.start();
-        ChildJvm.sleep(10_000);
+        BenchClock.sleep(10_000);
         long pid = h.first().jvm().pid();
         JsonArray samples = new JsonArray();
         LatencyHistogram whole = new LatencyHistogram();
@@ -686,7 +686,7 @@ final class Scenarios {
         long tPrev = start;
         while (System.nanoTime() < end) {
             h.stats().reset(group, "latency").await();
-            ChildJvm.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            BenchClock.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
             long now = System.nanoTime();
             long d = h.delivered(List.of(group));
             double liveMb = liveHeapMb(pid);

@@ -1,6 +1,6 @@
 package io.hookgate.hostile;
 
-import static io.hookgate.hostile.ErrorShape.assertError;
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.api.FrontDoor;

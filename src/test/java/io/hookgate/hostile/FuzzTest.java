@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.net.HostResolver;
 import io.hookgate.net.IpLiterals;
+import io.hookgate.testsupport.AppwriteError;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
+import io.hookgate.testsupport.LogCapture;
 import io.hookgate.testsupport.Receiver;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -154,7 +156,7 @@ class FuzzTest {
         int last = ONLY == null ? CASES : ONLY + 1;
         long t0 = System.nanoTime();
         List<String> errorLogs;
-        try (LogCapture logs = new LogCapture(false)) {
+        try (LogCapture logs = LogCapture.attach(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             try {
                 for (int i = first; i < last; i++) {
@@ -287,7 +289,7 @@ class FuzzTest {
         if (!(body.getValue("type") instanceof String t) || t.isBlank()) {
             return "type is not a non-empty string: " + body.getValue("type");
         }
-        if (!ErrorShape.VERSION.equals(body.getValue("version"))) {
+        if (!AppwriteError.VERSION.equals(body.getValue("version"))) {
             return "version " + body.getValue("version");
         }
         if (!(body.getValue("message") instanceof String m) || m.isBlank()) {

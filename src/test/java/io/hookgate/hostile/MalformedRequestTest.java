@@ -3,6 +3,7 @@ package io.hookgate.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
+import io.hookgate.testsupport.AppwriteError;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
@@ -86,7 +87,7 @@ class MalformedRequestTest {
         assertThat(body.fieldNames()).containsExactlyInAnyOrder("message", "code", "type", "version");
         assertThat(body.getValue("code")).isEqualTo(status);
         assertThat(body.getValue("type")).isEqualTo(type);
-        assertThat(body.getValue("version")).isEqualTo(ErrorShape.VERSION);
+        assertThat(body.getValue("version")).isEqualTo(AppwriteError.VERSION);
         return body.getString("message");
     }
 

@@ -1,7 +1,7 @@
 package io.hookgate.hostile;
 
-import static io.hookgate.hostile.ErrorShape.assertError;
 import static io.hookgate.hostile.FullPath.fresh;
+import static io.hookgate.testsupport.AppwriteError.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import ch.qos.logback.classic.Level;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.LogCapture;
 import io.hookgate.testsupport.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,10 +76,11 @@ class RedisAuthTest {
     void aWrongPasswordStopsTheStartWithoutShowingThePassword() {
         Throwable failure;
         String logs;
-        try (LogCapture capture = new LogCapture()) {
+        try (LogCapture capture = LogCapture.attach(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                 .open(Level.DEBUG, "io.hookgate", "io.vertx.redis")) {
             failure = assertTimeoutPreemptively(START_BOUND,
                 () -> catchThrowable(() -> Gateway.start(url(USER, WRONG_PASSWORD, acl.port())).close()));
-            logs = capture.text();
+            logs = String.join("\n", capture.records());
         }
 
         assertThat(failure).as("Gateway.start with a wrong Redis password").isNotNull();

@@ -3,9 +3,10 @@ package io.hookgate.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.ChildJvm;
 import io.hookgate.testsupport.FreePort;
 import io.hookgate.testsupport.Receiver;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -18,12 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's first command, as a user runs it: {@code bin/hookgate} starts its private Redis and
@@ -34,8 +36,11 @@ class BinHookgateIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern ADMIN_KEY = Pattern.compile("admin_[0-9a-f]{64}");
 
+    /** For the receiver only: bin/hookgate starts its own Redis. */
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.create(Map.of());
+
     private Path data;
-    private Vertx vertx;
     private Receiver receiver;
     private final int redisPort = FreePort.find();
     private final int httpPort = FreePort.find();
@@ -44,14 +49,7 @@ class BinHookgateIT {
     @BeforeEach
     void setUp() throws IOException {
         data = Files.createTempDirectory("hookgate-bin-it");
-        vertx = Vertx.vertx();
-        receiver = Receiver.start(vertx).await();
-    }
-
-    @AfterEach
-    void tearDown() {
-        receiver.close();
-        vertx.close().await();
+        receiver = env.receiver();
     }
 
     @Test
@@ -111,7 +109,7 @@ class BinHookgateIT {
             if (!p.isAlive()) {
                 throw new AssertionError("bin/hookgate exited: " + read(log));
             }
-            return get("http://127.0.0.1:" + managementPort + "/health/ready") == 200;
+            return ChildJvm.httpStatus("http://127.0.0.1:" + managementPort + "/health/ready") == 200;
         });
     }
 
@@ -136,18 +134,6 @@ class BinHookgateIT {
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isEqualTo(expected);
         return new JsonObject(r.body());
-    }
-
-    private static int get(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static boolean portOpen(int port) {

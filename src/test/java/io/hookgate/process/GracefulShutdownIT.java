@@ -2,12 +2,14 @@ package io.hookgate.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookgate.config.ConfigKey;
 import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
-import io.hookgate.testsupport.GatewayProcess;
+import io.hookgate.testsupport.ChildGateway;
+import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SIGTERM to the busier of two replicas while its tries are under way against a receiver that takes
@@ -43,40 +45,34 @@ class GracefulShutdownIT {
         "HOOKGATE_DELIVERY_TIMEOUT_MS", Long.toString(DELIVERY_TIMEOUT_MS),
         "HOOKGATE_RECLAIM_IDLE_MS", Long.toString(RECLAIM_IDLE_MS),
         "HOOKGATE_RETRY_SCHEDULE", "1s,2s,4s,8s",
+        // The shipped drain bound, not the launcher's short one: the stop under test is the real one.
+        "HOOKGATE_SHUTDOWN_TIMEOUT_MS", ConfigKey.SHUTDOWN_TIMEOUT_MS.defaultValue(),
         // A small per-webhook cap so that a replica holds queued work besides its tries under way.
         "HOOKGATE_MAX_IN_FLIGHT_PER_WEBHOOK", "8");
 
-    private Vertx vertx;
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.durable(ENV);
+
     private Receiver receiver;
 
     @BeforeEach
     void setUp() {
-        vertx = Vertx.vertx();
-        receiver = Receiver.start(vertx).await();
+        receiver = env.receiver();
         receiver.delay(RECEIVER_DELAY);
-    }
-
-    @AfterEach
-    void tearDown() {
-        receiver.close();
-        vertx.close().await();
     }
 
     @Test
     @Timeout(120)
-    void aStoppingReplicaFinishesOrHandsBackItsWork(TestReporter reporter) throws Exception {
-        try (RedisServer redis = RedisServer.start(RedisServer.Options.durable());
-             GatewayProcess first = GatewayProcess.start("gs-a", redis.url(), ENV)) {
-            String key = Traffic.createProject(first, PROJECT);
-            Traffic.createWebhook(first, PROJECT, key, WEBHOOKS.get(0), receiver.url("/" + WEBHOOKS.get(0)));
-            // Started after the set-up, so it loads the webhook with its index (see ReplicaCrashIT).
-            try (GatewayProcess second = GatewayProcess.start("gs-b", redis.url(), ENV)) {
-                run(redis, List.of(first, second), key, reporter);
-            }
-        }
+    void aStoppingReplicaFinishesOrHandsBackItsWork(TestReporter reporter) {
+        ChildGateway first = env.start("gs-a");
+        Gateway.ProjectClient project = first.project(PROJECT);
+        Traffic.createWebhook(project, WEBHOOKS.get(0), receiver.url("/" + WEBHOOKS.get(0)));
+        // Started after the set-up, so it loads the webhook with its index (see ReplicaCrashIT).
+        ChildGateway second = env.start("gs-b");
+        run(env.redis(), List.of(first, second), project.key(), reporter);
     }
 
-    private void run(RedisServer redis, List<GatewayProcess> gws, String key, TestReporter reporter) {
+    private void run(RedisServer redis, List<ChildGateway> gws, String key, TestReporter reporter) {
         Set<Integer> warm = new TreeSet<>(List.of(0, 1));
         for (int seq : warm) {
             assertThat(Traffic.post(gws.get(seq), PROJECT, key, "warm", seq)).isNotNull();
@@ -92,10 +88,10 @@ class GracefulShutdownIT {
         // Tries under way: the receiver has some of them (it answers only a second later).
         Await.until("tries under way", Duration.ofSeconds(10), () -> Traffic.Tally.of(receiver, "run").requests() >= 4);
         Map<String, Long> held = Traffic.pendingByConsumer(redis, QueueKeys.deliveries(0), QueueKeys.DISPATCH_GROUP);
-        GatewayProcess stopping = gws.stream()
-            .max(Comparator.comparingLong(g -> held.getOrDefault(g.replicaId(), 0L))).orElseThrow();
-        GatewayProcess survivor = gws.get(0) == stopping ? gws.get(1) : gws.get(0);
-        long heldByStopping = held.getOrDefault(stopping.replicaId(), 0L);
+        ChildGateway stopping = gws.stream()
+            .max(Comparator.comparingLong(g -> held.getOrDefault(g.name(), 0L))).orElseThrow();
+        ChildGateway survivor = gws.get(0) == stopping ? gws.get(1) : gws.get(0);
+        long heldByStopping = held.getOrDefault(stopping.name(), 0L);
         assertThat(heldByStopping).as("work held by the replica to stop (%s)", held).isPositive();
         int receivedBeforeTerm = Traffic.Tally.of(receiver, "run").requests();
 
@@ -127,9 +123,9 @@ class GracefulShutdownIT {
         // Tries the stopping replica began after the SIGTERM (its earlier ones reached the receiver before;
         // the margin covers a slow test JVM, the next round of tries would start a second later).
         long newTriesByStopping = settled.copies().stream()
-            .filter(c -> stopping.replicaId().equals(c.replica()) && c.atMillis() > termAtMillis + 500).count();
+            .filter(c -> stopping.name().equals(c.replica()) && c.atMillis() > termAtMillis + 500).count();
 
-        String numbers = "accepted=" + accepted.size() + " heldAtTerm=" + held + " stopping=" + stopping.replicaId()
+        String numbers = "accepted=" + accepted.size() + " heldAtTerm=" + held + " stopping=" + stopping.name()
             + " receivedBeforeTerm=" + receivedBeforeTerm + " readinessWhileStopping=" + readiness
             + " notReadyAfterMs=" + notReadyAfterMs + " exit=" + exit + " exitedAfterMs=" + exitedAfterMs
             + " allDeliveredAfterTermMs=" + deliveredAfterMs + " newTriesByStoppingAfterTerm=" + newTriesByStopping

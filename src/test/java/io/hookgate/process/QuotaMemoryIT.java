@@ -6,10 +6,9 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildGateway;
+import io.hookgate.testsupport.ChildGatewayEnv;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
-import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The default quota fits the default heap with room to spare. One project is filled to
@@ -38,55 +38,51 @@ class QuotaMemoryIT {
     private static final int QUOTA = Integer.parseInt(ConfigKey.MAX_WEBHOOKS_PER_PROJECT.defaultValue());
     private static final int SUBSCRIPTIONS = Integer.parseInt(ConfigKey.MAX_SUBSCRIPTIONS_PER_WEBHOOK.defaultValue());
     private static final int URL_LENGTH = Integer.parseInt(ConfigKey.MAX_URL_LENGTH.defaultValue());
-    private static final long HEAP_BYTES = 512L << 20;
+    private static final long HEAP_BYTES = ChildGateway.MAX_HEAP_BYTES;
     private static final String SHARED_EVENT = "databases.shared.collections.shared.documents.shared.update";
+
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.create(Map.of("HOOKGATE_RETRY_SCHEDULE", "1h"));
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aProjectFilledToItsQuotaFitsTheHeapWithRoomToSpare() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try (RedisServer redis = RedisServer.start();
-             Receiver receiver = Receiver.start(vertx).await(10, TimeUnit.SECONDS);
-             ChildGateway gw = ChildGateway.start("quota", redis.url(), Map.of(
-                 "HOOKGATE_RETRY_SCHEDULE", "1h"))) {
-            receiver.respond(r -> Answer.of(500, "e".repeat(10_000)));
-            String key = gw.projectWithKey("full");
-            long before = heapAfterFullGc(gw);
+        Receiver receiver = env.receiver();
+        ChildGateway gw = env.start("quota");
+        receiver.respond(r -> Answer.of(500, "e".repeat(10_000)));
+        Gateway.ProjectClient project = gw.project("full");
+        long before = heapAfterFullGc(gw);
 
-            String base = receiver.url("/");
-            for (int i = 0; i < QUOTA; i++) {
-                create(gw, key, i, base).expect(201);
-            }
-            Gateway.Reply refused = create(gw, key, QUOTA, base).expect(403);
-            assertThat(refused.json().getString("type")).isEqualTo("webhook_limit_exceeded");
-
-            // One event that every webhook subscribed to: each try fails, and each webhook's logs keep the body.
-            gw.call("POST", "/events", new JsonObject().put("event", SHARED_EVENT).put("payload", new JsonObject())
-                .encode(), "X-Appwrite-Project", "full", "X-Appwrite-Key", key).expect(202);
-            receiver.awaitCount(QUOTA, Duration.ofMinutes(3));
-            Await.until("every webhook's last failure recorded", Duration.ofMinutes(2), () -> {
-                JsonArray hooks = gw.call("GET", "/webhooks?queries[]=" + URLEncoder.encode(
-                    "{\"method\":\"limit\",\"values\":[5000]}", StandardCharsets.UTF_8), null,
-                    "X-Appwrite-Project", "full", "X-Appwrite-Key", key).expect(200).json().getJsonArray("webhooks");
-                return hooks.size() == QUOTA && hooks.stream().allMatch(h -> ((JsonObject) h).getInteger("attempts") == 1
-                    && ((JsonObject) h).getString("logs").length() > 10_000);
-            });
-
-            long after = heapAfterFullGc(gw);
-            long perWebhook = (after - before) / QUOTA;
-            // The numbers are part of the point: shown whatever level logback-test.xml sets.
-            ((ch.qos.logback.classic.Logger) LOG).setLevel(ch.qos.logback.classic.Level.INFO);
-            LOG.info(String.format("live heap %d MB before, %d MB with %d webhooks (%d bytes each,"
-                + " worst case); max heap %d MB", before >> 20, after >> 20, QUOTA, perWebhook, HEAP_BYTES >> 20));
-            assertThat(after).as("live heap with a project at its quota").isLessThan(HEAP_BYTES / 2);
-            assertThat(perWebhook).as("bytes per worst-case webhook (docs/security)").isBetween(10_000L, 80_000L);
-            gw.call("GET", "/webhooks/w0", null, "X-Appwrite-Project", "full", "X-Appwrite-Key", key).expect(200);
-        } finally {
-            vertx.close().await(10, TimeUnit.SECONDS);
+        String base = receiver.url("/");
+        for (int i = 0; i < QUOTA; i++) {
+            create(project, i, base).expect(201);
         }
+        Gateway.Reply refused = create(project, QUOTA, base).expect(403);
+        assertThat(refused.json().getString("type")).isEqualTo("webhook_limit_exceeded");
+
+        // One event that every webhook subscribed to: each try fails, and each webhook's logs keep the body.
+        project.send(new JsonObject().put("event", SHARED_EVENT).put("payload", new JsonObject()).encode()).expect(202);
+        receiver.awaitCount(QUOTA, Duration.ofMinutes(3));
+        Await.until("every webhook's last failure recorded", Duration.ofMinutes(2), () -> {
+            JsonArray hooks = project.call("GET", "/webhooks?queries[]=" + URLEncoder.encode(
+                "{\"method\":\"limit\",\"values\":[5000]}", StandardCharsets.UTF_8), null)
+                .expect(200).json().getJsonArray("webhooks");
+            return hooks.size() == QUOTA && hooks.stream().allMatch(h -> ((JsonObject) h).getInteger("attempts") == 1
+                && ((JsonObject) h).getString("logs").length() > 10_000);
+        });
+
+        long after = heapAfterFullGc(gw);
+        long perWebhook = (after - before) / QUOTA;
+        // The numbers are part of the point: shown whatever level logback-test.xml sets.
+        ((ch.qos.logback.classic.Logger) LOG).setLevel(ch.qos.logback.classic.Level.INFO);
+        LOG.info(String.format("live heap %d MB before, %d MB with %d webhooks (%d bytes each,"
+            + " worst case); max heap %d MB", before >> 20, after >> 20, QUOTA, perWebhook, HEAP_BYTES >> 20));
+        assertThat(after).as("live heap with a project at its quota").isLessThan(HEAP_BYTES / 2);
+        assertThat(perWebhook).as("bytes per worst-case webhook (docs/security)").isBetween(10_000L, 80_000L);
+        project.call("GET", "/webhooks/w0", null).expect(200);
     }
 
-    private static Gateway.Reply create(ChildGateway gw, String key, int n, String base) {
+    private static Gateway.Reply create(Gateway.ProjectClient project, int n, String base) {
         List<String> events = new ArrayList<>();
         events.add(SHARED_EVENT);
         for (int s = 1; s < SUBSCRIPTIONS; s++) {
@@ -98,7 +94,7 @@ class QuotaMemoryIT {
         JsonObject body = new JsonObject().put("webhookId", "w" + n).put("name", String.format("%-128s", "w" + n).replace(' ', 'n'))
             .put("url", url).put("events", new JsonArray(events))
             .put("authUsername", "u".repeat(256)).put("authPassword", "p".repeat(256));
-        return gw.call("POST", "/webhooks", body.encode(), "X-Appwrite-Project", "full", "X-Appwrite-Key", key);
+        return project.call("POST", "/webhooks", body.encode());
     }
 
     /** The gateway's heap in use right after a full collection (jcmd GC.run), from its /metrics. */

@@ -3,21 +3,22 @@ package io.hookgate.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.testsupport.Await;
-import io.hookgate.testsupport.GatewayProcess;
+import io.hookgate.testsupport.ChildGateway;
+import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis (append-only, fsync always) is SIGKILLed in the middle of a steady stream of events through
@@ -37,39 +38,31 @@ class RedisCrashIT {
         "HOOKGATE_RECLAIM_IDLE_MS", "17000",
         "HOOKGATE_RETRY_SCHEDULE", "1s,2s,4s,8s");
 
-    private Vertx vertx;
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.durable(ENV);
+
     private Receiver receiver;
 
     @BeforeEach
     void setUp() {
-        vertx = Vertx.vertx();
-        receiver = Receiver.start(vertx).await();
+        receiver = env.receiver();
         receiver.delay(Duration.ofMillis(20));
-    }
-
-    @AfterEach
-    void tearDown() {
-        receiver.close();
-        vertx.close().await();
     }
 
     @Test
     @Timeout(150)
-    void everyAcceptedEventSurvivesARedisCrash(TestReporter reporter) throws Exception {
-        try (RedisServer redis = RedisServer.start(RedisServer.Options.durable());
-             GatewayProcess first = GatewayProcess.start("rd-a", redis.url(), ENV)) {
-            String key = Traffic.createProject(first, PROJECT);
-            for (String w : WEBHOOKS) {
-                Traffic.createWebhook(first, PROJECT, key, w, receiver.url("/" + w));
-            }
-            // Started after the set-up, so it loads the webhooks with its index (see ReplicaCrashIT).
-            try (GatewayProcess second = GatewayProcess.start("rd-b", redis.url(), ENV)) {
-                run(redis, List.of(first, second), key, reporter);
-            }
+    void everyAcceptedEventSurvivesARedisCrash(TestReporter reporter) {
+        ChildGateway first = env.start("rd-a");
+        Gateway.ProjectClient project = first.project(PROJECT);
+        for (String w : WEBHOOKS) {
+            Traffic.createWebhook(project, w, receiver.url("/" + w));
         }
+        // Started after the set-up, so it loads the webhooks with its index (see ReplicaCrashIT).
+        ChildGateway second = env.start("rd-b");
+        run(env.redis(), List.of(first, second), project.key(), reporter);
     }
 
-    private void run(RedisServer redis, List<GatewayProcess> gws, String key, TestReporter reporter) {
+    private void run(RedisServer redis, List<ChildGateway> gws, String key, TestReporter reporter) {
         Set<Integer> warm = IntStream.range(0, 4).boxed().collect(Collectors.toSet());
         for (int seq : warm) {
             assertThat(Traffic.post(gws.get(seq % gws.size()), PROJECT, key, "warm", seq)).isNotNull();
@@ -102,7 +95,7 @@ class RedisCrashIT {
             Await.until("all " + EVENTS + " events sent", Duration.ofSeconds(30), () -> stream.sent().size() >= EVENTS);
             stream.stop();
         }
-        assertThat(gws).as("gateways alive after the Redis crash").allMatch(GatewayProcess::isAlive);
+        assertThat(gws).as("gateways alive after the Redis crash").allMatch(ChildGateway::isAlive);
 
         Set<Integer> accepted = stream.accepted();
         List<Traffic.Sent> sent = stream.sent();
@@ -120,7 +113,7 @@ class RedisCrashIT {
         Map<String, Long> settledState = Traffic.awaitQueueSettled(redis, PROJECT, WEBHOOKS, Duration.ofSeconds(60));
         long drainedAfterMs = (System.nanoTime() - waitStart) / 1_000_000;
         Traffic.Tally tally = Traffic.Tally.of(receiver, "run");
-        assertThat(gws).as("gateways alive at the end").allMatch(GatewayProcess::isAlive);
+        assertThat(gws).as("gateways alive at the end").allMatch(ChildGateway::isAlive);
 
         String numbers = "sent=" + EVENTS + " statuses=" + stream.statuses() + " accepted=" + accepted.size()
             + " (before crash " + acceptedBefore + ", after ready again " + acceptedAfter + ")"

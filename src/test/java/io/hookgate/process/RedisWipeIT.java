@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
-import io.hookgate.testsupport.GatewayProcess;
-import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.ChildGateway;
+import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis comes back empty (all data gone: projects, keys, webhooks, streams and their consumer
@@ -39,38 +38,22 @@ class RedisWipeIT {
         "HOOKGATE_RECLAIM_IDLE_MS", "17000",
         "HOOKGATE_RETRY_SCHEDULE", "1s,2s,4s,8s");
 
-    private Vertx vertx;
-    private Receiver receiver;
-
-    @BeforeEach
-    void setUp() {
-        vertx = Vertx.vertx();
-        receiver = Receiver.start(vertx).await();
-    }
-
-    @AfterEach
-    void tearDown() {
-        receiver.close();
-        vertx.close().await();
-    }
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.durable(ENV);
 
     @Test
     @Timeout(120)
-    void gatewaysRecoverFromARedisThatLostEverything(TestReporter reporter) throws Exception {
-        try (RedisServer redis = RedisServer.start(RedisServer.Options.durable())) {
-            try (GatewayProcess gw = GatewayProcess.start("rw-a", redis.url(), ENV)) {
-                run(redis, gw, reporter);
-            }
-        }
+    void gatewaysRecoverFromARedisThatLostEverything(TestReporter reporter) {
+        run(env.redis(), env.start("rw-a"), reporter);
     }
 
-    private void run(RedisServer redis, GatewayProcess gw, TestReporter reporter) {
+    private void run(RedisServer redis, ChildGateway gw, TestReporter reporter) {
         String oldKey = setUpProject(gw);
         Set<Integer> before = new TreeSet<>(List.of(0, 1, 2, 3));
         for (int seq : before) {
             assertThat(Traffic.post(gw, PROJECT, oldKey, "before", seq)).isNotNull();
         }
-        Traffic.awaitAllDelivered(receiver, "before", before, WEBHOOKS, Duration.ofSeconds(20));
+        Traffic.awaitAllDelivered(env.receiver(), "before", before, WEBHOOKS, Duration.ofSeconds(20));
 
         redis.restartEmpty();
         long wipedAt = System.nanoTime();
@@ -79,15 +62,15 @@ class RedisWipeIT {
         long readyAfterMs = (System.nanoTime() - wipedAt) / 1_000_000;
         assertThat(gw.isAlive()).as("gateway alive after the wipe").isTrue();
         // Whatever the gateway recreates by itself, nothing of the project came back.
-        assertThat(gw.admin("GET", "/v1/projects/" + PROJECT, null).status())
+        assertThat(gw.admin("GET", "/projects/" + PROJECT, null).status())
             .as("the project is gone with the data").isEqualTo(404);
 
         // The same project again; the admin key (from the configuration) still works.
         String key = setUpProject(gw);
         assertThat(key).isNotEqualTo(oldKey);
         // The key from before the wipe is gone with it (once the index has been reloaded from Redis).
-        Await.until("the key from before the wipe refused", Duration.ofSeconds(10), () -> gw
-            .project(PROJECT, oldKey, "POST", "/v1/events", Traffic.eventBody("stale", 0)).status() == 401);
+        Await.until("the key from before the wipe refused", Duration.ofSeconds(10), () -> new Gateway.ProjectClient(gw,
+            PROJECT, oldKey).send(Traffic.eventBody("stale", 0)).status() == 401);
 
         // Each event must be accepted (a refusal is retried, bounded, and counted).
         Set<Integer> after = new TreeSet<>();
@@ -95,18 +78,18 @@ class RedisWipeIT {
         AtomicInteger attempts = new AtomicInteger();
         for (int seq = 0; seq < EVENTS_AFTER; seq++) {
             int s = seq;
-            Await.until("event " + seq + " accepted by " + gw.replicaId(), Duration.ofSeconds(10), () -> {
+            Await.until("event " + seq + " accepted by " + gw.name(), Duration.ofSeconds(10), () -> {
                 attempts.incrementAndGet();
-                GatewayProcess.Reply r = gw.project(PROJECT, key, "POST", "/v1/events", Traffic.eventBody("after", s));
+                Gateway.Reply r = new Gateway.ProjectClient(gw, PROJECT, key).send(Traffic.eventBody("after", s));
                 if (r.status() != 202) {
-                    refusals.add(gw.replicaId() + ":" + r.status());
+                    refusals.add(gw.name() + ":" + r.status());
                 }
                 return r.status() == 202;
             });
             after.add(seq);
         }
         long acceptedAfterMs = (System.nanoTime() - wipedAt) / 1_000_000;
-        Traffic.Tally tally = Traffic.awaitAllDelivered(receiver, "after", after, WEBHOOKS, Duration.ofSeconds(30));
+        Traffic.Tally tally = Traffic.awaitAllDelivered(env.receiver(), "after", after, WEBHOOKS, Duration.ofSeconds(30));
         long deliveredAfterMs = (System.nanoTime() - wipedAt) / 1_000_000;
         Map<String, Long> settledState = Traffic.awaitQueueSettled(redis, PROJECT, WEBHOOKS, Duration.ofSeconds(10));
 
@@ -121,9 +104,9 @@ class RedisWipeIT {
         assertThat(gw.isAlive()).as("gateway alive at the end").isTrue();
     }
 
-    private String setUpProject(GatewayProcess gw) {
-        String key = Traffic.createProject(gw, PROJECT);
-        Traffic.createWebhook(gw, PROJECT, key, WEBHOOKS.get(0), receiver.url("/" + WEBHOOKS.get(0)));
-        return key;
+    private static String setUpProject(ChildGateway gw) {
+        Gateway.ProjectClient project = gw.project(PROJECT);
+        Traffic.createWebhook(project, WEBHOOKS.get(0), env.receiver().url("/" + WEBHOOKS.get(0)));
+        return project.key();
     }
 }

@@ -3,11 +3,11 @@ package io.hookgate.process;
 import io.hookgate.model.DeliveryStatus;
 import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
-import io.hookgate.testsupport.GatewayProcess;
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.ChildGateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,9 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * What the whole-process tests share: setting up a project with webhooks through a gateway's API, a
- * steady stream of events over several replicas that records which were accepted (answered 202),
- * and the tally of what the receiver got, per webhook and event.
+ * What the crash tests share besides their set-up ({@link io.hookgate.testsupport.ChildGatewayEnv}):
+ * webhooks for the events of a run, a steady stream of events over several replicas that records
+ * which were accepted (answered 202), and the tally of what the receiver got, per webhook and event.
  *
  * <p>Each event of a run carries {@code {"run": RUN, "seq": n}} as its payload; the gateway
  * delivers the payload bytes as the body, and {@code X-Appwrite-Webhook-Id} names the webhook, so
@@ -53,25 +52,13 @@ final class Traffic {
      * {@code -Dhookgate.it.strict=false} turns them off to look at other failures first.
      */
     static final boolean STRICT = !"false".equals(System.getProperty("hookgate.it.strict"));
-    static final String EVENT_SCOPES = "[\"webhooks.read\",\"webhooks.write\",\"events.write\"]";
 
     private Traffic() {
     }
 
-    /** Creates a project and a key with the webhook and event scopes; answers the key's secret. */
-    static String createProject(GatewayProcess gw, String projectId) {
-        gw.admin("POST", "/v1/projects", new JsonObject().put("projectId", projectId).put("name", projectId).encode())
-            .expect(201);
-        return gw.admin("POST", "/v1/projects/" + projectId + "/keys", new JsonObject().put("name", "it")
-                .put("scopes", new JsonArray(EVENT_SCOPES)).encode())
-            .expect(201).json().getString("secret");
-    }
-
-    /** Creates a webhook on {@code users.*.create} that posts to {@code url}. */
-    static void createWebhook(GatewayProcess gw, String projectId, String key, String webhookId, String url) {
-        gw.project(projectId, key, "POST", "/v1/webhooks", new JsonObject().put("webhookId", webhookId)
-                .put("name", webhookId).put("url", url).put("events", new JsonArray(List.of("users.*.create"))).encode())
-            .expect(201);
+    /** Creates a webhook on {@code users.*.create} (what {@link #eventBody} sends) that posts to {@code url}. */
+    static void createWebhook(Gateway.ProjectClient project, String webhookId, String url) {
+        project.webhook(webhookId, url, "users.*.create");
     }
 
     /** The body of event {@code seq} of run {@code run}. */
@@ -81,8 +68,9 @@ final class Traffic {
     }
 
     /** Posts one event; answers its ID when it was accepted (202), else null. */
-    static String post(GatewayProcess gw, String projectId, String key, String run, int seq) {
-        GatewayProcess.Reply r = gw.project(projectId, key, "POST", "/v1/events", eventBody(run, seq));
+    static String post(ChildGateway gw, String projectId, String key, String run, int seq) {
+        Gateway.Reply r = gw.call("POST", "/events", eventBody(run, seq), "X-Appwrite-Project", projectId,
+            "X-Appwrite-Key", key);
         return r.status() == 202 ? r.json().getJsonArray("events").getJsonObject(0).getString("$id") : null;
     }
 
@@ -101,7 +89,7 @@ final class Traffic {
         private final String run;
         private final String projectId;
         private final String key;
-        private final List<GatewayProcess> gateways;
+        private final List<ChildGateway> gateways;
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         private final ExecutorService io = Executors.newFixedThreadPool(4);
         private final HttpClient http = HttpClient.newBuilder().executor(io).version(HttpClient.Version.HTTP_1_1)
@@ -112,7 +100,7 @@ final class Traffic {
         private final int maxEvents;
         private long startNanos;
 
-        EventStream(String run, String projectId, String key, List<GatewayProcess> gateways, int maxEvents) {
+        EventStream(String run, String projectId, String key, List<ChildGateway> gateways, int maxEvents) {
             this.run = run;
             this.projectId = projectId;
             this.key = key;
@@ -140,7 +128,7 @@ final class Traffic {
             int g = seq % gateways.size();
             long at = elapsedMs();
             HttpRequest request = HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + gateways.get(g).apiPort() + "/v1/events"))
+                    URI.create(gateways.get(g).endpoint() + "/events"))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("X-Appwrite-Project", projectId)
@@ -252,7 +240,7 @@ final class Traffic {
                 n++;
                 out.computeIfAbsent(key(r.header("X-Appwrite-Webhook-Id"), body.getInteger("seq")),
                     k -> new ArrayList<>()).add(new Copy(r.header("webhook-id"),
-                        GatewayProcess.replicaOf(r.header("User-Agent")), r.receivedAtMillis()));
+                        ChildGateway.replicaOf(r.header("User-Agent")), r.receivedAtMillis()));
             }
             return new Tally(out, n);
         }
@@ -396,11 +384,8 @@ final class Traffic {
 
     /** Appends a line to {@code target/it-logs/summary.txt} (the numbers the report quotes). */
     static void report(String test, String line) {
-        Path dir = Path.of(System.getProperty(GatewayProcess.JAR_PROPERTY, "target/hookgate.jar"))
-            .toAbsolutePath().getParent().resolve("it-logs");
         try {
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve("summary.txt"), java.time.Instant.now() + " " + test + ": " + line + "\n",
+            Files.writeString(ChildGateway.logDir().resolve("summary.txt"), java.time.Instant.now() + " " + test + ": " + line + "\n",
                 StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

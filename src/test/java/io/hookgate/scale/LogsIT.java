@@ -1,7 +1,6 @@
 package io.hookgate.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -9,12 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
-import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.ChildGateway;
+import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -27,11 +25,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The logs of a gateway process ({@code java -jar}), as an operator ships them: in JSON every
@@ -56,8 +53,9 @@ class LogsIT {
     private static final Pattern STACK_TRACE_LINE = Pattern.compile(
         "^([\\w.$]+(Exception|Error|Throwable)(: .*)?|\\s+at .+|\\s+\\.\\.\\. \\d+ (more|common frames omitted)|(\\s+)?(Caused by|Suppressed): .+)$");
 
-    private RedisServer redis;
-    private Vertx vertx;
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.create(Map.of());
+
     private Receiver receiver;
     private ChildGateway gateway;
 
@@ -67,36 +65,14 @@ class LogsIT {
 
     private final List<Call> calls = new ArrayList<>();
 
-    @BeforeAll
-    static void wholeProcessTestsRunUnderFailsafe() {
-        assumeTrue(System.getProperty("hookgate.jar") != null,
-            "whole-process test: run by failsafe (mvn verify), which passes -Dhookgate.jar");
-    }
-
     @BeforeEach
-    void setUp() throws Exception {
-        redis = RedisServer.start();
-        vertx = Vertx.vertx();
-        receiver = Receiver.start(vertx).await(10, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-            receiver.close();
-            vertx.close().await(10, TimeUnit.SECONDS);
-        } finally {
-            redis.close();
-        }
+    void setUp() {
+        receiver = env.receiver();
     }
 
     @Test
     void jsonLinesCarryTheIngestingRequestIdToEveryTryAndNoSecret() throws Exception {
-        gateway = ChildGateway.start("json", redis.url(), Map.of("HOOKGATE_LOG_FORMAT", "json",
-            "HOOKGATE_RETRY_SCHEDULE", "500ms"));
+        gateway = env.start("json", Map.of("HOOKGATE_LOG_FORMAT", "json", "HOOKGATE_RETRY_SCHEDULE", "500ms"));
         AtomicInteger flaky = new AtomicInteger();
         receiver.respond(r -> r.path().equals("/flaky") && flaky.incrementAndGet() == 1 ? Answer.of(500, "once") : null);
 
@@ -202,8 +178,8 @@ class LogsIT {
 
     @Test
     void textLinesAreReadableWithRequestIdKeyValues() {
-        gateway = ChildGateway.start("text", redis.url(), Map.of());
-        String key = gateway.projectWithKey(PROJECT);
+        gateway = env.start("text");
+        String key = gateway.project(PROJECT).key();
         String[] asProject = {"X-Appwrite-Project", PROJECT, "X-Appwrite-Key", key};
         gateway.call("POST", "/webhooks", new JsonObject().put("webhookId", "texty").put("name", "texty")
             .put("url", receiver.url("/texty")).put("events", new JsonArray(List.of("users.*.create"))).encode(),

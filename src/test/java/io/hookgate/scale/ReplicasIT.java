@@ -1,15 +1,14 @@
 package io.hookgate.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildGateway;
+import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
-import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -24,10 +23,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,45 +54,25 @@ class ReplicasIT {
     private static final String[] E2D_COUNT = {"hookgate_event_to_delivery_seconds_count"};
     private static final String[] E2D_SUM = {"hookgate_event_to_delivery_seconds_sum"};
 
-    @BeforeAll
-    static void wholeProcessTestsRunUnderFailsafe() {
-        assumeTrue(System.getProperty("hookgate.jar") != null,
-            "whole-process test: run by failsafe (mvn verify), which passes -Dhookgate.jar");
-    }
+    @RegisterExtension
+    static final ChildGatewayEnv env = ChildGatewayEnv.create(Map.of(
+        "HOOKGATE_INGEST_RATE_PER_SECOND", "0",
+        "HOOKGATE_QUEUE_PARTITIONS", "4"));
 
     @Test
-    void eachReplicaTakesAFairShareAndNothingIsDeliveredTwice(TestReporter reporter) throws Exception {
+    void eachReplicaTakesAFairShareAndNothingIsDeliveredTwice(TestReporter reporter) {
         List<ChildGateway> replicas = new ArrayList<>();
-        Vertx vertx = Vertx.vertx();
         List<String> report = new ArrayList<>();
-        RedisServer redis = RedisServer.start();
-        try {
-            Receiver receiver = Receiver.start(vertx).await(10, TimeUnit.SECONDS);
-            Map<String, String> env = Map.of(
-                "HOOKGATE_INGEST_RATE_PER_SECOND", "0",
-                "HOOKGATE_QUEUE_PARTITIONS", "4");
-            String key = null;
-            for (int k = 1; k <= 3; k++) {
-                replicas.add(ChildGateway.start("r" + k, redis.url(), env));
-                if (key == null) {
-                    key = replicas.get(0).projectWithKey(PROJECT);
-                    replicas.get(0).call("POST", "/webhooks", new JsonObject().put("webhookId", "fast").put("name", "fast")
-                        .put("url", receiver.url("/fast")).put("events", new JsonArray(List.of("users.*.create")))
-                        .encode(), "X-Appwrite-Project", PROJECT, "X-Appwrite-Key", key).expect(201);
-                }
-                report.add(round(k, replicas, receiver, key));
+        Receiver receiver = env.receiver();
+        String key = null;
+        for (int k = 1; k <= 3; k++) {
+            replicas.add(env.start("r" + k));
+            if (key == null) {
+                Gateway.ProjectClient project = replicas.get(0).project(PROJECT);
+                key = project.key();
+                project.webhook("fast", receiver.url("/fast"), "users.*.create");
             }
-            receiver.close();
-        } finally {
-            // Replicas first: a graceful stop wants its Redis.
-            try {
-                for (ChildGateway p : replicas) {
-                    p.close();
-                }
-                vertx.close().await(10, TimeUnit.SECONDS);
-            } finally {
-                redis.close();
-            }
+            report.add(round(k, replicas, receiver, key));
         }
         String text = String.join("\n", report);
         reporter.publishEntry("replicas", text);

@@ -11,10 +11,12 @@ import static io.hookgate.security.Fixtures.webhookParams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.redis.FieldCipher;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
+import io.hookgate.testsupport.LogCapture;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
@@ -151,7 +153,9 @@ class SecretsTest {
         ScriptedResolver resolver = new ScriptedResolver()
             .onCheck("turns-bad.test", "127.0.0.1").onDelivery("turns-bad.test", "127.0.0.2");
         List<String> records;
-        try (LogCapture logs = LogCapture.start(); RedisServer own = RedisServer.start();
+        try (LogCapture logs = LogCapture.attach(org.slf4j.Logger.ROOT_LOGGER_NAME).open(Level.TRACE,
+                 org.slf4j.Logger.ROOT_LOGGER_NAME, "io.hookgate", "io.vertx", "io.netty").quiet();
+             RedisServer own = RedisServer.start();
              Receiver ok = Fixtures.receiver(env.vertx()); Receiver failing = Fixtures.receiver(env.vertx())) {
             failing.respondWith(400, "rejected by the receiver");
             Gateway g = Gateway.start(own.url(), Map.of(ConfigKey.ENCRYPTION_KEY, encryptionKey,

@@ -22,7 +22,7 @@ import java.util.Map;
  * loopback ports, with a known admin key and loopback targets allowed; plus a small synchronous
  * HTTP client for its API.
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements GatewayClient, AutoCloseable {
     public static final String ADMIN_KEY = "test-admin-key-0123456789";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
         // HTTP/1.1: the default (HTTP/2) asks the server for a cleartext upgrade (h2c), after which the
@@ -109,17 +109,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A raw request; {@code headers} alternate name, value. */
+    @Override
     public Reply call(String method, String path, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + path)).timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
         try {
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(request(endpoint() + path, Duration.ofSeconds(30), method, body, headers),
+                HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.headers().map(), r.body());
         } catch (IOException e) {
             throw new AssertionError("request " + method + " " + path + " failed: " + e, e);
@@ -129,25 +123,26 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    public Reply admin(String method, String path, String body) {
-        return call(method, path, body, "X-Appwrite-Key", ADMIN_KEY);
+    @Override
+    public String adminKey() {
+        return ADMIN_KEY;
     }
 
-    /** Creates a project and a key with every scope; answers a client bound to both. */
-    public ProjectClient project(String projectId) {
-        admin("POST", "/projects", new JsonObject().put("projectId", projectId).put("name", projectId).encode()).expect(201);
-        return new ProjectClient(this, projectId, key(projectId, "webhooks.read", "webhooks.write", "events.write"));
-    }
-
-    /** A new key of the project with the given scopes; answers its secret. */
-    public String key(String projectId, String... scopes) {
-        return admin("POST", "/projects/" + projectId + "/keys",
-            new JsonObject().put("name", "test").put("scopes", new JsonArray(List.of(scopes))).encode())
-            .expect(201).json().getString("secret");
+    /** An API request: a JSON body if any, then {@code headers} (alternately name and value). */
+    static HttpRequest request(String url, Duration timeout, String method, String body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return b.build();
     }
 
     /** Calls as one project with one key. */
-    public record ProjectClient(Gateway gateway, String projectId, String key) {
+    public record ProjectClient(GatewayClient gateway, String projectId, String key) {
         public Reply call(String method, String path, String body) {
             return gateway.call(method, path, body, "X-Appwrite-Project", projectId, "X-Appwrite-Key", key);
         }

@@ -3,6 +3,8 @@ package io.hookgate.testsupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -22,6 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,10 +35,11 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
- * Proves the test support against real processes: a real {@code redis-server} and real Vert.x
- * HTTP(S) traffic.
+ * Proves the test support against real processes: a real {@code redis-server}, real Vert.x
+ * HTTP(S) traffic, real child processes and Logback itself.
  */
 class TestSupportTest {
 
@@ -351,7 +357,65 @@ class TestSupportTest {
         }
     }
 
+    // ---------------------------------------------------------------- ChildJvm, LogCapture
+
+    @Test
+    void childJvmGivesItsVariablesAndKeepsBothOutputs() throws IOException {
+        Path dir = Files.createTempDirectory("child-jvm-test");
+        try {
+            ChildJvm child = ChildJvm.start("sh", List.of("sh", "-c", "echo out $HOOKGATE_X; echo err >&2; exit 3"),
+                    Map.of("HOOKGATE_X", "given"), dir, dir.resolve("out.log"), dir.resolve("err.log"));
+            assertThat(child.awaitExit(WAIT)).isEqualTo(3);
+            assertThat(child.stdoutLines()).containsExactly("out given");
+            assertThat(child.stderrLines()).containsExactly("err");
+            assertThat(child.tail(5)).contains("[sh] out given", "[sh] err");
+
+            ChildJvm sleeper = ChildJvm.start("sleeper", List.of("sleep", "60"), Map.of(), dir.resolve("sleep.log"));
+            assertThatThrownBy(() -> sleeper.awaitExit(Duration.ofMillis(50))).isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("sleeper did not exit");
+            assertThat(sleeper.isAlive()).as("killed after the failed wait").isFalse();
+        } finally {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void logCaptureOpensQuietsAndRestoresLoggers() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level before = context.getLogger("io.hookgate").getLevel();
+        List<String> appenders = appenderNames(root);
+        String probe = "io.hookgate.testsupport.Probe";
+        try (LogCapture log = LogCapture.attach(org.slf4j.Logger.ROOT_LOGGER_NAME).open(Level.DEBUG, "io.hookgate")
+                .quiet()) {
+            assertThat(appenderNames(root)).as("only the capture on the root").hasSize(1);
+            LoggerFactory.getLogger(probe).atDebug().addKeyValue("k", "v").log("debug {}", 1);
+            LoggerFactory.getLogger(probe).error("failed", new IllegalStateException("boom", new IOException("cause")));
+
+            assertThat(log.lines()).filteredOn(l -> l.contains(probe)).containsExactly(
+                    "DEBUG " + probe + " - debug 1",
+                    "ERROR " + probe + " - failed | java.lang.IllegalStateException: boom | java.io.IOException: cause");
+            assertThat(log.records()).filteredOn(r -> r.contains(probe)).first().asString()
+                    .contains("k=\"v\"", "[" + Thread.currentThread().getName() + "]");
+            assertThat(log.errors()).filteredOn(r -> r.contains(probe)).singleElement().asString()
+                    .contains("Caused by: java.io.IOException: cause", "at io.hookgate.testsupport.TestSupportTest");
+        }
+        assertThat(context.getLogger("io.hookgate").getLevel()).isEqualTo(before);
+        assertThat(appenderNames(root)).isEqualTo(appenders);
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static List<String> appenderNames(ch.qos.logback.classic.Logger logger) {
+        List<String> names = new ArrayList<>();
+        logger.iteratorForAppenders().forEachRemaining(a -> names.add(a.getName()));
+        return names;
+    }
 
     private static <T> T await(Future<T> future) throws Exception {
         return future.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
