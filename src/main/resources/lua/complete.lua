@@ -1,7 +1,8 @@
 -- Records the outcome of tries and acknowledges their deliveries-stream entries (XACK == 1 only).
 -- Outcomes: D delivered, R retry at nextAt, F failed for good, P parked (webhook disabled), W wait
--- (webhook at its in-flight cap: back at nextAt, no try counted), Q requeue now (shutdown), X drop
--- the record (webhook or event gone).
+-- (webhook at its in-flight cap, or its circuit open: back at nextAt, no try counted), H held (its
+-- webhook's circuit is open: kept until it closes), Q requeue now (shutdown), X drop the record
+-- (webhook or event gone).
 -- KEYS[1]  deliveries stream   KEYS[2]  retries
 -- ARGV     group, now, ttl (s), then per entry: entryId, deliveryId, outcome, nextAt, tryJson ('' for none)
 -- Returns  'OK'
@@ -38,6 +39,9 @@ for i = 4, #ARGV, 5 do
           h.st, h.up, h.nx = 'parked', now, 0
           move(tag, id, pr, wh, st, 'parked', at)
           redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+        elseif outcome == 'H' then
+          h.st, h.up, h.nx = 'held', now, 0
+          move(tag, id, pr, wh, st, 'held', at)
         elseif outcome == 'W' then
           redis.call('ZADD', KEYS[2], nextAt, id)
           dirty = false

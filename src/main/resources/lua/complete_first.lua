@@ -4,7 +4,8 @@
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
 -- ARGV     group, now, ttl (s), maxCount, minScore, then per entry: entryId, eventId, projectId,
 --          deliveryId, webhookId, createdAt, status ('' when no record is kept: the webhook or the event
---          is gone; pending: the try could not be made, queued), nextAt, the record (RecordFormat)
+--          is gone; pending: the try could not be made, queued; held: its webhook's circuit is open),
+--          nextAt, the record (RecordFormat)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
@@ -20,6 +21,8 @@ for i = 6, #ARGV, 9 do
         markOpen(tag, pr, wh)
       elseif st == 'parked' then
         redis.call('ZADD', tag .. 'parked:' .. pr .. ':' .. wh, at, id)
+        markOpen(tag, pr, wh)
+      elseif st == 'held' then
         markOpen(tag, pr, wh)
       elseif st == 'pending' then
         enqueue(tag, KEYS[2], id, wh, ev, pr, 0)

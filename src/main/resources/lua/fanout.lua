@@ -1,9 +1,11 @@
 -- Records each event's deliveries (records, indexes, deliveries-stream entries) and acknowledges the
 -- event, atomically; an entry another consumer finished already (XACK == 0) is skipped. An event with
 -- one delivery moves into its record (so = 1); one with several gets an event hash its records share.
+-- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
 -- ARGV     group, now, ttl (s), maxCount, minScore (retention), then per event: entryId, eventId,
---          projectId, name, user, acceptedAt, payload, requestId, n, then n x (deliveryId, webhookId)
+--          projectId, name, user, acceptedAt, payload, requestId, n, then n x (deliveryId, webhookId,
+--          status: pending or skipped)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
@@ -24,9 +26,8 @@ while i <= #ARGV do
         redis.call('EXPIRE', ek, ttl)
       end
       for j = 0, n - 1 do
-        local id, wh = ARGV[i + 2*j], ARGV[i + 2*j + 1]
-        local h = {id = id, wh = wh, pr = pr, ev = ev, nm = nm, st = 'pending', at = now, up = now, nx = 0, n = 0,
-          s = 0}
+        local id, wh, st = ARGV[i + 3*j], ARGV[i + 3*j + 1], ARGV[i + 3*j + 2]
+        local h = {id = id, wh = wh, pr = pr, ev = ev, nm = nm, st = st, at = now, up = now, nx = 0, n = 0, s = 0}
         if n == 1 then
           -- The event's only delivery: the event lives in the record and goes with it (so = 1).
           h.so = 1
@@ -34,12 +35,16 @@ while i <= #ARGV do
         end
         redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h), 'EX', ttl)
         redis.call('ZADD', whd(tag, pr, wh), now, id)
-        enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
+        if st == 'skipped' then
+          redis.call('ZADD', whd(tag, pr, wh) .. ':skipped', now, id)
+        else
+          enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
+        end
         recordCreated(pr, wh)
       end
     end
   end
-  i = i + 2 * n
+  i = i + 3 * n
 end
 xdel(KEYS[1], done)
 trimCreated(tag, maxCount, minScore)

@@ -23,7 +23,7 @@ end
 -- look up one set per call instead of two indexes per webhook. A webhook outside it has no delivered
 -- index.
 local function hasOpen(base)
-  return redis.call('EXISTS', base .. ':retrying', base .. ':parked') > 0
+  return redis.call('EXISTS', base .. ':retrying', base .. ':parked', base .. ':held') > 0
 end
 local function markOpen(tag, pr, wh)
   redis.call('SADD', tag .. 'open', pr .. ':' .. wh)
@@ -35,11 +35,11 @@ local function move(tag, id, pr, wh, old, new, at)
     if hasOpen(base) then redis.call('ZADD', base .. ':delivered', at, id) end
   elseif new ~= 'pending' then
     redis.call('ZADD', base .. ':' .. new, at, id)
-    if new ~= 'failed' then markOpen(tag, pr, wh) end
+    if new ~= 'failed' and new ~= 'skipped' then markOpen(tag, pr, wh) end
   end
 end
 -- The statuses that have an index ('pending' has none, see move).
-local statuses = {'delivered', 'retrying', 'parked', 'failed'}
+local statuses = {'delivered', 'retrying', 'parked', 'failed', 'held', 'skipped'}
 -- Removes a record and every index entry of it; h is recordHead(k). pr and wh (may be nil) name its
 -- webhook when the record has expired already, so that the indexes do not keep members that trim()
 -- would meet forever. A record with so = 1 is the only one its event has ever had (the event matched
@@ -78,4 +78,8 @@ local function xdel(stream, ids)
 end
 local function enqueue(tag, stream, id, wh, ev, pr, s)
   redis.call('XADD', stream, '*', 'dl', id, 'wh', wh, 'ev', ev, 'pr', pr, 's', s)
+end
+-- A held delivery sent out as its webhook's probe: the entry carries the probe's lease token.
+local function enqueueProbe(tag, stream, id, wh, ev, pr, token)
+  redis.call('XADD', stream, '*', 'dl', id, 'wh', wh, 'ev', ev, 'pr', pr, 's', 0, 'pb', token)
 end

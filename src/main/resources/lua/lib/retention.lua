@@ -11,7 +11,7 @@ local function finishedHeadOf(v)
   local n = tonumber(string.match(head, '"n":"(%d+)"'))
   return {pr, wh, st, ev, so ~= '' and so, tries = not n or n > 1}
 end
--- dropRecord for finished (delivered or failed) records of one webhook, the heads of its index, with
+-- dropRecord for finished (delivered, failed or skipped) records of one webhook, the heads of its index, with
 -- their heads hs (recordHead's, or finishedHeadOf's): one ZREM from the index and one DEL for all of them
 -- instead of one of each per record.
 local function dropFinished(tag, ids, pr, wh, hs, deliveredIndex)
@@ -69,7 +69,7 @@ local function trim(tag, pr, wh, maxCount, minScore, limit, indexed, slack)
   local ids, hs = {}, {}
   for i, id in ipairs(head) do
     local h = values[i] and finishedHeadOf(values[i]) or {}
-    if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' then break end
+    if h[3] and h[3] ~= 'delivered' and h[3] ~= 'failed' and h[3] ~= 'skipped' then break end
     if h[3] then
       ids[#ids + 1] = id
       hs[#hs + 1] = h

@@ -44,7 +44,11 @@ final class Models {
             .put(names.secret(), withSecret ? w.secret() : "")
             .put("enabled", w.enabled())
             .put("logs", w.logs())
-            .put("attempts", w.attempts());
+            .put("attempts", w.attempts())
+            // Hookgate's own, read-only: healthy, failing (tries failing in a row, or its circuit open) or
+            // disabled, and since when it has been failing ("" while healthy).
+            .put("status", w.status())
+            .put("failingSince", w.health().failingSince() == 0 ? "" : Timestamps.format(w.health().failingSince()));
     }
 
     static JsonObject project(Project p) {

@@ -1,6 +1,7 @@
 package io.hookgate.config;
 
 import io.hookgate.net.Cidr;
+import io.hookgate.policy.OutcomePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,13 @@ public record HookgateConfig(
      * Redis read), so these bound what one API key can make every replica hold.
      */
     public record Quotas(int maxWebhooksPerProject, int maxSubscriptionsPerWebhook, int maxUrlLength) {
+    }
+
+    /**
+     * What repeated failures of a webhook lead to (see {@code policy.OutcomePolicy}): the policy, how long
+     * a webhook fails before {@code hold} disables it, and the failed tries in a row that open its circuit.
+     */
+    public record Failures(OutcomePolicy.FailurePolicy policy, Duration disableAfter, int circuitOpenAfter) {
     }
 
     /**
@@ -74,7 +82,8 @@ public record HookgateConfig(
                               String replicaId, int maxFailedAttempts, int maxInFlight,
                               int maxInFlightPerWebhook, int queuePartitions, long deliveryTimeoutMs,
                               List<Duration> retrySchedule, long reclaimIdleMs, long idempotencyWindowSeconds,
-                              long deliveryRetentionSeconds, int deliveryRetentionCount, Quotas quotas) {
+                              long deliveryRetentionSeconds, int deliveryRetentionCount, Quotas quotas,
+                              Failures failures) {
         @Override
         public String toString() {
             return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", encryptionKey="
@@ -177,7 +186,9 @@ public record HookgateConfig(
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),
                 p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256), timeout, schedule, reclaimIdle,
                 p.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 30L * 86400), retention,
-                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000), quotas),
+                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000), quotas,
+                new Failures(OutcomePolicy.FailurePolicy.of(p.oneOf(ConfigKey.FAILURE_POLICY, "hold", "appwrite")),
+                    p.duration(ConfigKey.DISABLE_AFTER), p.intIn(ConfigKey.CIRCUIT_OPEN_AFTER, 1, 1000))),
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
                 p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
             p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),
@@ -307,6 +318,15 @@ public record HookgateConfig(
                     + " (e.g. `openssl rand -base64 32`)");
             }
             return s;
+        }
+
+        /** One duration as in a retry schedule: {@code 72h}, {@code 30s}, {@code 500ms}. */
+        Duration duration(ConfigKey k) {
+            List<Duration> one = schedule(k);
+            if (one.size() != 1) {
+                throw bad(k, "one duration such as 72h or 30m");
+            }
+            return one.get(0);
         }
 
         List<Duration> schedule(ConfigKey k) {

@@ -11,48 +11,108 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A try's mark on its webhook, Appwrite's fields: a success sets {@code attempts} back to 0; a failure
- * adds one and replaces {@code logs}, and disables the webhook at the policy's limit, parking its
- * retrying deliveries. This replica's index follows at once; the others through the change feed.
+ * A try's mark on its webhook. Appwrite's fields: a success sets {@code attempts} back to 0; a failure
+ * adds one and replaces {@code logs}. Hookgate's failure state, as the {@link OutcomePolicy} says: the
+ * streak's start ({@code failingSince}), the circuit (opened after {@code circuitOpenAfter} failures in
+ * a row, closed by the first success, whose held deliveries then go out), its one probe at a time (a
+ * lease in Redis, shared by every replica), and disabling (which parks the webhook's retrying
+ * deliveries). This replica's index follows at once; the others through the change feed.
  */
 final class Bookkeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Bookkeeping.class);
+    /**
+     * While a probe is under way, a retry that comes due asks again this much later: soon after the probe
+     * closes the circuit, without asking Redis for every waiting retry many times a second.
+     */
+    private static final long PROBE_RECHECK_MS = 1_000;
+    /** The line a 410 adds to the webhook's {@code logs}. */
+    static final String GONE_NOTE = "Disabled: the receiver answered 410 Gone, which says the endpoint is gone for good.\n";
 
     private final Subscriptions subscriptions;
     private final WebhookRepository webhooks;
     private final DeliveryLog log;
     private final OutcomePolicy policy;
+    private final long probeLeaseMs;
 
-    Bookkeeping(Subscriptions subscriptions, WebhookRepository webhooks, DeliveryLog log, OutcomePolicy policy) {
+    Bookkeeping(Subscriptions subscriptions, WebhookRepository webhooks, DeliveryLog log, OutcomePolicy policy,
+                long probeLeaseMs) {
         this.subscriptions = subscriptions;
         this.webhooks = webhooks;
         this.log = log;
         this.policy = policy;
+        this.probeLeaseMs = probeLeaseMs;
     }
 
-    /** Records the try on its webhook; answers whether the webhook is enabled afterwards. */
-    Future<Boolean> record(Webhook w, DeliveryOutcome outcome) {
+    /**
+     * Whether a try of this webhook may go now (see {@code lua/probe_acquire.lua}): its circuit is closed,
+     * or this try takes (or already holds, {@code token}) the one probe's lease; else when to ask again.
+     */
+    Future<WebhookRepository.Probe> mayTry(Webhook w, String token) {
+        return webhooks.acquireProbe(w.projectId(), w.id(), token, System.currentTimeMillis(), probeLeaseMs,
+            PROBE_RECHECK_MS);
+    }
+
+    /** Gives back a probe's lease that was taken for nothing (no held delivery to send). */
+    Future<Void> releaseProbe(Webhook w, String token) {
+        return webhooks.releaseProbe(w.projectId(), w.id(), token);
+    }
+
+    /**
+     * Records the try on its webhook; answers whether the webhook is enabled afterwards.
+     *
+     * @param probeToken the probe's lease token when this try was the circuit's probe, else ""
+     */
+    Future<Boolean> record(Webhook w, DeliveryOutcome outcome, String probeToken) {
         if (outcome instanceof DeliveryOutcome.Delivered) {
-            Webhook current = subscriptions.webhook(w.projectId(), w.id());
-            if (current == null || current.attempts() == 0) {
-                return Future.succeededFuture(true);
-            }
-            subscriptions.bookkeeping(w.projectId(), w.id(), current.enabled(), current.logs(), 0);
-            return webhooks.recordSuccess(w.projectId(), w.id()).map(true);
+            return succeeded(w, probeToken);
         }
         DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
-        return webhooks.recordFailure(w.projectId(), w.id(), failed.logs(), policy.disableAfter(failed)).compose(book -> {
+        // A 410 disables the webhook at once; its logs say why, below Appwrite's usual text.
+        String logs = policy.gone(failed) ? failed.logs() + GONE_NOTE : failed.logs();
+        WebhookRepository.Failure f = new WebhookRepository.Failure(logs, System.currentTimeMillis(),
+            policy.maxFailedAttempts(), policy.disableAfterMs(), policy.circuitOpenAfter(), policy.probeStepsMs(),
+            probeToken, policy.gone(failed));
+        return webhooks.recordFailure(w.projectId(), w.id(), f).compose(book -> {
             if (book.isEmpty()) {
                 // The webhook is gone.
                 return Future.succeededFuture(false);
             }
-            subscriptions.bookkeeping(w.projectId(), w.id(), book.get().enabled(), failed.logs(), book.get().attempts());
-            if (book.get().disabledNow()) {
-                LOG.warn("webhook {} of project {} disabled after {} consecutive failures (last: {})", w.id(),
-                    w.projectId(), book.get().attempts(), failed.error());
+            WebhookRepository.Bookkeeping b = book.get();
+            Webhook known = subscriptions.webhook(w.projectId(), w.id());
+            boolean open = b.enabled() && (b.openedNow() || (known != null && known.health().circuitOpen()));
+            subscriptions.bookkeeping(w.projectId(), w.id(), b.enabled(), logs, b.attempts(),
+                new Webhook.Health(b.failingSince(), open));
+            if (b.openedNow()) {
+                LOG.warn("webhook {} of project {} failing: circuit open after {} failed tries in a row (last: {});"
+                    + " new deliveries are held", w.id(), w.projectId(), b.attempts(), failed.error());
+            }
+            if (b.disabledNow()) {
+                LOG.warn("webhook {} of project {} disabled after {} failed tries in a row{} (last: {})", w.id(),
+                    w.projectId(), b.attempts(), policy.gone(failed) ? " (410 Gone)" : "", failed.error());
                 return log.parkRetrying(w.projectId(), w.id()).map(false);
             }
-            return Future.succeededFuture(book.get().enabled());
+            return Future.succeededFuture(b.enabled());
+        });
+    }
+
+    private Future<Boolean> succeeded(Webhook w, String probeToken) {
+        Webhook known = subscriptions.webhook(w.projectId(), w.id());
+        if (probeToken.isEmpty() && known != null && known.attempts() == 0 && !known.health().circuitOpen()) {
+            return Future.succeededFuture(true);
+        }
+        return webhooks.recordSuccess(w.projectId(), w.id(), probeToken).compose(closed -> {
+            if (known != null) {
+                subscriptions.bookkeeping(w.projectId(), w.id(), known.enabled(), known.logs(), 0,
+                    Webhook.Health.HEALTHY);
+            }
+            if (!closed) {
+                return Future.succeededFuture(true);
+            }
+            return log.unhold(w.projectId(), w.id()).map(n -> {
+                LOG.info("webhook {} of project {} recovered: circuit closed, {} held deliveries sent out", w.id(),
+                    w.projectId(), n);
+                return true;
+            });
         });
     }
 }

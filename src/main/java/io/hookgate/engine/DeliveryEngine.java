@@ -46,6 +46,7 @@ public final class DeliveryEngine {
     private final DeliveryPump pump;
     private final FanoutPump fanout;
     private final QueueMaintenance maintenance;
+    private final Circuits circuits;
     private boolean started;
 
     public DeliveryEngine(Vertx vertx, EventQueue queue, DeliveryLog log, WebhookRepository webhooks,
@@ -56,14 +57,18 @@ public final class DeliveryEngine {
         this.expansions = expansions;
         this.rateLimiter = rateLimiter;
         this.metrics = metrics;
-        OutcomePolicy policy = new OutcomePolicy(new RetrySchedule(config.retrySchedule()), config.maxFailedAttempts());
+        OutcomePolicy policy = new OutcomePolicy(new RetrySchedule(config.retrySchedule()), config.maxFailedAttempts(),
+            config.failures().policy(), config.failures().disableAfter(), config.failures().circuitOpenAfter());
+        // A probe's lease outlives any try it was taken for (the delivery timeout and the pump's margin).
+        Bookkeeping bookkeeping = new Bookkeeping(subscriptions, webhooks, log, policy,
+            config.deliveryTimeoutMs() + HookgateConfig.RECLAIM_MARGIN_MS);
         this.events = new Events(queue, expansions, EVENT_CACHE_BYTES);
         this.recorder = new Recorder(vertx, queue, metrics);
-        this.pump = new DeliveryPump(vertx, queue, subscriptions, events,
-            new Bookkeeping(subscriptions, webhooks, log, policy), policy, recorder, metrics, config.maxInFlight(),
-            config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
+        this.pump = new DeliveryPump(vertx, queue, subscriptions, events, bookkeeping, policy, recorder, metrics,
+            config.replicaId(), config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
         this.fanout = new FanoutPump(vertx, queue, subscriptions, events, pump);
         this.maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs(), metrics);
+        this.circuits = new Circuits(vertx, subscriptions, bookkeeping, log, config.replicaId(), metrics);
     }
 
     /** Starts the pumps and timers (once the dispatchers are deployed); a second call does nothing. */
@@ -75,6 +80,7 @@ public final class DeliveryEngine {
         fanout.start();
         pump.start();
         maintenance.start();
+        circuits.start();
     }
 
     /** Stops taking work; completes when the tries under way are finished and recorded. */
@@ -83,6 +89,7 @@ public final class DeliveryEngine {
             return Future.succeededFuture();
         }
         maintenance.stop();
+        circuits.stop();
         return Future.all(fanout.stop(), pump.stop()).mapEmpty();
     }
 

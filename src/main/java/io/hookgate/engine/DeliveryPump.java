@@ -43,6 +43,8 @@ final class DeliveryPump {
     private static final long SWEEP_MS = 250;
     /** A lane slower than this gets no first tries from the fan-out: its deliveries wait visibly, as pending. */
     private static final long FIRST_TRY_MAX_LATENCY_MS = 1_000;
+    /** A retry whose circuit opened while it waited in its lane asks again this much later. */
+    private static final long PROBE_RECHECK_MS = 1_000;
 
     private final Vertx vertx;
     private final EventQueue queue;
@@ -53,6 +55,7 @@ final class DeliveryPump {
     private final Recorder recorder;
     private final GatewayMetrics metrics;
     private final DeliveryOptions sendOptions;
+    private final String replicaId;
     private final int maxInFlight;
     private final int perWebhook;
     private final List<Partition> partitions = new ArrayList<>();
@@ -63,8 +66,14 @@ final class DeliveryPump {
     private boolean stopped;
     private Promise<Void> drained;
 
-    /** One stream entry on its way, with what it resolved to. */
-    private record Work(Partition part, StreamEntry entry, Webhook webhook, EventCache.Entry event) {
+    /**
+     * One stream entry on its way, with what it resolved to; {@code probeToken} is the lease token when
+     * this try is its webhook's circuit probe, else "".
+     */
+    private record Work(Partition part, StreamEntry entry, Webhook webhook, EventCache.Entry event, String probeToken) {
+        Work(Partition part, StreamEntry entry, Webhook webhook, EventCache.Entry event) {
+            this(part, entry, webhook, event, "");
+        }
     }
 
     private static final class Partition {
@@ -85,8 +94,8 @@ final class DeliveryPump {
     }
 
     DeliveryPump(Vertx vertx, EventQueue queue, Subscriptions subscriptions, Events events, Bookkeeping bookkeeping,
-                 OutcomePolicy policy, Recorder recorder, GatewayMetrics metrics, int maxInFlight, int perWebhook,
-                 long deliveryTimeoutMs) {
+                 OutcomePolicy policy, Recorder recorder, GatewayMetrics metrics, String replicaId, int maxInFlight,
+                 int perWebhook, long deliveryTimeoutMs) {
         this.vertx = vertx;
         this.queue = queue;
         this.subscriptions = subscriptions;
@@ -95,6 +104,7 @@ final class DeliveryPump {
         this.policy = policy;
         this.recorder = recorder;
         this.metrics = metrics;
+        this.replicaId = replicaId;
         this.maxInFlight = maxInFlight;
         this.perWebhook = perWebhook;
         // The dispatcher answers within the delivery timeout; the margin covers a busy event loop.
@@ -144,7 +154,7 @@ final class DeliveryPump {
      * where it is visible as pending while it waits).
      */
     boolean startFirstTry(StreamEntry event, String deliveryId, Webhook webhook, EventCache.Entry ev, long createdAt) {
-        if (stopped || inFlight >= maxInFlight || !webhook.enabled()) {
+        if (stopped || inFlight >= maxInFlight || !webhook.enabled() || webhook.health().circuitOpen()) {
             return false;
         }
         Partition part = partitions.get(event.partition());
@@ -266,12 +276,41 @@ final class DeliveryPump {
             EventCache.Entry ev = event.result();
             long now = System.currentTimeMillis();
             Decision d = policy.beforeTry(w != null, w != null && w.enabled(), ev != null);
-            if (d.kind() == Decision.Kind.TRY) {
-                offer(new Work(part, entry, w, ev), now);
-            } else {
-                finish(part, entry, completion(d), d.retryAtMs(),
+            if (d.kind() != Decision.Kind.TRY) {
+                finish(part, entry, d,
                     d.reason().isEmpty() ? "" : TryRecord.notMade(d.reason(), now));
+            } else if (w.health().circuitOpen() || !entry.field("pb").isEmpty()) {
+                throughCircuit(new Work(part, entry, w, ev));
+            } else {
+                offer(new Work(part, entry, w, ev), now);
             }
+        });
+    }
+
+    /**
+     * A try of a webhook whose circuit is open (as this replica knows it, or a held delivery sent out as
+     * its probe): it goes only as the one probe at a time, cluster-wide; else it is held, or (a retry)
+     * waits until the next probe is due.
+     */
+    private void throughCircuit(Work work) {
+        String given = work.entry().field("pb");
+        String token = given.isEmpty() ? replicaId + ":" + work.entry().field("dl") : given;
+        bookkeeping.mayTry(work.webhook(), token).onComplete(ar -> {
+            long now = System.currentTimeMillis();
+            if (ar.failed()) {
+                // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
+                work.part().held.remove(work.entry().id());
+                release();
+                return;
+            }
+            if (ar.result().allowed()) {
+                Work go = ar.result().probe()
+                    ? new Work(work.part(), work.entry(), work.webhook(), work.event(), token) : work;
+                offer(go, now);
+                return;
+            }
+            Decision d = policy.whileOpen(work.entry().step(), ar.result().retryAtMs());
+            finish(work.part(), work.entry(), d, "");
         });
     }
 
@@ -330,11 +369,15 @@ final class DeliveryPump {
         subscriptions.webhookOrLoad(next.entry().field("pr"), next.entry().field("wh")).onComplete(ar -> {
             Webhook w = ar.succeeded() ? ar.result() : next.webhook();
             Decision d = policy.beforeTry(w != null, w != null && w.enabled(), true);
+            if (d.kind() == Decision.Kind.TRY && w.health().circuitOpen() && next.probeToken().isEmpty()) {
+                // Its circuit opened while it waited in the lane: held, or (a retry) back when a probe may go.
+                d = policy.whileOpen(next.entry().step(), System.currentTimeMillis() + PROBE_RECHECK_MS);
+            }
             if (d.kind() == Decision.Kind.TRY) {
-                send(lane, new Work(next.part(), next.entry(), w, next.event()));
+                send(lane, new Work(next.part(), next.entry(), w, next.event(), next.probeToken()));
                 return;
             }
-            finish(next.part(), next.entry(), completion(d), 0, "");
+            finish(next.part(), next.entry(), d, "");
             Work after = lane.pollQueued();
             if (after != null) {
                 restart(lane, after);
@@ -351,22 +394,18 @@ final class DeliveryPump {
         if (outcome instanceof DeliveryOutcome.Delivered) {
             metrics.eventToDelivery(System.currentTimeMillis() - work.event().event().acceptedAt());
         }
-        bookkeeping.record(work.webhook(), outcome).onComplete(ar -> {
+        bookkeeping.record(work.webhook(), outcome, work.probeToken()).onComplete(ar -> {
             boolean enabled = ar.failed() || ar.result();
-            Decision d = policy.afterTry(outcome, parseInt(work.entry().field("s")), enabled, System.currentTimeMillis());
-            finish(work.part(), work.entry(), completion(d), d.retryAtMs(), tryJson);
+            boolean heldProbe = !work.entry().field("pb").isEmpty();
+            Decision d = policy.afterTry(outcome, work.entry().step(), enabled, heldProbe,
+                System.currentTimeMillis());
+            finish(work.part(), work.entry(), d, tryJson);
         });
     }
 
-    private static EventQueue.Outcome completion(Decision d) {
-        return switch (d.kind()) {
-            case DELIVERED -> EventQueue.Outcome.DELIVERED;
-            case RETRY -> EventQueue.Outcome.RETRY;
-            case FAILED -> EventQueue.Outcome.FAILED;
-            case PARKED -> EventQueue.Outcome.PARKED;
-            case DROPPED -> EventQueue.Outcome.DROP;
-            case TRY -> throw new IllegalArgumentException("a try is not an outcome");
-        };
+    /** Records what the policy decided for an entry (with its try, when one was made). */
+    private void finish(Partition part, StreamEntry entry, Decision d, String tryJson) {
+        finish(part, entry, Recorder.outcome(d), d.retryAtMs(), tryJson);
     }
 
     /** Records an entry's outcome; once written, the entry's slot is free and reading may go on. */
@@ -399,11 +438,4 @@ final class DeliveryPump {
         return ms + ThreadLocalRandom.current().nextLong(Math.max(1, ms / 5));
     }
 
-    private static int parseInt(String s) {
-        try {
-            return s.isEmpty() ? 0 : Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 }

@@ -216,7 +216,9 @@ final class FanoutPump {
             List<Webhook> webhooks = subscriptions.match(projectId, events.expansion(eventId, e.field("nm")));
             List<EventQueue.NewDelivery> deliveries = new ArrayList<>(webhooks.size());
             for (Webhook w : webhooks) {
-                deliveries.add(new EventQueue.NewDelivery(Ids.forDelivery(projectId, eventId, w.id(), acceptedAt), w.id()));
+                // A disabled webhook's delivery is recorded as skipped: recover can replay it once enabled.
+                deliveries.add(new EventQueue.NewDelivery(Ids.forDelivery(projectId, eventId, w.id(), acceptedAt), w.id(),
+                    !w.enabled()));
             }
             kept.add(e);
             matched.add(deliveries);
@@ -225,10 +227,10 @@ final class FanoutPump {
         for (int i = 0; i < kept.size(); i++) {
             StreamEntry e = kept.get(i);
             List<EventQueue.NewDelivery> deliveries = matched.get(i);
-            if (fresh && deliveries.size() == 1 && firstTry(e, deliveries.get(0), now)) {
+            if (fresh && deliveries.size() == 1 && !deliveries.get(0).skipped() && firstTry(e, deliveries.get(0), now)) {
                 continue;
             }
-            if (!deliveries.isEmpty() && e.event() != null) {
+            if (e.event() != null && deliveries.stream().anyMatch(d -> !d.skipped())) {
                 // Its deliveries go through the deliveries stream: their tries find the payload at hand.
                 events.keep(e.event());
             }

@@ -1,6 +1,7 @@
 package io.hookgate.engine;
 
 import io.hookgate.health.GatewayMetrics;
+import io.hookgate.policy.OutcomePolicy;
 import io.hookgate.redis.EventQueue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -67,6 +68,7 @@ final class Recorder {
             case RETRY -> GatewayMetrics.Outcome.RETRY;
             case FAILED -> GatewayMetrics.Outcome.FAILED;
             case PARKED -> GatewayMetrics.Outcome.PARKED;
+            case HOLD -> GatewayMetrics.Outcome.HELD;
             case WAIT -> GatewayMetrics.Outcome.DEFERRED;
             case REQUEUE -> GatewayMetrics.Outcome.REQUEUED;
             case DROP -> GatewayMetrics.Outcome.DROPPED;
@@ -127,6 +129,20 @@ final class Recorder {
             return;
         }
         pending.forEach(p -> p.written().complete());
+    }
+
+    /** How a policy's decision ends a stream entry. */
+    static EventQueue.Outcome outcome(OutcomePolicy.Decision d) {
+        return switch (d.kind()) {
+            case DELIVERED -> EventQueue.Outcome.DELIVERED;
+            case RETRY -> EventQueue.Outcome.RETRY;
+            case FAILED -> EventQueue.Outcome.FAILED;
+            case PARKED -> EventQueue.Outcome.PARKED;
+            case DROPPED -> EventQueue.Outcome.DROP;
+            case HELD -> EventQueue.Outcome.HOLD;
+            case WAIT -> EventQueue.Outcome.WAIT;
+            case TRY -> throw new IllegalArgumentException("a try is not an outcome");
+        };
     }
 
     private static List<EventQueue.Completion> completions(List<Pending> pending) {

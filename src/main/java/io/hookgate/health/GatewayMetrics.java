@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 public final class GatewayMetrics {
     /** What became of a stream entry of the deliveries stream. */
-    public enum Outcome { DELIVERED, RETRY, FAILED, PARKED, DEFERRED, DROPPED, REQUEUED }
+    public enum Outcome { DELIVERED, RETRY, FAILED, PARKED, HELD, DEFERRED, DROPPED, REQUEUED }
 
     private static final Duration[] BUCKETS = {
         Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),

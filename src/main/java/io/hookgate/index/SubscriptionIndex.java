@@ -18,6 +18,8 @@ import java.util.Set;
 public final class SubscriptionIndex {
     private final Map<String, ProjectEntry> projects = new HashMap<>();
     private final Map<String, ApiKey> keysByHash = new HashMap<>();
+    /** The enabled webhooks whose circuit is open, by "PID/WID": the few that the probe timer visits. */
+    private final Map<String, Webhook> openCircuits = new HashMap<>();
 
     private static final class ProjectEntry {
         /** The project's ID, one instance for all its webhooks. */
@@ -60,6 +62,7 @@ public final class SubscriptionIndex {
         ProjectEntry e = projects.remove(projectId);
         if (e != null) {
             e.keys.forEach(k -> keysByHash.remove(k.secretHash()));
+            e.webhooks.keySet().forEach(id -> openCircuits.remove(projectId + "/" + id));
         }
     }
 
@@ -105,7 +108,13 @@ public final class SubscriptionIndex {
         // subscription string (the match index's): 100 000 webhooks kept some 700 000 copies of those.
         Webhook old = e.webhooks.get(w.id());
         String id = old != null ? old.id() : w.id();
-        e.webhooks.put(id, w.sharing(id, e.id, e.match.put(id, w.events())));
+        Webhook kept = w.sharing(id, e.id, e.match.put(id, w.events()));
+        e.webhooks.put(id, kept);
+        if (kept.enabled() && kept.health().circuitOpen()) {
+            openCircuits.put(e.id + "/" + id, kept);
+        } else {
+            openCircuits.remove(e.id + "/" + id);
+        }
     }
 
     public void removeWebhook(String projectId, String webhookId) {
@@ -113,6 +122,7 @@ public final class SubscriptionIndex {
         if (e != null) {
             e.webhooks.remove(webhookId);
             e.match.remove(webhookId);
+            openCircuits.remove(projectId + "/" + webhookId);
         }
     }
 
@@ -121,7 +131,7 @@ public final class SubscriptionIndex {
         return e == null ? null : e.webhooks.get(webhookId);
     }
 
-    /** The enabled webhooks of the project that subscribed to any string of the expansion. */
+    /** The webhooks of the project (enabled or not) that subscribed to any string of the expansion. */
     public List<Webhook> match(String projectId, List<String> expansion) {
         ProjectEntry e = projects.get(projectId);
         if (e == null) {
@@ -130,11 +140,16 @@ public final class SubscriptionIndex {
         List<Webhook> out = new ArrayList<>();
         for (String id : e.match.match(expansion)) {
             Webhook w = e.webhooks.get(id);
-            if (w != null && w.enabled()) {
+            if (w != null) {
                 out.add(w);
             }
         }
         return out;
+    }
+
+    /** The enabled webhooks whose circuit is open. */
+    public List<Webhook> openCircuits() {
+        return List.copyOf(openCircuits.values());
     }
 
     public int webhookCount() {

@@ -162,9 +162,14 @@ public final class Subscriptions {
         return w != null ? Future.succeededFuture(w) : webhooks.get(projectId, webhookId).map(o -> o.orElse(null));
     }
 
-    /** The enabled webhooks of the project that subscribed to any string of the expansion. */
+    /** The webhooks of the project (enabled or not) that subscribed to any string of the expansion. */
     public List<Webhook> match(String projectId, List<String> expansion) {
         return index.match(projectId, expansion);
+    }
+
+    /** The enabled webhooks whose circuit is open, as this replica knows them. */
+    public List<Webhook> openCircuits() {
+        return index.openCircuits();
     }
 
     // ---- writes made through this replica ---------------------------------------------------
@@ -193,11 +198,12 @@ public final class Subscriptions {
         index.removeWebhook(projectId, webhookId);
     }
 
-    /** A try's bookkeeping on a webhook this replica knows: enabled, logs and attempts as Redis now has them. */
-    public void bookkeeping(String projectId, String webhookId, boolean enabled, String logs, int attempts) {
+    /** A try's bookkeeping on a webhook this replica knows: its failure state as Redis now has it. */
+    public void bookkeeping(String projectId, String webhookId, boolean enabled, String logs, int attempts,
+                            Webhook.Health health) {
         Webhook current = index.webhook(projectId, webhookId);
         if (current != null) {
-            index.putWebhook(current.withBookkeeping(enabled, logs, attempts));
+            index.putWebhook(current.withBookkeeping(enabled, logs, attempts, health));
         }
     }
 }

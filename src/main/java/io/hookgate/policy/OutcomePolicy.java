@@ -1,29 +1,61 @@
 package io.hookgate.policy;
 
 import io.hookgate.bus.DeliveryOutcome;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * What a delivery's situation means, in one place: before a try (its webhook gone, its event's payload
- * gone, its webhook disabled) and after one (delivered, retried when, parked, failed for good), and when
- * a webhook's failures disable it. Plain Java: the delivery engine asks, then records what it is told.
+ * gone, its webhook disabled, its circuit open) and after one (delivered, retried when, parked, failed
+ * for good), and when a webhook's failures open its circuit or disable it. Plain Java: the delivery
+ * engine asks, then records what it is told.
  *
- * <p>The rules are Appwrite's, plus retries: a try succeeds when there was no transport error and the
- * status is below 400; {@code maxFailedAttempts} consecutive failed tries disable the webhook, and a
- * {@code 410 Gone} disables it at once (the receiver says the endpoint is gone for good, as Standard
- * Webhooks reads it); a failed delivery is tried again on the {@link RetrySchedule}, honouring the
- * receiver's {@code Retry-After}, until the schedule ends; deliveries of a disabled webhook are parked
- * until it is enabled again.
+ * <p>A try succeeds when there was no transport error and the status is below 400 (Appwrite's rule). A
+ * failed delivery is tried again on the {@link RetrySchedule}, honouring the receiver's
+ * {@code Retry-After}, until the schedule ends. A {@code 410 Gone} disables the webhook at once (the
+ * receiver says the endpoint is gone for good, as Standard Webhooks reads it); deliveries of a disabled
+ * webhook are parked until it is enabled again. The rest depends on the {@link FailurePolicy}:
+ * <ul>
+ *   <li>{@link FailurePolicy#HOLD} (the default): {@code circuitOpenAfter} consecutive failed tries open
+ *   the webhook's circuit; while it is open, new deliveries are held, retries wait, and one probe at a
+ *   time is tried, on the retry schedule's steps; the first success closes it and the held deliveries
+ *   go out, oldest first. The webhook is disabled only once it has been failing for
+ *   {@code disableAfter} and at least {@code maxFailedAttempts} tries in a row.</li>
+ *   <li>{@link FailurePolicy#APPWRITE}: no circuit; {@code maxFailedAttempts} consecutive failed tries
+ *   disable the webhook, as Appwrite does.</li>
+ * </ul>
  */
 public final class OutcomePolicy {
     /** What a delivery's try was never made for. */
     public static final String PAYLOAD_GONE = "the event's payload is no longer stored";
 
+    /** What repeated failures of a webhook lead to. */
+    public enum FailurePolicy {
+        HOLD, APPWRITE;
+
+        /** {@code hold} or {@code appwrite}. */
+        public static FailurePolicy of(String value) {
+            return switch (value) {
+                case "hold" -> HOLD;
+                case "appwrite" -> APPWRITE;
+                default -> throw new IllegalArgumentException("unknown failure policy '" + value + "'");
+            };
+        }
+    }
+
     private final RetrySchedule retries;
     private final int maxFailedAttempts;
+    private final FailurePolicy failurePolicy;
+    private final Duration disableAfter;
+    private final int circuitOpenAfter;
 
-    public OutcomePolicy(RetrySchedule retries, int maxFailedAttempts) {
+    public OutcomePolicy(RetrySchedule retries, int maxFailedAttempts, FailurePolicy failurePolicy,
+                         Duration disableAfter, int circuitOpenAfter) {
         this.retries = retries;
         this.maxFailedAttempts = maxFailedAttempts;
+        this.failurePolicy = failurePolicy;
+        this.disableAfter = disableAfter;
+        this.circuitOpenAfter = circuitOpenAfter;
     }
 
     /** What becomes of a delivery. */
@@ -40,13 +72,18 @@ public final class OutcomePolicy {
             /** Its webhook is disabled: kept until it is enabled again. */
             PARKED,
             /** Its webhook is gone: the record goes too. */
-            DROPPED
+            DROPPED,
+            /** Its webhook's circuit is open: kept, not tried, until it closes. */
+            HELD,
+            /** Its webhook's circuit is open: asked again at {@code retryAtMs}, no try counted. */
+            WAIT
         }
 
         static final Decision TRY_NOW = new Decision(Kind.TRY, 0, "");
         static final Decision DELIVERED_NOW = new Decision(Kind.DELIVERED, 0, "");
         static final Decision PARK = new Decision(Kind.PARKED, 0, "");
         static final Decision DROP = new Decision(Kind.DROPPED, 0, "");
+        static final Decision HOLD = new Decision(Kind.HELD, 0, "");
 
         static Decision fail(String reason) {
             return new Decision(Kind.FAILED, 0, reason);
@@ -75,14 +112,20 @@ public final class OutcomePolicy {
      *
      * @param failedBefore the delivery's failed tries before this one (its retry step)
      * @param webhookEnabled whether the webhook is still enabled after this try's bookkeeping
+     * @param heldProbe the try was a held delivery sent out as its circuit's probe: when it fails, it is
+     *                  held again (the circuit is still open), keeping its place as the oldest
      * @param nowMs the time the next try's wait counts from
      */
-    public Decision afterTry(DeliveryOutcome outcome, int failedBefore, boolean webhookEnabled, long nowMs) {
+    public Decision afterTry(DeliveryOutcome outcome, int failedBefore, boolean webhookEnabled, boolean heldProbe,
+                             long nowMs) {
         if (outcome instanceof DeliveryOutcome.Delivered) {
             return Decision.DELIVERED_NOW;
         }
         if (!webhookEnabled) {
             return Decision.PARK;
+        }
+        if (heldProbe) {
+            return Decision.HOLD;
         }
         DeliveryOutcome.Failed f = (DeliveryOutcome.Failed) outcome;
         int failedTries = failedBefore + 1;
@@ -93,10 +136,35 @@ public final class OutcomePolicy {
     }
 
     /**
-     * How many consecutive failed tries disable the webhook, counting this failed one: one for a
-     * {@code 410 Gone}, else {@code maxFailedAttempts}.
+     * A delivery whose webhook's circuit is open and whose try is not the probe: a new one is held until
+     * the circuit closes; a retry keeps its place on its own schedule and asks again when the next probe
+     * is due ({@code probeAtMs}).
      */
-    public int disableAfter(DeliveryOutcome.Failed failed) {
-        return failed.status() == 410 ? 1 : maxFailedAttempts;
+    public Decision whileOpen(int failedBefore, long probeAtMs) {
+        return failedBefore == 0 ? Decision.HOLD : new Decision(Decision.Kind.WAIT, probeAtMs, "");
+    }
+
+    /** A {@code 410 Gone}: the webhook is disabled at once, whatever the policy. */
+    public boolean gone(DeliveryOutcome.Failed failed) {
+        return failed.status() == 410;
+    }
+
+    public int maxFailedAttempts() {
+        return maxFailedAttempts;
+    }
+
+    /** How long a webhook fails before it may be disabled; -1 under Appwrite's policy (at once, by count). */
+    public long disableAfterMs() {
+        return failurePolicy == FailurePolicy.APPWRITE ? -1 : disableAfter.toMillis();
+    }
+
+    /** Consecutive failed tries that open a webhook's circuit; 0 under Appwrite's policy (no circuit). */
+    public int circuitOpenAfter() {
+        return failurePolicy == FailurePolicy.APPWRITE ? 0 : circuitOpenAfter;
+    }
+
+    /** The waits before successive probes of an open circuit: the retry schedule's steps. */
+    public List<Long> probeStepsMs() {
+        return retries.steps().stream().map(Duration::toMillis).toList();
     }
 }

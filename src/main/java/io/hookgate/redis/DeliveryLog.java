@@ -26,6 +26,7 @@ public final class DeliveryLog {
     private static final LuaScript REQUEUE = LuaScript.load("requeue");
     private static final LuaScript STATUSES = LuaScript.load("statuses");
     private static final LuaScript UNPARK = LuaScript.load("unpark");
+    private static final LuaScript UNHOLD = LuaScript.load("unhold");
     /** Records examined per round trip when listing by a status without an index (pending). */
     private static final int STATUS_SCAN_CHUNK = 500;
     /** Records a replaying or purging script handles per call. */
@@ -59,10 +60,68 @@ public final class DeliveryLog {
     }
 
     private Future<Integer> unparkPartition(int p, String projectId, String webhookId, int sofar) {
-                return UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
+        return UNPARK.run(redis, List.of(QueueKeys.deliveries(p)),
                 List.of(projectId, webhookId, System.currentTimeMillis(), CHUNK))
             .compose(r -> r.toInteger() < CHUNK ? Future.succeededFuture(sofar + r.toInteger())
                 : unparkPartition(p, projectId, webhookId, sofar + r.toInteger()));
+    }
+
+    /**
+     * Sends every held delivery of a webhook whose circuit closed out again, oldest first, in chunks, each
+     * partition's in turn; answers how many.
+     */
+    public Future<Integer> unhold(String projectId, String webhookId) {
+        Future<Integer> all = Future.succeededFuture(0);
+        for (int p = 0; p < partitions; p++) {
+            int partition = p;
+            all = all.compose(sofar -> unholdPartition(partition, projectId, webhookId, sofar));
+        }
+        return all;
+    }
+
+    private Future<Integer> unholdPartition(int p, String projectId, String webhookId, int sofar) {
+        return UNHOLD.run(redis, List.of(QueueKeys.deliveries(p)),
+                List.of(projectId, webhookId, System.currentTimeMillis(), CHUNK, ""))
+            .compose(r -> r.toInteger() < CHUNK ? Future.succeededFuture(sofar + r.toInteger())
+                : unholdPartition(p, projectId, webhookId, sofar + r.toInteger()));
+    }
+
+    /**
+     * Sends the oldest held delivery of a webhook out as its circuit's probe, carrying the probe's lease
+     * token; answers false when none is held.
+     */
+    public Future<Boolean> sendProbe(String projectId, String webhookId, String token) {
+        List<Future<Response>> heads = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            heads.add(redis.send(Request.cmd(Command.ZRANGE).arg(QueueKeys.webhookDeliveries(p, projectId, webhookId,
+                DeliveryStatus.HELD)).arg(0).arg(0).arg("WITHSCORES")));
+        }
+        return Future.all(heads).compose(x -> {
+            int oldest = -1;
+            long at = Long.MAX_VALUE;
+            for (int p = 0; p < partitions; p++) {
+                List<Map.Entry<String, Long>> head = scored(heads.get(p).result());
+                if (!head.isEmpty() && head.get(0).getValue() < at) {
+                    at = head.get(0).getValue();
+                    oldest = p;
+                }
+            }
+            if (oldest < 0) {
+                return Future.succeededFuture(false);
+            }
+            return UNHOLD.run(redis, List.of(QueueKeys.deliveries(oldest)),
+                List.of(projectId, webhookId, System.currentTimeMillis(), 1, token)).map(r -> r.toInteger() > 0);
+        });
+    }
+
+    /** How many deliveries of a webhook are held now, in every partition. */
+    public Future<Long> held(String projectId, String webhookId) {
+        List<Future<Response>> all = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            all.add(redis.send(Request.cmd(Command.ZCARD).arg(QueueKeys.webhookDeliveries(p, projectId, webhookId,
+                DeliveryStatus.HELD))));
+        }
+        return Future.all(all).map(x -> all.stream().mapToLong(f -> f.result().toLong()).sum());
     }
 
     /**
@@ -79,7 +138,7 @@ public final class DeliveryLog {
     }
 
     private Future<Integer> purgePartition(int p, String projectId, String webhookId, long deletedAt, int sofar) {
-                return PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
+        return PURGE_WEBHOOK.run(redis, List.of(QueueKeys.deliveries(p)),
                 List.of(projectId, webhookId, CHUNK, deletedAt))
             .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(sofar)
                 : purgePartition(p, projectId, webhookId, deletedAt, sofar + r.toInteger()));
@@ -95,27 +154,36 @@ public final class DeliveryLog {
         return REQUEUE.run(redis, List.of(QueueKeys.deliveries(partition)), args).map(Response::toInteger);
     }
 
-    /** Requeues every failed delivery of a webhook created at or after {@code sinceMs}; answers how many. */
+    /**
+     * Requeues every failed or skipped delivery of a webhook created at or after {@code sinceMs}; answers
+     * how many.
+     */
     public Future<Integer> recover(String projectId, String webhookId, long sinceMs) {
         List<Future<Integer>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            int partition = p;
-            all.add(redis.send(Request.cmd(Command.ZRANGEBYSCORE)
-                    .arg(QueueKeys.webhookDeliveries(p, projectId, webhookId, DeliveryStatus.FAILED))
-                    .arg(sinceMs).arg("+inf"))
-                .compose(ids -> {
-                    List<String> list = new ArrayList<>();
-                    if (ids != null) {
-                        ids.forEach(id -> list.add(id.toString()));
-                    }
-                    List<Future<Integer>> chunks = new ArrayList<>();
-                    for (int i = 0; i < list.size(); i += CHUNK) {
-                        chunks.add(requeue(partition, projectId, webhookId, list.subList(i, Math.min(list.size(), i + CHUNK))));
-                    }
-                    return Future.all(chunks).map(y -> chunks.stream().mapToInt(Future::result).sum());
-                }));
+            for (DeliveryStatus status : List.of(DeliveryStatus.FAILED, DeliveryStatus.SKIPPED)) {
+                all.add(recover(p, status, projectId, webhookId, sinceMs));
+            }
         }
         return Future.all(all).map(x -> all.stream().mapToInt(Future::result).sum());
+    }
+
+    private Future<Integer> recover(int partition, DeliveryStatus status, String projectId, String webhookId,
+                                    long sinceMs) {
+        return redis.send(Request.cmd(Command.ZRANGEBYSCORE)
+                .arg(QueueKeys.webhookDeliveries(partition, projectId, webhookId, status))
+                .arg(sinceMs).arg("+inf"))
+            .compose(ids -> {
+                List<String> list = new ArrayList<>();
+                if (ids != null) {
+                    ids.forEach(id -> list.add(id.toString()));
+                }
+                List<Future<Integer>> chunks = new ArrayList<>();
+                for (int i = 0; i < list.size(); i += CHUNK) {
+                    chunks.add(requeue(partition, projectId, webhookId, list.subList(i, Math.min(list.size(), i + CHUNK))));
+                }
+                return Future.all(chunks).map(y -> chunks.stream().mapToInt(Future::result).sum());
+            });
     }
 
     /** A delivery's record with its tries (newest first), from whichever partition holds it; null if none does. */

@@ -181,8 +181,8 @@ public final class EventQueue {
     public record Fanout(StreamEntry event, List<NewDelivery> deliveries) {
     }
 
-    /** A delivery to record. */
-    public record NewDelivery(String deliveryId, String webhookId) {
+    /** A delivery to record; {@code skipped}: its webhook is disabled, so it is recorded without a try. */
+    public record NewDelivery(String deliveryId, String webhookId, boolean skipped) {
     }
 
     /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
@@ -203,6 +203,7 @@ public final class EventQueue {
             for (NewDelivery d : f.deliveries()) {
                 args.add(d.deliveryId());
                 args.add(d.webhookId());
+                args.add(d.skipped() ? "skipped" : "pending");
             }
         }
         return FANOUT.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition)),
@@ -225,7 +226,7 @@ public final class EventQueue {
 
     /** How a try (or a decision not to try) ends a stream entry; see {@code lua/complete.lua}. */
     public enum Outcome {
-        DELIVERED('D'), RETRY('R'), FAILED('F'), PARKED('P'), WAIT('W'), REQUEUE('Q'), DROP('X');
+        DELIVERED('D'), RETRY('R'), FAILED('F'), PARKED('P'), HOLD('H'), WAIT('W'), REQUEUE('Q'), DROP('X');
 
         final char code;
 
@@ -302,6 +303,7 @@ public final class EventQueue {
             case FAILED -> "failed";
             case RETRY -> "retrying";
             case PARKED -> "parked";
+            case HOLD -> "held";
             case WAIT, REQUEUE -> "pending";
             case DROP -> "";
         };

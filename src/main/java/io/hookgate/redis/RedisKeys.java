@@ -13,7 +13,9 @@ package io.hookgate.redis;
  * hg:{p:PID}:project               hash    id, name, createdAt, updatedAt (epoch ms)
  * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt[, expireAt]}
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
- * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository})
+ * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository}), its failure state
+ *                                          among them: failingSince, circuit ('open' or ''), probes, probeAt
+ * hg:{p:PID}:probe:WID             string  the lease of the webhook's one probe while its circuit is open (PX)
  * hg:{p:PID}:rate                  hash    the ingestion token bucket (see {@link RateLimiter})
  * hg:{p:PID}:version               string  incremented by every webhook change that can alter matching
  * hg:changes                       pubsub  "p PID" project created/deleted, "k PID" keys changed,
@@ -50,6 +52,11 @@ public final class RedisKeys {
 
     public static String webhook(String projectId, String webhookId) {
         return tag(projectId) + "wh:" + webhookId;
+    }
+
+    /** The lease of a webhook's probe while its circuit is open (one probe at a time, cluster-wide). */
+    public static String probe(String projectId, String webhookId) {
+        return tag(projectId) + "probe:" + webhookId;
     }
 
     public static String rate(String projectId) {

@@ -25,6 +25,16 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
         return fields.getOrDefault(name, "");
     }
 
+    /** A deliveries-stream entry's retry step ({@code s}): its failed tries so far; 0 when absent. */
+    public int step() {
+        try {
+            String s = field("s");
+            return s.isEmpty() ? 0 : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /**
      * Parses an XREADGROUP reply for one stream: a RESP3 map {stream: entries} or a RESP2 array
      * [[stream, entries]]; nil (the BLOCK timed out) is an empty list. An entry deleted while pending

@@ -19,7 +19,8 @@ import java.util.Optional;
  * Webhooks in Redis: one hash per webhook ({@code hg:{p:PID}:wh:WID}) with the fields id, projectId,
  * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword and secret (both
  * encrypted, see {@link FieldCipher}), retired (secrets in a rotation's grace period, JSON), logs,
- * attempts, createdAt, updatedAt; and the project's {@code webhooks} sorted set for listing. Every
+ * attempts, createdAt, updatedAt, and the failure state (failingSince, circuit, probes, probeAt; the probe's
+ * lease is {@code hg:{p:PID}:probe:WID}); and the project's {@code webhooks} sorted set for listing. Every
  * write publishes a {@code "w PID WID VERSION"} change so every replica's match index follows; a
  * change that can alter matching (create, update, delete, disable) first increments the project's
  * {@code version}, which fan-out compares with the version its index has applied.
@@ -39,6 +40,8 @@ public final class WebhookRepository {
     private static final LuaScript DELETE = LuaScript.load("webhook_delete");
     private static final LuaScript FAILURE = LuaScript.load("webhook_failure");
     private static final LuaScript SUCCESS = LuaScript.load("webhook_success");
+    private static final LuaScript PROBE = LuaScript.load("probe_acquire");
+    private static final LuaScript PROBE_RELEASE = LuaScript.load("probe_release");
 
     private final Redis redis;
     private final FieldCipher cipher;
@@ -146,27 +149,74 @@ public final class WebhookRepository {
         });
     }
 
-    /** Records one failed try; empty when the webhook is gone. */
-    public Future<Optional<Bookkeeping>> recordFailure(String projectId, String webhookId, String logs, int maxAttempts) {
-        return FAILURE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
-                List.of(logs, maxAttempts, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
-            .map(r -> r == null ? Optional.empty()
-                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))),
-                    r.get(2).toInteger() == 1)));
+    /**
+     * What a failed try does to its webhook, as the failure policy says (see {@code lua/webhook_failure.lua}).
+     *
+     * @param disableAfterMs -1: disable at {@code maxAttempts} (Appwrite's policy); else also only once the
+     *                       webhook has been failing this long
+     * @param openAfter consecutive failed tries that open the circuit; 0: no circuit
+     * @param probeStepsMs the waits before successive probes of an open circuit
+     * @param probeToken the lease token when this try was the circuit's probe, else ""
+     * @param gone a {@code 410 Gone}: disable at once
+     */
+    public record Failure(String logs, long nowMs, int maxAttempts, long disableAfterMs, int openAfter,
+                          List<Long> probeStepsMs, String probeToken, boolean gone) {
     }
 
-    /** Resets {@code attempts} after a success, when it was not 0 already. */
-    public Future<Void> recordSuccess(String projectId, String webhookId) {
-        return SUCCESS.run(redis, List.of(RedisKeys.webhook(projectId, webhookId)),
-            List.of(RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId))).mapEmpty();
+    /** Records one failed try; empty when the webhook is gone. */
+    public Future<Optional<Bookkeeping>> recordFailure(String projectId, String webhookId, Failure f) {
+        StringBuilder steps = new StringBuilder();
+        f.probeStepsMs().forEach(ms -> steps.append(steps.length() == 0 ? "" : ",").append(ms));
+        return FAILURE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.probe(projectId, webhookId)),
+                List.of(f.logs(), f.nowMs(), f.maxAttempts(), f.disableAfterMs(), f.openAfter(), steps.toString(),
+                    f.probeToken(), f.gone() ? "1" : "0", RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
+            .map(r -> r == null ? Optional.empty()
+                : Optional.of(new Bookkeeping(r.get(0).toInteger(), "1".equals(String.valueOf(r.get(1))),
+                    r.get(2).toInteger() == 1, r.get(3).toInteger() == 1, r.get(4).toLong())));
+    }
+
+    /**
+     * Resets the failure state after a success (attempts, the streak, the circuit), when it was not
+     * healthy already; answers whether this closed the webhook's circuit.
+     */
+    public Future<Boolean> recordSuccess(String projectId, String webhookId, String probeToken) {
+        return SUCCESS.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.probe(projectId, webhookId)),
+            List.of(probeToken, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
+            .map(r -> r.toInteger() == 1);
+    }
+
+    /** Gives the probe's lease back if {@code token} holds it (the probe was not sent). */
+    public Future<Void> releaseProbe(String projectId, String webhookId, String token) {
+        return PROBE_RELEASE.run(redis, List.of(RedisKeys.probe(projectId, webhookId)), List.of(token)).mapEmpty();
+    }
+
+    /** Whether a try may go now: the circuit is closed, or this try holds the probe's lease, or when to ask again. */
+    public record Probe(boolean allowed, boolean probe, long retryAtMs) {
+    }
+
+    /**
+     * Asks for the webhook's probe lease with {@code token}, held at most {@code leaseMs}; while another
+     * probe is under way, to ask again {@code recheckMs} later (see {@code lua/probe_acquire.lua}).
+     */
+    public Future<Probe> acquireProbe(String projectId, String webhookId, String token, long nowMs, long leaseMs,
+                                      long recheckMs) {
+        return PROBE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.probe(projectId, webhookId)),
+            List.of(token, nowMs, leaseMs, recheckMs)).map(r -> switch (r.get(0).toString()) {
+                case "CLOSED" -> new Probe(true, false, 0);
+                case "PROBE" -> new Probe(true, true, 0);
+                default -> new Probe(false, false, r.get(1).toLong());
+            });
     }
 
     /** A page of a listing. */
     public record Page(int total, List<Webhook> webhooks) {
     }
 
-    /** The failure counters after a failed try; {@code disabledNow} when this very try disabled the webhook. */
-    public record Bookkeeping(int attempts, boolean enabled, boolean disabledNow) {
+    /**
+     * The failure state after a failed try; {@code disabledNow} / {@code openedNow} when this very try
+     * disabled the webhook / opened its circuit.
+     */
+    public record Bookkeeping(int attempts, boolean enabled, boolean disabledNow, boolean openedNow, long failingSince) {
     }
 
     private List<Object> fields(Webhook w) {
@@ -223,7 +273,8 @@ public final class WebhookRepository {
             cipher.decrypt("authPassword", h.get("authPassword")), cipher.decrypt("secret", h.get("secret")),
             "1".equals(h.get("enabled")), h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
             Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0")),
-            retired(h.get("retired"))));
+            retired(h.get("retired")), new Webhook.Health(Long.parseLong(h.getOrDefault("failingSince", "0")),
+                "open".equals(h.get("circuit")))));
     }
 
     private static String eventsJson(List<String> events) {

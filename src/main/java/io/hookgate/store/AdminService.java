@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Who may call, and what they manage: authentication of API keys and the admin key, projects, keys,
  * webhooks (create, update, secret rotation, delete) and the consequences of a change on recorded
- * deliveries (a disabled webhook's retrying deliveries are parked, an enabled one's requeued, a deleted
- * one's removed). Redis holds the truth ({@code redis} repositories); this replica's
+ * deliveries (a disabled webhook's retrying deliveries are parked, an enabled one's parked and held ones
+ * requeued, a deleted one's removed). Redis holds the truth ({@code redis} repositories); this replica's
  * {@link Subscriptions} follow each change at once.
  */
 final class AdminService {
@@ -234,10 +234,13 @@ final class AdminService {
                 return log.parkRetrying(projectId, webhookId).map(w);
             }
             if (!wasEnabled[0] && w.enabled()) {
-                return log.unpark(projectId, webhookId).map(n -> {
-                    if (n > 0) {
-                        LOG.info("webhook {} of project {} enabled again: {} parked deliveries requeued", webhookId,
-                            projectId, n);
+                // Enabled again: what was parked at the disabling, and held by its circuit, goes out again.
+                Future<Integer> parked = log.unpark(projectId, webhookId);
+                Future<Integer> held = log.unhold(projectId, webhookId);
+                return Future.all(parked, held).map(x -> {
+                    if (parked.result() + held.result() > 0) {
+                        LOG.info("webhook {} of project {} enabled again: {} parked and {} held deliveries requeued",
+                            webhookId, projectId, parked.result(), held.result());
                     }
                     return w;
                 });

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LegacyWebhooksApiTest {
     private static final String URL = "https://example.com/legacy";
     private static final List<String> LEGACY_FIELDS = List.of("$id", "$createdAt", "$updatedAt", "name", "url", "events",
-        "security", "httpUser", "httpPass", "signatureKey", "enabled", "logs", "attempts");
+        "security", "httpUser", "httpPass", "signatureKey", "enabled", "logs", "attempts", "status", "failingSince");
 
     @RegisterExtension
     static final GatewayEnv env = GatewayEnv.create();

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WebhooksApiTest {
     private static final String URL = "https://example.com/hook";
     private static final List<String> MODEL_FIELDS = List.of("$id", "$createdAt", "$updatedAt", "name", "url", "events",
-        "tls", "authUsername", "authPassword", "secret", "enabled", "logs", "attempts");
+        "tls", "authUsername", "authPassword", "secret", "enabled", "logs", "attempts", "status", "failingSince");
 
     @RegisterExtension
     static final GatewayEnv env = GatewayEnv.create();

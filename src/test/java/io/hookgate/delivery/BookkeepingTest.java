@@ -38,7 +38,9 @@ class BookkeepingTest {
 
     @RegisterExtension
     static final GatewayEnv env =
-        GatewayEnv.create(Map.of(ConfigKey.MAX_FAILED_ATTEMPTS, String.valueOf(MAX_FAILED_ATTEMPTS)));
+        // Appwrite's policy: its bookkeeping (contract section 3) disables at the limit, without a circuit.
+        GatewayEnv.create(Map.of(ConfigKey.MAX_FAILED_ATTEMPTS, String.valueOf(MAX_FAILED_ATTEMPTS),
+            ConfigKey.FAILURE_POLICY, "appwrite"));
 
     @Test
     void aFailedStatusIsLoggedExactlyAndOnlyConsecutiveFailuresCount() {

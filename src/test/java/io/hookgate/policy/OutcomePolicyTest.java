@@ -14,8 +14,12 @@ import org.junit.jupiter.api.Test;
 class OutcomePolicyTest {
     private static final long NOW = 1_000_000;
     /** Two retries, 10 s and 60 s after the first and the second failure; no jitter (random 0.5). */
-    private final OutcomePolicy policy = new OutcomePolicy(
-        new RetrySchedule(List.of(Duration.ofSeconds(10), Duration.ofSeconds(60)), () -> 0.5), 10);
+    private static final RetrySchedule SCHEDULE =
+        new RetrySchedule(List.of(Duration.ofSeconds(10), Duration.ofSeconds(60)), () -> 0.5);
+    private final OutcomePolicy policy = new OutcomePolicy(SCHEDULE, 10, OutcomePolicy.FailurePolicy.HOLD,
+        Duration.ofHours(72), 5);
+    private final OutcomePolicy appwrite = new OutcomePolicy(SCHEDULE, 10, OutcomePolicy.FailurePolicy.APPWRITE,
+        Duration.ofHours(72), 5);
 
     private static DeliveryOutcome.Failed failed(int status, long retryAfterMs) {
         return new DeliveryOutcome.Failed(status, status == 0 ? "timed out after 15000 ms" : "", "logs", 5, Map.of(),
@@ -37,38 +41,63 @@ class OutcomePolicyTest {
 
     @Test
     void aSuccessIsDeliveredWhateverTheWebhooksState() {
-        assertThat(policy.afterTry(DELIVERED, 0, true, NOW).kind()).isEqualTo(Kind.DELIVERED);
-        assertThat(policy.afterTry(DELIVERED, 2, false, NOW).kind()).isEqualTo(Kind.DELIVERED);
+        assertThat(policy.afterTry(DELIVERED, 0, true, false, NOW).kind()).isEqualTo(Kind.DELIVERED);
+        assertThat(policy.afterTry(DELIVERED, 2, false, false, NOW).kind()).isEqualTo(Kind.DELIVERED);
     }
 
     @Test
     void failuresRetryOnTheScheduleThenFailForGood() {
-        Decision first = policy.afterTry(failed(500, -1), 0, true, NOW);
+        Decision first = policy.afterTry(failed(500, -1), 0, true, false, NOW);
         assertThat(first.kind()).isEqualTo(Kind.RETRY);
         assertThat(first.retryAtMs()).isEqualTo(NOW + 10_000);
-        Decision second = policy.afterTry(failed(0, -1), 1, true, NOW);
+        Decision second = policy.afterTry(failed(0, -1), 1, true, false, NOW);
         assertThat(second.kind()).isEqualTo(Kind.RETRY);
         assertThat(second.retryAtMs()).isEqualTo(NOW + 60_000);
-        assertThat(policy.afterTry(failed(503, -1), 2, true, NOW).kind()).as("schedule ended").isEqualTo(Kind.FAILED);
+        assertThat(policy.afterTry(failed(503, -1), 2, true, false, NOW).kind()).as("schedule ended").isEqualTo(Kind.FAILED);
     }
 
     @Test
     void retryAfterIsHonouredWithinOneToTwoSteps() {
-        assertThat(policy.afterTry(failed(429, 15_000), 0, true, NOW).retryAtMs()).isEqualTo(NOW + 15_000);
-        assertThat(policy.afterTry(failed(429, 3_600_000), 0, true, NOW).retryAtMs()).isEqualTo(NOW + 20_000);
-        assertThat(policy.afterTry(failed(503, 1), 0, true, NOW).retryAtMs()).isEqualTo(NOW + 10_000);
+        assertThat(policy.afterTry(failed(429, 15_000), 0, true, false, NOW).retryAtMs()).isEqualTo(NOW + 15_000);
+        assertThat(policy.afterTry(failed(429, 3_600_000), 0, true, false, NOW).retryAtMs()).isEqualTo(NOW + 20_000);
+        assertThat(policy.afterTry(failed(503, 1), 0, true, false, NOW).retryAtMs()).isEqualTo(NOW + 10_000);
     }
 
     @Test
     void aFailureOfADisabledWebhookParksInsteadOfRetrying() {
-        assertThat(policy.afterTry(failed(500, -1), 0, false, NOW).kind()).isEqualTo(Kind.PARKED);
-        assertThat(policy.afterTry(failed(500, -1), 2, false, NOW).kind()).isEqualTo(Kind.PARKED);
+        assertThat(policy.afterTry(failed(500, -1), 0, false, false, NOW).kind()).isEqualTo(Kind.PARKED);
+        assertThat(policy.afterTry(failed(500, -1), 2, false, false, NOW).kind()).isEqualTo(Kind.PARKED);
     }
 
     @Test
-    void a410DisablesAtOnceOtherFailuresAfterTheLimit() {
-        assertThat(policy.disableAfter(failed(410, -1))).isEqualTo(1);
-        assertThat(policy.disableAfter(failed(500, -1))).isEqualTo(10);
-        assertThat(policy.disableAfter(failed(0, -1))).isEqualTo(10);
+    void only410IsGoneForGood() {
+        assertThat(policy.gone(failed(410, -1))).isTrue();
+        assertThat(policy.gone(failed(500, -1))).isFalse();
+        assertThat(policy.gone(failed(0, -1))).isFalse();
+    }
+
+    @Test
+    void whileTheCircuitIsOpenNewDeliveriesAreHeldAndRetriesWaitForTheNextProbe() {
+        assertThat(policy.whileOpen(0, NOW + 5_000).kind()).isEqualTo(Kind.HELD);
+        Decision retry = policy.whileOpen(2, NOW + 5_000);
+        assertThat(retry.kind()).isEqualTo(Kind.WAIT);
+        assertThat(retry.retryAtMs()).isEqualTo(NOW + 5_000);
+    }
+
+    @Test
+    void aHeldProbeThatFailsIsHeldAgainOneThatSucceedsIsDelivered() {
+        assertThat(policy.afterTry(failed(503, -1), 0, true, true, NOW).kind()).isEqualTo(Kind.HELD);
+        assertThat(policy.afterTry(DELIVERED, 0, true, true, NOW).kind()).isEqualTo(Kind.DELIVERED);
+        assertThat(policy.afterTry(failed(410, -1), 0, false, true, NOW).kind()).as("disabled by it").isEqualTo(Kind.PARKED);
+    }
+
+    @Test
+    void holdHasACircuitAndDisablesAfterATimeAppwriteDisablesByCountOnly() {
+        assertThat(policy.circuitOpenAfter()).isEqualTo(5);
+        assertThat(policy.disableAfterMs()).isEqualTo(72 * 3_600_000L);
+        assertThat(policy.probeStepsMs()).containsExactly(10_000L, 60_000L);
+        assertThat(appwrite.circuitOpenAfter()).as("no circuit").isZero();
+        assertThat(appwrite.disableAfterMs()).as("by count alone").isEqualTo(-1);
+        assertThat(appwrite.maxFailedAttempts()).isEqualTo(10);
     }
 }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReplayTest {
     @RegisterExtension
     static final GatewayEnv env = GatewayEnv.create(Map.of(ConfigKey.RETRY_SCHEDULE, "200ms",
-        ConfigKey.MAX_FAILED_ATTEMPTS, "100"));
+        ConfigKey.MAX_FAILED_ATTEMPTS, "100", ConfigKey.CIRCUIT_OPEN_AFTER, "1000"));
 
     @Test
     void aManualRetrySendsAFailedDeliveryAgainAtOnceWithAFreshSchedule() {

@@ -61,7 +61,7 @@ class RetentionTest {
     private Gateway start() {
         redis = RedisServer.start();
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, String.valueOf(RETAINED),
-            ConfigKey.MAX_FAILED_ATTEMPTS, "1000"));
+            ConfigKey.MAX_FAILED_ATTEMPTS, "1000", ConfigKey.CIRCUIT_OPEN_AFTER, "1000"));
         return gateway;
     }
 

@@ -35,12 +35,33 @@ class FanoutScriptTest extends ScriptHarness {
         return new ArrayList<>(List.of(QueueKeys.FANOUT_GROUP, NOW, TTL, maxCount, minScore));
     }
 
-    /** An event read from the events stream (pending), with its deliveries (ID, webhook ID pairs) appended to args. */
+    /**
+     * An event read from the events stream (pending), with its deliveries (ID, webhook ID pairs) appended to
+     * args; a webhook ID written {@code !WH} is disabled: its delivery is recorded as skipped.
+     */
     private static void event(List<Object> args, String eventId, String... deliveriesAndWebhooks) {
         String entry = pendingEntry(EVENTS, QueueKeys.FANOUT_GROUP, "id", eventId, "pr", PR);
         args.addAll(List.of(entry, eventId, PR, "users.u1.create", "user-1", ACCEPTED, PAYLOAD, "req-" + eventId,
             deliveriesAndWebhooks.length / 2));
-        args.addAll(List.of(deliveriesAndWebhooks));
+        for (int i = 0; i + 1 < deliveriesAndWebhooks.length; i += 2) {
+            String wh = deliveriesAndWebhooks[i + 1];
+            boolean skipped = wh.startsWith("!");
+            args.addAll(List.of(deliveriesAndWebhooks[i], skipped ? wh.substring(1) : wh, skipped ? "skipped" : "pending"));
+        }
+    }
+
+    @Test
+    void aDeliveryToADisabledWebhookIsRecordedAsSkippedWithoutATry() {
+        List<Object> args = args(1000, WEEK_AGO);
+        event(args, "ev-1", "d-1", WH, "d-2", "!" + OTHER_WH);
+
+        assertThat(fanout(args)).isEqualTo("OK");
+
+        assertThat(entryFields(DELIVERIES)).containsExactly(deliveryEntry("d-1", WH, "ev-1"));
+        assertThat(fields("d-2")).containsEntry("st", "skipped").containsEntry("wh", OTHER_WH);
+        assertThat(zset(index(PR, OTHER_WH))).containsOnlyKeys("d-2");
+        assertThat(zset(index(PR, OTHER_WH, io.hookgate.model.DeliveryStatus.SKIPPED))).containsOnlyKeys("d-2");
+        assertThat(isMember(OPEN, PR + ":" + OTHER_WH)).as("skipped is final: nothing open").isFalse();
     }
 
     private static Object fanout(List<Object> args) {

@@ -35,13 +35,14 @@ class WebhookUpdateScriptTest extends ChangeScriptHarness {
     }
 
     @Test
-    void reEnablingResetsTheAttemptsAndAnswersTheWholeWebhook() {
+    void reEnablingResetsTheAttemptsAndTheFailureStateAndAnswersTheWholeWebhook() {
         webhook();
+        redis.command("HSET", RedisKeys.webhook(PR, WH), "failingSince", "900000", "circuit", "open", "probes", "2");
 
         Object reply = update("1", "name", "Orders v2", "enabled", "1");
 
         Map<String, String> want = Map.of("id", WH, "name", "Orders v2", "enabled", "1", "attempts", "0",
-            "logs", "timeout");
+            "logs", "timeout", "failingSince", "0", "circuit", "", "probes", "0");
         assertThat(asMap(reply)).isEqualTo(want);
         assertThat(hash(RedisKeys.webhook(PR, WH))).isEqualTo(want);
         assertThat(redis.command("GET", RedisKeys.version(PR))).isEqualTo("4");
