@@ -66,6 +66,8 @@ class TenantKeyLayoutTest {
         new Row("hg:projects", Scope.GLOBAL, "the set of project IDs, read by the admin routes"),
         new Row("hg:\\{p:(?<p>[^}]+)\\}:(project|keys|webhooks|rate|version)", Scope.PROJECT, ""),
         new Row("hg:\\{p:(?<p>[^}]+)\\}:wh:[^:]+", Scope.PROJECT, ""),
+        new Row(Pattern.compile("hg:\\{p:(?<p>[^}]+)\\}:probe:[^:]+"), Scope.PROJECT,
+            "a circuit probe's lease: exists only while a probe is under way", false),
         new Row("hg:\\{q\\d+\\}:(events|deliveries)", Scope.GLOBAL,
             "a partition's work streams: every entry names its project (pr)"),
         new Row("hg:\\{q\\d+\\}:retries", Scope.GLOBAL, "due times of delivery IDs, which are project-derived"),
@@ -75,7 +77,8 @@ class TenantKeyLayoutTest {
         new Row("hg:\\{q\\d+\\}:dl:(?<d>[0-9a-f]{28})", Scope.DELIVERY, ""),
         new Row("hg:\\{q\\d+\\}:dl:(?<d>[0-9a-f]{28}):tries", Scope.DELIVERY, ""),
         new Row("hg:\\{q\\d+\\}:whd:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
-        new Row("hg:\\{q\\d+\\}:whd:(?<p>[^:]+):[^:]+:(delivered|retrying|parked|failed)", Scope.PROJECT, ""),
+        new Row("hg:\\{q\\d+\\}:whd:(?<p>[^:]+):[^:]+:(delivered|retrying|parked|failed|held|skipped)",
+            Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:parked:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""));
 
     @Test
