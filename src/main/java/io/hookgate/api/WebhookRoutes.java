@@ -8,6 +8,7 @@ import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
 import io.hookgate.events.InvalidEventException;
+import io.hookgate.events.Notices;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Scope;
 import io.hookgate.model.Webhook;
@@ -38,9 +39,12 @@ final class WebhookRoutes {
     private static final int MAX_LIMIT = 5000;
     private static final long MAX_GRACE_SECONDS = 7L * 86400;
 
-    /** Field names and model of one API flavour. */
+    /**
+     * Field names and model of one API flavour; {@code operational}: the flavour of operational webhooks,
+     * which subscribe to Hookgate's notices instead of the catalogue's events.
+     */
     record Flavor(String tls, String user, String password, String secret, BiFunction<Webhook, Boolean, JsonObject> model,
-                  boolean idRequired) {
+                  boolean idRequired, boolean operational) {
         Set<String> createFields() {
             return Set.of("webhookId", "url", "name", "events", "enabled", tls, user, password, secret);
         }
@@ -50,8 +54,12 @@ final class WebhookRoutes {
         }
     }
 
-    static final Flavor CURRENT = new Flavor("tls", "authUsername", "authPassword", "secret", Models::webhook, true);
-    static final Flavor LEGACY = new Flavor("security", "httpUser", "httpPass", "signatureKey", Models::legacyWebhook, false);
+    static final Flavor CURRENT = new Flavor("tls", "authUsername", "authPassword", "secret", Models::webhook, true,
+        false);
+    static final Flavor LEGACY = new Flavor("security", "httpUser", "httpPass", "signatureKey", Models::legacyWebhook,
+        false, false);
+    static final Flavor OPERATIONAL = new Flavor("tls", "authUsername", "authPassword", "secret", Models::webhook,
+        true, true);
 
     private final StoreClient store;
     private final Auth auth;
@@ -74,6 +82,7 @@ final class WebhookRoutes {
     void mount(Router router) {
         mount(router, "/v1/webhooks", CURRENT, "secret");
         mount(router, "/v1/projects/:projectId/webhooks", LEGACY, "signature");
+        mount(router, "/v1/operational-webhooks", OPERATIONAL, "secret");
     }
 
     private void mount(Router router, String base, Flavor f, String rotatePath) {
@@ -86,7 +95,8 @@ final class WebhookRoutes {
             .handler(ctx -> update(ctx, f));
         router.patch(base + "/:webhookId/" + rotatePath).handler(write).handler(PathIds::check).handler(body)
             .handler(ctx -> rotate(ctx, f));
-        router.delete(base + "/:webhookId").handler(write).handler(PathIds::check).handler(body).handler(this::delete);
+        router.delete(base + "/:webhookId").handler(write).handler(PathIds::check).handler(body)
+            .handler(ctx -> delete(ctx, f));
     }
 
     private void create(RoutingContext ctx, Flavor f) {
@@ -103,7 +113,7 @@ final class WebhookRoutes {
         String webhookId = id;
         targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.CreateWebhook(Auth.projectId(ctx), webhookId, spec,
-                secret)))
+                secret, f.operational())))
             .onSuccess(w -> Responses.json(ctx, 201, f.model().apply(w, true)))
             .onFailure(ctx::fail);
     }
@@ -131,7 +141,8 @@ final class WebhookRoutes {
             }
         }
         int finalLimit = limit;
-        store.<Replies.WebhookList>request(new StoreRequest.ListWebhooks(Auth.projectId(ctx), finalLimit, offset))
+        store.<Replies.WebhookList>request(new StoreRequest.ListWebhooks(Auth.projectId(ctx), finalLimit, offset,
+                f.operational()))
             .onSuccess(l -> {
                 JsonArray items = new JsonArray();
                 l.webhooks().forEach(w -> items.add(f.model().apply(w, false)));
@@ -140,7 +151,8 @@ final class WebhookRoutes {
     }
 
     private void get(RoutingContext ctx, Flavor f) {
-        store.<Webhook>request(new StoreRequest.GetWebhook(Auth.projectId(ctx), ctx.pathParam("webhookId")))
+        store.<Webhook>request(new StoreRequest.GetWebhook(Auth.projectId(ctx), ctx.pathParam("webhookId"),
+                f.operational()))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
             .onFailure(ctx::fail);
     }
@@ -150,7 +162,7 @@ final class WebhookRoutes {
         StoreRequest.WebhookSpec spec = spec(body, f);
         targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.UpdateWebhook(Auth.projectId(ctx),
-                ctx.pathParam("webhookId"), spec)))
+                ctx.pathParam("webhookId"), spec, f.operational())))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
             .onFailure(ctx::fail);
     }
@@ -163,13 +175,13 @@ final class WebhookRoutes {
             throw JsonBody.invalid("Invalid `graceSeconds` param: between 0 and " + MAX_GRACE_SECONDS + " (7 days).");
         }
         store.<Webhook>request(new StoreRequest.RotateSecret(Auth.projectId(ctx), ctx.pathParam("webhookId"), secret,
-                grace == null ? 0 : grace))
+                grace == null ? 0 : grace, f.operational()))
             .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, true)))
             .onFailure(ctx::fail);
     }
 
-    private void delete(RoutingContext ctx) {
-        store.request(new StoreRequest.DeleteWebhook(Auth.projectId(ctx), ctx.pathParam("webhookId")))
+    private void delete(RoutingContext ctx, Flavor f) {
+        store.request(new StoreRequest.DeleteWebhook(Auth.projectId(ctx), ctx.pathParam("webhookId"), f.operational()))
             .onSuccess(x -> Responses.noContent(ctx))
             .onFailure(ctx::fail);
     }
@@ -184,11 +196,22 @@ final class WebhookRoutes {
             // It travels in the X-Appwrite-Webhook-Name header: no line breaks or other controls.
             throw JsonBody.invalid("Invalid `name` param: control characters (such as line breaks) are not allowed.");
         }
-        List<String> events = body.strings("events", true, quotas.maxSubscriptionsPerWebhook());
-        try {
-            catalogue.validateSubscriptions(events);
-        } catch (InvalidEventException e) {
-            throw JsonBody.invalid("Invalid `events` param: " + e.getMessage());
+        List<String> events;
+        if (f.operational()) {
+            // Hookgate's notices; all of them when none are named.
+            List<String> given = body.strings("events", false, Notices.ALL.size());
+            events = given == null || given.isEmpty() ? Notices.ALL : given;
+            if (!Notices.ALL.containsAll(events) || events.stream().distinct().count() != events.size()) {
+                throw JsonBody.invalid("Invalid `events` param: an operational webhook subscribes to "
+                    + String.join(", ", Notices.ALL) + ", each once.");
+            }
+        } else {
+            events = body.strings("events", true, quotas.maxSubscriptionsPerWebhook());
+            try {
+                catalogue.validateSubscriptions(events);
+            } catch (InvalidEventException e) {
+                throw JsonBody.invalid("Invalid `events` param: " + e.getMessage());
+            }
         }
         Boolean enabled = body.bool("enabled");
         Boolean tls = body.bool(f.tls());

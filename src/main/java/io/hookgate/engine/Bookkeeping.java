@@ -1,6 +1,7 @@
 package io.hookgate.engine;
 
 import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.events.Notices;
 import io.hookgate.index.Subscriptions;
 import io.hookgate.model.Webhook;
 import io.hookgate.policy.OutcomePolicy;
@@ -32,14 +33,16 @@ final class Bookkeeping {
     private final WebhookRepository webhooks;
     private final DeliveryLog log;
     private final OutcomePolicy policy;
+    private final NoticeSender notices;
     private final long probeLeaseMs;
 
     Bookkeeping(Subscriptions subscriptions, WebhookRepository webhooks, DeliveryLog log, OutcomePolicy policy,
-                long probeLeaseMs) {
+                NoticeSender notices, long probeLeaseMs) {
         this.subscriptions = subscriptions;
         this.webhooks = webhooks;
         this.log = log;
         this.policy = policy;
+        this.notices = notices;
         this.probeLeaseMs = probeLeaseMs;
     }
 
@@ -85,10 +88,12 @@ final class Bookkeeping {
             if (b.openedNow()) {
                 LOG.warn("webhook {} of project {} failing: circuit open after {} failed tries in a row (last: {});"
                     + " new deliveries are held", w.id(), w.projectId(), b.attempts(), failed.error());
+                notices.send(w, Notices.FAILING, "failing", b.attempts(), b.failingSince(), logs);
             }
             if (b.disabledNow()) {
                 LOG.warn("webhook {} of project {} disabled after {} failed tries in a row{} (last: {})", w.id(),
                     w.projectId(), b.attempts(), policy.gone(failed) ? " (410 Gone)" : "", failed.error());
+                notices.send(w, Notices.DISABLED, "disabled", b.attempts(), b.failingSince(), logs);
                 return log.parkRetrying(w.projectId(), w.id()).map(false);
             }
             return Future.succeededFuture(b.enabled());
@@ -108,6 +113,7 @@ final class Bookkeeping {
             if (!closed) {
                 return Future.succeededFuture(true);
             }
+            notices.send(w, Notices.RECOVERED, "healthy", 0, 0, known == null ? "" : known.logs());
             return log.unhold(w.projectId(), w.id()).map(n -> {
                 LOG.info("webhook {} of project {} recovered: circuit closed, {} held deliveries sent out", w.id(),
                     w.projectId(), n);

@@ -59,7 +59,7 @@ public final class WebhookRepository {
         List<Object> args = new ArrayList<>(List.of(w.createdAt(), w.id(), RedisKeys.CHANGES,
             RedisKeys.webhookChanged(w.projectId(), w.id()), maxPerProject));
         args.addAll(fields(w));
-        return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), RedisKeys.webhooks(w.projectId()),
+        return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), listing(w.projectId(), w.operational()),
             RedisKeys.webhook(w.projectId(), w.id())), args).map(Object::toString);
     }
 
@@ -78,8 +78,13 @@ public final class WebhookRepository {
         return UPDATE.run(redis, List.of(RedisKeys.webhook(w.projectId(), w.id())), args).map(this::parseReply);
     }
 
-    public Future<Boolean> delete(String projectId, String webhookId) {
-        return DELETE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.webhooks(projectId)),
+    /** The zset that lists a project's webhooks, or its operational ones. */
+    private static String listing(String projectId, boolean operational) {
+        return operational ? RedisKeys.operationalWebhooks(projectId) : RedisKeys.webhooks(projectId);
+    }
+
+    public Future<Boolean> delete(String projectId, String webhookId, boolean operational) {
+        return DELETE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), listing(projectId, operational)),
                 List.of(webhookId, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
             .map(r -> OK.equals(r.toString()));
     }
@@ -95,21 +100,27 @@ public final class WebhookRepository {
             .map(r -> r == null ? 0L : Long.parseLong(r.toString()));
     }
 
-    /** A page in creation order, and the total count. */
-    public Future<Page> list(String projectId, int limit, int offset) {
-        Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.webhooks(projectId)));
-        Future<List<Webhook>> page = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId))
+    /** A page in creation order of the project's webhooks (or operational webhooks), and the total count. */
+    public Future<Page> list(String projectId, int limit, int offset, boolean operational) {
+        String key = listing(projectId, operational);
+        Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(key));
+        Future<List<Webhook>> page = redis.send(Request.cmd(Command.ZRANGE).arg(key)
                 .arg(offset).arg(offset + limit - 1L))
             .compose(ids -> getAll(projectId, ids));
         return Future.all(total, page).map(x -> new Page(total.result().toInteger(), page.result()));
     }
 
-    /** The IDs of a project's webhooks. */
+    /** The IDs of all a project's webhooks, operational ones too. */
     public Future<List<String>> ids(String projectId) {
-        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1)).map(r -> {
+        Future<Response> regular = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1));
+        Future<Response> ops = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.operationalWebhooks(projectId))
+            .arg(0).arg(-1));
+        return Future.all(regular, ops).map(x -> {
             List<String> ids = new ArrayList<>();
-            if (r != null) {
-                r.forEach(id -> ids.add(id.toString()));
+            for (Response r : List.of(regular.result(), ops.result())) {
+                if (r != null) {
+                    r.forEach(id -> ids.add(id.toString()));
+                }
             }
             return ids;
         });
@@ -117,8 +128,7 @@ public final class WebhookRepository {
 
     /** Every webhook of a project (index loading). */
     public Future<List<Webhook>> all(String projectId) {
-        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1))
-            .compose(ids -> getAll(projectId, ids));
+        return ids(projectId).compose(ids -> loadChunks(projectId, ids, 0, new ArrayList<>()));
     }
 
     /**
@@ -224,7 +234,8 @@ public final class WebhookRepository {
             "events", eventsJson(w.events()), "tls", w.tls() ? "1" : "0", "enabled", w.enabled() ? "1" : "0",
             "authUsername", w.authUsername(), "authPassword", cipher.encrypt("authPassword", w.authPassword()),
             "secret", cipher.encrypt("secret", w.secret()), "retired", retiredJson(w.retiredSecrets()),
-            "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt());
+            "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt(),
+            "kind", w.operational() ? "operational" : "webhook");
     }
 
     /** Retired secrets, each encrypted: [{"s": sealed secret, "u": valid until}], newest first. */
@@ -274,7 +285,7 @@ public final class WebhookRepository {
             "1".equals(h.get("enabled")), h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
             Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0")),
             retired(h.get("retired")), new Webhook.Health(Long.parseLong(h.getOrDefault("failingSince", "0")),
-                "open".equals(h.get("circuit")))));
+                "open".equals(h.get("circuit"))), "operational".equals(h.get("kind"))));
     }
 
     private static String eventsJson(List<String> events) {

@@ -169,7 +169,8 @@ final class AdminService {
         long now = System.currentTimeMillis();
         StoreRequest.WebhookSpec s = r.spec();
         Webhook w = new Webhook(r.webhookId(), r.projectId(), s.name(), s.url(), s.events(), s.tls(), s.authUsername(),
-            s.authPassword(), r.secret() == null ? newSecret() : r.secret(), s.enabled(), "", 0, now, now, List.of());
+            s.authPassword(), r.secret() == null ? newSecret() : r.secret(), s.enabled(), "", 0, now, now, List.of())
+            .operational(r.operational());
         int quota = config.quotas().maxWebhooksPerProject();
         return webhooks.create(w, quota).map(result -> {
             switch (result) {
@@ -189,26 +190,39 @@ final class AdminService {
     }
 
     Future<Replies.WebhookList> listWebhooks(StoreRequest.ListWebhooks r) {
-        return webhooks.list(r.projectId(), r.limit(), r.offset())
+        return webhooks.list(r.projectId(), r.limit(), r.offset(), r.operational())
             .map(page -> new Replies.WebhookList(page.total(), page.webhooks()));
     }
 
+    /** The webhook of either kind (the deliveries API serves both). */
     Future<Webhook> requireWebhook(String projectId, String webhookId) {
         return webhooks.get(projectId, webhookId).map(w -> w.orElseThrow(RequestFailure::webhookNotFound));
+    }
+
+    /** The webhook, when it is of the kind the route serves (operational or not); else not found. */
+    Future<Webhook> requireWebhook(String projectId, String webhookId, boolean operational) {
+        return requireWebhook(projectId, webhookId).map(w -> {
+            if (w.operational() != operational) {
+                throw RequestFailure.webhookNotFound();
+            }
+            return w;
+        });
     }
 
     /** Appwrite's PUT: every editable field replaced; {@code enabled = true} also resets {@code attempts}. */
     Future<Webhook> updateWebhook(StoreRequest.UpdateWebhook r) {
         StoreRequest.WebhookSpec spec = r.spec();
-        return change(r.projectId(), r.webhookId(), (c, now) -> new Webhook(c.id(), c.projectId(), spec.name(),
-            spec.url(), spec.events(), spec.tls(), spec.authUsername(), spec.authPassword(), c.secret(), spec.enabled(),
-            c.logs(), spec.enabled() ? 0 : c.attempts(), c.createdAt(), now, c.retiredSecrets()), spec.enabled());
+        return change(r.projectId(), r.webhookId(), r.operational(), (c, now) -> new Webhook(c.id(), c.projectId(),
+            spec.name(), spec.url(), spec.events(), spec.tls(), spec.authUsername(), spec.authPassword(), c.secret(),
+            spec.enabled(), c.logs(), spec.enabled() ? 0 : c.attempts(), c.createdAt(), now, c.retiredSecrets()),
+            spec.enabled());
     }
 
     /** A new secret (given, or generated), the previous one still valid for {@code graceSeconds}. */
     Future<Webhook> rotateSecret(StoreRequest.RotateSecret r) {
         String secret = r.secret() == null ? newSecret() : r.secret();
-        return change(r.projectId(), r.webhookId(), (c, now) -> new Webhook(c.id(), c.projectId(), c.name(), c.url(),
+        return change(r.projectId(), r.webhookId(), r.operational(), (c, now) -> new Webhook(c.id(), c.projectId(),
+            c.name(), c.url(),
             c.events(), c.tls(), c.authUsername(), c.authPassword(), secret, c.enabled(), c.logs(), c.attempts(),
             c.createdAt(), now, retire(c, r.graceSeconds(), now)), false);
     }
@@ -222,9 +236,10 @@ final class AdminService {
      * Read, change, write back. Disabling a webhook parks its retrying deliveries; enabling it again
      * requeues every parked one.
      */
-    private Future<Webhook> change(String projectId, String webhookId, Change change, boolean resetAttempts) {
+    private Future<Webhook> change(String projectId, String webhookId, boolean operational, Change change,
+                                   boolean resetAttempts) {
         boolean[] wasEnabled = {false};
-        return requireWebhook(projectId, webhookId).compose(c -> {
+        return requireWebhook(projectId, webhookId, operational).compose(c -> {
             wasEnabled[0] = c.enabled();
             return webhooks.update(change.apply(c, Math.max(System.currentTimeMillis(), c.createdAt())), resetAttempts);
         }).compose(updated -> {
@@ -272,7 +287,8 @@ final class AdminService {
     }
 
     Future<Replies.Done> deleteWebhook(StoreRequest.DeleteWebhook r) {
-        return webhooks.delete(r.projectId(), r.webhookId()).map(existed -> {
+        return requireWebhook(r.projectId(), r.webhookId(), r.operational())
+            .compose(w -> webhooks.delete(r.projectId(), r.webhookId(), r.operational())).map(existed -> {
             if (!existed) {
                 throw RequestFailure.webhookNotFound();
             }

@@ -115,7 +115,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         on(StoreRequest.DeleteKey.class, admin::deleteKey);
         on(StoreRequest.CreateWebhook.class, admin::createWebhook);
         on(StoreRequest.ListWebhooks.class, admin::listWebhooks);
-        on(StoreRequest.GetWebhook.class, r -> admin.requireWebhook(r.projectId(), r.webhookId()));
+        on(StoreRequest.GetWebhook.class, r -> admin.requireWebhook(r.projectId(), r.webhookId(), r.operational()));
         on(StoreRequest.UpdateWebhook.class, admin::updateWebhook);
         on(StoreRequest.RotateSecret.class, admin::rotateSecret);
         on(StoreRequest.DeleteWebhook.class, admin::deleteWebhook);
