@@ -13,6 +13,7 @@ import io.hookgate.events.EventCatalogue;
 import io.hookgate.health.GatewayMetrics;
 import io.hookgate.health.ManagementVerticle;
 import io.hookgate.health.Readiness;
+import io.hookgate.logging.LogLevels;
 import io.hookgate.net.HostResolver;
 import io.hookgate.net.TargetGuard;
 import io.hookgate.store.SubscriptionStoreVerticle;
@@ -180,6 +181,7 @@ public final class Hookgate {
         if ("json".equals(config.logFormat())) {
             useJsonLogs();
         }
+        LogLevels.apply((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory(), config.logLevel());
         LOG.info("configuration: {}", config.describe());
         GatewayMetrics metrics = new GatewayMetrics();
         // Vert.x reports its own metrics (HTTP server, pools) to the same registry. Not the HTTP client,

@@ -24,6 +24,7 @@ public record HookgateConfig(
     DispatchConfig dispatch,
     long shutdownTimeoutMs,
     String logFormat,
+    String logLevel,
     Map<ConfigKey, String> values) {
 
     /** The HTTP API verticles. {@code maxRequestBytes}: the largest {@code POST /v1/events} body. */
@@ -101,9 +102,21 @@ public record HookgateConfig(
      */
     public static final long RECLAIM_MARGIN_MS = 15_000;
 
-    /** The dispatcher verticles: outbound HTTP. */
+    /** The dispatcher verticles: outbound HTTP; {@code tryLog}: which tries get a {@code hookgate.delivery} line. */
     public record DispatchConfig(int instances, long timeoutMs, int maxResponseBytes, List<Cidr> allowedTargets,
-                                 String userAgent) {
+                                 String userAgent, TryLog tryLog) {
+    }
+
+    /**
+     * Which delivery tries are logged ({@code deliveryLog}): every one, the failed ones (an error or a
+     * status of 400 or more), or none. The deliveries API and the metrics have every try either way.
+     */
+    public enum TryLog {
+        ALL, FAILED, NONE;
+
+        static TryLog of(String value) {
+            return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     public static HookgateConfig load(Map<String, String> env) {
@@ -190,9 +203,11 @@ public record HookgateConfig(
                 new Failures(OutcomePolicy.FailurePolicy.of(p.oneOf(ConfigKey.FAILURE_POLICY, "hold", "appwrite")),
                     p.duration(ConfigKey.DISABLE_AFTER), p.intIn(ConfigKey.CIRCUIT_OPEN_AFTER, 1, 1000))),
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
-                p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
+                p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent,
+                TryLog.of(p.oneOf(ConfigKey.DELIVERY_LOG, "all", "failed", "none"))),
             p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),
             p.oneOf(ConfigKey.LOG_FORMAT, "text", "json"),
+            p.oneOf(ConfigKey.LOG_LEVEL, "trace", "debug", "info", "warn", "error"),
             Map.copyOf(v));
     }
 
