@@ -57,7 +57,8 @@ public enum ConfigKey {
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000"),
     LOG_FORMAT("logFormat", "text"),
     LOG_LEVEL("logLevel", "info"),
-    DELIVERY_LOG("deliveryLog", "failed");
+    DELIVERY_LOG("deliveryLog", "failed"),
+    EVICTING_REDIS("evictingRedis", "refuse");
 
     /** Prefix of every environment variable that overrides a key. */
     public static final String ENV_PREFIX = "HOOKGATE_";

@@ -57,15 +57,20 @@ public record HookgateConfig(
                                   int maxFailedAuthPerMinute) {
     }
 
-    /** The management (health) server. */
-    public record ManagementConfig(String host, int port) {
+    /**
+     * The management (health) server. {@code refuseEvictingRedis}: readiness stays false while Redis's
+     * maxmemory-policy may evict keys ({@code evictingRedis} refuse; warn only logs it).
+     */
+    public record ManagementConfig(String host, int port, boolean refuseEvictingRedis) {
     }
 
     /**
      * The Redis connection; {@link #toString()} masks the password. {@code caFile}: PEM certificates
-     * to trust for {@code rediss://} (empty: the JVM's trust store).
+     * to trust for {@code rediss://} (empty: the JVM's trust store). {@code refuseEvicting}: an evicting
+     * maxmemory-policy keeps the replica unready ({@code evictingRedis}), which its log line says.
      */
-    public record RedisConfig(List<String> urls, String mode, String masterName, int poolSize, String caFile) {
+    public record RedisConfig(List<String> urls, String mode, String masterName, int poolSize, String caFile,
+                              boolean refuseEvicting) {
         /** The first URL (standalone: the only one). */
         public String url() {
             return urls.get(0);
@@ -74,7 +79,8 @@ public record HookgateConfig(
         @Override
         public String toString() {
             return "RedisConfig[urls=" + urls.stream().map(HookgateConfig::maskUrl).toList() + ", mode=" + mode
-                + ", masterName=" + masterName + ", poolSize=" + poolSize + ", caFile=" + caFile + "]";
+                + ", masterName=" + masterName + ", poolSize=" + poolSize + ", caFile=" + caFile
+                + ", refuseEvicting=" + refuseEvicting + "]";
         }
     }
 
@@ -184,16 +190,17 @@ public record HookgateConfig(
             p.intIn(ConfigKey.MIN_BODY_BYTES_PER_SECOND, 0, 1 << 30),
             p.intIn(ConfigKey.MAX_CONNECTIONS_PER_ADDRESS, 0, 1_000_000),
             p.intIn(ConfigKey.MAX_FAILED_AUTH_PER_MINUTE, 0, 1_000_000));
+        boolean refuseEvicting = p.oneOf(ConfigKey.EVICTING_REDIS, "refuse", "warn").equals("refuse");
         Quotas quotas = new Quotas(p.intIn(ConfigKey.MAX_WEBHOOKS_PER_PROJECT, 1, 10_000_000),
             p.intIn(ConfigKey.MAX_SUBSCRIPTIONS_PER_WEBHOOK, 1, io.hookgate.events.EventCatalogue.MAX_SUBSCRIPTIONS),
             p.intIn(ConfigKey.MAX_URL_LENGTH, 64, 8192));
         return new HookgateConfig(
             new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
                 maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version, quotas, frontDoor),
-            new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
+            new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT), refuseEvicting),
             new RedisConfig(p.redisUrls(ConfigKey.REDIS_URL), p.oneOf(ConfigKey.REDIS_MODE, "standalone", "sentinel", "cluster"),
                 p.string(ConfigKey.REDIS_MASTER_NAME), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
-                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE)),
+                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE), refuseEvicting),
             new StoreConfig(adminKey, p.encryptionKey(ConfigKey.ENCRYPTION_KEY),
                 p.intIn(ConfigKey.INGEST_RATE_PER_SECOND, 0, 10_000_000), burst, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),

@@ -86,7 +86,7 @@ class ManifestsTest {
         vertx = Vertx.vertx();
         Codecs.registerAll(vertx.eventBus());
         // Not deployed, no Redis: what a probe sees while a pod starts.
-        ManagementVerticle management = new ManagementVerticle(new HookgateConfig.ManagementConfig("127.0.0.1", 0),
+        ManagementVerticle management = new ManagementVerticle(new HookgateConfig.ManagementConfig("127.0.0.1", 0, true),
             new Readiness(), new GatewayMetrics());
         vertx.deployVerticle(management).await();
         managementPort = management.actualPort();
