@@ -1,6 +1,8 @@
 package io.hookgate.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -9,8 +11,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -45,6 +49,7 @@ public final class GatewayMetrics {
 
     public GatewayMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
+        promtoolClean(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -63,6 +68,27 @@ public final class GatewayMetrics {
         eventToDelivery = Timer.builder("hookgate.event.to.delivery")
             .description("From the event's acceptance to a successful delivery (retries included)")
             .serviceLevelObjectives(BUCKETS).register(registry);
+    }
+
+    /**
+     * Two of Micrometer's processor meters break Prometheus' naming rules ({@code promtool check
+     * metrics}): {@code process_cpu_time_ns_total} abbreviates its unit, and {@code system_cpu_count}
+     * is a gauge ending in {@code _count}, a suffix that belongs to histograms and summaries. The first
+     * is served as {@code process_cpu_seconds_total} (the name Prometheus' own clients give it), the
+     * second as {@code system_cpus}. Filters apply to meters registered after them: this runs first.
+     */
+    private static void promtoolClean(MeterRegistry registry) {
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+            }
+        });
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                .description("CPU time used by the process").register(registry);
+        }
     }
 
     public PrometheusMeterRegistry registry() {

@@ -87,6 +87,15 @@ public final class Prometheus {
      * @throws AssertionError if the scrape does not answer 200
      */
     public static Scrape scrape(int managementPort) {
+        return parse(text(managementPort));
+    }
+
+    /**
+     * The text of {@code http://127.0.0.1:<managementPort>/metrics}, as a scraper gets it.
+     *
+     * @throws AssertionError if the scrape does not answer 200
+     */
+    public static String text(int managementPort) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         try {
@@ -94,7 +103,7 @@ public final class Prometheus {
             if (r.statusCode() != 200) {
                 throw new AssertionError("GET /metrics answered " + r.statusCode() + ": " + r.body());
             }
-            return parse(r.body());
+            return r.body();
         } catch (IOException e) {
             throw new AssertionError("GET /metrics on port " + managementPort + " failed: " + e, e);
         } catch (InterruptedException e) {
