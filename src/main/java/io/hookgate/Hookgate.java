@@ -94,7 +94,8 @@ public final class Hookgate {
                 new DeploymentOptions().setInstances(config.dispatch().instances())))
             .compose(x -> vertx.deployVerticle(() -> {
                 HttpApiVerticle v = new HttpApiVerticle(config.api(), catalogue,
-                    new TargetCheck(new TargetGuard(config.dispatch().allowedTargets()), resolver), frontDoor);
+                    new TargetCheck(new TargetGuard(config.dispatch().allowedTargets()), resolver), frontDoor,
+                    readiness::isDraining);
                 firstApi.compareAndSet(null, v);
                 return v;
             }, new DeploymentOptions().setInstances(config.api().instances())))
@@ -109,17 +110,23 @@ public final class Hookgate {
             });
     }
 
-    /** Graceful stop: readiness false, intake stopped, deliveries under way finished (bounded), then everything closed. */
+    /**
+     * Graceful stop: readiness false and every new API request answered 503 (the requests under way
+     * finish), deliveries under way finished (bounded), the API closed, then everything closed.
+     */
     public Future<Void> shutdown() {
         readiness.draining();
         DeliveryOptions drain = new DeliveryOptions().setSendTimeout(Math.max(1, config.shutdownTimeoutMs()));
-        Future<?> apiGone = apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment);
-        return apiGone
-            .compose(x -> vertx.eventBus().request(Addresses.STORE, new StoreRequest.DrainQueue(), drain))
+        return vertx.eventBus().request(Addresses.STORE, new StoreRequest.DrainQueue(), drain)
             .<Void>mapEmpty()
             .recover(err -> {
                 LOG.warn("drain did not finish ({}); unfinished deliveries stay in Redis for the other replicas",
                     err.getMessage());
+                return Future.succeededFuture();
+            })
+            .compose(x -> apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment))
+            .recover(err -> {
+                LOG.warn("closing the API: {}", err.getMessage());
                 return Future.succeededFuture();
             });
     }

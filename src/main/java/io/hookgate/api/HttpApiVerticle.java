@@ -19,6 +19,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The public HTTP API: Appwrite-compatible webhooks management, projects and keys (admin), and event
@@ -26,6 +28,8 @@ import java.util.Objects;
  */
 public final class HttpApiVerticle extends VerticleBase {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** How long a stop waits for the requests under way (a body read at the minimum rate may take long). */
+    private static final long IN_FLIGHT_GRACE_SECONDS = 5;
     /** The name of Vert.x's HTTP/1.x request decoder in a connection's pipeline. */
     private static final String DECODER = "httpDecoder";
     /** One line per request: method, path (never the query or headers, which may carry secrets), status, time. */
@@ -36,15 +40,20 @@ public final class HttpApiVerticle extends VerticleBase {
     private final EventCatalogue catalogue;
     private final TargetCheck targets;
     private final FrontDoor door;
+    private final BooleanSupplier draining;
     private HttpServer server;
 
-    /** {@code door}: the one of this replica, shared by all its API instances. */
+    /**
+     * {@code door}: the one of this replica, shared by all its API instances; {@code draining}: true
+     * once the replica is shutting down (every request is then answered 503).
+     */
     public HttpApiVerticle(HookgateConfig.ApiConfig config, EventCatalogue catalogue, TargetCheck targets,
-                           FrontDoor door) {
+                           FrontDoor door, BooleanSupplier draining) {
         this.config = config;
         this.catalogue = catalogue;
         this.targets = targets;
         this.door = door;
+        this.draining = draining;
     }
 
     @Override
@@ -69,6 +78,7 @@ public final class HttpApiVerticle extends VerticleBase {
         });
         // Synchronous up to here: the body must be paused before the first asynchronous handler (auth).
         router.route().handler(bodies::admit);
+        router.route().handler(this::refuseWhileDraining);
         router.route().handler(HttpApiVerticle::decodableQuery);
         router.route().handler(HttpApiVerticle::onlyRawBodies);
         // Each route reads its body itself, after authentication: only POST /v1/events may be large.
@@ -97,6 +107,31 @@ public final class HttpApiVerticle extends VerticleBase {
         server = vertx.createHttpServer(options);
         return server.connectionHandler(c -> admitConnection(c, options))
             .requestHandler(router).invalidRequestHandler(errors::invalidRequest).listen(config.port());
+    }
+
+    /**
+     * A draining replica answers 503 with {@code Retry-After: 1} and closes the connection, so the
+     * client's retry opens a new one, which the load balancer sends to a replica that is still ready.
+     * Requests already past this point finish: nothing is cut half-way, and a request whose event was
+     * stored gets its 202.
+     */
+    private void refuseWhileDraining(RoutingContext ctx) {
+        if (draining.getAsBoolean()) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+            ctx.fail(RequestFailure.retryLater(ErrorCode.UNAVAILABLE,
+                "This replica is shutting down; try again (another replica will take the request).", 1));
+        } else {
+            ctx.next();
+        }
+    }
+
+    /**
+     * Stops listening and lets the requests under way finish (at most {@link #IN_FLIGHT_GRACE_SECONDS}):
+     * undeploying would otherwise close their connections without an answer.
+     */
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.shutdown(IN_FLIGHT_GRACE_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
