@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -74,14 +75,18 @@ final class Traffic {
         return r.status() == 202 ? r.json().getJsonArray("events").getJsonObject(0).getString("$id") : null;
     }
 
-    /** One answer to an event post: which gateway, when it was sent (ms since the stream started), the status. */
-    record Sent(int seq, int gateway, long atMs, int status, String eventId, String error) {
+    /**
+     * One answer to an event post: which gateway (its index in the list the post was sent from, and
+     * its name), when it was sent (ms since the stream started), the status.
+     */
+    record Sent(int seq, int gateway, String replica, long atMs, int status, String eventId, String error) {
     }
 
     /**
      * Posts events at a fixed rate, round-robin over the given gateways (a dead one simply fails
      * its share), asynchronously so a slow or failing answer never holds the pace. Bounded: it
-     * stops after {@code maxEvents} or at {@link #stop()}.
+     * stops after {@code maxEvents} or at {@link #stop()}. The gateways may be a changing list, read
+     * at each post, as a Service's endpoints are.
      */
     static final class EventStream implements AutoCloseable {
         private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
@@ -89,7 +94,7 @@ final class Traffic {
         private final String run;
         private final String projectId;
         private final String key;
-        private final List<ChildGateway> gateways;
+        private final Supplier<List<ChildGateway>> gateways;
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         private final ExecutorService io = Executors.newFixedThreadPool(4);
         private final HttpClient http = HttpClient.newBuilder().executor(io).version(HttpClient.Version.HTTP_1_1)
@@ -101,10 +106,15 @@ final class Traffic {
         private long startNanos;
 
         EventStream(String run, String projectId, String key, List<ChildGateway> gateways, int maxEvents) {
+            this(run, projectId, key, () -> gateways, maxEvents);
+        }
+
+        /** Over {@code endpoints}, read at each post (it must never be empty). */
+        EventStream(String run, String projectId, String key, Supplier<List<ChildGateway>> endpoints, int maxEvents) {
             this.run = run;
             this.projectId = projectId;
             this.key = key;
-            this.gateways = List.copyOf(gateways);
+            this.gateways = endpoints;
             this.maxEvents = maxEvents;
         }
 
@@ -125,10 +135,12 @@ final class Traffic {
                 ticker.shutdown();
                 return;
             }
-            int g = seq % gateways.size();
+            List<ChildGateway> now = List.copyOf(gateways.get());
+            int g = seq % now.size();
+            ChildGateway to = now.get(g);
             long at = elapsedMs();
             HttpRequest request = HttpRequest.newBuilder(
-                    URI.create(gateways.get(g).endpoint() + "/events"))
+                    URI.create(to.endpoint() + "/events"))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("X-Appwrite-Project", projectId)
@@ -137,12 +149,12 @@ final class Traffic {
                 .build();
             pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
                 if (err != null) {
-                    sent.add(new Sent(seq, g, at, -1, null, err.toString()));
+                    sent.add(new Sent(seq, g, to.name(), at, -1, null, err.toString()));
                 } else if (r.statusCode() == 202) {
                     String id = new JsonObject(r.body()).getJsonArray("events").getJsonObject(0).getString("$id");
-                    sent.add(new Sent(seq, g, at, 202, id, null));
+                    sent.add(new Sent(seq, g, to.name(), at, 202, id, null));
                 } else {
-                    sent.add(new Sent(seq, g, at, r.statusCode(), null, r.body()));
+                    sent.add(new Sent(seq, g, to.name(), at, r.statusCode(), null, r.body()));
                 }
                 return null;
             }));
