@@ -74,8 +74,11 @@ final class Traffic {
         return r.status() == 202 ? r.json().getJsonArray("events").getJsonObject(0).getString("$id") : null;
     }
 
-    /** One answer to an event post: which gateway, when it was sent (ms since the stream started), the status. */
-    record Sent(int seq, int gateway, long atMs, int status, String eventId, String error) {
+    /**
+     * One answer to an event post: which gateway, when it was sent and when it was answered (ms since the
+     * stream started), the status.
+     */
+    record Sent(int seq, int gateway, long atMs, int status, String eventId, String error, long answeredAtMs) {
     }
 
     /**
@@ -136,13 +139,14 @@ final class Traffic {
                 .POST(HttpRequest.BodyPublishers.ofString(eventBody(run, seq)))
                 .build();
             pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
+                long answeredAt = elapsedMs();
                 if (err != null) {
-                    sent.add(new Sent(seq, g, at, -1, null, err.toString()));
+                    sent.add(new Sent(seq, g, at, -1, null, err.toString(), answeredAt));
                 } else if (r.statusCode() == 202) {
                     String id = new JsonObject(r.body()).getJsonArray("events").getJsonObject(0).getString("$id");
-                    sent.add(new Sent(seq, g, at, 202, id, null));
+                    sent.add(new Sent(seq, g, at, 202, id, null, answeredAt));
                 } else {
-                    sent.add(new Sent(seq, g, at, r.statusCode(), null, r.body()));
+                    sent.add(new Sent(seq, g, at, r.statusCode(), null, r.body(), answeredAt));
                 }
                 return null;
             }));

@@ -212,6 +212,7 @@ public final class RedisServer implements AutoCloseable {
     private final Options options;
     private final Path dataDir;
     private volatile int port;
+    private volatile List<String> relaunchArgs = List.of();
     private volatile Process process;
     private volatile boolean closed;
 
@@ -274,8 +275,24 @@ public final class RedisServer implements AutoCloseable {
      * @return a running sentinel that answers PING
      */
     public static RedisServer startSentinel(String masterName, RedisServer master, Duration downAfter) {
+        return startSentinel(masterName, master, 1, downAfter);
+    }
+
+    /**
+     * Starts one Redis Sentinel of a group that monitors {@code master} under {@code masterName}: the
+     * master is taken as down (and failed over) once {@code quorum} sentinels agree. The sentinels
+     * of a group find each other, and the master's replicas, through the master; wait until each
+     * knows the others ({@code SENTINEL SENTINELS}) before relying on the quorum.
+     *
+     * @param masterName the name clients ask for
+     * @param master the server to monitor
+     * @param quorum how many sentinels must take the master as down
+     * @param downAfter how long the master must not answer before a sentinel takes it as down
+     * @return a running sentinel that answers PING
+     */
+    public static RedisServer startSentinel(String masterName, RedisServer master, int quorum, Duration downAfter) {
         return start(Options.defaults().withExtraArgs("--sentinel",
-            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(master.port()), "1",
+            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(master.port()), Integer.toString(quorum),
             "--sentinel", "down-after-milliseconds", masterName, Long.toString(downAfter.toMillis()),
             "--sentinel", "failover-timeout", masterName, "10000"));
     }
@@ -345,6 +362,35 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Freezes the server (SIGSTOP): it keeps its sockets but reads and answers nothing, as a server
+     * that hangs; a replica frozen so stops acknowledging its master's writes. {@link #resume()} (or
+     * {@link #kill()}, {@link #close()}) ends it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() frozen} server go on (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
+    /**
      * Stops the server gracefully with {@code SHUTDOWN NOSAVE} (the AOF, if enabled, is flushed),
      * falling back to SIGTERM and then SIGKILL, and waits for the exit. Does nothing if it is not
      * running.
@@ -382,6 +428,20 @@ public final class RedisServer implements AutoCloseable {
     public synchronized void restart() {
         checkNotClosed();
         stop();
+        launchOnSamePort();
+    }
+
+    /**
+     * As {@link #restart()}, with {@code args} after the options' arguments from now on: e.g.
+     * {@code "--replicaof", "127.0.0.1", port} brings a dead master back as the replica of the one that
+     * took its place, as a supervisor that asks the sentinels for the current master does.
+     *
+     * @param args further {@code redis-server} arguments
+     */
+    public synchronized void restartWith(String... args) {
+        checkNotClosed();
+        stop();
+        relaunchArgs = List.of(args);
         launchOnSamePort();
     }
 
@@ -528,6 +588,7 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", options.appendOnly() ? "yes" : "no",
                 "--appendfsync", options.appendFsync()));
         cmd.addAll(options.extraArgs());
+        cmd.addAll(relaunchArgs);
         Process p;
         try {
             p = new ProcessBuilder(cmd)
