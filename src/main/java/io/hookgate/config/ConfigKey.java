@@ -20,6 +20,8 @@ public enum ConfigKey {
     REDIS_MASTER_NAME("redisMasterName", "mymaster"),
     REDIS_POOL_SIZE("redisPoolSize", "32"),
     REDIS_CA_FILE("redisCaFile", ""),
+    REDIS_WAIT_REPLICAS("redisWaitReplicas", "0"),
+    REDIS_WAIT_TIMEOUT_MS("redisWaitTimeoutMs", "1000"),
     ADMIN_KEY("adminKey", "", true),
     ENCRYPTION_KEY("encryptionKey", "", true),
     REPLICA_ID("replicaId", ""),
