@@ -291,10 +291,25 @@ public final class RedisServer implements AutoCloseable {
      * @return a running sentinel that answers PING
      */
     public static RedisServer startSentinel(String masterName, RedisServer master, int quorum, Duration downAfter) {
+        return startSentinel(masterName, master.port(), quorum, downAfter, Duration.ofSeconds(10));
+    }
+
+    /**
+     * As {@link #startSentinel(String, RedisServer, int, Duration)}, for a master at
+     * {@code 127.0.0.1:masterPort} (e.g. behind a {@link TcpProxy}), with Sentinel's
+     * {@code failover-timeout}: among others, a failover whose election found no leader (the
+     * sentinels' votes split) is tried again after twice this.
+     *
+     * @param masterPort the port the sentinels, and through them the clients, reach the master on
+     * @param failoverTimeout Sentinel's {@code failover-timeout}
+     * @return a running sentinel that answers PING
+     */
+    public static RedisServer startSentinel(String masterName, int masterPort, int quorum, Duration downAfter,
+                                            Duration failoverTimeout) {
         return start(Options.defaults().withExtraArgs("--sentinel",
-            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(master.port()), Integer.toString(quorum),
+            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(masterPort), Integer.toString(quorum),
             "--sentinel", "down-after-milliseconds", masterName, Long.toString(downAfter.toMillis()),
-            "--sentinel", "failover-timeout", masterName, "10000"));
+            "--sentinel", "failover-timeout", masterName, Long.toString(failoverTimeout.toMillis())));
     }
 
     /**
@@ -504,6 +519,26 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Sends commands one after the other on one connection, each once the previous one answered, and
+     * returns their parsed replies (as {@link #call(String...)}): for commands that act on what their
+     * connection did before, such as {@code WAIT} after a write.
+     *
+     * @param commands each a command and its arguments
+     * @return the parsed replies, in order
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    public List<Object> callOnOneConnection(List<List<String>> commands) {
+        if (commands.isEmpty() || commands.stream().anyMatch(List::isEmpty)) {
+            throw new IllegalArgumentException("no command");
+        }
+        try {
+            return exchangeAll(commands);
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis " + commands.get(0).get(0) + "... on 127.0.0.1:" + port + " failed", e);
+        }
+    }
+
+    /**
      * Convenience for {@code KEYS pattern} with the result sorted (Redis returns keys unordered).
      *
      * @param pattern a glob-style pattern such as {@code hookgate:*}
@@ -659,6 +694,11 @@ public final class RedisServer implements AutoCloseable {
      * when {@link Options#auth()} is set, sends one RESP2 array of bulk strings and reads one reply.
      */
     private Object exchange(List<String> args) throws IOException {
+        return exchangeAll(List.of(args)).get(0);
+    }
+
+    /** As {@link #exchange}, with several commands one after the other on the one connection. */
+    private List<Object> exchangeAll(List<List<String>> commands) throws IOException {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
             plain.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
@@ -683,8 +723,12 @@ public final class RedisServer implements AutoCloseable {
                         throw new IOException("AUTH as " + auth.user() + " refused: " + error.message());
                     }
                 }
-                writeCommand(out, args);
-                return readReply(in);
+                List<Object> replies = new ArrayList<>(commands.size());
+                for (List<String> args : commands) {
+                    writeCommand(out, args);
+                    replies.add(readReply(in));
+                }
+                return replies;
             } finally {
                 if (socket != plain) {
                     socket.close();
