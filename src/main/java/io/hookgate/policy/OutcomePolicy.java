@@ -11,6 +11,7 @@ import java.util.List;
  * engine asks, then records what it is told.
  *
  * <p>A try succeeds when there was no transport error and the status is below 400 (Appwrite's rule). A
+ * refused target is a failed try too, one that leaves the webhook's bookkeeping alone. A
  * failed delivery is tried again on the {@link RetrySchedule}, honouring the receiver's
  * {@code Retry-After}, until the schedule ends. A {@code 410 Gone} disables the webhook at once (the
  * receiver says the endpoint is gone for good, as Standard Webhooks reads it); deliveries of a disabled
@@ -127,10 +128,10 @@ public final class OutcomePolicy {
         if (heldProbe) {
             return Decision.HOLD;
         }
-        DeliveryOutcome.Failed f = (DeliveryOutcome.Failed) outcome;
+        long retryAfterMs = outcome instanceof DeliveryOutcome.Failed f ? f.retryAfterMs() : -1;
         int failedTries = failedBefore + 1;
         if (retries.hasNext(failedTries)) {
-            return new Decision(Decision.Kind.RETRY, nowMs + retries.delayMs(failedTries, f.retryAfterMs()), "");
+            return new Decision(Decision.Kind.RETRY, nowMs + retries.delayMs(failedTries, retryAfterMs), "");
         }
         return Decision.fail("");
     }
@@ -144,9 +145,9 @@ public final class OutcomePolicy {
         return failedBefore == 0 ? Decision.HOLD : new Decision(Decision.Kind.WAIT, probeAtMs, "");
     }
 
-    /** A {@code 410 Gone}: the webhook is disabled at once, whatever the policy. */
+    /** A {@code 410 Gone} read whole: the webhook is disabled at once, whatever the policy. */
     public boolean gone(DeliveryOutcome.Failed failed) {
-        return failed.status() == 410;
+        return failed.status() == 410 && failed.error().isEmpty();
     }
 
     public int maxFailedAttempts() {

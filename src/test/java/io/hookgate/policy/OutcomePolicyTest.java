@@ -74,6 +74,19 @@ class OutcomePolicyTest {
         assertThat(policy.gone(failed(410, -1))).isTrue();
         assertThat(policy.gone(failed(500, -1))).isFalse();
         assertThat(policy.gone(failed(0, -1))).isFalse();
+        // A 410 whose answer was too big to read whole failed on curl's file-size error, not on its status.
+        assertThat(policy.gone(new DeliveryOutcome.Failed(410, "Maximum file size exceeded", "logs", 5, Map.of(), "",
+            -1))).isFalse();
+    }
+
+    @Test
+    void aRefusedTargetIsRetriedOnTheScheduleLikeAnyFailedTry() {
+        DeliveryOutcome refused = new DeliveryOutcome.Refused("the host resolves to an address that deliveries may"
+            + " not reach", 1);
+        Decision first = policy.afterTry(refused, 0, true, false, NOW);
+        assertThat(first.kind()).isEqualTo(Kind.RETRY);
+        assertThat(first.retryAtMs()).isEqualTo(NOW + 10_000);
+        assertThat(policy.afterTry(refused, 2, true, false, NOW).kind()).isEqualTo(Kind.FAILED);
     }
 
     @Test
