@@ -23,7 +23,9 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE("general_unsupported_media_type", 415),
     UNAVAILABLE("general_service_unavailable", 503),
     SERVER_ERROR("general_server_error", 500),
-    WEBHOOK_LIMIT_EXCEEDED("webhook_limit_exceeded", 403);
+    WEBHOOK_LIMIT_EXCEEDED("webhook_limit_exceeded", 403),
+    PROJECT_ID_MISSING("project_id_missing", 403),
+    CURSOR_NOT_FOUND("general_cursor_not_found", 400);
 
     private final String type;
     private final int status;

@@ -11,7 +11,10 @@ import java.util.Set;
  */
 public sealed interface StoreRequest {
 
-    /** Resolves an API key; {@code projectId} is empty for admin calls. Reply: {@link Replies.Principal}. */
+    /**
+     * Resolves an API key ({@code key} empty: a caller without one, Appwrite's guest); {@code projectId} is
+     * empty for admin calls. Reply: {@link Replies.Authentication}.
+     */
     record Authenticate(String projectId, String key) implements StoreRequest {
     }
 

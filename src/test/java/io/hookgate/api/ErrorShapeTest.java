@@ -46,7 +46,14 @@ class ErrorShapeTest {
     /** Name, request, status, type. */
     static Stream<Arguments> errors() {
         return Stream.of(
-            error("no key", g -> g.call("GET", "/webhooks", null), 401, "user_unauthorized"),
+            error("no key", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", project.projectId()), 401,
+                "general_unauthorized_scope"),
+            error("wrong key", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", project.projectId(),
+                "X-Appwrite-Key", "standard_wrong"), 401, "user_unauthorized"),
+            error("no project", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Key", "standard_wrong"), 403,
+                "project_id_missing"),
+            error("unknown project", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", "nope"), 404,
+                "project_not_found"),
             error("no scope", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", project.projectId(),
                 "X-Appwrite-Key", g.key(project.projectId(), "events.write")), 401, "general_unauthorized_scope"),
             error("bad argument", g -> project.call("POST", "/webhooks", "{}"), 400, "general_argument_invalid"),
