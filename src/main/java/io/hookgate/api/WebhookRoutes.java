@@ -1,9 +1,6 @@
 package io.hookgate.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.Replies;
-import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
@@ -12,6 +9,7 @@ import io.hookgate.events.Notices;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Scope;
 import io.hookgate.model.Webhook;
+import io.hookgate.model.WebhookQuery;
 import io.hookgate.net.IpLiterals;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -20,9 +18,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Appwrite 1.9's webhooks API under {@code /v1/webhooks}, the legacy project routes
@@ -43,14 +43,14 @@ final class WebhookRoutes {
     private static final String BAD_PORT = "Invalid `url` param: the port must be 1-65535.";
     private static final int MAX_NAME = 128;
     private static final int MAX_AUTH = 256;
-    private static final int DEFAULT_LIMIT = 25;
-    private static final int MAX_LIMIT = 5000;
     private static final long MAX_GRACE_SECONDS = 7L * 86400;
     private static final Set<String> CREATE_FIELDS = Set.of("webhookId", "url", "name", "events", "enabled", "tls",
         "authUsername", "authPassword", "secret");
     private static final Set<String> UPDATE_FIELDS = Set.of("url", "name", "events", "enabled", "tls", "authUsername",
         "authPassword");
     private static final Set<String> ROTATE_FIELDS = Set.of("secret", "graceSeconds");
+    /** The names PHP reads into the {@code queries} array: {@code queries[]}, {@code queries[0]}, ... */
+    private static final Pattern QUERIES = Pattern.compile("queries(\\[[^\\]]*\\])?");
 
     /**
      * The rules of one group of routes: its field names and {@code webhookId} rule without the header,
@@ -127,35 +127,27 @@ final class WebhookRoutes {
             .onFailure(ctx::fail);
     }
 
+    /**
+     * Appwrite's list with its {@code queries[]} and {@code total} ({@link WebhookQueries}), answered from the
+     * store's index. Appwrite's routes ignore other parameters; the operational route refuses them.
+     */
     private void list(RoutingContext ctx, Flavor f) {
-        int limit = DEFAULT_LIMIT;
-        int offset = 0;
-        boolean total = !"false".equals(ctx.request().getParam("total"));
+        List<String> queries = new ArrayList<>();
         for (Map.Entry<String, String> q : ctx.queryParams()) {
-            if (!q.getKey().startsWith("queries")) {
-                continue;
-            }
-            JsonNode query;
-            try {
-                query = JsonBody.MAPPER.readTree(q.getValue());
-            } catch (Exception e) {
-                throw queryInvalid("Invalid query: " + q.getValue());
-            }
-            String method = query.path("method").asText("");
-            JsonNode value = query.path("values").path(0);
-            switch (method) {
-                case "limit" -> limit = intQuery(value, 1, MAX_LIMIT, "limit");
-                case "offset" -> offset = intQuery(value, 0, Integer.MAX_VALUE - MAX_LIMIT, "offset");
-                default -> throw queryInvalid("Invalid query method: '" + method + "'. Supported: limit, offset.");
+            String name = q.getKey();
+            if (QUERIES.matcher(name).matches()) {
+                queries.add(q.getValue());
+            } else if (!f.appwrite() && !name.equals("total")) {
+                throw JsonBody.invalid("Unknown parameter '" + name + "'. Allowed: queries, total.");
             }
         }
-        int finalLimit = limit;
-        store.<Replies.WebhookList>request(new StoreRequest.ListWebhooks(Auth.projectId(ctx), finalLimit, offset,
-                f.operational()))
+        WebhookQuery query = WebhookQueries.parse(queries, ctx.request().getParam("total"));
+        ResponseFormat format = f.format(ctx);
+        store.<Replies.WebhookList>request(new StoreRequest.ListWebhooks(Auth.projectId(ctx), query, f.operational()))
             .onSuccess(l -> {
                 JsonArray items = new JsonArray();
-                l.webhooks().forEach(w -> items.add(Models.webhook(w, false, f.format(ctx))));
-                Responses.json(ctx, 200, new JsonObject().put("total", total ? l.total() : 0).put("webhooks", items));
+                l.webhooks().forEach(w -> items.add(Models.webhook(w, false, format)));
+                Responses.json(ctx, 200, new JsonObject().put("total", l.total()).put("webhooks", items));
             }).onFailure(ctx::fail);
     }
 
@@ -281,17 +273,5 @@ final class WebhookRoutes {
     private static JsonBody parse(RoutingContext ctx, Flavor f, Set<String> fields) {
         byte[] bytes = RequestBodies.bytes(ctx);
         return f.appwrite() ? JsonBody.parseIgnoringUnknown(bytes) : JsonBody.parse(bytes, fields);
-    }
-
-    private static int intQuery(JsonNode v, int min, int max, String name) {
-        // canConvertToLong: asLong() of a BigInteger keeps its low 64 bits (2^64 + 5 would pass as 5).
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            throw queryInvalid("Invalid " + name + " query: must be an integer between " + min + " and " + max + ".");
-        }
-        return v.asInt();
-    }
-
-    private static RequestFailure queryInvalid(String message) {
-        return new RequestFailure(ErrorCode.QUERY_INVALID, message);
     }
 }

@@ -6,7 +6,6 @@ package io.hookgate.bus;
  */
 public enum ErrorCode {
     ARGUMENT_INVALID("general_argument_invalid", 400),
-    QUERY_INVALID("general_query_invalid", 400),
     UNAUTHORIZED("user_unauthorized", 401),
     UNAUTHORIZED_SCOPE("general_unauthorized_scope", 401),
     KEY_EXPIRED("project_key_expired", 401),

@@ -13,11 +13,6 @@ import java.util.List;
 public record WebhookQuery(List<Filter> filters, List<Order> orders, int limit, int offset, String cursor,
                            boolean cursorBefore, boolean total) {
 
-    /** The query of a plain listing: the first {@code limit} webhooks in creation order, with the total. */
-    public static WebhookQuery page(int limit, int offset) {
-        return new WebhookQuery(List.of(), List.of(), limit, offset, null, false, true);
-    }
-
     /** What a query found: a page, and the total (0 when not asked for). */
     public record Page(int total, List<Webhook> webhooks) {
     }

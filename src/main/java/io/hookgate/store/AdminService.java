@@ -213,9 +213,16 @@ final class AdminService {
         });
     }
 
+    /**
+     * A page of the project's webhooks, from this replica's index (see index.WebhookListing), once the index
+     * has every change that can alter it, as fan-out makes sure of for matching. Appwrite's error for a
+     * cursor that names no webhook (Webhooks/XList.php at 1.9.5).
+     */
     Future<Replies.WebhookList> listWebhooks(StoreRequest.ListWebhooks r) {
-        return webhooks.list(r.projectId(), r.limit(), r.offset(), r.operational())
-            .map(page -> new Replies.WebhookList(page.total(), page.webhooks()));
+        return subscriptions.list(r.projectId(), r.operational(), r.query()).map(page -> page
+            .map(p -> new Replies.WebhookList(p.total(), p.webhooks()))
+            .orElseThrow(() -> new RequestFailure(ErrorCode.CURSOR_NOT_FOUND,
+                "Webhook '" + r.query().cursor() + "' for the 'cursor' value not found.")));
     }
 
     /** The webhook of either kind (the deliveries API serves both). */

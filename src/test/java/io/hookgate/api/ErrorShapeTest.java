@@ -58,7 +58,10 @@ class ErrorShapeTest {
                 "X-Appwrite-Key", g.key(project.projectId(), "events.write")), 401, "general_unauthorized_scope"),
             error("bad argument", g -> project.call("POST", "/webhooks", "{}"), 400, "general_argument_invalid"),
             error("bad query", g -> project.call("GET", "/webhooks?queries%5B0%5D=x", null), 400,
-                "general_query_invalid"),
+                "general_argument_invalid"),
+            error("cursor not found", g -> project.call("GET", "/webhooks?queries%5B0%5D="
+                + "%7B%22method%22%3A%22cursorAfter%22%2C%22values%22%3A%5B%22nope%22%5D%7D", null), 400,
+                "general_cursor_not_found"),
             error("webhook not found", g -> project.call("GET", "/webhooks/nope", null), 404, "webhook_not_found"),
             error("webhook exists", g -> project.call("POST", "/webhooks",
                 ApiAssertions.webhookBody("existing", "https://example.com/", "users.*").encode()), 409,

@@ -188,24 +188,24 @@ class WebhooksApiTest {
     }
 
     @Test
-    void unsupportedQueryMethodIs400QueryInvalid() {
+    void anUnknownQueryMethodIs400ArgumentInvalidAsInAppwrite() {
         Gateway.ProjectClient p = project();
         String message = assertError(p.call("GET", "/webhooks"
-            + queries(new JsonObject().put("method", "equal").put("attribute", "name").put("values", new JsonArray().add("x"))),
-            null), 400, "general_query_invalid");
-        assertThat(message).contains("equal");
+            + queries(new JsonObject().put("method", "near").put("attribute", "name").put("values", new JsonArray().add("x"))),
+            null), 400, "general_argument_invalid");
+        assertThat(message).isEqualTo("Invalid `queries` param: Invalid query: Invalid query method: near");
     }
 
     @Test
-    void malformedOrOutOfRangeQueriesAre400QueryInvalid() {
+    void malformedOrOutOfRangeQueriesAre400ArgumentInvalid() {
         Gateway.ProjectClient p = project();
-        assertError(p.call("GET", "/webhooks?queries%5B0%5D=%7Bnope", null), 400, "general_query_invalid");
+        assertError(p.call("GET", "/webhooks?queries%5B0%5D=%7Bnope", null), 400, "general_argument_invalid");
         assertThat(assertError(p.call("GET", "/webhooks" + queries(query("limit", 0)), null), 400,
-            "general_query_invalid")).contains("limit");
+            "general_argument_invalid")).contains("limit");
         assertThat(assertError(p.call("GET", "/webhooks" + queries(query("limit", "ten")), null), 400,
-            "general_query_invalid")).contains("limit");
+            "general_argument_invalid")).contains("limit");
         assertThat(assertError(p.call("GET", "/webhooks" + queries(query("offset", -1)), null), 400,
-            "general_query_invalid")).contains("offset");
+            "general_argument_invalid")).contains("offset");
     }
 
     @Test
