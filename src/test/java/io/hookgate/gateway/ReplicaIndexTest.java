@@ -9,6 +9,8 @@ import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas on one Redis: a change made through one is followed by the other's match index
- * (pub/sub), including after the other lost its subscription and reloaded everything.
+ * (pub/sub), including after the other lost its subscription and reloaded everything, and is in the
+ * other's list pages at once.
  */
 class ReplicaIndexTest {
     private static RedisServer redis;
@@ -88,6 +91,40 @@ class ReplicaIndexTest {
         String id = sendUntilDelivered(onB, "users.u9.update");
         assertThat(receiver.requests()).extracting(RecordedRequest::path).contains("/late");
         assertThat(id).isNotEmpty();
+    }
+
+    /**
+     * A list page comes from the replica's own index: a webhook created, renamed or deleted through the other
+     * replica just before is in it (or not) at once, as a cursor on it finds it, like a fan-out after it.
+     */
+    @Test
+    void aListThroughTheOtherReplicaSeesAWriteAtOnce() {
+        Gateway.ProjectClient onA = a.project("listing");
+        Gateway.ProjectClient onB = new Gateway.ProjectClient(b, onA.projectId(), onA.key());
+        onA.webhook("first", receiver.url("/l"), "users.*.create");
+        assertThat(listIds(onB)).containsExactly("first");
+
+        for (int i = 0; i < 20; i++) {
+            String id = "n" + i;
+            onA.webhook(id, receiver.url("/l"), "users.*.create");
+            String afterIt = "?queries%5B0%5D=" + URLEncoder.encode("{\"method\":\"cursorAfter\",\"values\":"
+                + "[\"" + id + "\"]}", StandardCharsets.UTF_8);
+            assertThat(onB.call("GET", "/webhooks" + afterIt, null).expect(200).json().getInteger("total"))
+                .as("cursor on %s, created through the other replica just before", id).isEqualTo(i + 2);
+        }
+        onA.call("PUT", "/webhooks/first", new JsonObject().put("name", "renamed").put("url", receiver.url("/l"))
+            .put("events", new JsonArray(List.of("users.*.create"))).encode()).expect(200);
+        assertThat(onB.call("GET", "/webhooks/first", null).expect(200).json().getString("name")).isEqualTo("renamed");
+        assertThat(onB.call("GET", "/webhooks?queries%5B0%5D=" + URLEncoder.encode(
+            "{\"method\":\"equal\",\"attribute\":\"name\",\"values\":[\"renamed\"]}",
+            StandardCharsets.UTF_8), null).expect(200).json().getInteger("total")).isEqualTo(1);
+        onA.call("DELETE", "/webhooks/first", null).expect(204);
+        assertThat(listIds(onB)).hasSize(20).doesNotContain("first");
+    }
+
+    private static List<String> listIds(Gateway.ProjectClient client) {
+        return client.call("GET", "/webhooks", null).expect(200).json().getJsonArray("webhooks").stream()
+            .map(w -> ((JsonObject) w).getString("$id")).toList();
     }
 
     /** Sends the event through the given replica until one delivery of it arrives; answers the event ID. */
