@@ -2,14 +2,12 @@ package io.hookgate.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,12 +18,13 @@ import org.junit.jupiter.api.Test;
  * broken copy, so that a pass means something.
  */
 class OpenApiDocumentTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static OpenApiDocument document;
     private static String text;
 
     @BeforeAll
-    static void read() throws Exception {
-        text = new String(OpenApiRoutes.read(), StandardCharsets.UTF_8);
+    static void read() {
+        document = OpenApiDocument.load();
+        text = document.text;
     }
 
     @Test
@@ -52,20 +51,18 @@ class OpenApiDocumentTest {
     }
 
     @Test
-    void itIsValidForTheOfficialOpenApi31Schema() throws Exception {
-        OpenApiSchemas schemas = new OpenApiSchemas(text);
-
-        assertThat(OpenApiSchemas.messages(schemas.openApi31().validate(MAPPER.readTree(text))))
-            .as("errors against %s", OpenApiSchemas.OPENAPI_31).isEmpty();
+    void itIsValidForTheOfficialOpenApi31Schema() {
+        assertThat(OpenApiDocument.messages(document.openApi31().validate(document.root)))
+            .as("errors against %s", OpenApiDocument.OPENAPI_31).isEmpty();
     }
 
     @Test
-    void theOfficialOpenApi31SchemaRefusesABrokenCopy() throws Exception {
-        ObjectNode broken = (ObjectNode) MAPPER.readTree(text);
+    void theOfficialOpenApi31SchemaRefusesABrokenCopy() {
+        ObjectNode broken = document.root.deepCopy();
         ((ObjectNode) broken.at("/paths/~1events/post")).put("responses", "none");
         ((ObjectNode) broken.at("/components/schemas/Error/properties/code")).put("type", "int");
 
-        assertThat(OpenApiSchemas.messages(new OpenApiSchemas(text).openApi31().validate(broken)))
+        assertThat(OpenApiDocument.messages(document.openApi31().validate(broken)))
             .anyMatch(m -> m.contains("/paths/~1events/post/responses"))
             .anyMatch(m -> m.contains("/components/schemas/Error/properties/code/type"));
     }

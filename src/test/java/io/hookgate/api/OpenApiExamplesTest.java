@@ -1,16 +1,14 @@
 package io.hookgate.api;
 
+import static io.hookgate.api.OpenApiDocument.escape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,22 +19,15 @@ import org.junit.jupiter.api.Test;
  * one: of its request body when it takes one, and of its success answer when that has a body.
  */
 class OpenApiExamplesTest {
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options",
-        "trace");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    private static JsonNode document;
-    private static OpenApiSchemas schemas;
+    private static OpenApiDocument document;
 
     /** An example and the schema it must validate against, both by their place in the document. */
     private record Example(String where, JsonNode value, String schemaPointer) {
     }
 
     @BeforeAll
-    static void read() throws Exception {
-        String text = new String(OpenApiRoutes.read(), StandardCharsets.UTF_8);
-        document = MAPPER.readTree(text);
-        schemas = new OpenApiSchemas(text);
+    static void read() {
+        document = OpenApiDocument.load();
     }
 
     @Test
@@ -44,7 +35,7 @@ class OpenApiExamplesTest {
         List<Example> examples = examples();
         List<String> failures = new ArrayList<>();
         for (Example e : examples) {
-            List<String> errors = OpenApiSchemas.messages(schemas.at(e.schemaPointer()).validate(e.value()));
+            List<String> errors = OpenApiDocument.messages(document.schemaAt(e.schemaPointer()).validate(e.value()));
             if (!errors.isEmpty()) {
                 failures.add(e.where() + ": " + errors);
             }
@@ -57,8 +48,10 @@ class OpenApiExamplesTest {
     @Test
     void everyOperationHasAnExampleOfItsBodyAndOfItsSuccessAnswer() {
         List<String> missing = new ArrayList<>();
-        forEachOperation((pointer, op) -> {
-            JsonNode body = resolve(op.path("requestBody"));
+        for (OpenApiDocument.Operation operation : document.operations()) {
+            String pointer = operation.pointer();
+            JsonNode op = operation.node();
+            JsonNode body = document.resolve(op.path("requestBody"));
             if (!body.isMissingNode() && !hasExample(body.path("content"))) {
                 missing.add(pointer + ": request body");
             }
@@ -67,7 +60,7 @@ class OpenApiExamplesTest {
                 Map.Entry<String, JsonNode> r = it.next();
                 if (r.getKey().startsWith("2")) {
                     success = true;
-                    JsonNode content = resolve(r.getValue()).path("content");
+                    JsonNode content = document.resolve(r.getValue()).path("content");
                     if (!content.isMissingNode() && !hasExample(content)) {
                         missing.add(pointer + ": " + r.getKey() + " answer");
                     }
@@ -76,45 +69,47 @@ class OpenApiExamplesTest {
             if (!success) {
                 missing.add(pointer + ": no success answer");
             }
-        });
+        }
 
         assertThat(missing).as("operations without an example").isEmpty();
     }
 
     @Test
     void anExampleThatBreaksItsSchemaIsRefused() {
-        ObjectNode webhook = (ObjectNode) document.at(
-            "/paths/~1webhooks~1{webhookId}/get/responses/200/content/application~1json/examples/orders/value").deepCopy();
-        String schema = "/paths/~1webhooks~1{webhookId}/get/responses/200/content/application~1json/schema";
-        assertThat(schemas.at(schema).validate(webhook)).isEmpty();
+        String answer = "/paths/~1webhooks~1{webhookId}/get/responses/200/content/application~1json";
+        ObjectNode webhook = document.root.at(answer + "/examples/orders/value").deepCopy();
+        String schema = answer + "/schema";
+        assertThat(document.schemaAt(schema).validate(webhook)).isEmpty();
 
         webhook.put("$updatedAt", "yesterday");
-        assertThat(OpenApiSchemas.messages(schemas.at(schema).validate(webhook))).as("a date-time that is not one")
-            .isNotEmpty();
+        assertThat(OpenApiDocument.messages(document.schemaAt(schema).validate(webhook)))
+            .as("a date-time that is not one").isNotEmpty();
         webhook.remove("$updatedAt");
-        assertThat(OpenApiSchemas.messages(schemas.at("/components/schemas/Webhook").validate(webhook)))
+        assertThat(OpenApiDocument.messages(document.schemaAt("/components/schemas/Webhook").validate(webhook)))
             .as("a missing field").anyMatch(m -> m.contains("$updatedAt"));
     }
 
     /** Every example in the document with the pointer of its schema. */
     private static List<Example> examples() {
         List<Example> out = new ArrayList<>();
-        forEachOperation((pointer, op) -> {
-            JsonNode parameters = op.path("parameters");
+        for (OpenApiDocument.Operation op : document.operations()) {
+            JsonNode parameters = op.node().path("parameters");
             for (int i = 0; i < parameters.size(); i++) {
-                collect(pointer + "/parameters/" + i, parameters.get(i), out);
+                collect(op.pointer() + "/parameters/" + i, parameters.get(i), out);
             }
-            mediaTypes(pointer + "/requestBody/content", op.path("requestBody").path("content"), out);
-            op.path("responses").fields().forEachRemaining(r ->
-                mediaTypes(pointer + "/responses/" + r.getKey() + "/content", r.getValue().path("content"), out));
-        });
-        document.path("components").path("parameters").fields().forEachRemaining(p ->
+            mediaTypes(op.pointer() + "/requestBody/content", op.node().path("requestBody").path("content"), out);
+            op.node().path("responses").fields().forEachRemaining(r -> mediaTypes(op.pointer() + "/responses/"
+                + r.getKey() + "/content", r.getValue().path("content"), out));
+        }
+        JsonNode components = document.root.path("components");
+        components.path("parameters").fields().forEachRemaining(p ->
             collect("/components/parameters/" + escape(p.getKey()), p.getValue(), out));
-        document.path("components").path("responses").fields().forEachRemaining(r ->
+        components.path("responses").fields().forEachRemaining(r ->
             mediaTypes("/components/responses/" + escape(r.getKey()) + "/content", r.getValue().path("content"), out));
-        document.path("components").path("requestBodies").fields().forEachRemaining(b ->
-            mediaTypes("/components/requestBodies/" + escape(b.getKey()) + "/content", b.getValue().path("content"), out));
-        document.path("components").path("schemas").fields().forEachRemaining(s ->
+        components.path("requestBodies").fields().forEachRemaining(b ->
+            mediaTypes("/components/requestBodies/" + escape(b.getKey()) + "/content", b.getValue().path("content"),
+                out));
+        components.path("schemas").fields().forEachRemaining(s ->
             schemaExamples("/components/schemas/" + escape(s.getKey()), s.getValue(), out));
         return out;
     }
@@ -168,28 +163,5 @@ class OpenApiExamplesTest {
             }
         }
         return false;
-    }
-
-    private interface OperationVisitor {
-        void visit(String pointer, JsonNode operation);
-    }
-
-    private static void forEachOperation(OperationVisitor visitor) {
-        document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(op -> {
-            if (METHODS.contains(op.getKey())) {
-                visitor.visit("/paths/" + escape(path.getKey()) + "/" + op.getKey(), op.getValue());
-            }
-        }));
-    }
-
-    /** A response, request body or parameter, or the component its {@code $ref} names. */
-    private static JsonNode resolve(JsonNode node) {
-        String ref = node.path("$ref").asText(null);
-        return ref == null ? node : document.at(ref.substring(1));
-    }
-
-    /** A JSON pointer segment (RFC 6901). */
-    private static String escape(String segment) {
-        return segment.replace("~", "~0").replace("/", "~1");
     }
 }

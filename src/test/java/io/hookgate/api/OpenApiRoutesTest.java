@@ -3,7 +3,6 @@ package io.hookgate.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
@@ -16,10 +15,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,14 +30,12 @@ import org.junit.jupiter.api.Test;
  * its path. The verticle runs without a store: no request here needs one.
  */
 class OpenApiRoutesTest {
-    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options",
-        "trace");
     private static final Pattern VERTX_PARAM = Pattern.compile(":([A-Za-z0-9_]+)");
     private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}]+)}");
 
     private static Vertx vertx;
     private static HttpApiVerticle api;
-    private static JsonNode document;
+    private static OpenApiDocument document;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,7 +51,7 @@ class OpenApiRoutesTest {
             new TargetCheck(new TargetGuard(config.dispatch().allowedTargets()), HostResolver.SYSTEM),
             new FrontDoor(config.api().frontDoor()));
         vertx.deployVerticle(api).await();
-        document = new ObjectMapper().readTree(OpenApiRoutes.read());
+        document = OpenApiDocument.load();
     }
 
     @AfterAll
@@ -68,9 +63,9 @@ class OpenApiRoutesTest {
 
     @Test
     void theDocumentIsServedWithoutAKey() throws Exception {
-        HttpResponse<byte[]> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.actualPort() + OpenApiRoutes.PATH)).GET().build(),
-            HttpResponse.BodyHandlers.ofByteArray());
+        URI uri = URI.create("http://127.0.0.1:" + api.actualPort() + OpenApiRoutes.PATH);
+        HttpResponse<byte[]> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+            .send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -83,14 +78,15 @@ class OpenApiRoutesTest {
         for (Route route : api.router().getRoutes()) {
             if (route.getPath() == null) {
                 // A path given as a regex has none either (a path with :params is a regex inside, and keeps it).
-                assertThat(route.isRegexPath()).as("a route by regex: the walk cannot match it to the document").isFalse();
+                assertThat(route.isRegexPath()).as("a route by regex: the walk cannot match it to the document")
+                    .isFalse();
                 continue; // a catch-all: the handlers every request passes, the 404 at the end
             }
             assertThat(route.methods()).as("route %s answers every method", route.getPath()).isNotEmpty();
             String path = VERTX_PARAM.matcher(route.getPath()).replaceAll("{$1}");
             route.methods().forEach(m -> routes.add(m.name() + " " + path));
         }
-        Set<String> documented = new TreeSet<>(operations().keySet());
+        Set<String> documented = operations();
 
         assertThat(routes).as("the router's routes").hasSizeGreaterThan(20);
         assertThat(without(routes, documented)).as("routes missing from the OpenAPI document").isEmpty();
@@ -99,15 +95,16 @@ class OpenApiRoutesTest {
 
     @Test
     void eachOperationDeclaresExactlyThePathParametersOfItsPath() {
-        operations().forEach((name, op) -> {
+        for (OpenApiDocument.Operation op : document.operations()) {
+            String name = op.name();
             Set<String> inPath = new TreeSet<>();
-            Matcher m = TEMPLATE_PARAM.matcher(name);
+            Matcher m = TEMPLATE_PARAM.matcher(op.path());
             while (m.find()) {
                 inPath.add(m.group(1));
             }
             Set<String> declared = new TreeSet<>();
-            for (JsonNode p : op.path("parameters")) {
-                JsonNode param = resolve(p);
+            for (JsonNode p : op.node().path("parameters")) {
+                JsonNode param = document.resolve(p);
                 if ("path".equals(param.path("in").asText())) {
                     assertThat(param.path("required").asBoolean()).as("%s: path parameter %s is required", name,
                         param.path("name").asText()).isTrue();
@@ -115,30 +112,16 @@ class OpenApiRoutesTest {
                 }
             }
             assertThat(declared).as("path parameters of %s", name).isEqualTo(inPath);
-        });
-    }
-
-    /** "METHOD /v1/path/{param}" -> the operation object, the server's base path in front. */
-    private static Map<String, JsonNode> operations() {
-        String base = document.path("servers").path(0).path("url").asText();
-        assertThat(base).as("the server URL, a path").startsWith("/");
-        Map<String, JsonNode> out = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
-            for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
-                Map.Entry<String, JsonNode> op = ops.next();
-                if (METHODS.contains(op.getKey())) {
-                    out.put(op.getKey().toUpperCase(java.util.Locale.ROOT) + " " + base + path.getKey(), op.getValue());
-                }
-            }
         }
-        return out;
     }
 
-    /** A parameter, or the one its {@code $ref} names (#/components/parameters/...). */
-    private static JsonNode resolve(JsonNode parameter) {
-        String ref = parameter.path("$ref").asText(null);
-        return ref == null ? parameter : document.at(ref.substring(1));
+    /** "METHOD /v1/path/{param}": the operations, the server's base path in front. */
+    private static Set<String> operations() {
+        String base = document.root.path("servers").path(0).path("url").asText();
+        assertThat(base).as("the server URL, a path").startsWith("/");
+        Set<String> out = new TreeSet<>();
+        document.operations().forEach(op -> out.add(op.method() + " " + base + op.path()));
+        return out;
     }
 
     private static Set<String> without(Set<String> a, Set<String> b) {
