@@ -76,8 +76,8 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().handler(bodies::admit);
         router.route().handler(HttpApiVerticle::decodableQuery);
         router.route().handler(HttpApiVerticle::onlyRawBodies);
-        // Each route reads its body itself, after authentication: only POST /v1/events may be large.
         openApi.mount(router);
+        // Each route reads its body itself, after authentication: only POST /v1/events may be large.
         Handler<RoutingContext> smallBody = bodies.read(config.frontDoor().maxOtherRequestBytes());
         new ProjectRoutes(store, auth, smallBody).mount(router);
         new WebhookRoutes(store, auth, smallBody, catalogue, targets, config.quotas()).mount(router);

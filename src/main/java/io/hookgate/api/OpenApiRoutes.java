@@ -11,8 +11,8 @@ import java.io.InputStream;
 /**
  * {@code GET /v1/openapi.json}, without a key: the OpenAPI 3.1 document of the public API, the
  * resource {@value #RESOURCE}, read once when the verticle starts. The document is written by hand;
- * the tests hold it to the router (every route in it, nothing else), to a real OpenAPI parser and to
- * its own schemas (every example validates).
+ * the tests hold it to the router (every route in it, nothing else), to a real OpenAPI parser, to its
+ * own schemas (every example validates) and to the gateway's answers.
  */
 final class OpenApiRoutes {
     static final String RESOURCE = "openapi/hookgate.json";
