@@ -13,6 +13,7 @@ import io.hookgate.signing.StandardWebhooksSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -23,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The read-only routes the console needs beside the Appwrite API:
+ * The console at {@code /console} (see {@link ConsoleAssets}) and the read-only routes it needs
+ * beside the Appwrite API:
  * <ul>
  *   <li>{@code GET /v1/catalogue}: the subscribable events with their descriptions, and
  *       {@code GET /v1/catalogue/expansion?event=}: what a concrete event expands to;</li>
@@ -43,6 +45,7 @@ final class ConsoleRoutes {
     private final Auth auth;
     private final Handler<RoutingContext> body;
     private final EventCatalogue catalogue;
+    private final ConsoleAssets assets = new ConsoleAssets();
     /** The catalogue's answer, built once: it never changes while the gateway runs. */
     private final String catalogueJson;
 
@@ -59,6 +62,16 @@ final class ConsoleRoutes {
     }
 
     void mount(Router router) {
+        router.route("/console/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+            .handler(ConsoleAssets::securityHeaders).handler(ctx -> {
+                if (ctx.request().path().equals("/console")) {
+                    // Relative module paths resolve against the folder, so the console lives at /console/.
+                    ctx.redirect("/console/");
+                } else {
+                    assets.serve(ctx);
+                }
+            });
+
         Handler<RoutingContext> read = auth.project(Scope.WEBHOOKS_READ);
         Handler<RoutingContext> write = auth.project(Scope.WEBHOOKS_WRITE);
         router.get("/v1/catalogue").handler(read).handler(body).handler(ctx -> ctx.response().setStatusCode(200)

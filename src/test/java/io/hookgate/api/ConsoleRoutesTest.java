@@ -14,11 +14,19 @@ import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -26,14 +34,79 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 
 /**
- * The console's routes: the catalogue, the reveal of a webhook's signature key (scope, audit line,
- * never the value in a log) and the rebuilt request of a delivery, checked against what a real
- * receiver got.
+ * The console's routes: its files with their security headers, the catalogue, the reveal of a
+ * webhook's signature key (scope, audit line, never the value in a log) and the rebuilt request of a
+ * delivery, checked against what a real receiver got. The browser walk is {@code ConsoleBrowserTest}.
  */
 class ConsoleRoutesTest {
+    private static final Path CONSOLE = Path.of("src/main/resources/console");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
 
     @RegisterExtension
     static final GatewayEnv env = GatewayEnv.create();
+
+    @Test
+    void theConsoleIsServedFromTheJarWithAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<String> root = get("/console");
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).hasValue("/console/");
+
+        HttpResponse<String> index = get("/console/");
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(index.body()).contains("<script type=\"module\" src=\"js/main.js\"></script>");
+        String csp = index.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp)
+            .contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "connect-src 'self'")
+            .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:", "*");
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(index.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
+
+        HttpResponse<String> module = get("/console/js/main.js");
+        assertThat(module.statusCode()).isEqualTo(200);
+        assertThat(module.headers().firstValue("Content-Type")).hasValue("text/javascript; charset=utf-8");
+        String etag = module.headers().firstValue("ETag").orElseThrow();
+        assertThat(send(HttpRequest.newBuilder(uri("/console/js/main.js")).header("If-None-Match", etag).build())
+            .statusCode()).isEqualTo(304);
+        assertThat(get("/console/console.css").headers().firstValue("Content-Type"))
+            .hasValue("text/css; charset=utf-8");
+
+        // Nothing outside the folder, nothing but its file types, and the API's 404 otherwise.
+        for (String path : List.of("/console/missing.js", "/console/%2e%2e/events.json", "/console/../logback.xml",
+                "/console/logback.xml", "/console/js/../../events.json", "/console/index.HTML")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+            assertThat(r.body()).as(path).contains("general_route_not_found");
+        }
+        assertThat(send(HttpRequest.newBuilder(uri("/console/")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+            .build()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void noConsoleCodeTurnsStringsIntoHtmlAndThePageHasNoInlineCodeOrStyle() throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(CONSOLE)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).extracting(p -> p.getFileName().toString()).contains("index.html", "main.js", "console.css");
+        for (Path file : files) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            assertThat(text).as(file.toString()).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML",
+                "document.write", "eval(", "new Function", "localStorage", "document.cookie");
+            if (!file.toString().endsWith(".js")) {
+                assertThat(text).as(file.toString()).doesNotContain("http://", "https://");
+            } else if (!file.endsWith(Path.of("js", "api.js"))) {
+                // One place talks to the gateway (relative /v1 URLs); the browser walk checks every request.
+                assertThat(text).as(file.toString()).doesNotContain("fetch(", "XMLHttpRequest", "WebSocket");
+            }
+        }
+        String index = Files.readString(CONSOLE.resolve("index.html"), StandardCharsets.UTF_8);
+        assertThat(index).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContainPattern("\\sstyle=")
+            .doesNotContainPattern("\\son[a-z]+=").doesNotContain("<style");
+    }
 
     @Test
     void theCatalogueListsTheSubscribableEventsAndExpandsAConcreteOne() {
@@ -163,5 +236,17 @@ class ConsoleRoutesTest {
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
         return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    }
+
+    private static URI uri(String path) {
+        return URI.create(env.gateway().endpoint().replaceFirst("/v1$", "") + path);
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)).build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
