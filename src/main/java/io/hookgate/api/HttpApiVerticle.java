@@ -83,6 +83,7 @@ public final class HttpApiVerticle extends VerticleBase {
         new WebhookRoutes(store, auth, smallBody, catalogue, targets, config.quotas()).mount(router);
         new EventRoutes(store, auth, bodies.read(config.maxRequestBytes()), catalogue, config).mount(router);
         new DeliveryRoutes(store, auth, smallBody).mount(router);
+        new ConsoleRoutes(store, auth, smallBody, catalogue).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);

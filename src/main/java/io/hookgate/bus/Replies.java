@@ -33,8 +33,12 @@ public final class Replies {
     public record Ingested(List<String> eventIds) {
     }
 
-    /** A delivery with its event (payload included when asked for one delivery, else null). */
-    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload) {
+    /**
+     * A delivery with its event (payload and the acting user's ID included when asked for one delivery,
+     * else null).
+     */
+    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload,
+                                 String userId) {
     }
 
     public record DeliveryPage(List<DeliveryDetail> deliveries, String nextCursor) {
