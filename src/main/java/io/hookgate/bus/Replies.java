@@ -47,6 +47,19 @@ public final class Replies {
     public record Count(int count) {
     }
 
+    /**
+     * Redis's memory as {@code INFO memory} reports it: bytes used, {@code maxmemory} (0: no limit) and
+     * {@code maxmemory-policy}. Any policy but {@code noeviction} lets a full Redis evict keys, queued
+     * events and delivery records among them.
+     */
+    public record RedisMemory(long usedBytes, long maxBytes, String policy) {
+        public static final String NO_EVICTION = "noeviction";
+
+        public boolean mayEvict() {
+            return !NO_EVICTION.equals(policy);
+        }
+    }
+
     /** A request that succeeded with nothing to return. */
     public record Done() {
         public static final Done INSTANCE = new Done();
