@@ -92,6 +92,11 @@ class OpenApiConformanceTest {
             asProject);
         call("GET", "/webhooks/{webhookId}/deliveries/{deliveryId}", "/webhooks/w1/deliveries/" + deliveryId, null,
             200, asProject);
+        call("GET", "/webhooks/{webhookId}/deliveries/{deliveryId}/request",
+            "/webhooks/w1/deliveries/" + deliveryId + "/request", null, 200, asProject);
+        call("GET", "/catalogue", "/catalogue", null, 200, asProject);
+        call("GET", "/catalogue/expansion", "/catalogue/expansion?event=users.u1.create", null, 200, asProject);
+        call("GET", "/catalogue/expansion", "/catalogue/expansion?event=nope", null, 400, asProject);
         call("POST", "/webhooks/{webhookId}/deliveries/{deliveryId}/retry",
             "/webhooks/w1/deliveries/" + deliveryId + "/retry", null, 202, asProject);
         call("POST", "/webhooks/{webhookId}/recover", "/webhooks/w1/recover",
@@ -128,6 +133,9 @@ class OpenApiConformanceTest {
         call("PUT", template + "/{webhookId}", base + "/" + id, update.put("enabled", true).encode(), 200, headers);
         call("PATCH", template + "/{webhookId}/" + rotate, base + "/" + id + "/" + rotate,
             new JsonObject().put("graceSeconds", 60).encode(), 200, headers);
+        if (rotate.equals("secret")) { // the signature key as the console reveals it
+            call("GET", template + "/{webhookId}/secret", base + "/" + id + "/secret", null, 200, headers);
+        }
         if (!template.equals("/webhooks")) { // the deliveries of /webhooks/w1 come first
             call("DELETE", template + "/{webhookId}", base + "/" + id, null, 204, headers);
         }
