@@ -44,14 +44,31 @@ public final class Replies {
     public record Ingested(List<String> eventIds) {
     }
 
-    /** A delivery with its event (payload included when asked for one delivery, else null). */
-    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload) {
+    /**
+     * A delivery with its event (payload and the acting user's ID included when asked for one delivery,
+     * else null).
+     */
+    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload,
+                                 String userId) {
     }
 
     public record DeliveryPage(List<DeliveryDetail> deliveries, String nextCursor) {
     }
 
     public record Count(int count) {
+    }
+
+    /**
+     * Redis's memory as {@code INFO memory} reports it: bytes used, {@code maxmemory} (0: no limit) and
+     * {@code maxmemory-policy}. Any policy but {@code noeviction} lets a full Redis evict keys, queued
+     * events and delivery records among them.
+     */
+    public record RedisMemory(long usedBytes, long maxBytes, String policy) {
+        public static final String NO_EVICTION = "noeviction";
+
+        public boolean mayEvict() {
+            return !NO_EVICTION.equals(policy);
+        }
     }
 
     /** A request that succeeded with nothing to return. */

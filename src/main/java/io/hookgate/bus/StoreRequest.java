@@ -108,7 +108,7 @@ public sealed interface StoreRequest {
     record RecoverDeliveries(String projectId, String webhookId, long sinceMs) implements StoreRequest {
     }
 
-    /** Whether Redis answers. Reply: {@link Replies.Done}. */
+    /** Whether Redis answers, and its memory and eviction policy. Reply: {@link Replies.RedisMemory}. */
     record Ping() implements StoreRequest {
     }
 

@@ -55,7 +55,10 @@ public enum ConfigKey {
     APPWRITE_VERSION("appwriteVersion", "1.9.5"),
     SECURITY_EMAIL("securityEmail", "security@example.com"),
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000"),
-    LOG_FORMAT("logFormat", "text");
+    LOG_FORMAT("logFormat", "text"),
+    LOG_LEVEL("logLevel", "info"),
+    DELIVERY_LOG("deliveryLog", "failed"),
+    EVICTING_REDIS("evictingRedis", "refuse");
 
     /** Prefix of every environment variable that overrides a key. */
     public static final String ENV_PREFIX = "HOOKGATE_";

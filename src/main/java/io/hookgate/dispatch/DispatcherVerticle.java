@@ -104,8 +104,16 @@ public final class DispatcherVerticle extends VerticleBase {
         });
     }
 
-    /** One line per try; never the URL (its query may hold a token) nor any secret. */
-    private static void log(DeliveryJob job, DeliveryOutcome outcome) {
+    /**
+     * One line per try that {@code deliveryLog} asks for (by default the failed ones: a line per
+     * successful try was most of a busy gateway's log); never the URL (its query may hold a token)
+     * nor any secret.
+     */
+    private void log(DeliveryJob job, DeliveryOutcome outcome) {
+        if (config.tryLog() == HookgateConfig.TryLog.NONE
+            || config.tryLog() == HookgateConfig.TryLog.FAILED && !(outcome instanceof DeliveryOutcome.Failed)) {
+            return;
+        }
         var line = TRIES.atInfo()
             .addKeyValue("requestId", job.event().requestId())
             .addKeyValue("deliveryId", job.deliveryId())
@@ -148,13 +156,15 @@ public final class DispatcherVerticle extends VerticleBase {
      * operator's internal DNS one name at a time. The operator's log keeps the detail. An address written in
      * the URL is the owner's own: its refusal says which range.
      */
-    private static String refusal(DeliveryJob job, String host, String detail) {
+    private String refusal(DeliveryJob job, String host, String detail) {
         if (IpLiterals.parse(host).isPresent()) {
             return detail;
         }
-        TRIES.atInfo().addKeyValue("deliveryId", job.deliveryId()).addKeyValue("webhookId", job.webhook().id())
-            .addKeyValue("project", job.webhook().projectId())
-            .log("try refused: host {} resolves to a refused address: {}", host, detail);
+        if (config.tryLog() != HookgateConfig.TryLog.NONE) {
+            TRIES.atInfo().addKeyValue("deliveryId", job.deliveryId()).addKeyValue("webhookId", job.webhook().id())
+                .addKeyValue("project", job.webhook().projectId())
+                .log("try refused: host {} resolves to a refused address: {}", host, detail);
+        }
         return HOST_REFUSED;
     }
 

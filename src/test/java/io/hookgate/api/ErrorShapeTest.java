@@ -39,7 +39,7 @@ class ErrorShapeTest {
         String message = assertError(env.gateway().call("GET", "/nothing/here", null), 404, "general_route_not_found");
         assertThat(message).contains("route");
         assertError(env.gateway().call("POST", "/webhooks/a/b/c", "{}"), 404, "general_route_not_found");
-        assertError(project.call("GET", "/webhooks/existing/secret", null), 404, "general_route_not_found");
+        assertError(project.call("GET", "/webhooks/existing/signature", null), 404, "general_route_not_found");
         assertError(project.call("PATCH", "/webhooks", "{}"), 404, "general_route_not_found");
     }
 
