@@ -99,6 +99,18 @@ public final class Subscriptions {
     }
 
     /**
+     * Reads the project's keys from Redis again: a key this index does not know may have been created a
+     * moment ago (through another replica, or while a project reload that had read the keys before it was
+     * still under way).
+     */
+    public Future<Void> reloadKeys(String projectId) {
+        return keys.list(projectId).map(list -> {
+            index.replaceKeys(projectId, list);
+            return null;
+        });
+    }
+
+    /**
      * Before a batch is fanned out: every project in it must be known at least at the version Redis
      * holds now, so a webhook created (through any replica) before an event was accepted always gets
      * it. A project whose change message has not arrived yet is reloaded.

@@ -91,9 +91,10 @@ final class AdminService {
         if (projectId.isEmpty() || known != null && known.projectId().equals(projectId)) {
             return Future.succeededFuture(projectPrincipal(known, projectId));
         }
-        // Unknown here, or another project's key: is the project there, and is the key one of its keys?
-        return projectExists(projectId).map(exists -> exists
-            ? projectPrincipal(subscriptions.keyByHash(hash), projectId) : notFound(true));
+        // Unknown here, or another project's key: is the project there, and is the key one of its keys in Redis?
+        return projectExists(projectId).compose(exists -> exists
+            ? subscriptions.reloadKeys(projectId).map(x -> projectPrincipal(subscriptions.keyByHash(hash), projectId))
+            : Future.succeededFuture(notFound(true)));
     }
 
     /** Whether the project exists: this replica's index, else Redis (which also brings it into the index). */

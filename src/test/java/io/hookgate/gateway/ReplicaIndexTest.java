@@ -2,6 +2,8 @@ package io.hookgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookgate.redis.RedisKeys;
+import io.hookgate.signing.Hashing;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
@@ -120,6 +122,29 @@ class ReplicaIndexTest {
             StandardCharsets.UTF_8), null).expect(200).json().getInteger("total")).isEqualTo(1);
         onA.call("DELETE", "/webhooks/first", null).expect(204);
         assertThat(listIds(onB)).hasSize(20).doesNotContain("first");
+    }
+
+    /**
+     * A key in Redis that a replica's index does not have (its change message not there yet, or overwritten by
+     * a project reload that had read the keys before it) is looked up in Redis before the key is refused.
+     */
+    @Test
+    void aKeyTheIndexMissesIsLookedUpInRedisBeforeARefusal() {
+        Gateway.ProjectClient onA = a.project("keys");
+        onA.call("GET", "/webhooks", null).expect(200);
+        new Gateway.ProjectClient(b, onA.projectId(), onA.key()).call("GET", "/webhooks", null).expect(200);
+        String secret = "standard_" + "ab".repeat(64);
+        long now = System.currentTimeMillis();
+        // Written as KeyRepository writes a key, without the change message its script publishes.
+        redis.command("HSET", RedisKeys.keys(onA.projectId()), "unannounced", new JsonObject().put("id", "unannounced")
+            .put("name", "unannounced").put("scopes", new JsonArray().add("webhooks.read"))
+            .put("hash", Hashing.sha256Hex(secret)).put("createdAt", now).put("updatedAt", now).encode());
+
+        for (Gateway replica : List.of(a, b)) {
+            new Gateway.ProjectClient(replica, onA.projectId(), secret).call("GET", "/webhooks", null).expect(200);
+            new Gateway.ProjectClient(replica, onA.projectId(), "standard_" + "cd".repeat(64))
+                .call("GET", "/webhooks", null).expect(401);
+        }
     }
 
     private static List<String> listIds(Gateway.ProjectClient client) {
