@@ -1,5 +1,6 @@
 package io.hookgate.config;
 
+import io.hookgate.policy.RetrySchedule;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,7 +48,7 @@ public enum ConfigKey {
     MAX_IN_FLIGHT("maxInFlight", "1024"),
     QUEUE_PARTITIONS("queuePartitions", "1"),
     MAX_IN_FLIGHT_PER_WEBHOOK("maxInFlightPerWebhook", "16"),
-    RETRY_SCHEDULE("retrySchedule", "5s,5m,30m,2h,5h,10h,14h,20h,24h"),
+    RETRY_SCHEDULE("retrySchedule", RetrySchedule.DEFAULT),
     RECLAIM_IDLE_MS("reclaimIdleMs", "60000"),
     IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "86400"),
     DELIVERY_RETENTION_SECONDS("deliveryRetentionSeconds", "604800"),
