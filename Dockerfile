@@ -16,7 +16,7 @@ RUN groupadd --system --gid 10001 hookgate \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin hookgate
 WORKDIR /app
 COPY --from=build /build/target/hookgate.jar /app/hookgate.jar
-# The defaults; Kubernetes mounts the ConfigMap generated from this same file over /app/conf.
+# Every key with its default; the Kubernetes manifests override single keys with HOOKGATE_* variables.
 COPY conf/hookgate.json /app/conf/hookgate.json
 USER 10001:10001
 # API, then management (health, metrics).

@@ -13,6 +13,7 @@ import io.hookgate.events.EventCatalogue;
 import io.hookgate.health.GatewayMetrics;
 import io.hookgate.health.ManagementVerticle;
 import io.hookgate.health.Readiness;
+import io.hookgate.logging.LogLevels;
 import io.hookgate.net.HostResolver;
 import io.hookgate.net.TargetGuard;
 import io.hookgate.store.SubscriptionStoreVerticle;
@@ -37,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Hookgate {
     private static final Logger LOG = LoggerFactory.getLogger(Hookgate.class);
+    /** The metrics type the Vert.x Redis client reports under (its meters are {@code vertx_redis_*}). */
+    private static final String REDIS_CLIENT_METRICS = "redis";
 
     private final Vertx vertx;
     private final HookgateConfig config;
@@ -178,17 +181,20 @@ public final class Hookgate {
         if ("json".equals(config.logFormat())) {
             useJsonLogs();
         }
+        LogLevels.apply((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory(), config.logLevel());
         LOG.info("configuration: {}", config.describe());
         GatewayMetrics metrics = new GatewayMetrics();
         // Vert.x reports its own metrics (HTTP server, pools) to the same registry. Not the HTTP client,
         // the event bus or client sockets: those are per-delivery hot paths where Micrometer's tag
         // lookups cost a measurable share of the gateway's CPU (docs/performance.md), and
-        // hookgate_delivery_duration already times every try.
+        // hookgate_delivery_duration already times every try. Not the Redis client either: it is on
+        // the per-delivery path too, and hookgate_redis_command_duration times every command.
         Vertx vertx = Vertx.builder()
             .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                 .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
-                .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)))
+                .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
+                .addDisabledMetricsCategory(REDIS_CLIENT_METRICS)))
             .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
             .build();
         Hookgate gw;

@@ -36,6 +36,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private final EventCatalogue catalogue;
     private final TargetCheck targets;
     private final FrontDoor door;
+    private Router router;
     private HttpServer server;
 
     /** {@code door}: the one of this replica, shared by all its API instances. */
@@ -49,11 +50,15 @@ public final class HttpApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        return OpenApiRoutes.load(vertx).compose(this::listen);
+    }
+
+    private Future<HttpServer> listen(OpenApiRoutes openApi) {
         StoreClient store = new StoreClient(vertx.eventBus());
         Auth auth = new Auth(store, door);
         RequestBodies bodies = new RequestBodies(door);
         ErrorHandler errors = new ErrorHandler(config.appwriteVersion());
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         router.route().handler(ctx -> {
             String given = ctx.request().getHeader("X-Request-Id");
             String id = given != null && Ids.isValid(given) ? given : Ids.unique();
@@ -71,12 +76,14 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().handler(bodies::admit);
         router.route().handler(HttpApiVerticle::decodableQuery);
         router.route().handler(HttpApiVerticle::onlyRawBodies);
+        openApi.mount(router);
         // Each route reads its body itself, after authentication: only POST /v1/events may be large.
         Handler<RoutingContext> smallBody = bodies.read(config.frontDoor().maxOtherRequestBytes());
         new ProjectRoutes(store, auth, smallBody).mount(router);
         new WebhookRoutes(store, auth, smallBody, catalogue, targets, config.quotas()).mount(router);
         new EventRoutes(store, auth, bodies.read(config.maxRequestBytes()), catalogue, config).mount(router);
         new DeliveryRoutes(store, auth, smallBody).mount(router);
+        new ConsoleRoutes(store, auth, smallBody, catalogue).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);
@@ -160,6 +167,11 @@ public final class HttpApiVerticle extends VerticleBase {
             }
         }
         ctx.next();
+    }
+
+    /** The router, once started: the tests hold the OpenAPI document to its routes. */
+    Router router() {
+        return router;
     }
 
     /** The bound port (useful when configured as 0). */

@@ -21,7 +21,9 @@ public final class RequestFailure extends RuntimeException {
     }
 
     public static RequestFailure projectNotFound() {
-        return new RequestFailure(ErrorCode.PROJECT_NOT_FOUND, "Project with the requested ID could not be found.");
+        // Appwrite's words (app/config/errors.php, PROJECT_NOT_FOUND).
+        return new RequestFailure(ErrorCode.PROJECT_NOT_FOUND, "Project with the requested ID could not be found."
+            + " Please check the value of the X-Appwrite-Project header to ensure the correct project ID is being used.");
     }
 
     public static RequestFailure webhookNotFound() {

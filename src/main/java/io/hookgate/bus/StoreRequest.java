@@ -2,6 +2,7 @@ package io.hookgate.bus;
 
 import io.hookgate.model.EventRecord;
 import io.hookgate.model.Scope;
+import io.hookgate.model.WebhookQuery;
 import java.util.List;
 import java.util.Set;
 
@@ -11,7 +12,10 @@ import java.util.Set;
  */
 public sealed interface StoreRequest {
 
-    /** Resolves an API key; {@code projectId} is empty for admin calls. Reply: {@link Replies.Principal}. */
+    /**
+     * Resolves an API key ({@code key} empty: a caller without one, Appwrite's guest); {@code projectId} is
+     * empty for admin calls. Reply: {@link Replies.Authentication}.
+     */
     record Authenticate(String projectId, String key) implements StoreRequest {
     }
 
@@ -43,31 +47,40 @@ public sealed interface StoreRequest {
     record DeleteKey(String projectId, String keyId) implements StoreRequest {
     }
 
+    /*
+     * The webhook requests name which kind they mean: a webhook ({@code operational} false) or an
+     * operational webhook, which receives Hookgate's notices about the project's webhooks; each kind is
+     * not found through the other's routes.
+     */
+
     /** Reply: {@link io.hookgate.model.Webhook} with its secret. {@code secret} null: generate one. */
-    record CreateWebhook(String projectId, String webhookId, WebhookSpec spec, String secret) implements StoreRequest {
+    record CreateWebhook(String projectId, String webhookId, WebhookSpec spec, String secret, boolean operational)
+        implements StoreRequest {
     }
 
-    /** Reply: {@link Replies.WebhookList}. */
-    record ListWebhooks(String projectId, int limit, int offset) implements StoreRequest {
+    /** A page of the project's webhooks, as the query asks. Reply: {@link Replies.WebhookList}. */
+    record ListWebhooks(String projectId, WebhookQuery query, boolean operational) implements StoreRequest {
     }
 
     /** Reply: {@link io.hookgate.model.Webhook}. */
-    record GetWebhook(String projectId, String webhookId) implements StoreRequest {
+    record GetWebhook(String projectId, String webhookId, boolean operational) implements StoreRequest {
     }
 
     /** Full replacement of the editable fields, as Appwrite's PUT. Reply: {@link io.hookgate.model.Webhook}. */
-    record UpdateWebhook(String projectId, String webhookId, WebhookSpec spec) implements StoreRequest {
+    record UpdateWebhook(String projectId, String webhookId, WebhookSpec spec, boolean operational)
+        implements StoreRequest {
     }
 
     /**
      * Reply: {@link io.hookgate.model.Webhook} with its new secret. {@code secret} null: generate one.
      * {@code graceSeconds > 0} keeps the previous secret signing that long; 0 ends every grace period.
      */
-    record RotateSecret(String projectId, String webhookId, String secret, long graceSeconds) implements StoreRequest {
+    record RotateSecret(String projectId, String webhookId, String secret, long graceSeconds, boolean operational)
+        implements StoreRequest {
     }
 
     /** Reply: {@link Replies.Done}. */
-    record DeleteWebhook(String projectId, String webhookId) implements StoreRequest {
+    record DeleteWebhook(String projectId, String webhookId, boolean operational) implements StoreRequest {
     }
 
     /**
@@ -95,7 +108,7 @@ public sealed interface StoreRequest {
     record RecoverDeliveries(String projectId, String webhookId, long sinceMs) implements StoreRequest {
     }
 
-    /** Whether Redis answers. Reply: {@link Replies.Done}. */
+    /** Whether Redis answers, and its memory and eviction policy. Reply: {@link Replies.RedisMemory}. */
     record Ping() implements StoreRequest {
     }
 

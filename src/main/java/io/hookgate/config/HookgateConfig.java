@@ -24,6 +24,7 @@ public record HookgateConfig(
     DispatchConfig dispatch,
     long shutdownTimeoutMs,
     String logFormat,
+    String logLevel,
     Map<ConfigKey, String> values) {
 
     /** The HTTP API verticles. {@code maxRequestBytes}: the largest {@code POST /v1/events} body. */
@@ -56,18 +57,22 @@ public record HookgateConfig(
                                   int maxFailedAuthPerMinute) {
     }
 
-    /** The management (health) server. */
-    public record ManagementConfig(String host, int port) {
+    /**
+     * The management (health) server. {@code refuseEvictingRedis}: readiness stays false while Redis's
+     * maxmemory-policy may evict keys ({@code evictingRedis} refuse; warn only logs it).
+     */
+    public record ManagementConfig(String host, int port, boolean refuseEvictingRedis) {
     }
 
     /**
      * The Redis connection; {@link #toString()} masks the password. {@code caFile}: PEM certificates
-     * to trust for {@code rediss://} (empty: the JVM's trust store). {@code waitReplicas}: events are
-     * answered {@code 202} only once that many replicas have them ({@code WAIT}, at most
-     * {@code waitTimeoutMs}); 0 turns this off.
+     * to trust for {@code rediss://} (empty: the JVM's trust store). {@code refuseEvicting}: an evicting
+     * maxmemory-policy keeps the replica unready ({@code evictingRedis}), which its log line says.
+     * {@code waitReplicas}: events are answered {@code 202} only once that many replicas have them
+     * ({@code WAIT}, at most {@code waitTimeoutMs}); 0 turns this off.
      */
     public record RedisConfig(List<String> urls, String mode, String masterName, int poolSize, String caFile,
-                              int waitReplicas, long waitTimeoutMs) {
+                              boolean refuseEvicting, int waitReplicas, long waitTimeoutMs) {
         /** The first URL (standalone: the only one). */
         public String url() {
             return urls.get(0);
@@ -77,7 +82,8 @@ public record HookgateConfig(
         public String toString() {
             return "RedisConfig[urls=" + urls.stream().map(HookgateConfig::maskUrl).toList() + ", mode=" + mode
                 + ", masterName=" + masterName + ", poolSize=" + poolSize + ", caFile=" + caFile
-                + ", waitReplicas=" + waitReplicas + ", waitTimeoutMs=" + waitTimeoutMs + "]";
+                + ", refuseEvicting=" + refuseEvicting + ", waitReplicas=" + waitReplicas
+                + ", waitTimeoutMs=" + waitTimeoutMs + "]";
         }
     }
 
@@ -105,9 +111,21 @@ public record HookgateConfig(
      */
     public static final long RECLAIM_MARGIN_MS = 15_000;
 
-    /** The dispatcher verticles: outbound HTTP. */
+    /** The dispatcher verticles: outbound HTTP; {@code tryLog}: which tries get a {@code hookgate.delivery} line. */
     public record DispatchConfig(int instances, long timeoutMs, int maxResponseBytes, List<Cidr> allowedTargets,
-                                 String userAgent) {
+                                 String userAgent, TryLog tryLog) {
+    }
+
+    /**
+     * Which delivery tries are logged ({@code deliveryLog}): every one, the failed ones (an error or a
+     * status of 400 or more), or none. The deliveries API and the metrics have every try either way.
+     */
+    public enum TryLog {
+        ALL, FAILED, NONE;
+
+        static TryLog of(String value) {
+            return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     public static HookgateConfig load(Map<String, String> env) {
@@ -175,17 +193,18 @@ public record HookgateConfig(
             p.intIn(ConfigKey.MIN_BODY_BYTES_PER_SECOND, 0, 1 << 30),
             p.intIn(ConfigKey.MAX_CONNECTIONS_PER_ADDRESS, 0, 1_000_000),
             p.intIn(ConfigKey.MAX_FAILED_AUTH_PER_MINUTE, 0, 1_000_000));
+        boolean refuseEvicting = p.oneOf(ConfigKey.EVICTING_REDIS, "refuse", "warn").equals("refuse");
         Quotas quotas = new Quotas(p.intIn(ConfigKey.MAX_WEBHOOKS_PER_PROJECT, 1, 10_000_000),
             p.intIn(ConfigKey.MAX_SUBSCRIPTIONS_PER_WEBHOOK, 1, io.hookgate.events.EventCatalogue.MAX_SUBSCRIPTIONS),
             p.intIn(ConfigKey.MAX_URL_LENGTH, 64, 8192));
         return new HookgateConfig(
             new ApiConfig(host, p.port(ConfigKey.HTTP_PORT), p.intIn(ConfigKey.API_INSTANCES, 1, 64),
                 maxRequest, maxEvent, p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000), version, quotas, frontDoor),
-            new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT)),
+            new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT), refuseEvicting),
             new RedisConfig(p.redisUrls(ConfigKey.REDIS_URL), p.oneOf(ConfigKey.REDIS_MODE, "standalone", "sentinel", "cluster"),
                 p.string(ConfigKey.REDIS_MASTER_NAME), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
-                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE), p.intIn(ConfigKey.REDIS_WAIT_REPLICAS, 0, 16),
-                p.longIn(ConfigKey.REDIS_WAIT_TIMEOUT_MS, 1, 5_000)),
+                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE), refuseEvicting,
+                p.intIn(ConfigKey.REDIS_WAIT_REPLICAS, 0, 16), p.longIn(ConfigKey.REDIS_WAIT_TIMEOUT_MS, 1, 5_000)),
             new StoreConfig(adminKey, p.encryptionKey(ConfigKey.ENCRYPTION_KEY),
                 p.intIn(ConfigKey.INGEST_RATE_PER_SECOND, 0, 10_000_000), burst, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),
@@ -195,9 +214,11 @@ public record HookgateConfig(
                 new Failures(OutcomePolicy.FailurePolicy.of(p.oneOf(ConfigKey.FAILURE_POLICY, "hold", "appwrite")),
                     p.duration(ConfigKey.DISABLE_AFTER), p.intIn(ConfigKey.CIRCUIT_OPEN_AFTER, 1, 1000))),
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,
-                p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent),
+                p.intIn(ConfigKey.MAX_RESPONSE_BYTES, 0, 64 << 20), p.cidrs(ConfigKey.ALLOWED_TARGET_CIDRS), userAgent,
+                TryLog.of(p.oneOf(ConfigKey.DELIVERY_LOG, "all", "failed", "none"))),
             p.longIn(ConfigKey.SHUTDOWN_TIMEOUT_MS, 0, 600_000),
             p.oneOf(ConfigKey.LOG_FORMAT, "text", "json"),
+            p.oneOf(ConfigKey.LOG_LEVEL, "trace", "debug", "info", "warn", "error"),
             Map.copyOf(v));
     }
 

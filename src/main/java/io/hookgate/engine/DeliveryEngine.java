@@ -63,7 +63,7 @@ public final class DeliveryEngine {
         OutcomePolicy policy = new OutcomePolicy(new RetrySchedule(config.retrySchedule()), config.maxFailedAttempts(),
             config.failures().policy(), config.failures().disableAfter(), config.failures().circuitOpenAfter());
         // A probe's lease outlives any try it was taken for (the delivery timeout and the pump's margin).
-        Bookkeeping bookkeeping = new Bookkeeping(subscriptions, webhooks, log, policy,
+        Bookkeeping bookkeeping = new Bookkeeping(subscriptions, webhooks, log, policy, new NoticeSender(queue),
             config.deliveryTimeoutMs() + HookgateConfig.RECLAIM_MARGIN_MS);
         this.events = new Events(queue, expansions, EVENT_CACHE_BYTES);
         this.recorder = new Recorder(vertx, queue, metrics);

@@ -32,7 +32,11 @@ public final class ExpansionCache {
      */
     public Expansion of(String name) {
         Expansion e = byName.get(name);
-        return e != null ? e : keep(name, catalogue.expand(name));
+        if (e != null) {
+            return e;
+        }
+        // Hookgate's notices are not in the catalogue: each expands to itself.
+        return keep(name, Notices.isNotice(name) ? List.of(name) : catalogue.expand(name));
     }
 
     /** Takes an expansion already made (the API expands every event it accepts); answers what is kept. */

@@ -1,6 +1,7 @@
 package io.hookgate.health;
 
 import io.hookgate.bus.Addresses;
+import io.hookgate.bus.Replies;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.vertx.core.Future;
@@ -15,8 +16,9 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 
 /**
  * The management port: {@code GET /health/live} (the process answers) and {@code GET /health/ready}
- * (every verticle deployed, not shutting down, Redis answers; a failed check is 503 with its reason),
- * and {@code GET /metrics} in Prometheus format.
+ * (every verticle deployed, not shutting down, Redis answers and cannot evict keys; a failed check is
+ * 503 with its reason; the Redis check carries Redis's memory use), and {@code GET /metrics} in
+ * Prometheus format.
  */
 public final class ManagementVerticle extends VerticleBase {
     private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(2_000).setLocalOnly(true);
@@ -46,8 +48,9 @@ public final class ManagementVerticle extends VerticleBase {
                     p.complete(Status.OK());
                 }
             })
-            .register("redis", 3_000, p -> vertx.eventBus().request(Addresses.STORE, new StoreRequest.Ping(), PING)
-                .onSuccess(r -> p.complete(Status.OK()))
+            .register("redis", 3_000, p -> vertx.eventBus().<Replies.RedisMemory>request(Addresses.STORE,
+                    new StoreRequest.Ping(), PING)
+                .onSuccess(r -> p.complete(redisStatus(r.body())))
                 .onFailure(err -> p.complete(Status.KO(new JsonObject().put("reason", "Redis does not answer: "
                     + err.getMessage())))));
         Router router = Router.router(vertx);
@@ -62,6 +65,24 @@ public final class ManagementVerticle extends VerticleBase {
                 port = s.actualPort();
                 return s;
             });
+    }
+
+    /**
+     * Up with Redis's memory as details, unless its maxmemory-policy may evict keys and
+     * {@code evictingRedis} is refuse: a full Redis would drop queued events without a word.
+     */
+    private Status redisStatus(Replies.RedisMemory m) {
+        JsonObject details = new JsonObject().put("usedMemoryBytes", m.usedBytes()).put("maxMemoryBytes", m.maxBytes())
+            .put("maxMemoryPolicy", m.policy());
+        if (m.maxBytes() > 0) {
+            details.put("usedMemoryRatio", Math.round(1000.0 * m.usedBytes() / m.maxBytes()) / 1000.0);
+        }
+        if (m.mayEvict() && config.refuseEvictingRedis()) {
+            return Status.KO(details.put("reason", "Redis maxmemory-policy is "
+                + (m.policy().isEmpty() ? "unknown (not in INFO memory)" : m.policy())
+                + ": a full Redis may evict queued events; set it to noeviction (or evictingRedis to warn)"));
+        }
+        return Status.OK(details);
     }
 
     public int actualPort() {

@@ -6,12 +6,15 @@ import java.util.List;
  * A webhook, with Appwrite 1.9's fields. {@code attempts} counts consecutive failed tries and
  * {@code logs} holds the text of the last failure (contract section 3). {@code retiredSecrets} are
  * earlier secrets still valid during a rotation's grace period, newest first. {@code health} is
- * Hookgate's own: since when it has been failing, and whether its circuit is open.
+ * Hookgate's own: since when it has been failing, and whether its circuit is open. An
+ * {@code operational} webhook receives Hookgate's notices about the project's other webhooks
+ * ({@code webhook.failing}, {@code webhook.recovered}, {@code webhook.disabled}) instead of the
+ * platform's events; it has routes of its own and no notices are made about it.
  */
 public record Webhook(String id, String projectId, String name, String url, List<String> events, boolean tls,
                       String authUsername, String authPassword, String secret, boolean enabled, String logs,
                       int attempts, long createdAt, long updatedAt, List<RetiredSecret> retiredSecrets,
-                      Health health) {
+                      Health health, boolean operational) {
 
     /**
      * A webhook's failure state: {@code failingSince} is the time of the first failed try of the
@@ -27,7 +30,13 @@ public record Webhook(String id, String projectId, String name, String url, List
                    String authUsername, String authPassword, String secret, boolean enabled, String logs,
                    int attempts, long createdAt, long updatedAt, List<RetiredSecret> retiredSecrets) {
         this(id, projectId, name, url, events, tls, authUsername, authPassword, secret, enabled, logs, attempts,
-            createdAt, updatedAt, retiredSecrets, Health.HEALTHY);
+            createdAt, updatedAt, retiredSecrets, Health.HEALTHY, false);
+    }
+
+    /** The same webhook as an operational one, or not. */
+    public Webhook operational(boolean operational) {
+        return new Webhook(id, projectId, name, url, events, tls, authUsername, authPassword, secret, enabled, logs,
+            attempts, createdAt, updatedAt, retiredSecrets, health, operational);
     }
 
     /** What the API shows of its state: {@code disabled}, {@code failing} (failed tries in a row), or {@code healthy}. */
@@ -40,7 +49,7 @@ public record Webhook(String id, String projectId, String name, String url, List
 
     public Webhook withBookkeeping(boolean enabled, String logs, int attempts, Health health) {
         return new Webhook(id, projectId, name, url, events, tls, authUsername, authPassword, secret, enabled, logs,
-            attempts, createdAt, updatedAt, retiredSecrets, health);
+            attempts, createdAt, updatedAt, retiredSecrets, health, operational);
     }
 
     /** The same webhook holding the given instances of its ID, project ID and events (equal to its own). */
@@ -49,7 +58,7 @@ public record Webhook(String id, String projectId, String name, String url, List
             throw new IllegalArgumentException("not the same webhook: " + this.id + " and " + id);
         }
         return new Webhook(id, projectId, name, url, events, tls, authUsername, authPassword, secret, enabled, logs,
-            attempts, createdAt, updatedAt, retiredSecrets, health);
+            attempts, createdAt, updatedAt, retiredSecrets, health, operational);
     }
 
     /** The secrets that sign a delivery at {@code nowMs}: the current one, then retired ones still in grace, newest first. */

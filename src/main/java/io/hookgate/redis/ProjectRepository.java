@@ -56,7 +56,8 @@ public final class ProjectRepository {
     /** Deletes the project and everything under it; false when it did not exist. */
     public Future<Boolean> delete(String projectId) {
         return DELETE.run(redis,
-                List.of(RedisKeys.project(projectId), RedisKeys.keys(projectId), RedisKeys.webhooks(projectId)),
+                List.of(RedisKeys.project(projectId), RedisKeys.keys(projectId), RedisKeys.webhooks(projectId),
+                    RedisKeys.operationalWebhooks(projectId)),
                 List.of(RedisKeys.tag(projectId) + "wh:", RedisKeys.CHANGES, RedisKeys.projectChanged(projectId)))
             .compose(r -> {
                 boolean existed = "OK".equals(r.toString());

@@ -13,6 +13,7 @@ package io.hookgate.redis;
  * hg:{p:PID}:project               hash    id, name, createdAt, updatedAt (epoch ms)
  * hg:{p:PID}:keys                  hash    keyId -> JSON {id, name, scopes, hash, createdAt, updatedAt[, expireAt]}
  * hg:{p:PID}:webhooks              zset    webhookId, scored by createdAt (listing order)
+ * hg:{p:PID}:ops                   zset    operational webhook IDs, scored by createdAt (their hashes are wh:WID)
  * hg:{p:PID}:wh:WID                hash    the webhook's fields (see {@link WebhookRepository}), its failure state
  *                                          among them: failingSince, circuit ('open' or ''), probes, probeAt
  * hg:{p:PID}:probe:WID             string  the lease of the webhook's one probe while its circuit is open (PX)
@@ -57,6 +58,11 @@ public final class RedisKeys {
     /** The lease of a webhook's probe while its circuit is open (one probe at a time, cluster-wide). */
     public static String probe(String projectId, String webhookId) {
         return tag(projectId) + "probe:" + webhookId;
+    }
+
+    /** The project's operational webhooks, scored by creation time (listing order). */
+    public static String operationalWebhooks(String projectId) {
+        return tag(projectId) + "ops";
     }
 
     public static String rate(String projectId) {

@@ -1,5 +1,6 @@
 package io.hookgate.redis;
 
+import io.hookgate.bus.Replies;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.health.GatewayMetrics;
 import io.vertx.core.Future;
@@ -7,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +71,35 @@ public final class RedisStore {
     /** Whether Redis answers. */
     public Future<Void> ping() {
         return redis.send(Request.cmd(Command.PING)).mapEmpty();
+    }
+
+    /**
+     * {@code INFO memory}: bytes used, maxmemory and maxmemory-policy. INFO rather than CONFIG GET,
+     * which managed Redis services often rename or refuse. In cluster mode it asks one node.
+     */
+    public Future<Replies.RedisMemory> memory() {
+        return redis.send(Request.cmd(Command.INFO).arg("memory")).map(r -> memory(r.toString()));
+    }
+
+    /** The fields of {@code INFO memory} text ({@code name:value} lines); a field missing is 0 or empty. */
+    static Replies.RedisMemory memory(String info) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : info.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return new Replies.RedisMemory(number(fields.get("used_memory")), number(fields.get("maxmemory")),
+            fields.getOrDefault("maxmemory_policy", ""));
+    }
+
+    private static long number(String value) {
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     public Future<Void> close() {

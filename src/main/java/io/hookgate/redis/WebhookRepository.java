@@ -20,10 +20,12 @@ import java.util.Optional;
  * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword and secret (both
  * encrypted, see {@link FieldCipher}), retired (secrets in a rotation's grace period, JSON), logs,
  * attempts, createdAt, updatedAt, and the failure state (failingSince, circuit, probes, probeAt; the probe's
- * lease is {@code hg:{p:PID}:probe:WID}); and the project's {@code webhooks} sorted set for listing. Every
- * write publishes a {@code "w PID WID VERSION"} change so every replica's match index follows; a
- * change that can alter matching (create, update, delete, disable) first increments the project's
- * {@code version}, which fan-out compares with the version its index has applied.
+ * lease is {@code hg:{p:PID}:probe:WID}); and the project's {@code webhooks} and {@code ops} sorted sets,
+ * its webhooks and operational webhooks by creation time, from which a replica loads its index (list
+ * pages are served from that index: index.WebhookListing, not from Redis). Every write publishes a
+ * {@code "w PID WID VERSION"} change so every replica's match index follows; a change that can alter
+ * matching (create, update, delete, disable) first increments the project's {@code version}, which
+ * fan-out compares with the version its index has applied.
  */
 public final class WebhookRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +61,7 @@ public final class WebhookRepository {
         List<Object> args = new ArrayList<>(List.of(w.createdAt(), w.id(), RedisKeys.CHANGES,
             RedisKeys.webhookChanged(w.projectId(), w.id()), maxPerProject));
         args.addAll(fields(w));
-        return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), RedisKeys.webhooks(w.projectId()),
+        return CREATE.run(redis, List.of(RedisKeys.project(w.projectId()), listing(w.projectId(), w.operational()),
             RedisKeys.webhook(w.projectId(), w.id())), args).map(Object::toString);
     }
 
@@ -78,8 +80,13 @@ public final class WebhookRepository {
         return UPDATE.run(redis, List.of(RedisKeys.webhook(w.projectId(), w.id())), args).map(this::parseReply);
     }
 
-    public Future<Boolean> delete(String projectId, String webhookId) {
-        return DELETE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.webhooks(projectId)),
+    /** The zset that lists a project's webhooks, or its operational ones. */
+    private static String listing(String projectId, boolean operational) {
+        return operational ? RedisKeys.operationalWebhooks(projectId) : RedisKeys.webhooks(projectId);
+    }
+
+    public Future<Boolean> delete(String projectId, String webhookId, boolean operational) {
+        return DELETE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), listing(projectId, operational)),
                 List.of(webhookId, RedisKeys.CHANGES, RedisKeys.webhookChanged(projectId, webhookId)))
             .map(r -> OK.equals(r.toString()));
     }
@@ -95,21 +102,17 @@ public final class WebhookRepository {
             .map(r -> r == null ? 0L : Long.parseLong(r.toString()));
     }
 
-    /** A page in creation order, and the total count. */
-    public Future<Page> list(String projectId, int limit, int offset) {
-        Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(RedisKeys.webhooks(projectId)));
-        Future<List<Webhook>> page = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId))
-                .arg(offset).arg(offset + limit - 1L))
-            .compose(ids -> getAll(projectId, ids));
-        return Future.all(total, page).map(x -> new Page(total.result().toInteger(), page.result()));
-    }
-
-    /** The IDs of a project's webhooks. */
+    /** The IDs of all a project's webhooks, operational ones too. */
     public Future<List<String>> ids(String projectId) {
-        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1)).map(r -> {
+        Future<Response> regular = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1));
+        Future<Response> ops = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.operationalWebhooks(projectId))
+            .arg(0).arg(-1));
+        return Future.all(regular, ops).map(x -> {
             List<String> ids = new ArrayList<>();
-            if (r != null) {
-                r.forEach(id -> ids.add(id.toString()));
+            for (Response r : List.of(regular.result(), ops.result())) {
+                if (r != null) {
+                    r.forEach(id -> ids.add(id.toString()));
+                }
             }
             return ids;
         });
@@ -117,24 +120,15 @@ public final class WebhookRepository {
 
     /** Every webhook of a project (index loading). */
     public Future<List<Webhook>> all(String projectId) {
-        return redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1))
-            .compose(ids -> getAll(projectId, ids));
+        return ids(projectId).compose(ids -> loadChunks(projectId, ids, 0, new ArrayList<>()));
     }
+
+    private static final int LOAD_CHUNK = 500;
 
     /**
      * Reads webhooks in chunks of {@link #LOAD_CHUNK}, one chunk after the other: a project of 100 000
      * webhooks must not queue 100 000 commands on the client at once (its wait queue is bounded).
      */
-    private Future<List<Webhook>> getAll(String projectId, Response ids) {
-        List<String> all = new ArrayList<>();
-        if (ids != null) {
-            ids.forEach(id -> all.add(id.toString()));
-        }
-        return loadChunks(projectId, all, 0, new ArrayList<>());
-    }
-
-    private static final int LOAD_CHUNK = 500;
-
     private Future<List<Webhook>> loadChunks(String projectId, List<String> ids, int from, List<Webhook> out) {
         if (from >= ids.size()) {
             return Future.succeededFuture(out);
@@ -208,10 +202,6 @@ public final class WebhookRepository {
             });
     }
 
-    /** A page of a listing. */
-    public record Page(int total, List<Webhook> webhooks) {
-    }
-
     /**
      * The failure state after a failed try; {@code disabledNow} / {@code openedNow} when this very try
      * disabled the webhook / opened its circuit.
@@ -224,7 +214,8 @@ public final class WebhookRepository {
             "events", eventsJson(w.events()), "tls", w.tls() ? "1" : "0", "enabled", w.enabled() ? "1" : "0",
             "authUsername", w.authUsername(), "authPassword", cipher.encrypt("authPassword", w.authPassword()),
             "secret", cipher.encrypt("secret", w.secret()), "retired", retiredJson(w.retiredSecrets()),
-            "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt());
+            "logs", w.logs(), "attempts", w.attempts(), "createdAt", w.createdAt(), "updatedAt", w.updatedAt(),
+            "kind", w.operational() ? "operational" : "webhook");
     }
 
     /** Retired secrets, each encrypted: [{"s": sealed secret, "u": valid until}], newest first. */
@@ -274,7 +265,7 @@ public final class WebhookRepository {
             "1".equals(h.get("enabled")), h.getOrDefault("logs", ""), Integer.parseInt(h.getOrDefault("attempts", "0")),
             Long.parseLong(h.getOrDefault("createdAt", "0")), Long.parseLong(h.getOrDefault("updatedAt", "0")),
             retired(h.get("retired")), new Webhook.Health(Long.parseLong(h.getOrDefault("failingSince", "0")),
-                "open".equals(h.get("circuit")))));
+                "open".equals(h.get("circuit"))), "operational".equals(h.get("kind"))));
     }
 
     private static String eventsJson(List<String> events) {

@@ -46,6 +46,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private final GatewayMetrics metrics;
     private final Map<Class<? extends StoreRequest>, Function<StoreRequest, Future<?>>> handlers = new HashMap<>();
     private RedisStore redis;
+    private RedisWatch watch;
     private Subscriptions subscriptions;
     private DeliveryEngine engine;
 
@@ -60,6 +61,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         redis = RedisStore.connect(vertx, redisConfig, metrics);
+        watch = new RedisWatch(vertx, redis, metrics, redisConfig.refuseEvicting());
         ProjectRepository projects = redis.projects();
         KeyRepository keys = redis.keys();
         EventQueue queue = redis.queue(config);
@@ -67,7 +69,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         ExpansionCache expansions = new ExpansionCache(catalogue, EXPANSION_CACHE_NAMES);
         String generated = "admin_" + Ids.randomHex(32);
         String[] adminKeyHash = new String[1];
-        return keys.adminKey(config.adminKey(), generated)
+        // The eviction policy first: its warning belongs at the top of the log.
+        return watch.check().recover(err -> Future.succeededFuture())
+            .compose(x -> keys.adminKey(config.adminKey(), generated))
             .compose(admin -> {
                 adminKeyHash[0] = admin.hash();
                 if (admin.generatedNow()) {
@@ -98,6 +102,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
             })
             .compose(x -> subscriptions.start())
             .compose(x -> {
+                watch.start();
                 MessageConsumer<StoreRequest> consumer = vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
                 return consumer.completion();
             });
@@ -115,7 +120,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         on(StoreRequest.DeleteKey.class, admin::deleteKey);
         on(StoreRequest.CreateWebhook.class, admin::createWebhook);
         on(StoreRequest.ListWebhooks.class, admin::listWebhooks);
-        on(StoreRequest.GetWebhook.class, r -> admin.requireWebhook(r.projectId(), r.webhookId()));
+        on(StoreRequest.GetWebhook.class, r -> admin.requireWebhook(r.projectId(), r.webhookId(), r.operational()));
         on(StoreRequest.UpdateWebhook.class, admin::updateWebhook);
         on(StoreRequest.RotateSecret.class, admin::rotateSecret);
         on(StoreRequest.DeleteWebhook.class, admin::deleteWebhook);
@@ -124,7 +129,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         on(StoreRequest.GetDelivery.class, deliveries::get);
         on(StoreRequest.RetryDelivery.class, deliveries::retry);
         on(StoreRequest.RecoverDeliveries.class, deliveries::recover);
-        on(StoreRequest.Ping.class, r -> redis.ping().map(Replies.Done.INSTANCE));
+        on(StoreRequest.Ping.class, r -> watch.check());
         on(StoreRequest.StartQueue.class, r -> {
             engine.start();
             return Future.succeededFuture(Replies.Done.INSTANCE);
@@ -163,6 +168,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (watch != null) {
+            watch.stop();
+        }
         Future<Void> drained = engine == null ? Future.succeededFuture() : engine.stop();
         return drained.compose(x -> subscriptions == null ? Future.succeededFuture() : subscriptions.stop())
             .eventually(() -> redis.close());

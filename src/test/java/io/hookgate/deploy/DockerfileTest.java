@@ -79,7 +79,7 @@ class DockerfileTest {
     }
 
     @Test
-    void theConfigurationIsWhereTheManifestsMountItAndThePortsAreExposed() throws IOException {
+    void theConfigurationIsWhereTheManifestsPointAndThePortsAreExposed() throws IOException {
         List<Instruction> all = instructions();
         int last = lastStage(all);
         Instruction copyConf = all.stream().filter(i -> i.stage() == last && i.keyword().equals("COPY")

@@ -20,8 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@code metadata.annotations}).
  */
 final class Kubectl {
-    /** kustomize refuses files outside the kustomization's directory without it; conf/ is outside k8s/base. */
-    static final List<String> RENDER = List.of("kustomize", "--load-restrictor", "LoadRestrictionsNone");
+    /** What a user runs ({@code kubectl kustomize DIR}): kustomize's default load restrictions, no flag. */
+    static final List<String> RENDER = List.of("kustomize");
+    /** {@code kubectl kustomize} of 1.20 (Debian bookworm's kubernetes-client) embeds kustomize 2.0.3. */
+    static final int MIN_MINOR = 21;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,24 +33,34 @@ final class Kubectl {
 
     /** Fails with a clear message when kubectl is missing or too old to render these manifests. */
     static void requireUsable() {
-        String help = run(List.of("kustomize", "--help"), null);
-        if (!help.contains("--load-restrictor")) {
-            throw new AssertionError("this kubectl cannot render k8s/: its kustomize has no --load-restrictor"
-                + " (kubectl 1.21 or later is needed; Debian bookworm's kubernetes-client is 1.20). "
-                + run(List.of("version", "--client"), null).trim());
+        String version = run(List.of("version", "--client", "-o", "json"), null).stdout();
+        int minor;
+        try {
+            minor = Integer.parseInt(JSON.readTree(version).path("clientVersion").path("minor").asText()
+                .replaceAll("\\D.*", ""));
+        } catch (IOException | NumberFormatException e) {
+            throw new AssertionError("cannot read kubectl's version from: " + version, e);
+        }
+        if (minor < MIN_MINOR) {
+            throw new AssertionError("this kubectl (1." + minor + ") cannot render k8s/: kubectl 1." + MIN_MINOR
+                + " or later is needed (Debian bookworm's kubernetes-client is 1.20); bin/test installs one");
         }
     }
 
-    /** {@code kubectl kustomize --load-restrictor LoadRestrictionsNone DIR}, as YAML. */
+    /** {@code kubectl kustomize DIR}, as YAML; fails when kustomize warns (a deprecated field, say). */
     static String renderYaml(Path kustomization) {
         List<String> args = new ArrayList<>(RENDER);
         args.add(kustomization.toString());
-        return run(args, null);
+        Output out = run(args, null);
+        if (!out.stderr().isBlank()) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + " warned: " + out.stderr().trim());
+        }
+        return out.stdout();
     }
 
     /** Every object of the YAML stream, in order. */
     static List<JsonNode> toObjects(String yaml) {
-        String json = run(List.of("annotate", "--local", "-o", "json", "-f", "-", "hookgate.io/none-"), yaml);
+        String json = run(List.of("annotate", "--local", "-o", "json", "-f", "-", "hookgate.io/none-"), yaml).stdout();
         try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(json)) {
             return it.readAll();
         } catch (IOException e) {
@@ -56,8 +68,12 @@ final class Kubectl {
         }
     }
 
-    /** Runs kubectl with a bounded time; returns its standard output, or fails naming its error output. */
-    static String run(List<String> args, String stdin) {
+    /** What a kubectl run printed. */
+    record Output(String stdout, String stderr) {
+    }
+
+    /** Runs kubectl with a bounded time; returns what it printed, or fails naming its error output. */
+    static Output run(List<String> args, String stdin) {
         List<String> command = new ArrayList<>();
         command.add("kubectl");
         command.addAll(args);
@@ -78,18 +94,19 @@ final class Kubectl {
                 p = pb.start();
             } catch (IOException e) {
                 throw new AssertionError("kubectl not found on the PATH (" + e.getMessage() + "); bin/test installs"
-                    + " it when missing, or install kubectl 1.21 or later", e);
+                    + " it when missing, or install kubectl 1." + MIN_MINOR + " or later", e);
             }
             if (!p.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError(String.join(" ", command) + " did not finish within " + TIMEOUT);
             }
             String stdout = Files.readString(out, StandardCharsets.UTF_8);
+            String stderr = Files.readString(err, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new AssertionError(String.join(" ", command) + " exited with " + p.exitValue() + ": "
-                    + Files.readString(err, StandardCharsets.UTF_8).trim());
+                    + stderr.trim());
             }
-            return stdout;
+            return new Output(stdout, stderr);
         } catch (IOException e) {
             throw new AssertionError("running " + String.join(" ", command) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -75,6 +75,12 @@ class BinHookgateIT {
             stop(first);
         }
         assertThat(first.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+        String printed = Files.readString(firstLog);
+        assertThat(printed).as("terminal codes in %s", firstLog).doesNotContain("\u001b");
+        // A start, requests and a stop say nothing alarming but what a first start without keys must say.
+        assertThat(printed.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")))
+            .as("warnings in %s", firstLog)
+            .allMatch(l -> l.contains("generated the admin key") || l.contains("no encryptionKey configured"));
         assertThat(portOpen(redisPort)).as("private Redis stopped with the gateway").isFalse();
         assertThat(Files.list(data.resolve("redis")).map(p -> p.getFileName().toString()))
             .as("append-only files under the data dir").anyMatch(n -> n.startsWith("appendonly"));
@@ -88,6 +94,24 @@ class BinHookgateIT {
         } finally {
             stop(second);
         }
+    }
+
+    /**
+     * What {@code bin/hookgate} prints while it builds the jar: nothing, not even the colour reset
+     * (ESC [0m) that Maven's console library writes at exit in batch mode unless told not to. The
+     * build goal does not matter for that; {@code validate} keeps it short.
+     */
+    @Test
+    void theQuietBuildPrintsNothing() throws Exception {
+        Path out = data.resolve("mvn.log");
+        Process mvn = new ProcessBuilder("mvn", "-B", "-q", "-o", "validate").redirectErrorStream(true)
+            .redirectOutput(out.toFile()).start();
+        if (!mvn.waitFor(120, TimeUnit.SECONDS)) {
+            mvn.destroyForcibly();
+            throw new AssertionError("mvn -B -q -o validate did not finish within 120 s");
+        }
+        assertThat(mvn.exitValue()).as("mvn exit status: %s", read(out)).isZero();
+        assertThat(read(out)).as("what mvn -B -q printed").isEmpty();
     }
 
     private Process start(Path log) throws IOException {

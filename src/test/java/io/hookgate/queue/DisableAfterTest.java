@@ -17,7 +17,9 @@ import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RecordedRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -36,12 +38,15 @@ class DisableAfterTest {
         ConfigKey.RETRY_SCHEDULE, "300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms,300ms"));
 
     @Test
-    void aWebhookFailingLongerThanDisableAfterIsDisabledThenSkippedThenRecovered() {
+    void aWebhookFailingLongerThanDisableAfterIsDisabledThenSkippedThenRecovered() throws Exception {
         Gateway.ProjectClient p = env.gateway().project(projectId("longdown"));
         AtomicBoolean down = new AtomicBoolean(true);
         try (Receiver r = QueueFixture.receiver(env.vertx())) {
-            r.respond(req -> down.get() ? Answer.status(503) : Answer.status(200));
+            r.respond(req -> down.get() && req.path().equals("/down") ? Answer.status(503) : Answer.status(200));
             p.webhook("down", r.url("/down"), "users.*.create");
+            // The project's operational webhook: Hookgate's notices about its other webhooks.
+            String opsSecret = p.call("POST", "/operational-webhooks", new JsonObject().put("webhookId", "ops")
+                .put("name", "ops").put("url", r.url("/ops")).encode()).expect(201).json().getString("secret");
             long since = System.currentTimeMillis();
             send(p, event("users.u1.create", "first"));
             send(p, event("users.u2.create", "second"));
@@ -58,11 +63,32 @@ class DisableAfterTest {
             assertThat(disabled.getInteger("attempts")).isGreaterThanOrEqualTo(3);
             assertThat(disabled.getString("status")).isEqualTo("disabled");
 
+            // The notices: failing when its circuit opened, then disabled; signed as any delivery.
+            List<RecordedRequest> notices = Await.until("two notices", WAIT, () -> {
+                List<RecordedRequest> ops = QueueFixture.at(r, "/ops");
+                return ops.size() >= 2 ? ops : null;
+            });
+            assertThat(notices).extracting(n -> n.bodyJson().getString("type"))
+                .containsExactly("webhook.failing", "webhook.disabled");
+            RecordedRequest notice = notices.get(1);
+            new com.standardwebhooks.Webhook("whsec_" + java.util.Base64.getEncoder().encodeToString(
+                opsSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8))).verify(notice.bodyString(), notice.headers());
+            JsonObject data = notice.bodyJson().getJsonObject("data");
+            assertThat(data.getString("webhookId")).isEqualTo("down");
+            assertThat(data.getString("status")).isEqualTo("disabled");
+            assertThat(data.getInteger("attempts")).isEqualTo(disabled.getInteger("attempts"));
+            assertThat(data.getString("failingSince")).isEqualTo(disabled.getString("failingSince"));
+            assertThat(data.getString("lastFailure")).contains("Status code: 503");
+            assertThat(notice.header("X-Appwrite-Webhook-Events")).isEqualTo("webhook.disabled");
+            r.assertCountStays(r.count(), QUIET);
+            assertThat(QueueFixture.at(r, "/ops")).as("one disabled notice, no more").hasSize(2);
+
             // Later events: skipped, no try.
-            int tried = r.count();
+            int tried = QueueFixture.at(r, "/down").size();
             send(p, event("users.u4.create", "later"));
             Await.until("a skipped delivery", WAIT, () -> deliveries(p, "down", "skipped").size() == 1 ? true : null);
-            r.assertCountStays(tried, QUIET);
+            r.assertCountStays(r.count(), QUIET);
+            assertThat(QueueFixture.at(r, "/down")).hasSize(tried);
 
             // Enabled again and recovered: every event reaches the receiver.
             down.set(false);

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * answer's {@code X-Request-Id}, and every delivery try has a {@code hookgate.delivery} line whose
  * {@code requestId} is the one of the {@code POST /v1/events} that ingested the event, across the
  * event bus, the queue and a retry. No line holds a key, a webhook secret or a password. In the
- * default text format the same key/values read as {@code requestId=...}.
+ * default text format the same key/values read as {@code requestId=...}. Both run with
+ * {@code deliveryLog=all}; which tries are logged by default is {@code TryLogTest}'s.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LogsIT {
@@ -72,7 +73,8 @@ class LogsIT {
 
     @Test
     void jsonLinesCarryTheIngestingRequestIdToEveryTryAndNoSecret() throws Exception {
-        gateway = env.start("json", Map.of("HOOKGATE_LOG_FORMAT", "json", "HOOKGATE_RETRY_SCHEDULE", "500ms"));
+        gateway = env.start("json", Map.of("HOOKGATE_LOG_FORMAT", "json", "HOOKGATE_RETRY_SCHEDULE", "500ms",
+            "HOOKGATE_DELIVERY_LOG", "all"));
         AtomicInteger flaky = new AtomicInteger();
         receiver.respond(r -> r.path().equals("/flaky") && flaky.incrementAndGet() == 1 ? Answer.of(500, "once") : null);
 
@@ -178,7 +180,7 @@ class LogsIT {
 
     @Test
     void textLinesAreReadableWithRequestIdKeyValues() {
-        gateway = env.start("text");
+        gateway = env.start("text", Map.of("HOOKGATE_DELIVERY_LOG", "all"));
         String key = gateway.project(PROJECT).key();
         String[] asProject = {"X-Appwrite-Project", PROJECT, "X-Appwrite-Key", key};
         gateway.call("POST", "/webhooks", new JsonObject().put("webhookId", "texty").put("name", "texty")

@@ -251,17 +251,24 @@ public final class Receiver implements AutoCloseable {
      * @throws AssertionError listing the requests if more than {@code n} arrive
      */
     public List<RecordedRequest> assertCountStays(int n, Duration window) {
+        return assertCountStays(r -> true, n, window);
+    }
+
+    /** As {@link #assertCountStays(int, Duration)}, counting only the requests {@code which} accepts. */
+    public List<RecordedRequest> assertCountStays(java.util.function.Predicate<RecordedRequest> which, int n,
+                                                  Duration window) {
         Await.checkNotOnEventLoop();
         long deadline = System.nanoTime() + window.toNanos();
         synchronized (lock) {
             while (true) {
-                if (requests.size() > n) {
+                List<RecordedRequest> counted = requests.stream().filter(which).toList();
+                if (counted.size() > n) {
                     throw new AssertionError("expected at most " + n + " request(s) at " + url("/")
-                            + ", got " + describe(requests));
+                            + ", got " + describe(counted));
                 }
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
-                    return List.copyOf(requests);
+                    return counted;
                 }
                 waitOnLock(remaining);
             }

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 class ProjectDeleteScriptTest extends ChangeScriptHarness {
     private static Object delete(String projectId) {
         return run("project_delete",
-            List.of(RedisKeys.project(projectId), RedisKeys.keys(projectId), RedisKeys.webhooks(projectId)),
+            List.of(RedisKeys.project(projectId), RedisKeys.keys(projectId), RedisKeys.webhooks(projectId),
+                RedisKeys.operationalWebhooks(projectId)),
             List.of("hg:{p:" + projectId + "}:wh:", RedisKeys.CHANGES, "p " + projectId));
     }
 
-    /** A project with a key, two webhooks, a version and a rate bucket. */
+    /** A project with a key, two webhooks, an operational webhook, a version and a rate bucket. */
     private static void project(String projectId) {
         redis.command("HSET", RedisKeys.project(projectId), "id", projectId, "name", "n", "createdAt", "1",
             "updatedAt", "1");
@@ -23,12 +24,14 @@ class ProjectDeleteScriptTest extends ChangeScriptHarness {
             redis.command("HSET", RedisKeys.webhook(projectId, wh), "id", wh, "url", "https://example.com/");
             redis.command("ZADD", RedisKeys.webhooks(projectId), "1", wh);
         }
+        redis.command("HSET", RedisKeys.webhook(projectId, "ops"), "id", "ops", "kind", "operational");
+        redis.command("ZADD", RedisKeys.operationalWebhooks(projectId), "1", "ops");
         redis.command("SET", RedisKeys.version(projectId), "4");
         redis.command("HSET", RedisKeys.rate(projectId), "t", "3", "ts", "1");
     }
 
     @Test
-    void deletesTheProjectWithItsKeysWebhooksVersionAndRateBucket() {
+    void deletesTheProjectWithItsKeysWebhooksOperationalWebhooksVersionAndRateBucket() {
         project(PR);
         project(OTHER_PR);
 
@@ -38,7 +41,7 @@ class ProjectDeleteScriptTest extends ChangeScriptHarness {
         assertThat(redis.keys("hg:{p:" + OTHER_PR + "}*")).containsExactlyInAnyOrder(
             RedisKeys.project(OTHER_PR), RedisKeys.keys(OTHER_PR), RedisKeys.webhooks(OTHER_PR),
             RedisKeys.webhook(OTHER_PR, WH), RedisKeys.webhook(OTHER_PR, OTHER_WH), RedisKeys.version(OTHER_PR),
-            RedisKeys.rate(OTHER_PR));
+            RedisKeys.rate(OTHER_PR), RedisKeys.operationalWebhooks(OTHER_PR), RedisKeys.webhook(OTHER_PR, "ops"));
         assertThat(changes.published()).containsExactly("p " + PR);
     }
 
