@@ -18,6 +18,7 @@ import { inspect } from 'node:util';
 import { AppwriteException, Client, ID, Query, Webhooks } from 'node-appwrite';
 
 const CUSTOM_ID = 'acceptance-hook';
+const LIST_IDS = [1, 2, 3, 4, 5, 6, 7].map((i) => `listq-${i}`);
 const CUSTOM_SECRET = 'acceptance-secret-0123456789';
 const OWN_SECRET = 'my-own-secret-123';
 const WRONG_KEY = 'hookgate-acceptance-wrong-key';
@@ -183,11 +184,13 @@ async function main() {
   const webhooks = new Webhooks(client);
 
   // Leftover from an earlier aborted run? Remove it so (b) can start clean. Only "not found" is tolerated.
-  step('pre-clean: delete leftover acceptance-hook');
-  try {
-    await webhooks.delete({ webhookId: CUSTOM_ID });
-  } catch (err) {
-    if (!(err instanceof AppwriteException && err.code === 404)) throw err;
+  step('pre-clean: delete leftover acceptance-hook and listq-*');
+  for (const leftover of [CUSTOM_ID, ...LIST_IDS]) {
+    try {
+      await webhooks.delete({ webhookId: leftover });
+    } catch (err) {
+      if (!(err instanceof AppwriteException && err.code === 404)) throw err;
+    }
   }
 
   // ---- (a) create with ID.unique() and generated secret
@@ -332,12 +335,160 @@ async function main() {
   const badClient = new Client().setEndpoint(endpoint).setProject(env.HOOKGATE_PROJECT).setKey(WRONG_KEY);
   await rejects(new Webhooks(badClient).list(), 401, undefined, 'i: list with wrong key');
 
+  // ---- (j) list queries
+  await listQueries(client, webhooks, endpoint, env.HOOKGATE_PROJECT, receiverUrl);
+
   // ---- cleanup
   step('cleanup: delete acceptance-hook');
   await webhooks.delete({ webhookId: CUSTOM_ID });
   checks++;
 
   process.stdout.write(JSON.stringify({ ok: true, checks }) + '\n');
+}
+
+// ---------------------------------------------------------------- (j) list queries
+
+const idsOf = (list) => list.webhooks.map((w) => w.$id);
+
+/**
+ * Every kind of query the SDK builds, cursors over several pages both ways, total, Appwrite's errors, the
+ * old response formats on both paths and an unknown parameter. Seven webhooks listq-1 ... listq-7 (in
+ * creation order): names alternate 'List odd' / 'List even', every third has TLS and a user name, the
+ * fourth is disabled, the even ones also subscribe to teams.*. They are deleted at the end.
+ */
+async function listQueries(client, webhooks, endpoint, projectId, receiverUrl) {
+  step('j: create listq-1 ... listq-7');
+  const made = [];
+  for (let i = 1; i <= 7; i++) {
+    made.push(await webhooks.create({
+      webhookId: `listq-${i}`,
+      url: `${receiverUrl}${receiverUrl.includes('?') ? '&' : '?'}q=${i}`,
+      name: i % 2 ? 'List odd' : 'List even',
+      events: i % 2 ? ['users.*.create'] : ['users.*', 'teams.*'],
+      tls: i % 3 === 0,
+      authUsername: i % 3 === 0 ? `user${i}` : '',
+      enabled: i !== 4,
+    }));
+  }
+  const mine = Query.startsWith('$id', 'listq-');
+  const only = async (queries) => idsOf(await webhooks.list({ queries: [mine, ...queries] }));
+  const ids = (...n) => n.map((i) => `listq-${i}`);
+
+  step('j: cursorAfter over several pages');
+  const everything = idsOf(await webhooks.list({ queries: [Query.limit(100)] }));
+  const total = everything.length;
+  ok(total >= 8, `j: the project has listq-* and acceptance-hook, got ${inspect(everything)}`);
+  const forward = [];
+  let page = await webhooks.list({ queries: [Query.limit(3)] });
+  for (let pages = 1; ; pages++) {
+    eq(page.total, total, `j: total on page ${pages} counts every webhook`);
+    forward.push(...idsOf(page));
+    if (page.webhooks.length < 3) break;
+    ok(pages < 10, 'j: paging must end');
+    page = await webhooks.list({ queries: [Query.limit(3), Query.cursorAfter(forward[forward.length - 1])] });
+  }
+  deepEq(forward, everything, 'j: pages after cursors are the whole list, in order, once each');
+
+  step('j: cursorBefore over several pages');
+  const backward = [];
+  let cursor = everything[everything.length - 1];
+  for (;;) {
+    const before = idsOf(await webhooks.list({ queries: [Query.cursorBefore(cursor), Query.limit(3)] }));
+    backward.unshift(...before);
+    if (before.length < 3) break;
+    cursor = before[0];
+  }
+  deepEq(backward, everything.slice(0, -1), 'j: pages before cursors are everything before the last, in order');
+
+  step('j: limit and offset');
+  deepEq(await only([Query.limit(2), Query.offset(3)]), ids(4, 5), 'j: limit(2) offset(3)');
+  deepEq(await only([Query.cursorAfter('listq-2'), Query.offset(1), Query.limit(2)]), ids(4, 5),
+    'j: offset counts from the cursor');
+
+  step('j: filters');
+  deepEq(await only([Query.equal('name', 'List odd')]), ids(1, 3, 5, 7), 'j: equal');
+  deepEq(await only([Query.equal('name', ['List odd', 'List even'])]), ids(1, 2, 3, 4, 5, 6, 7), 'j: equal, any of');
+  deepEq(await only([Query.notEqual('enabled', true)]), ids(4), 'j: notEqual');
+  deepEq(await only([Query.equal('tls', true)]), ids(3, 6), 'j: equal on tls');
+  deepEq(await only([Query.equal('authUsername', 'user6')]), ids(6), 'j: equal on authUsername');
+  deepEq(await only([Query.lessThan('$createdAt', made[2].$createdAt)]),
+    made.filter((w) => w.$createdAt < made[2].$createdAt).map((w) => w.$id), 'j: lessThan $createdAt');
+  deepEq(await only([Query.createdAfter(made[4].$createdAt)]),
+    made.filter((w) => w.$createdAt > made[4].$createdAt).map((w) => w.$id), 'j: createdAfter (greaterThan)');
+  deepEq(await only([Query.greaterThan('attempts', 0)]), [], 'j: greaterThan attempts');
+  deepEq(await only([Query.between('$createdAt', made[0].$createdAt, made[6].$createdAt)]), ids(1, 2, 3, 4, 5, 6, 7),
+    'j: between, both ends included');
+  deepEq(await only([Query.isNull('authUsername')]), [], 'j: isNull (no attribute of a webhook is null)');
+  deepEq(await only([Query.isNotNull('logs')]), ids(1, 2, 3, 4, 5, 6, 7), 'j: isNotNull');
+  deepEq(await only([Query.startsWith('name', 'List e')]), ids(2, 4, 6), 'j: startsWith');
+  deepEq(await only([Query.endsWith('url', 'q=7')]), ids(7), 'j: endsWith');
+  deepEq(await only([Query.contains('events', 'teams.*')]), ids(2, 4, 6), 'j: contains on events');
+  deepEq(await only([Query.contains('name', 'odd')]), ids(1, 3, 5, 7), 'j: contains on a string');
+  deepEq(await only([Query.or([Query.equal('tls', true), Query.equal('enabled', false)])]), ids(3, 4, 6), 'j: or');
+  deepEq(await only([Query.and([Query.equal('name', 'List even'), Query.equal('tls', false)])]), ids(2, 4), 'j: and');
+  const counted = await webhooks.list({ queries: [mine, Query.equal('name', 'List odd'), Query.limit(1)] });
+  eq(counted.total, 4, 'j: total counts every match, not the page');
+  deepEq(idsOf(counted), ids(1), 'j: the page is the first match');
+
+  step('j: orders');
+  deepEq(await only([Query.orderDesc('$createdAt')]), [...LIST_IDS].reverse(), 'j: orderDesc $createdAt');
+  deepEq(await only([Query.orderAsc('name')]), ids(2, 4, 6, 1, 3, 5, 7), 'j: orderAsc name, ties in creation order');
+  deepEq(await only([Query.orderDesc('name'), Query.limit(3), Query.cursorAfter('listq-5')]), ids(7, 2, 4),
+    'j: a cursor follows the order');
+  deepEq(await only([Query.orderDesc('tls'), Query.orderAsc('$id'), Query.limit(3)]), ids(3, 6, 1),
+    'j: two orders');
+
+  step('j: total');
+  const noTotal = await webhooks.list({ queries: [mine], total: false });
+  eq(noTotal.total, 0, 'j: total: false gives 0');
+  eq(noTotal.webhooks.length, 7, 'j: total: false still lists');
+
+  step('j: errors');
+  await rejects(webhooks.list({ queries: [Query.cursorAfter('no-such-webhook')] }), 400, 'general_cursor_not_found',
+    'j: cursorAfter on a webhook that does not exist');
+  const unknown = await rejects(webhooks.list({ queries: [Query.equal('secret', 'x')] }), 400,
+    'general_argument_invalid', 'j: equal on an attribute that cannot be queried');
+  eq(unknown.message, 'Invalid `queries` param: Invalid query: Attribute not found in schema: secret',
+    'j: Appwrite\'s message for an unknown attribute');
+  await rejects(webhooks.list({ queries: [Query.orderAsc('nope')] }), 400, 'general_argument_invalid',
+    'j: orderAsc on an unknown attribute');
+  await rejects(webhooks.list({ queries: [Query.limit(0)] }), 400, 'general_argument_invalid', 'j: limit(0)');
+  // Appwrite's validator lets search by, then its database fails (no full-text index); Hookgate answers 400.
+  await rejects(webhooks.list({ queries: [Query.search('name', 'List')] }), 400, 'general_argument_invalid',
+    'j: search');
+
+  step('j: an unknown parameter is ignored');
+  // The SDK's services send the project with each call: a raw call does too.
+  const project = { 'X-Appwrite-Project': projectId };
+  const withUnknown = await client.call('get', new URL(`${endpoint}/webhooks`), project,
+    { queries: [mine, Query.limit(2)], notAParameter: 'x' });
+  deepEq(idsOf(withUnknown), ids(1, 2), 'j: an unknown parameter is ignored');
+
+  step('j: old response formats on both paths');
+  for (const path of ['/webhooks', `/projects/${projectId}/webhooks`]) {
+    for (const format of ['1.8.0', '1.9.0']) {
+      const old = await client.call('get', new URL(endpoint + path), { ...project, 'X-Appwrite-Response-Format': format },
+        { queries: [mine, Query.equal('tls', true)] });
+      deepEq(idsOf(old), ids(3, 6), `j: ${path} with format ${format}: the query`);
+      const w = old.webhooks[0];
+      eq(w.security, true, `j: ${path} with format ${format}: security`);
+      eq(w.httpUser, 'user3', `j: ${path} with format ${format}: httpUser`);
+      eq(w.signatureKey, '', `j: ${path} with format ${format}: signatureKey`);
+      ok(!('tls' in w) && !('authUsername' in w) && !('secret' in w),
+        `j: ${path} with format ${format}: no new names, got ${inspect(Object.keys(w))}`);
+    }
+    const current = await client.call('get', new URL(endpoint + path), { ...project, 'X-Appwrite-Response-Format': '1.9.5' },
+      { queries: [mine, Query.equal('security', true), Query.limit(1)] });
+    eq(current.webhooks[0].tls, true, `j: ${path} with format 1.9.5: tls (queried by its column name security)`);
+    ok(!('security' in current.webhooks[0]), `j: ${path} with format 1.9.5: no old names`);
+    eq(current.total, 2, `j: ${path} with format 1.9.5: total`);
+  }
+
+  step('j: delete listq-*');
+  for (const id of LIST_IDS) {
+    await webhooks.delete({ webhookId: id });
+  }
+  checks++;
 }
 
 const timeoutMs = Number(process.env.HOOKGATE_TIMEOUT_MS || 60000);

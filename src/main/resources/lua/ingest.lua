@@ -1,6 +1,8 @@
 -- Accepts events: each becomes an entry of the events stream, payload included, until the fan-out
 -- moves it into its delivery's record (one delivery) or an event hash (several). A repeated
--- idempotency key stores nothing and answers the first event's ID.
+-- idempotency key stores nothing new and answers the first event's ID; it rewrites the key unchanged, so
+-- that a WAIT after this script (redisWaitReplicas) covers the first event's write too, whichever
+-- connection made it.
 -- KEYS[1]  the partition's events stream
 -- ARGV     idempotency TTL (s), project, then per event 7 values: id, name, user, acceptedAt, payload,
 --          idempotency key ('' for none), request ID
@@ -16,6 +18,7 @@ for i = 3, #ARGV, 7 do
     if not redis.call('SET', ik, id, 'NX', 'EX', ittl) then
       id = redis.call('GET', ik)
       fresh = false
+      redis.call('SET', ik, id, 'KEEPTTL')
     end
   end
   if fresh then

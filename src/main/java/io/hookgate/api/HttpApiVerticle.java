@@ -41,6 +41,7 @@ public final class HttpApiVerticle extends VerticleBase {
     private final TargetCheck targets;
     private final FrontDoor door;
     private final BooleanSupplier draining;
+    private Router router;
     private HttpServer server;
 
     /**
@@ -58,11 +59,15 @@ public final class HttpApiVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        return OpenApiRoutes.load(vertx).compose(this::listen);
+    }
+
+    private Future<HttpServer> listen(OpenApiRoutes openApi) {
         StoreClient store = new StoreClient(vertx.eventBus());
         Auth auth = new Auth(store, door);
         RequestBodies bodies = new RequestBodies(door);
         ErrorHandler errors = new ErrorHandler(config.appwriteVersion());
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         router.route().handler(ctx -> {
             String given = ctx.request().getHeader("X-Request-Id");
             String id = given != null && Ids.isValid(given) ? given : Ids.unique();
@@ -81,12 +86,14 @@ public final class HttpApiVerticle extends VerticleBase {
         router.route().handler(this::refuseWhileDraining);
         router.route().handler(HttpApiVerticle::decodableQuery);
         router.route().handler(HttpApiVerticle::onlyRawBodies);
+        openApi.mount(router);
         // Each route reads its body itself, after authentication: only POST /v1/events may be large.
         Handler<RoutingContext> smallBody = bodies.read(config.frontDoor().maxOtherRequestBytes());
         new ProjectRoutes(store, auth, smallBody).mount(router);
         new WebhookRoutes(store, auth, smallBody, catalogue, targets, config.quotas()).mount(router);
         new EventRoutes(store, auth, bodies.read(config.maxRequestBytes()), catalogue, config).mount(router);
         new DeliveryRoutes(store, auth, smallBody).mount(router);
+        new ConsoleRoutes(store, auth, smallBody, catalogue).mount(router);
         router.route().last().handler(ctx -> ctx.fail(new RequestFailure(ErrorCode.ROUTE_NOT_FOUND,
             "The requested route was not found. Please refer to the API docs and try again.")));
         router.route().failureHandler(errors::handle);
@@ -195,6 +202,11 @@ public final class HttpApiVerticle extends VerticleBase {
             }
         }
         ctx.next();
+    }
+
+    /** The router, once started: the tests hold the OpenAPI document to its routes. */
+    Router router() {
+        return router;
     }
 
     /** The bound port (useful when configured as 0). */

@@ -20,8 +20,9 @@ import java.util.Set;
 
 /**
  * A strictly parsed JSON object body with typed readers. Every problem is a 400 naming the field:
- * malformed JSON, duplicate keys, a value of the wrong type, unknown fields. The parser's own messages
- * never reach the caller ({@link #malformed}): they name its classes and settings.
+ * malformed JSON, duplicate keys, a value of the wrong type, and on Hookgate's own routes unknown fields
+ * (Appwrite's routes ignore parameters they do not declare, see {@link #parseIgnoringUnknown}). The
+ * parser's own messages never reach the caller ({@link #malformed}): they name its classes and settings.
  */
 final class JsonBody {
     /** Nesting allowed in the bodies of the management routes (event payloads: see EventRoutes). */
@@ -43,7 +44,19 @@ final class JsonBody {
         return m;
     }
 
-    /** Parses the body; an empty body is an empty object (Appwrite clients send none for some calls). */
+    /**
+     * Parses the body of an Appwrite route: fields the route does not know are ignored, as Appwrite ignores
+     * parameters a route does not declare (newer SDKs send some that older servers do not know); the known
+     * ones keep their types and limits.
+     */
+    static JsonBody parseIgnoringUnknown(byte[] bytes) {
+        return parse(bytes, null);
+    }
+
+    /**
+     * Parses the body; an empty body is an empty object (Appwrite clients send none for some calls). A field
+     * outside {@code allowedFields} is a 400 ({@code null}: any field is let through, for the reader to ignore).
+     */
     static JsonBody parse(byte[] bytes, Set<String> allowedFields) {
         if (bytes == null || bytes.length == 0) {
             return new JsonBody(MAPPER.createObjectNode());
@@ -60,7 +73,7 @@ final class JsonBody {
         if (!n.isObject()) {
             throw invalid("The request body must be a JSON object.");
         }
-        for (var it = n.fieldNames(); it.hasNext(); ) {
+        for (var it = n.fieldNames(); allowedFields != null && it.hasNext(); ) {
             String f = it.next();
             if (!allowedFields.contains(f)) {
                 throw invalid("Unknown parameter '" + f + "'. Allowed: " + String.join(", ", sorted(allowedFields)) + ".");

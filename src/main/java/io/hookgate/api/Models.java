@@ -13,24 +13,12 @@ final class Models {
     private Models() {
     }
 
-    /** Names of the webhook fields that the two webhook models call differently. */
-    private record WebhookNames(String tls, String user, String password, String secret) {
-    }
-
-    private static final WebhookNames CURRENT = new WebhookNames("tls", "authUsername", "authPassword", "secret");
-    private static final WebhookNames LEGACY = new WebhookNames("security", "httpUser", "httpPass", "signatureKey");
-
-    /** Appwrite 1.9's webhook model; {@code withSecret} only for create and rotate. */
-    static JsonObject webhook(Webhook w, boolean withSecret) {
-        return webhook(w, withSecret, CURRENT);
-    }
-
-    /** The pre-1.9 project webhook model of the legacy routes (security, httpUser, httpPass, signatureKey). */
-    static JsonObject legacyWebhook(Webhook w, boolean withSecret) {
-        return webhook(w, withSecret, LEGACY);
-    }
-
-    private static JsonObject webhook(Webhook w, boolean withSecret, WebhookNames names) {
+    /**
+     * Appwrite's webhook model in a response format's names ({@code tls}, {@code authUsername},
+     * {@code authPassword}, {@code secret}, or before 1.9.1 {@code security}, {@code httpUser},
+     * {@code httpPass}, {@code signatureKey}); {@code withSecret} only for create and rotate.
+     */
+    static JsonObject webhook(Webhook w, boolean withSecret, ResponseFormat format) {
         return new JsonObject()
             .put("$id", w.id())
             .put("$createdAt", Timestamps.format(w.createdAt()))
@@ -38,10 +26,10 @@ final class Models {
             .put("name", w.name())
             .put("url", w.url())
             .put("events", new JsonArray(w.events()))
-            .put(names.tls(), w.tls())
-            .put(names.user(), w.authUsername())
-            .put(names.password(), w.authPassword())
-            .put(names.secret(), withSecret ? w.secret() : "")
+            .put(format.name("tls"), w.tls())
+            .put(format.name("authUsername"), w.authUsername())
+            .put(format.name("authPassword"), w.authPassword())
+            .put(format.name("secret"), withSecret ? w.secret() : "")
             .put("enabled", w.enabled())
             .put("logs", w.logs())
             .put("attempts", w.attempts())

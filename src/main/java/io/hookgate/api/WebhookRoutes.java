@@ -1,9 +1,6 @@
 package io.hookgate.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.Replies;
-import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
@@ -12,6 +9,7 @@ import io.hookgate.events.Notices;
 import io.hookgate.model.Ids;
 import io.hookgate.model.Scope;
 import io.hookgate.model.Webhook;
+import io.hookgate.model.WebhookQuery;
 import io.hookgate.net.IpLiterals;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -20,46 +18,56 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.regex.Pattern;
 
 /**
- * Appwrite 1.9's webhooks API under {@code /v1/webhooks}, and the legacy project routes
- * {@code /v1/projects/{projectId}/webhooks} with their old field names (security, httpUser, httpPass,
- * signatureKey) and {@code PATCH .../signature}. Both flavours share one implementation; a
- * {@link Flavor} names the fields and renders the model.
+ * Appwrite 1.9's webhooks API under {@code /v1/webhooks}, the legacy project routes
+ * {@code /v1/projects/{projectId}/webhooks} (with {@code PATCH .../signature}), and Hookgate's operational
+ * webhooks under {@code /v1/operational-webhooks}. One implementation; a {@link Flavor} says which rules
+ * a route follows.
+ *
+ * <p>On Appwrite's two paths the names of the fields follow {@code X-Appwrite-Response-Format}, as in
+ * Appwrite ({@link ResponseFormat}); without it, the current path has the 1.9.1 names ({@code tls},
+ * {@code authUsername}, {@code authPassword}, {@code secret}) and the legacy path the old ones
+ * ({@code security}, {@code httpUser}, {@code httpPass}, {@code signatureKey}) with an optional
+ * {@code webhookId}. Under the old names a body may carry either name of a field (the old one wins, as
+ * Appwrite's request filter renames it over the new one); Hookgate also takes {@code signatureKey} for
+ * the secret there. Appwrite's routes ignore body fields they do not know; the operational routes,
+ * Hookgate's own, refuse them.
  */
 final class WebhookRoutes {
     private static final String BAD_PORT = "Invalid `url` param: the port must be 1-65535.";
     private static final int MAX_NAME = 128;
     private static final int MAX_AUTH = 256;
-    private static final int DEFAULT_LIMIT = 25;
-    private static final int MAX_LIMIT = 5000;
     private static final long MAX_GRACE_SECONDS = 7L * 86400;
+    private static final Set<String> CREATE_FIELDS = Set.of("webhookId", "url", "name", "events", "enabled", "tls",
+        "authUsername", "authPassword", "secret");
+    private static final Set<String> UPDATE_FIELDS = Set.of("url", "name", "events", "enabled", "tls", "authUsername",
+        "authPassword");
+    private static final Set<String> ROTATE_FIELDS = Set.of("secret", "graceSeconds");
+    /** The names PHP reads into the {@code queries} array: {@code queries[]}, {@code queries[0]}, ... */
+    private static final Pattern QUERIES = Pattern.compile("queries(\\[[^\\]]*\\])?");
 
     /**
-     * Field names and model of one API flavour; {@code operational}: the flavour of operational webhooks,
-     * which subscribe to Hookgate's notices instead of the catalogue's events.
+     * The rules of one group of routes: its field names and {@code webhookId} rule without the header,
+     * whether it is one of Appwrite's routes (the header decides the names, unknown fields are ignored) and
+     * whether it serves operational webhooks, which subscribe to Hookgate's notices instead of the
+     * catalogue's events.
      */
-    record Flavor(String tls, String user, String password, String secret, BiFunction<Webhook, Boolean, JsonObject> model,
-                  boolean idRequired, boolean operational) {
-        Set<String> createFields() {
-            return Set.of("webhookId", "url", "name", "events", "enabled", tls, user, password, secret);
-        }
-
-        Set<String> updateFields() {
-            return Set.of("url", "name", "events", "enabled", tls, user, password);
+    record Flavor(ResponseFormat defaults, boolean appwrite, boolean operational) {
+        /** The names and rules for this request. */
+        ResponseFormat format(RoutingContext ctx) {
+            return appwrite ? ResponseFormat.of(ctx.request().getHeader(ResponseFormat.HEADER), defaults) : defaults;
         }
     }
 
-    static final Flavor CURRENT = new Flavor("tls", "authUsername", "authPassword", "secret", Models::webhook, true,
-        false);
-    static final Flavor LEGACY = new Flavor("security", "httpUser", "httpPass", "signatureKey", Models::legacyWebhook,
-        false, false);
-    static final Flavor OPERATIONAL = new Flavor("tls", "authUsername", "authPassword", "secret", Models::webhook,
-        true, true);
+    static final Flavor CURRENT = new Flavor(ResponseFormat.CURRENT, true, false);
+    static final Flavor LEGACY = new Flavor(ResponseFormat.LEGACY, true, false);
+    static final Flavor OPERATIONAL = new Flavor(ResponseFormat.CURRENT, false, true);
 
     private final StoreClient store;
     private final Auth auth;
@@ -100,83 +108,78 @@ final class WebhookRoutes {
     }
 
     private void create(RoutingContext ctx, Flavor f) {
-        JsonBody body = parse(ctx, f.createFields());
-        String id = body.string("webhookId", f.idRequired(), Ids.MAX_LENGTH + 10);
+        ResponseFormat format = f.format(ctx);
+        JsonBody body = parse(ctx, f, CREATE_FIELDS);
+        String id = body.string("webhookId", !format.webhookIdOptional(), Ids.MAX_LENGTH + 10);
         if (id == null || Ids.UNIQUE.equals(id)) {
             id = Ids.unique();
         } else if (!Ids.isValid(id)) {
             throw JsonBody.invalid("Invalid `webhookId` param: Parameter must contain at most 36 chars. Valid chars are"
                 + " a-z, A-Z, 0-9, period, hyphen, and underscore. Can't start with a special char.");
         }
-        StoreRequest.WebhookSpec spec = spec(body, f);
-        String secret = secret(body, f.secret());
+        StoreRequest.WebhookSpec spec = spec(body, f, format);
+        String secret = secret(body, format);
         String webhookId = id;
         targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.CreateWebhook(Auth.projectId(ctx), webhookId, spec,
                 secret, f.operational())))
-            .onSuccess(w -> Responses.json(ctx, 201, f.model().apply(w, true)))
+            .onSuccess(w -> Responses.json(ctx, 201, Models.webhook(w, true, format)))
             .onFailure(ctx::fail);
     }
 
+    /**
+     * Appwrite's list with its {@code queries[]} and {@code total} ({@link WebhookQueries}), answered from the
+     * store's index. Appwrite's routes ignore other parameters; the operational route refuses them.
+     */
     private void list(RoutingContext ctx, Flavor f) {
-        int limit = DEFAULT_LIMIT;
-        int offset = 0;
-        boolean total = !"false".equals(ctx.request().getParam("total"));
+        List<String> queries = new ArrayList<>();
         for (Map.Entry<String, String> q : ctx.queryParams()) {
-            if (!q.getKey().startsWith("queries")) {
-                continue;
-            }
-            JsonNode query;
-            try {
-                query = JsonBody.MAPPER.readTree(q.getValue());
-            } catch (Exception e) {
-                throw queryInvalid("Invalid query: " + q.getValue());
-            }
-            String method = query.path("method").asText("");
-            JsonNode value = query.path("values").path(0);
-            switch (method) {
-                case "limit" -> limit = intQuery(value, 1, MAX_LIMIT, "limit");
-                case "offset" -> offset = intQuery(value, 0, Integer.MAX_VALUE - MAX_LIMIT, "offset");
-                default -> throw queryInvalid("Invalid query method: '" + method + "'. Supported: limit, offset.");
+            String name = q.getKey();
+            if (QUERIES.matcher(name).matches()) {
+                queries.add(q.getValue());
+            } else if (!f.appwrite() && !name.equals("total")) {
+                throw JsonBody.invalid("Unknown parameter '" + name + "'. Allowed: queries, total.");
             }
         }
-        int finalLimit = limit;
-        store.<Replies.WebhookList>request(new StoreRequest.ListWebhooks(Auth.projectId(ctx), finalLimit, offset,
-                f.operational()))
+        WebhookQuery query = WebhookQueries.parse(queries, ctx.request().getParam("total"));
+        ResponseFormat format = f.format(ctx);
+        store.<Replies.WebhookList>request(new StoreRequest.ListWebhooks(Auth.projectId(ctx), query, f.operational()))
             .onSuccess(l -> {
                 JsonArray items = new JsonArray();
-                l.webhooks().forEach(w -> items.add(f.model().apply(w, false)));
-                Responses.json(ctx, 200, new JsonObject().put("total", total ? l.total() : 0).put("webhooks", items));
+                l.webhooks().forEach(w -> items.add(Models.webhook(w, false, format)));
+                Responses.json(ctx, 200, new JsonObject().put("total", l.total()).put("webhooks", items));
             }).onFailure(ctx::fail);
     }
 
     private void get(RoutingContext ctx, Flavor f) {
         store.<Webhook>request(new StoreRequest.GetWebhook(Auth.projectId(ctx), ctx.pathParam("webhookId"),
                 f.operational()))
-            .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
+            .onSuccess(w -> Responses.json(ctx, 200, Models.webhook(w, false, f.format(ctx))))
             .onFailure(ctx::fail);
     }
 
     private void update(RoutingContext ctx, Flavor f) {
-        JsonBody body = parse(ctx, f.updateFields());
-        StoreRequest.WebhookSpec spec = spec(body, f);
+        ResponseFormat format = f.format(ctx);
+        JsonBody body = parse(ctx, f, UPDATE_FIELDS);
+        StoreRequest.WebhookSpec spec = spec(body, f, format);
         targets.check(ctx, spec.url())
             .compose(x -> store.<Webhook>request(new StoreRequest.UpdateWebhook(Auth.projectId(ctx),
                 ctx.pathParam("webhookId"), spec, f.operational())))
-            .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, false)))
+            .onSuccess(w -> Responses.json(ctx, 200, Models.webhook(w, false, format)))
             .onFailure(ctx::fail);
     }
 
     private void rotate(RoutingContext ctx, Flavor f) {
-        JsonBody body = parse(ctx, Set.of(f.secret(), "graceSeconds"));
-        String secret = secret(body, f.secret());
+        ResponseFormat format = f.format(ctx);
+        JsonBody body = parse(ctx, f, ROTATE_FIELDS);
+        String secret = secret(body, format);
         Long grace = body.integer("graceSeconds");
         if (grace != null && (grace < 0 || grace > MAX_GRACE_SECONDS)) {
             throw JsonBody.invalid("Invalid `graceSeconds` param: between 0 and " + MAX_GRACE_SECONDS + " (7 days).");
         }
         store.<Webhook>request(new StoreRequest.RotateSecret(Auth.projectId(ctx), ctx.pathParam("webhookId"), secret,
                 grace == null ? 0 : grace, f.operational()))
-            .onSuccess(w -> Responses.json(ctx, 200, f.model().apply(w, true)))
+            .onSuccess(w -> Responses.json(ctx, 200, Models.webhook(w, true, format)))
             .onFailure(ctx::fail);
     }
 
@@ -186,7 +189,7 @@ final class WebhookRoutes {
             .onFailure(ctx::fail);
     }
 
-    private StoreRequest.WebhookSpec spec(JsonBody body, Flavor f) {
+    private StoreRequest.WebhookSpec spec(JsonBody body, Flavor f, ResponseFormat format) {
         String url = validUrl(body.string("url", true, quotas.maxUrlLength()));
         String name = body.string("name", true, MAX_NAME);
         if (name.isBlank()) {
@@ -214,14 +217,24 @@ final class WebhookRoutes {
             }
         }
         Boolean enabled = body.bool("enabled");
-        Boolean tls = body.bool(f.tls());
-        String user = body.string(f.user(), false, MAX_AUTH);
-        String password = body.string(f.password(), false, MAX_AUTH);
+        Boolean tls = body.bool(field(body, format, "tls"));
+        String user = body.string(field(body, format, "authUsername"), false, MAX_AUTH);
+        String password = body.string(field(body, format, "authPassword"), false, MAX_AUTH);
         return new StoreRequest.WebhookSpec(name, url, List.copyOf(events), enabled == null || enabled,
             tls != null && tls, user == null ? "" : user, password == null ? "" : password);
     }
 
-    private static String secret(JsonBody body, String field) {
+    /**
+     * The body's field for {@code field}: under the old names the old one when it is given (Appwrite's
+     * request filter puts it over the new one), else the new one.
+     */
+    private static String field(JsonBody body, ResponseFormat format, String field) {
+        String old = format.name(field);
+        return format.oldNames() && body.has(old) ? old : field;
+    }
+
+    private static String secret(JsonBody body, ResponseFormat format) {
+        String field = field(body, format, "secret");
         String secret = body.string(field, false, 256);
         if (secret != null && secret.length() < 8) {
             throw JsonBody.invalid("Invalid `" + field + "` param: must be between 8 and 256 chars.");
@@ -256,19 +269,9 @@ final class WebhookRoutes {
         return url;
     }
 
-    private static JsonBody parse(RoutingContext ctx, Set<String> fields) {
-        return JsonBody.parse(RequestBodies.bytes(ctx), fields);
-    }
-
-    private static int intQuery(JsonNode v, int min, int max, String name) {
-        // canConvertToLong: asLong() of a BigInteger keeps its low 64 bits (2^64 + 5 would pass as 5).
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            throw queryInvalid("Invalid " + name + " query: must be an integer between " + min + " and " + max + ".");
-        }
-        return v.asInt();
-    }
-
-    private static RequestFailure queryInvalid(String message) {
-        return new RequestFailure(ErrorCode.QUERY_INVALID, message);
+    /** Appwrite's routes ignore fields they do not know; Hookgate's own refuse anything but {@code fields}. */
+    private static JsonBody parse(RoutingContext ctx, Flavor f, Set<String> fields) {
+        byte[] bytes = RequestBodies.bytes(ctx);
+        return f.appwrite() ? JsonBody.parseIgnoringUnknown(bytes) : JsonBody.parse(bytes, fields);
     }
 }

@@ -16,7 +16,7 @@ public final class Codecs {
         List<Class<?>> types = new ArrayList<>();
         types.addAll(List.of(StoreRequest.class.getPermittedSubclasses()));
         types.addAll(List.of(DeliveryOutcome.class.getPermittedSubclasses()));
-        types.addAll(List.of(Replies.Principal.class, Replies.ProjectList.class, Replies.CreatedKey.class,
+        types.addAll(List.of(Replies.Principal.class, Replies.Refusal.class, Replies.ProjectList.class, Replies.CreatedKey.class,
             Replies.KeyList.class, Replies.WebhookList.class, Replies.Done.class, Replies.Ingested.class,
             Replies.DeliveryDetail.class, Replies.DeliveryPage.class, Replies.Count.class, Replies.RedisMemory.class,
             DeliveryJob.class,

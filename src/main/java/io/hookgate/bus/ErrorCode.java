@@ -6,7 +6,6 @@ package io.hookgate.bus;
  */
 public enum ErrorCode {
     ARGUMENT_INVALID("general_argument_invalid", 400),
-    QUERY_INVALID("general_query_invalid", 400),
     UNAUTHORIZED("user_unauthorized", 401),
     UNAUTHORIZED_SCOPE("general_unauthorized_scope", 401),
     KEY_EXPIRED("project_key_expired", 401),
@@ -23,7 +22,9 @@ public enum ErrorCode {
     UNSUPPORTED_MEDIA_TYPE("general_unsupported_media_type", 415),
     UNAVAILABLE("general_service_unavailable", 503),
     SERVER_ERROR("general_server_error", 500),
-    WEBHOOK_LIMIT_EXCEEDED("webhook_limit_exceeded", 403);
+    WEBHOOK_LIMIT_EXCEEDED("webhook_limit_exceeded", 403),
+    PROJECT_ID_MISSING("project_id_missing", 403),
+    CURSOR_NOT_FOUND("general_cursor_not_found", 400);
 
     private final String type;
     private final int status;

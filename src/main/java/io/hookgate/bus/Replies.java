@@ -12,8 +12,19 @@ public final class Replies {
     private Replies() {
     }
 
-    /** Who is calling: the admin, or a project key with its scopes. */
-    public record Principal(boolean admin, String projectId, Set<Scope> scopes) {
+    /** The answer to {@link StoreRequest.Authenticate}: who is calling, or why the call is refused. */
+    public sealed interface Authentication permits Principal, Refusal {
+    }
+
+    /** Who is calling: the admin, a project key with its scopes, or a guest (no key: no scopes). */
+    public record Principal(boolean admin, String projectId, Set<Scope> scopes) implements Authentication {
+    }
+
+    /**
+     * A refused authentication. {@code failedKey}: the caller did not give a key of the project (or the
+     * project does not exist and the key is not the admin key); it counts against the caller's address.
+     */
+    public record Refusal(ErrorCode code, String message, boolean failedKey) implements Authentication {
     }
 
     public record ProjectList(List<Project> projects) {
@@ -33,8 +44,12 @@ public final class Replies {
     public record Ingested(List<String> eventIds) {
     }
 
-    /** A delivery with its event (payload included when asked for one delivery, else null). */
-    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload) {
+    /**
+     * A delivery with its event (payload and the acting user's ID included when asked for one delivery,
+     * else null).
+     */
+    public record DeliveryDetail(io.hookgate.model.DeliveryRecord delivery, List<String> expansion, byte[] payload,
+                                 String userId) {
     }
 
     public record DeliveryPage(List<DeliveryDetail> deliveries, String nextCursor) {

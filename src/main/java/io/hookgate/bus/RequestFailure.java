@@ -3,8 +3,8 @@ package io.hookgate.bus;
 /**
  * A failure with a code, thrown by the store's handlers and turned into a bus reply failure by the
  * store verticle. The message is meant for the API caller; it never holds secrets. A rate-limit
- * failure also says when to come back; on the bus that travels in front of the message
- * ({@link #wireMessage()} / {@link #fromWire}).
+ * failure, and an unavailable store that knows when to try again, also say when to come back; on the
+ * bus that travels in front of the message ({@link #wireMessage()} / {@link #fromWire}).
  */
 public final class RequestFailure extends RuntimeException {
     private final ErrorCode code;
@@ -21,7 +21,9 @@ public final class RequestFailure extends RuntimeException {
     }
 
     public static RequestFailure projectNotFound() {
-        return new RequestFailure(ErrorCode.PROJECT_NOT_FOUND, "Project with the requested ID could not be found.");
+        // Appwrite's words (app/config/errors.php, PROJECT_NOT_FOUND).
+        return new RequestFailure(ErrorCode.PROJECT_NOT_FOUND, "Project with the requested ID could not be found."
+            + " Please check the value of the X-Appwrite-Project header to ensure the correct project ID is being used.");
     }
 
     public static RequestFailure webhookNotFound() {
@@ -38,8 +40,8 @@ public final class RequestFailure extends RuntimeException {
     }
 
     /**
-     * A refusal that says when to come back ({@code Retry-After}), made and answered in the API
-     * (only {@link ErrorCode#RATE_LIMITED} keeps its wait across the bus).
+     * A refusal that says when to come back ({@code Retry-After}); across the bus only
+     * {@link ErrorCode#RATE_LIMITED} and {@link ErrorCode#UNAVAILABLE} keep their wait.
      */
     public static RequestFailure retryLater(ErrorCode code, String message, long retryAfterSeconds) {
         return new RequestFailure(code, message, retryAfterSeconds);
@@ -49,18 +51,18 @@ public final class RequestFailure extends RuntimeException {
         return code;
     }
 
-    /** Seconds until a retry may succeed (rate limits), else 0. */
+    /** Seconds until a retry may succeed, else 0. */
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }
 
-    /** The reply-failure message: {@code "<retryAfter>|<message>"} for rate limits, else the message. */
+    /** The reply-failure message: {@code "<retryAfter>|<message>"} when it has a wait, else the message. */
     public String wireMessage() {
-        return code == ErrorCode.RATE_LIMITED ? retryAfterSeconds + "|" + getMessage() : getMessage();
+        return keepsWait(code) && retryAfterSeconds > 0 ? retryAfterSeconds + "|" + getMessage() : getMessage();
     }
 
     public static RequestFailure fromWire(ErrorCode code, String message) {
-        if (code == ErrorCode.RATE_LIMITED && message != null && message.indexOf('|') > 0) {
+        if (keepsWait(code) && message != null && message.indexOf('|') > 0) {
             int bar = message.indexOf('|');
             try {
                 return new RequestFailure(code, message.substring(bar + 1), Long.parseLong(message.substring(0, bar)));
@@ -69,5 +71,9 @@ public final class RequestFailure extends RuntimeException {
             }
         }
         return new RequestFailure(code, message);
+    }
+
+    private static boolean keepsWait(ErrorCode code) {
+        return code == ErrorCode.RATE_LIMITED || code == ErrorCode.UNAVAILABLE;
     }
 }

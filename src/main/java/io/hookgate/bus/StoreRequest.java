@@ -2,6 +2,7 @@ package io.hookgate.bus;
 
 import io.hookgate.model.EventRecord;
 import io.hookgate.model.Scope;
+import io.hookgate.model.WebhookQuery;
 import java.util.List;
 import java.util.Set;
 
@@ -11,7 +12,10 @@ import java.util.Set;
  */
 public sealed interface StoreRequest {
 
-    /** Resolves an API key; {@code projectId} is empty for admin calls. Reply: {@link Replies.Principal}. */
+    /**
+     * Resolves an API key ({@code key} empty: a caller without one, Appwrite's guest); {@code projectId} is
+     * empty for admin calls. Reply: {@link Replies.Authentication}.
+     */
     record Authenticate(String projectId, String key) implements StoreRequest {
     }
 
@@ -54,8 +58,8 @@ public sealed interface StoreRequest {
         implements StoreRequest {
     }
 
-    /** Reply: {@link Replies.WebhookList}. */
-    record ListWebhooks(String projectId, int limit, int offset, boolean operational) implements StoreRequest {
+    /** A page of the project's webhooks, as the query asks. Reply: {@link Replies.WebhookList}. */
+    record ListWebhooks(String projectId, WebhookQuery query, boolean operational) implements StoreRequest {
     }
 
     /** Reply: {@link io.hookgate.model.Webhook}. */

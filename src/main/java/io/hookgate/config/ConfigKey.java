@@ -1,5 +1,6 @@
 package io.hookgate.config;
 
+import io.hookgate.policy.RetrySchedule;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,6 +21,8 @@ public enum ConfigKey {
     REDIS_MASTER_NAME("redisMasterName", "mymaster"),
     REDIS_POOL_SIZE("redisPoolSize", "32"),
     REDIS_CA_FILE("redisCaFile", ""),
+    REDIS_WAIT_REPLICAS("redisWaitReplicas", "0"),
+    REDIS_WAIT_TIMEOUT_MS("redisWaitTimeoutMs", "1000"),
     ADMIN_KEY("adminKey", "", true),
     ENCRYPTION_KEY("encryptionKey", "", true),
     REPLICA_ID("replicaId", ""),
@@ -47,12 +50,12 @@ public enum ConfigKey {
     MAX_IN_FLIGHT("maxInFlight", "1024"),
     QUEUE_PARTITIONS("queuePartitions", "1"),
     MAX_IN_FLIGHT_PER_WEBHOOK("maxInFlightPerWebhook", "16"),
-    RETRY_SCHEDULE("retrySchedule", "5s,5m,30m,2h,5h,10h,14h,20h,24h"),
+    RETRY_SCHEDULE("retrySchedule", RetrySchedule.DEFAULT),
     RECLAIM_IDLE_MS("reclaimIdleMs", "60000"),
     IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "86400"),
     DELIVERY_RETENTION_SECONDS("deliveryRetentionSeconds", "604800"),
     DELIVERY_RETENTION_COUNT("deliveryRetentionCount", "1000"),
-    APPWRITE_VERSION("appwriteVersion", "1.9.0"),
+    APPWRITE_VERSION("appwriteVersion", "1.9.5"),
     SECURITY_EMAIL("securityEmail", "security@example.com"),
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000"),
     LOG_FORMAT("logFormat", "text"),

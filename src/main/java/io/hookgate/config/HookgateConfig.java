@@ -68,9 +68,11 @@ public record HookgateConfig(
      * The Redis connection; {@link #toString()} masks the password. {@code caFile}: PEM certificates
      * to trust for {@code rediss://} (empty: the JVM's trust store). {@code refuseEvicting}: an evicting
      * maxmemory-policy keeps the replica unready ({@code evictingRedis}), which its log line says.
+     * {@code waitReplicas}: events are answered {@code 202} only once that many replicas have them
+     * ({@code WAIT}, at most {@code waitTimeoutMs}); 0 turns this off.
      */
     public record RedisConfig(List<String> urls, String mode, String masterName, int poolSize, String caFile,
-                              boolean refuseEvicting) {
+                              boolean refuseEvicting, int waitReplicas, long waitTimeoutMs) {
         /** The first URL (standalone: the only one). */
         public String url() {
             return urls.get(0);
@@ -80,7 +82,8 @@ public record HookgateConfig(
         public String toString() {
             return "RedisConfig[urls=" + urls.stream().map(HookgateConfig::maskUrl).toList() + ", mode=" + mode
                 + ", masterName=" + masterName + ", poolSize=" + poolSize + ", caFile=" + caFile
-                + ", refuseEvicting=" + refuseEvicting + "]";
+                + ", refuseEvicting=" + refuseEvicting + ", waitReplicas=" + waitReplicas
+                + ", waitTimeoutMs=" + waitTimeoutMs + "]";
         }
     }
 
@@ -200,7 +203,8 @@ public record HookgateConfig(
             new ManagementConfig(host, p.port(ConfigKey.MANAGEMENT_PORT), refuseEvicting),
             new RedisConfig(p.redisUrls(ConfigKey.REDIS_URL), p.oneOf(ConfigKey.REDIS_MODE, "standalone", "sentinel", "cluster"),
                 p.string(ConfigKey.REDIS_MASTER_NAME), p.intIn(ConfigKey.REDIS_POOL_SIZE, 4, 1024),
-                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE), refuseEvicting),
+                p.existingFileOrEmpty(ConfigKey.REDIS_CA_FILE), refuseEvicting,
+                p.intIn(ConfigKey.REDIS_WAIT_REPLICAS, 0, 16), p.longIn(ConfigKey.REDIS_WAIT_TIMEOUT_MS, 1, 5_000)),
             new StoreConfig(adminKey, p.encryptionKey(ConfigKey.ENCRYPTION_KEY),
                 p.intIn(ConfigKey.INGEST_RATE_PER_SECOND, 0, 10_000_000), burst, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),

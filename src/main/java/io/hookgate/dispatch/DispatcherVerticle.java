@@ -120,8 +120,15 @@ public final class DispatcherVerticle extends VerticleBase {
             .addKeyValue("webhookId", job.webhook().id())
             .addKeyValue("project", job.webhook().projectId())
             .addKeyValue("event", job.event().name());
-        if (outcome instanceof DeliveryOutcome.Failed f && f.status() == 0) {
-            line.addKeyValue("error", f.error()).log("try failed {}ms", outcome.durationMs());
+        if (outcome instanceof DeliveryOutcome.Refused r) {
+            line.addKeyValue("error", r.error()).log("try refused {}ms", outcome.durationMs());
+            return;
+        }
+        if (outcome instanceof DeliveryOutcome.Failed f && !f.error().isEmpty()) {
+            line = line.addKeyValue("error", f.error());
+        }
+        if (outcome.status() == 0) {
+            line.log("try failed {}ms", outcome.durationMs());
         } else {
             line.log("try answered {} {}ms", outcome.status(), outcome.durationMs());
         }
@@ -136,7 +143,8 @@ public final class DispatcherVerticle extends VerticleBase {
         return resolve(t.host()).compose(address -> {
             Optional<String> refused = guard.refusal(address);
             if (refused.isPresent()) {
-                return Future.succeededFuture(failure(job, 0, refusal(job, t.host(), refused.get()), started));
+                return Future.succeededFuture(new DeliveryOutcome.Refused(refusal(job, t.host(), refused.get()),
+                    (System.nanoTime() - started) / 1_000_000));
             }
             return post(job, address, t.host(), t.port(), t.ssl(), t.path(), started);
         });
@@ -242,7 +250,7 @@ public final class DispatcherVerticle extends VerticleBase {
                 request.reset(0, new TimeoutException(timedOutAfter()));
             });
             return request.send(Buffer.buffer(body))
-                .compose(response -> readBody(response).map(text -> outcome(job, response, text, started)))
+                .compose(response -> readBody(response).map(read -> outcome(job, response, read, started)))
                 .recover(err -> Future.failedFuture(timedOut[0] ? new TimeoutException(timedOutAfter()) : err))
                 .eventually(() -> {
                     vertx.cancelTimer(timer);
@@ -255,9 +263,24 @@ public final class DispatcherVerticle extends VerticleBase {
         return "timed out after " + config.timeoutMs() + " ms";
     }
 
-    /** Reads at most {@code maxResponseBytes}, keeping the first {@link FailureLog#BODY_BYTES} for the log. */
-    private Future<String> readBody(HttpClientResponse response) {
-        io.vertx.core.Promise<String> done = io.vertx.core.Promise.promise();
+    /** What was read of an answer: its first bytes, and why reading stopped early ("" when it ended). */
+    private record Read(String text, String error) {
+    }
+
+    /**
+     * Reads at most {@code maxResponseBytes}, keeping the first {@link FailureLog#BODY_BYTES} for the log.
+     * An answer over the limit fails the try, as curl's {@code CURLOPT_MAXFILESIZE} (5 MB) fails it in
+     * Appwrite's worker, with curl's words: at once when {@code Content-Length} announces too much, else
+     * when the bytes pass the limit.
+     */
+    private Future<Read> readBody(HttpClientResponse response) {
+        long max = config.maxResponseBytes();
+        long announced = contentLength(response);
+        if (announced > max) {
+            response.request().connection().close();
+            return Future.succeededFuture(new Read("", "Maximum file size exceeded"));
+        }
+        io.vertx.core.Promise<Read> done = io.vertx.core.Promise.promise();
         Buffer kept = Buffer.buffer();
         long[] total = {0};
         response.handler(chunk -> {
@@ -266,15 +289,29 @@ public final class DispatcherVerticle extends VerticleBase {
                 int take = Math.min(chunk.length(), FailureLog.BODY_BYTES - kept.length());
                 kept.appendBuffer(chunk, 0, take);
             }
-            if (total[0] > config.maxResponseBytes()) {
+            if (total[0] > max) {
                 response.handler(null);
                 response.request().connection().close();
-                done.tryComplete(text(kept));
+                done.tryComplete(new Read(text(kept),
+                    "Exceeded the maximum allowed file size (" + max + ") with " + max + " bytes"));
             }
         });
-        response.exceptionHandler(err -> done.tryComplete(text(kept)));
-        response.endHandler(v -> done.tryComplete(text(kept)));
+        response.exceptionHandler(err -> done.tryComplete(new Read(text(kept), "")));
+        response.endHandler(v -> done.tryComplete(new Read(text(kept), "")));
         return done.future();
+    }
+
+    /** The announced body length; -1 when none (or chunked, where curl ignores it too). */
+    private static long contentLength(HttpClientResponse response) {
+        String value = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (value == null || response.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static String text(Buffer b) {
@@ -318,16 +355,22 @@ public final class DispatcherVerticle extends VerticleBase {
         h.set(SW_SIGNATURE, StandardWebhooksSignature.header(job.deliveryId(), timestamp, body, keys));
     }
 
-    private DeliveryOutcome outcome(DeliveryJob job, HttpClientResponse response, String body, long started) {
+    private DeliveryOutcome outcome(DeliveryJob job, HttpClientResponse response, Read read, long started) {
         long ms = (System.nanoTime() - started) / 1_000_000;
         int status = response.statusCode();
         Map<String, String> headers = headers(response);
+        if (!read.error().isEmpty()) {
+            // curl fails the transfer whatever the status was: Appwrite logs it as a CURL Error.
+            return new DeliveryOutcome.Failed(status, read.error(), FailureLog.transportError(job.webhook().url(),
+                read.error(), events(job)), ms, headers, read.text(), -1);
+        }
+        String body = read.text();
         if (status < 400) {
             return new DeliveryOutcome.Delivered(status, ms, headers, body);
         }
         long retryAfter = status == 429 || status == 503
             ? RetrySchedule.parseRetryAfter(response.getHeader("Retry-After"), System.currentTimeMillis()) : -1;
-        return new DeliveryOutcome.Failed(status, "status " + status, FailureLog.status(job.webhook().url(), status, body),
+        return new DeliveryOutcome.Failed(status, "", FailureLog.status(job.webhook().url(), status, body),
             ms, headers, body, retryAfter);
     }
 
@@ -347,9 +390,12 @@ public final class DispatcherVerticle extends VerticleBase {
 
     private static DeliveryOutcome failure(DeliveryJob job, int status, String error, long started) {
         long ms = (System.nanoTime() - started) / 1_000_000;
-        List<String> events = Arrays.asList(job.eventsHeader().split(","));
-        return new DeliveryOutcome.Failed(status, error, FailureLog.clientError(job.webhook().url(), error, events), ms,
-            Map.of(), "", -1);
+        return new DeliveryOutcome.Failed(status, error, FailureLog.transportError(job.webhook().url(), error,
+            events(job)), ms, Map.of(), "", -1);
+    }
+
+    private static List<String> events(DeliveryJob job) {
+        return Arrays.asList(job.eventsHeader().split(","));
     }
 
     /** The request target exactly as stored: raw path (or "/") and raw query. */

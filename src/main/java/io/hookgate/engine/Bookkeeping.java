@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A try's mark on its webhook. Appwrite's fields: a success sets {@code attempts} back to 0; a failure
- * adds one and replaces {@code logs}. Hookgate's failure state, as the {@link OutcomePolicy} says: the
+ * adds one and replaces {@code logs}; a refused target leaves both alone. Hookgate's failure state, as the {@link OutcomePolicy} says: the
  * streak's start ({@code failingSince}), the circuit (opened after {@code circuitOpenAfter} failures in
  * a row, closed by the first success, whose held deliveries then go out), its one probe at a time (a
  * lease in Redis, shared by every replica), and disabling (which parks the webhook's retrying
@@ -69,6 +69,9 @@ final class Bookkeeping {
         if (outcome instanceof DeliveryOutcome.Delivered) {
             return succeeded(w, probeToken);
         }
+        if (outcome instanceof DeliveryOutcome.Refused) {
+            return refused(w, probeToken);
+        }
         DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
         // A 410 disables the webhook at once; its logs say why, below Appwrite's usual text.
         String logs = policy.gone(failed) ? failed.logs() + GONE_NOTE : failed.logs();
@@ -87,17 +90,31 @@ final class Bookkeeping {
                 new Webhook.Health(b.failingSince(), open));
             if (b.openedNow()) {
                 LOG.warn("webhook {} of project {} failing: circuit open after {} failed tries in a row (last: {});"
-                    + " new deliveries are held", w.id(), w.projectId(), b.attempts(), failed.error());
+                    + " new deliveries are held", w.id(), w.projectId(), b.attempts(), failed.describe());
                 notices.send(w, Notices.FAILING, "failing", b.attempts(), b.failingSince(), logs);
             }
             if (b.disabledNow()) {
                 LOG.warn("webhook {} of project {} disabled after {} failed tries in a row{} (last: {})", w.id(),
-                    w.projectId(), b.attempts(), policy.gone(failed) ? " (410 Gone)" : "", failed.error());
+                    w.projectId(), b.attempts(), policy.gone(failed) ? " (410 Gone)" : "", failed.describe());
                 notices.send(w, Notices.DISABLED, "disabled", b.attempts(), b.failingSince(), logs);
                 return log.parkRetrying(w.projectId(), w.id()).map(false);
             }
             return Future.succeededFuture(b.enabled());
         });
+    }
+
+    /**
+     * A refused target: no request went out, so, as in Appwrite (whose worker returns before the request),
+     * the webhook's {@code attempts}, {@code logs} and failure state stay as they are; the delivery's try
+     * record keeps the refusal. A probe that was refused gives its lease back for the next one.
+     */
+    private Future<Boolean> refused(Webhook w, String probeToken) {
+        Webhook known = subscriptions.webhook(w.projectId(), w.id());
+        boolean enabled = known == null ? w.enabled() : known.enabled();
+        if (probeToken.isEmpty()) {
+            return Future.succeededFuture(enabled);
+        }
+        return releaseProbe(w, probeToken).map(enabled);
     }
 
     private Future<Boolean> succeeded(Webhook w, String probeToken) {

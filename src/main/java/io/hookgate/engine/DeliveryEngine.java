@@ -1,5 +1,6 @@
 package io.hookgate.engine;
 
+import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.Replies;
 import io.hookgate.bus.RequestFailure;
 import io.hookgate.bus.StoreRequest;
@@ -35,6 +36,8 @@ import java.util.List;
 public final class DeliveryEngine {
     /** Payload bytes kept in memory for delivery without a Redis read. */
     private static final long EVENT_CACHE_BYTES = 64L << 20;
+    /** Retry-After of the 503 for too few replicas: short, as a stalled replica or a failover is soon over. */
+    private static final long REPLICAS_RETRY_AFTER_SECONDS = 1;
 
     private final EventQueue queue;
     private final Subscriptions subscriptions;
@@ -97,6 +100,8 @@ public final class DeliveryEngine {
      * Persists validated events, answered once they are in Redis: the whole request is refused when the
      * project's rate limit has not enough tokens for it (nothing is taken, it may be sent again after the
      * wait). The API has expanded every name it accepted: the expansions are kept for the fan-out.
+     * With {@code redisWaitReplicas}, too few replicas acknowledging is a 503 with {@code Retry-After}:
+     * the events may be stored, and a resend with the same idempotency keys stores nothing twice.
      */
     public Future<Replies.Ingested> ingest(StoreRequest.IngestEvents r) {
         if (!subscriptions.hasProject(r.projectId())) {
@@ -110,7 +115,10 @@ public final class DeliveryEngine {
             if (waitMs > 0) {
                 throw RequestFailure.rateLimited(Math.max(1, (waitMs + 999) / 1000));
             }
-            return queue.ingest(r.projectId(), batch);
+            return queue.ingest(r.projectId(), batch).recover(err -> Future.failedFuture(
+                err instanceof EventQueue.ReplicasBehind
+                    ? RequestFailure.retryLater(ErrorCode.UNAVAILABLE, err.getMessage(), REPLICAS_RETRY_AFTER_SECONDS)
+                    : err));
         }).map(ingested -> {
             List<String> ids = new ArrayList<>(ingested.size());
             int fresh = 0;

@@ -3,12 +3,16 @@ package io.hookgate.index;
 import io.hookgate.events.MatchIndex;
 import io.hookgate.model.ApiKey;
 import io.hookgate.model.Webhook;
+import io.hookgate.model.WebhookQuery;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * This replica's in-memory copy of every project's webhooks and keys, kept current through the
@@ -26,6 +30,9 @@ public final class SubscriptionIndex {
         final String id;
         final MatchIndex match = new MatchIndex();
         final Map<String, Webhook> webhooks = new HashMap<>();
+        /** Its webhooks, and its operational webhooks, in creation order: listing pages (see WebhookListing). */
+        final NavigableSet<Webhook> listed = new TreeSet<>(WebhookListing.CREATION);
+        final NavigableSet<Webhook> listedOperational = new TreeSet<>(WebhookListing.CREATION);
         final List<ApiKey> keys = new ArrayList<>();
         /** The project's webhook version this index has applied (at least). */
         long version;
@@ -110,6 +117,10 @@ public final class SubscriptionIndex {
         String id = old != null ? old.id() : w.id();
         Webhook kept = w.sharing(id, e.id, e.match.put(id, w.events()));
         e.webhooks.put(id, kept);
+        if (old != null) {
+            listing(e, old).remove(old);
+        }
+        listing(e, kept).add(kept);
         if (kept.enabled() && kept.health().circuitOpen()) {
             openCircuits.put(e.id + "/" + id, kept);
         } else {
@@ -120,7 +131,10 @@ public final class SubscriptionIndex {
     public void removeWebhook(String projectId, String webhookId) {
         ProjectEntry e = projects.get(projectId);
         if (e != null) {
-            e.webhooks.remove(webhookId);
+            Webhook old = e.webhooks.remove(webhookId);
+            if (old != null) {
+                listing(e, old).remove(old);
+            }
             e.match.remove(webhookId);
             openCircuits.remove(projectId + "/" + webhookId);
         }
@@ -129,6 +143,29 @@ public final class SubscriptionIndex {
     public Webhook webhook(String projectId, String webhookId) {
         ProjectEntry e = projects.get(projectId);
         return e == null ? null : e.webhooks.get(webhookId);
+    }
+
+    private static NavigableSet<Webhook> listing(ProjectEntry e, Webhook w) {
+        return w.operational() ? e.listedOperational : e.listed;
+    }
+
+    /**
+     * A page of the project's webhooks (or operational webhooks) as {@code query} asks; empty when its
+     * cursor names no webhook of that kind in the project.
+     */
+    public Optional<WebhookQuery.Page> list(String projectId, boolean operational, WebhookQuery query) {
+        ProjectEntry e = projects.get(projectId);
+        if (e == null) {
+            return query.cursor() == null ? Optional.of(new WebhookQuery.Page(0, List.of())) : Optional.empty();
+        }
+        Webhook cursor = null;
+        if (query.cursor() != null) {
+            cursor = e.webhooks.get(query.cursor());
+            if (cursor == null || cursor.operational() != operational) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(WebhookListing.page(operational ? e.listedOperational : e.listed, query, cursor));
     }
 
     /** The webhooks of the project (enabled or not) that subscribed to any string of the expansion. */

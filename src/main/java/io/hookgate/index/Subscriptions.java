@@ -3,6 +3,7 @@ package io.hookgate.index;
 import io.hookgate.model.ApiKey;
 import io.hookgate.model.Project;
 import io.hookgate.model.Webhook;
+import io.hookgate.model.WebhookQuery;
 import io.hookgate.redis.ChangeFeed;
 import io.hookgate.redis.KeyRepository;
 import io.hookgate.redis.ProjectRepository;
@@ -98,6 +99,18 @@ public final class Subscriptions {
     }
 
     /**
+     * Reads the project's keys from Redis again: a key this index does not know may have been created a
+     * moment ago (through another replica, or while a project reload that had read the keys before it was
+     * still under way).
+     */
+    public Future<Void> reloadKeys(String projectId) {
+        return keys.list(projectId).map(list -> {
+            index.replaceKeys(projectId, list);
+            return null;
+        });
+    }
+
+    /**
      * Before a batch is fanned out: every project in it must be known at least at the version Redis
      * holds now, so a webhook created (through any replica) before an event was accepted always gets
      * it. A project whose change message has not arrived yet is reloaded.
@@ -165,6 +178,15 @@ public final class Subscriptions {
     /** The webhooks of the project (enabled or not) that subscribed to any string of the expansion. */
     public List<Webhook> match(String projectId, List<String> expansion) {
         return index.match(projectId, expansion);
+    }
+
+    /**
+     * A page of the project's webhooks (or operational ones) from this index, brought up to date first as
+     * for a fan-out ({@link #freshen}): a webhook created or changed through another replica is in it.
+     * Empty when the query's cursor names no such webhook.
+     */
+    public Future<Optional<WebhookQuery.Page>> list(String projectId, boolean operational, WebhookQuery query) {
+        return freshen(Set.of(projectId)).map(x -> index.list(projectId, operational, query));
     }
 
     /** The enabled webhooks whose circuit is open, as this replica knows them. */

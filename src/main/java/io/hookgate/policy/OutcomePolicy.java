@@ -11,9 +11,10 @@ import java.util.List;
  * engine asks, then records what it is told.
  *
  * <p>A try succeeds when there was no transport error and the status is below 400 (Appwrite's rule). A
+ * refused target is a failed try too, one that leaves the webhook's bookkeeping alone. A
  * failed delivery is tried again on the {@link RetrySchedule}, honouring the receiver's
- * {@code Retry-After}, until the schedule ends. A {@code 410 Gone} disables the webhook at once (the
- * receiver says the endpoint is gone for good, as Standard Webhooks reads it); deliveries of a disabled
+ * {@code Retry-After}, until the schedule ends. Under {@code hold}, a {@code 410 Gone} disables the webhook
+ * at once (the receiver says the endpoint is gone for good, as Standard Webhooks reads it); deliveries of a disabled
  * webhook are parked until it is enabled again. The rest depends on the {@link FailurePolicy}:
  * <ul>
  *   <li>{@link FailurePolicy#HOLD} (the default): {@code circuitOpenAfter} consecutive failed tries open
@@ -27,6 +28,7 @@ import java.util.List;
  */
 public final class OutcomePolicy {
     /** What a delivery's try was never made for. */
+    private static final List<Duration> DEFAULT_PROBE_STEPS = RetrySchedule.parse(RetrySchedule.DEFAULT);
     public static final String PAYLOAD_GONE = "the event's payload is no longer stored";
 
     /** What repeated failures of a webhook lead to. */
@@ -127,10 +129,10 @@ public final class OutcomePolicy {
         if (heldProbe) {
             return Decision.HOLD;
         }
-        DeliveryOutcome.Failed f = (DeliveryOutcome.Failed) outcome;
+        long retryAfterMs = outcome instanceof DeliveryOutcome.Failed f ? f.retryAfterMs() : -1;
         int failedTries = failedBefore + 1;
         if (retries.hasNext(failedTries)) {
-            return new Decision(Decision.Kind.RETRY, nowMs + retries.delayMs(failedTries, f.retryAfterMs()), "");
+            return new Decision(Decision.Kind.RETRY, nowMs + retries.delayMs(failedTries, retryAfterMs), "");
         }
         return Decision.fail("");
     }
@@ -144,9 +146,12 @@ public final class OutcomePolicy {
         return failedBefore == 0 ? Decision.HOLD : new Decision(Decision.Kind.WAIT, probeAtMs, "");
     }
 
-    /** A {@code 410 Gone}: the webhook is disabled at once, whatever the policy. */
+    /**
+     * A {@code 410 Gone} read whole, under {@code hold}: the webhook is disabled at once. Under Appwrite's
+     * policy it is a failure like any other, as Appwrite counts it.
+     */
     public boolean gone(DeliveryOutcome.Failed failed) {
-        return failed.status() == 410;
+        return failurePolicy == FailurePolicy.HOLD && failed.status() == 410 && failed.error().isEmpty();
     }
 
     public int maxFailedAttempts() {
@@ -163,8 +168,12 @@ public final class OutcomePolicy {
         return failurePolicy == FailurePolicy.APPWRITE ? 0 : circuitOpenAfter;
     }
 
-    /** The waits before successive probes of an open circuit: the retry schedule's steps. */
+    /**
+     * The waits before successive probes of an open circuit: the retry schedule's steps, or, with no
+     * retries ({@code retrySchedule=none}), the default schedule's, so a failing receiver is still probed.
+     */
     public List<Long> probeStepsMs() {
-        return retries.steps().stream().map(Duration::toMillis).toList();
+        List<Duration> steps = retries.steps().isEmpty() ? DEFAULT_PROBE_STEPS : retries.steps();
+        return steps.stream().map(Duration::toMillis).toList();
     }
 }

@@ -11,18 +11,19 @@ import java.util.function.DoubleSupplier;
  * try, so a schedule of n steps allows n + 1 tries in all. Each wait is jittered by +-20% so that the
  * retries of a burst do not arrive together. A {@code Retry-After} of the receiver (on 429 or 503)
  * is honoured but kept within [step, 2 x step]: a receiver can slow us down, never stall us nor make
- * us hammer it. Plain Java.
+ * us hammer it. An empty schedule ({@code none}) allows one try, as Appwrite makes. Plain Java.
  */
 public final class RetrySchedule {
     static final double JITTER = 0.2;
+    /** The default schedule: ten tries over about three days. */
+    public static final String DEFAULT = "5s,5m,30m,2h,5h,10h,14h,20h,24h";
+    /** The schedule of no retries: one try per delivery. */
+    public static final String NONE = "none";
 
     private final List<Duration> steps;
     private final DoubleSupplier random;
 
     public RetrySchedule(List<Duration> steps, DoubleSupplier random) {
-        if (steps.isEmpty()) {
-            throw new IllegalArgumentException("a retry schedule needs at least one step");
-        }
         this.steps = List.copyOf(steps);
         this.random = random;
     }
@@ -31,8 +32,11 @@ public final class RetrySchedule {
         this(steps, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     }
 
-    /** Parses {@code "5s,5m,30m,2h"}: positive integers with ms, s, m, h or d. */
+    /** Parses {@code "5s,5m,30m,2h"}: positive integers with ms, s, m, h or d; {@code none}: no retries. */
     public static List<Duration> parse(String text) {
+        if (text.trim().equalsIgnoreCase(NONE)) {
+            return List.of();
+        }
         List<Duration> out = new ArrayList<>();
         for (String raw : text.split(",", -1)) {
             String s = raw.trim().toLowerCase(Locale.ROOT);

@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The delivery queue's hot path in Redis (keys in {@link QueueKeys}, scripts in {@code lua/}): ingest,
@@ -22,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * recorded deliveries (listing, replaying, parking) is {@link DeliveryLog}'s.
  */
 public final class EventQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
     private static final LuaScript COMPLETE = LuaScript.load("complete");
     private static final LuaScript COMPLETE_FIRST = LuaScript.load("complete_first");
     private static final LuaScript DRAIN_RETRIES = LuaScript.load("drain_retries");
@@ -37,15 +41,26 @@ public final class EventQueue {
     private final long retentionSeconds;
     private final int retentionCountPerPartition;
     private final long idempotencyWindowSeconds;
+    private final int waitReplicas;
+    private final long waitTimeoutMs;
+    /** The last ingest's WAIT found too few replicas: until one finds enough, one ingest at a time waits. */
+    private volatile boolean replicasMissing;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
+    /**
+     * {@code waitReplicas} above 0: {@link #ingest} answers only once that many replicas have the events
+     * (see there), waiting at most {@code waitTimeoutMs}.
+     */
     public EventQueue(Redis redis, int partitions, String consumer, long retentionSeconds, int retentionCount,
-                      long idempotencyWindowSeconds) {
+                      long idempotencyWindowSeconds, int waitReplicas, long waitTimeoutMs) {
         this.redis = redis;
         this.partitions = partitions;
         this.consumer = consumer;
         this.retentionSeconds = retentionSeconds;
         this.retentionCountPerPartition = Math.max(1, (retentionCount + partitions - 1) / partitions);
         this.idempotencyWindowSeconds = idempotencyWindowSeconds;
+        this.waitReplicas = waitReplicas;
+        this.waitTimeoutMs = waitTimeoutMs;
     }
 
     public int partitions() {
@@ -86,8 +101,22 @@ public final class EventQueue {
      * event's ID and stores nothing). Events with an idempotency key go to the partition the key
      * hashes to, so repeats meet in one atomic script; the others share one random partition. One
      * script per partition involved, sent together.
+     *
+     * <p>With {@code waitReplicas} above 0, each script is followed on its connection by {@code WAIT
+     * waitReplicas waitTimeoutMs}, and the call fails ({@link ReplicasBehind}) unless that many replicas
+     * acknowledged: replication is asynchronous, and events the master answered for but had not passed
+     * on are lost when a replica takes its place. On that failure the events may or may not be stored;
+     * a resend with the same idempotency keys stores nothing twice. While replicas are missing, a WAIT
+     * would hold its pooled connection for the whole timeout, and enough of them would take every
+     * connection from the rest of the gateway: so once a WAIT has come back short, one ingest at a time
+     * tries (and waits), the others fail at once without storing anything, until one succeeds.
      */
     public Future<List<Ingested>> ingest(String projectId, List<NewEvent> events) {
+        boolean probe = waitReplicas > 0 && replicasMissing;
+        if (probe && !probing.compareAndSet(false, true)) {
+            return Future.failedFuture(new ReplicasBehind("Redis replicas are missing; another ingest is waiting for"
+                + " them, this one was not tried (redisWaitReplicas)"));
+        }
         int anyPartition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
         Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
         for (int i = 0; i < events.size(); i++) {
@@ -111,14 +140,48 @@ public final class EventQueue {
                 args.add(events.get(i).idempotencyKey());
                 args.add(e.requestId());
             }
-            all.add(INGEST.run(redis, List.of(QueueKeys.events(group.getKey())), args).map(r -> {
+            all.add(runIngest(List.of(QueueKeys.events(group.getKey())), args).map(r -> {
                 for (int j = 0; j < group.getValue().size(); j++) {
                     ids[group.getValue().get(j)] = new Ingested(r.get(2 * j).toString(), r.get(2 * j + 1).toInteger() == 1);
                 }
                 return null;
             }));
         }
-        return Future.all(all).map(x -> List.of(ids));
+        Future<List<Ingested>> stored = Future.all(all).map(x -> List.of(ids));
+        return probe ? stored.andThen(x -> probing.set(false)) : stored;
+    }
+
+    /** One partition's ingest script, followed by its WAIT when {@code waitReplicas} is set. */
+    private Future<Response> runIngest(List<String> keys, List<Object> args) {
+        if (waitReplicas == 0) {
+            return INGEST.run(redis, keys, args);
+        }
+        return INGEST.runThen(redis, keys, args, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitTimeoutMs))
+            .map(replies -> {
+                long acknowledged = replies.get(1).toLong();
+                boolean missing = acknowledged < waitReplicas;
+                if (missing != replicasMissing) {
+                    replicasMissing = missing;
+                    if (missing) {
+                        LOG.warn("{} of {} Redis replicas acknowledged an ingest within {} ms: events are answered 503"
+                            + " until enough do (redisWaitReplicas)", acknowledged, waitReplicas, waitTimeoutMs);
+                    } else {
+                        LOG.info("{} Redis replicas acknowledge ingests again", acknowledged);
+                    }
+                }
+                if (missing) {
+                    throw new ReplicasBehind(acknowledged + " of " + waitReplicas + " Redis replicas acknowledged"
+                        + " the events within " + waitTimeoutMs + " ms (redisWaitReplicas)");
+                }
+                return replies.get(0);
+            });
+    }
+
+    /** Fewer replicas than asked for have an ingest's events: the caller answers 503. */
+    public static final class ReplicasBehind extends RuntimeException {
+        ReplicasBehind(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /**

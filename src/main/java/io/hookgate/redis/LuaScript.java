@@ -93,6 +93,31 @@ public final class LuaScript {
         });
     }
 
+    /**
+     * Runs the script and then {@code then} on the same connection, as one pipelined batch, and answers
+     * both replies: for a command that acts on what this connection did, such as {@code WAIT} (which
+     * waits until replicas have this connection's writes). A pooled client's {@code send} could take
+     * another connection for each command.
+     */
+    public Future<List<Response>> runThen(Redis redis, List<String> keys, List<?> args, Request then) {
+        return batch(redis, Command.EVALSHA, sha, keys, args, then).recover(err -> {
+            // A batch fails as a whole, its message naming the failed command: "ERR [0] NOSCRIPT ...".
+            if (err.getMessage() != null && err.getMessage().contains("NOSCRIPT")) {
+                return batch(redis, Command.EVAL, source, keys, args, then);
+            }
+            return Future.failedFuture(err);
+        });
+    }
+
+    private Future<List<Response>> batch(Redis redis, Command cmd, String script, List<String> keys, List<?> args,
+                                         Request then) {
+        List<Request> requests = List.of(build(cmd, script, keys, args), then);
+        return redis instanceof TimedRedis timed
+            ? timed.batch(requests, cmd.toString().toUpperCase(Locale.ROOT) + ":" + name + "+"
+                + then.command().toString().toUpperCase(Locale.ROOT))
+            : redis.batch(requests);
+    }
+
     private Future<Response> send(Redis redis, Command cmd, String script, List<String> keys, List<?> args) {
         Request request = build(cmd, script, keys, args);
         return redis instanceof TimedRedis timed

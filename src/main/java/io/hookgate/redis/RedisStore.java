@@ -21,15 +21,17 @@ import java.util.function.Consumer;
 public final class RedisStore {
     private final Vertx vertx;
     private final Redis redis;
+    private final HookgateConfig.RedisConfig config;
 
-    private RedisStore(Vertx vertx, Redis redis) {
+    private RedisStore(Vertx vertx, Redis redis, HookgateConfig.RedisConfig config) {
         this.vertx = vertx;
         this.redis = redis;
+        this.config = config;
     }
 
     /** A pooled, timed client for the configured topology (nothing is sent until first used). */
     public static RedisStore connect(Vertx vertx, HookgateConfig.RedisConfig config, GatewayMetrics metrics) {
-        return new RedisStore(vertx, RedisClient.create(vertx, config, metrics));
+        return new RedisStore(vertx, RedisClient.create(vertx, config, metrics), config);
     }
 
     public ProjectRepository projects() {
@@ -50,9 +52,11 @@ public final class RedisStore {
         return new RateLimiter(redis, rate, burst);
     }
 
-    public EventQueue queue(HookgateConfig.StoreConfig config) {
-        return new EventQueue(redis, config.queuePartitions(), config.replicaId(), config.deliveryRetentionSeconds(),
-            config.deliveryRetentionCount(), config.idempotencyWindowSeconds());
+    /** The queue; its ingest waits for {@code redisWaitReplicas} replicas when set. */
+    public EventQueue queue(HookgateConfig.StoreConfig store) {
+        return new EventQueue(redis, store.queuePartitions(), store.replicaId(), store.deliveryRetentionSeconds(),
+            store.deliveryRetentionCount(), store.idempotencyWindowSeconds(), config.waitReplicas(),
+            config.waitTimeoutMs());
     }
 
     public DeliveryLog log(int partitions) {

@@ -115,6 +115,11 @@ final class TimedRedis implements Redis {
 
     @Override
     public Future<List<Response>> batch(List<Request> requests) {
+        return batch(requests, "BATCH");
+    }
+
+    /** As {@link #batch(List)}, timed under {@code label} (a script and the command after it: EVALSHA:name+WAIT). */
+    Future<List<Response>> batch(List<Request> requests, String label) {
         if (requests.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
@@ -122,7 +127,7 @@ final class TimedRedis implements Redis {
         Future<List<Response>> sent = !serializeConnects ? delegate.batch(requests)
             : connect().compose(conn -> conn.batch(requests).eventually(() -> giveBack(conn)));
         return sent
-            .andThen(ar -> metrics.redisCommand("BATCH").record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+            .andThen(ar -> metrics.redisCommand(label).record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     /** Returns a connection to the pool, as the client's own {@code send} does. */

@@ -5,17 +5,18 @@ import io.hookgate.model.Timestamps;
 import java.util.Map;
 
 /**
- * The JSON kept for each try of a delivery: when, how long, the status code or the transport
- * error, the response headers and the first bytes of the response body.
+ * The JSON kept for each try of a delivery: when, how long, the status code, the transport error or
+ * refusal (an answer over the size limit has both), the response headers and the first bytes of the
+ * response body.
  */
 public final class TryRecord {
     private TryRecord() {
     }
 
     public static String of(DeliveryOutcome outcome, long startedAtMs) {
-        return json(startedAtMs, outcome.durationMs(), outcome.status(),
-            outcome instanceof DeliveryOutcome.Failed f && f.status() == 0 ? f.error() : "", outcome.headers(),
-            outcome.body());
+        String error = outcome instanceof DeliveryOutcome.Failed f ? f.error()
+            : outcome instanceof DeliveryOutcome.Refused r ? r.error() : "";
+        return json(startedAtMs, outcome.durationMs(), outcome.status(), error, outcome.headers(), outcome.body());
     }
 
     /** A try that was not made: the event's payload had expired, say. */

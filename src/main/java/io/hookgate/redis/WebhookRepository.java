@@ -20,10 +20,12 @@ import java.util.Optional;
  * name, url, events (JSON array), tls, enabled (0/1), authUsername, authPassword and secret (both
  * encrypted, see {@link FieldCipher}), retired (secrets in a rotation's grace period, JSON), logs,
  * attempts, createdAt, updatedAt, and the failure state (failingSince, circuit, probes, probeAt; the probe's
- * lease is {@code hg:{p:PID}:probe:WID}); and the project's {@code webhooks} sorted set for listing. Every
- * write publishes a {@code "w PID WID VERSION"} change so every replica's match index follows; a
- * change that can alter matching (create, update, delete, disable) first increments the project's
- * {@code version}, which fan-out compares with the version its index has applied.
+ * lease is {@code hg:{p:PID}:probe:WID}); and the project's {@code webhooks} and {@code ops} sorted sets,
+ * its webhooks and operational webhooks by creation time, from which a replica loads its index (list
+ * pages are served from that index: index.WebhookListing, not from Redis). Every write publishes a
+ * {@code "w PID WID VERSION"} change so every replica's match index follows; a change that can alter
+ * matching (create, update, delete, disable) first increments the project's {@code version}, which
+ * fan-out compares with the version its index has applied.
  */
 public final class WebhookRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,16 +102,6 @@ public final class WebhookRepository {
             .map(r -> r == null ? 0L : Long.parseLong(r.toString()));
     }
 
-    /** A page in creation order of the project's webhooks (or operational webhooks), and the total count. */
-    public Future<Page> list(String projectId, int limit, int offset, boolean operational) {
-        String key = listing(projectId, operational);
-        Future<Response> total = redis.send(Request.cmd(Command.ZCARD).arg(key));
-        Future<List<Webhook>> page = redis.send(Request.cmd(Command.ZRANGE).arg(key)
-                .arg(offset).arg(offset + limit - 1L))
-            .compose(ids -> getAll(projectId, ids));
-        return Future.all(total, page).map(x -> new Page(total.result().toInteger(), page.result()));
-    }
-
     /** The IDs of all a project's webhooks, operational ones too. */
     public Future<List<String>> ids(String projectId) {
         Future<Response> regular = redis.send(Request.cmd(Command.ZRANGE).arg(RedisKeys.webhooks(projectId)).arg(0).arg(-1));
@@ -131,20 +123,12 @@ public final class WebhookRepository {
         return ids(projectId).compose(ids -> loadChunks(projectId, ids, 0, new ArrayList<>()));
     }
 
+    private static final int LOAD_CHUNK = 500;
+
     /**
      * Reads webhooks in chunks of {@link #LOAD_CHUNK}, one chunk after the other: a project of 100 000
      * webhooks must not queue 100 000 commands on the client at once (its wait queue is bounded).
      */
-    private Future<List<Webhook>> getAll(String projectId, Response ids) {
-        List<String> all = new ArrayList<>();
-        if (ids != null) {
-            ids.forEach(id -> all.add(id.toString()));
-        }
-        return loadChunks(projectId, all, 0, new ArrayList<>());
-    }
-
-    private static final int LOAD_CHUNK = 500;
-
     private Future<List<Webhook>> loadChunks(String projectId, List<String> ids, int from, List<Webhook> out) {
         if (from >= ids.size()) {
             return Future.succeededFuture(out);
@@ -216,10 +200,6 @@ public final class WebhookRepository {
                 case "PROBE" -> new Probe(true, true, 0);
                 default -> new Probe(false, false, r.get(1).toLong());
             });
-    }
-
-    /** A page of a listing. */
-    public record Page(int total, List<Webhook> webhooks) {
     }
 
     /**

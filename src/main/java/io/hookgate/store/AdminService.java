@@ -22,6 +22,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,35 +65,59 @@ final class AdminService {
     // ---- authentication -------------------------------------------------------------------------
 
     /**
-     * The admin key acts on any existing project; a project key only on its own. A key this replica's
-     * index does not know yet (created a moment ago through another replica) is looked up once more
-     * in Redis before the call is refused.
+     * Who calls, in Appwrite's order (app/controllers/shared/api.php at 1.9.5): the project first, then
+     * the key. A project that does not exist is 404 {@code project_not_found} whatever the key, as in
+     * Appwrite; that answer tells a caller without a valid key that the project is not there (no more
+     * than Appwrite tells), so it counts against the caller's address like a wrong key, except for the
+     * admin key. Without a key the caller is Appwrite's guest, with no scope. The admin key acts on any
+     * existing project; a project key only on its own. A project or key this replica's index does not
+     * know yet (created a moment ago through another replica) is looked up once more in Redis first.
      */
-    Future<Replies.Principal> authenticate(StoreRequest.Authenticate r) {
+    Future<Replies.Authentication> authenticate(StoreRequest.Authenticate r) {
+        String projectId = r.projectId();
+        if (r.key().isEmpty()) {
+            return projectExists(projectId).map(exists -> exists
+                ? new Replies.Principal(false, projectId, Set.of()) : notFound(true));
+        }
         String hash = Hashing.sha256Hex(r.key());
         if (Hashing.sameHash(hash, adminKeyHash)) {
-            Replies.Principal admin = new Replies.Principal(true, r.projectId(), EnumSet.allOf(Scope.class));
-            if (r.projectId().isEmpty() || subscriptions.hasProject(r.projectId())) {
+            Replies.Principal admin = new Replies.Principal(true, projectId, EnumSet.allOf(Scope.class));
+            if (projectId.isEmpty()) {
                 return Future.succeededFuture(admin);
             }
-            return requireProject(r.projectId()).map(admin);
+            return projectExists(projectId).map(exists -> exists ? admin : notFound(false));
         }
         ApiKey known = subscriptions.keyByHash(hash);
-        if (known != null || r.projectId().isEmpty()) {
-            return Future.succeededFuture(projectPrincipal(known, r.projectId()));
+        if (projectId.isEmpty() || known != null && known.projectId().equals(projectId)) {
+            return Future.succeededFuture(projectPrincipal(known, projectId));
         }
-        return subscriptions.reloadProject(r.projectId())
-            .map(x -> projectPrincipal(subscriptions.keyByHash(hash), r.projectId()));
+        // Unknown here, or another project's key: is the project there, and is the key one of its keys in Redis?
+        return projectExists(projectId).compose(exists -> exists
+            ? subscriptions.reloadKeys(projectId).map(x -> projectPrincipal(subscriptions.keyByHash(hash), projectId))
+            : Future.succeededFuture(notFound(true)));
     }
 
-    private static Replies.Principal projectPrincipal(ApiKey key, String projectId) {
+    /** Whether the project exists: this replica's index, else Redis (which also brings it into the index). */
+    private Future<Boolean> projectExists(String projectId) {
+        if (subscriptions.hasProject(projectId)) {
+            return Future.succeededFuture(true);
+        }
+        return subscriptions.reloadProject(projectId).map(x -> subscriptions.hasProject(projectId));
+    }
+
+    private static Replies.Refusal notFound(boolean failedKey) {
+        RequestFailure f = RequestFailure.projectNotFound();
+        return new Replies.Refusal(f.code(), f.getMessage(), failedKey);
+    }
+
+    private static Replies.Authentication projectPrincipal(ApiKey key, String projectId) {
         if (key == null || projectId.isEmpty() || !key.projectId().equals(projectId)) {
-            throw new RequestFailure(ErrorCode.UNAUTHORIZED, UNAUTHORIZED);
+            return new Replies.Refusal(ErrorCode.UNAUTHORIZED, UNAUTHORIZED, true);
         }
         if (key.expiredAt(System.currentTimeMillis())) {
             // Appwrite's type and message (app/config/errors.php, PROJECT_KEY_EXPIRED).
-            throw new RequestFailure(ErrorCode.KEY_EXPIRED,
-                "The project key has expired. Please generate a new key using the Appwrite console.");
+            return new Replies.Refusal(ErrorCode.KEY_EXPIRED,
+                "The project key has expired. Please generate a new key using the Appwrite console.", false);
         }
         return new Replies.Principal(false, key.projectId(), key.scopes());
     }
@@ -189,9 +214,16 @@ final class AdminService {
         });
     }
 
+    /**
+     * A page of the project's webhooks, from this replica's index (see index.WebhookListing), once the index
+     * has every change that can alter it, as fan-out makes sure of for matching. Appwrite's error for a
+     * cursor that names no webhook (Webhooks/XList.php at 1.9.5).
+     */
     Future<Replies.WebhookList> listWebhooks(StoreRequest.ListWebhooks r) {
-        return webhooks.list(r.projectId(), r.limit(), r.offset(), r.operational())
-            .map(page -> new Replies.WebhookList(page.total(), page.webhooks()));
+        return subscriptions.list(r.projectId(), r.operational(), r.query()).map(page -> page
+            .map(p -> new Replies.WebhookList(p.total(), p.webhooks()))
+            .orElseThrow(() -> new RequestFailure(ErrorCode.CURSOR_NOT_FOUND,
+                "Webhook '" + r.query().cursor() + "' for the 'cursor' value not found.")));
     }
 
     /** The webhook of either kind (the deliveries API serves both). */

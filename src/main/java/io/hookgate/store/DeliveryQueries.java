@@ -64,7 +64,7 @@ final class DeliveryQueries {
             .compose(w -> log.recover(r.projectId(), r.webhookId(), r.sinceMs())).map(Replies.Count::new);
     }
 
-    /** A delivery of this webhook with its event's expansion (and payload when {@code withPayload}). */
+    /** A delivery of this webhook with its event's expansion (and payload and user ID when {@code withPayload}). */
     private Future<Replies.DeliveryDetail> delivery(String projectId, String webhookId, String deliveryId,
                                                     boolean withPayload) {
         return log.delivery(deliveryId).compose(d -> {
@@ -78,10 +78,11 @@ final class DeliveryQueries {
     private Future<Replies.DeliveryDetail> detail(DeliveryRecord d, boolean withPayload) {
         List<String> expansion = expansionOf(d.eventName());
         if (!withPayload) {
-            return Future.succeededFuture(new Replies.DeliveryDetail(d, expansion, null));
+            return Future.succeededFuture(new Replies.DeliveryDetail(d, expansion, null, null));
         }
         return queue.loadEvent(d.partition(), d.projectId(), d.eventId(), d.id())
-            .map(ev -> new Replies.DeliveryDetail(d, expansion, ev == null ? null : ev.payload()));
+            .map(ev -> new Replies.DeliveryDetail(d, expansion, ev == null ? null : ev.payload(),
+                ev == null ? null : ev.userId()));
     }
 
     private List<String> expansionOf(String eventName) {

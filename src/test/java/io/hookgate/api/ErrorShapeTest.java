@@ -39,19 +39,29 @@ class ErrorShapeTest {
         String message = assertError(env.gateway().call("GET", "/nothing/here", null), 404, "general_route_not_found");
         assertThat(message).contains("route");
         assertError(env.gateway().call("POST", "/webhooks/a/b/c", "{}"), 404, "general_route_not_found");
-        assertError(project.call("GET", "/webhooks/existing/secret", null), 404, "general_route_not_found");
+        assertError(project.call("GET", "/webhooks/existing/signature", null), 404, "general_route_not_found");
         assertError(project.call("PATCH", "/webhooks", "{}"), 404, "general_route_not_found");
     }
 
     /** Name, request, status, type. */
     static Stream<Arguments> errors() {
         return Stream.of(
-            error("no key", g -> g.call("GET", "/webhooks", null), 401, "user_unauthorized"),
+            error("no key", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", project.projectId()), 401,
+                "general_unauthorized_scope"),
+            error("wrong key", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", project.projectId(),
+                "X-Appwrite-Key", "standard_wrong"), 401, "user_unauthorized"),
+            error("no project", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Key", "standard_wrong"), 403,
+                "project_id_missing"),
+            error("unknown project", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", "nope"), 404,
+                "project_not_found"),
             error("no scope", g -> g.call("GET", "/webhooks", null, "X-Appwrite-Project", project.projectId(),
                 "X-Appwrite-Key", g.key(project.projectId(), "events.write")), 401, "general_unauthorized_scope"),
             error("bad argument", g -> project.call("POST", "/webhooks", "{}"), 400, "general_argument_invalid"),
             error("bad query", g -> project.call("GET", "/webhooks?queries%5B0%5D=x", null), 400,
-                "general_query_invalid"),
+                "general_argument_invalid"),
+            error("cursor not found", g -> project.call("GET", "/webhooks?queries%5B0%5D="
+                + "%7B%22method%22%3A%22cursorAfter%22%2C%22values%22%3A%5B%22nope%22%5D%7D", null), 400,
+                "general_cursor_not_found"),
             error("webhook not found", g -> project.call("GET", "/webhooks/nope", null), 404, "webhook_not_found"),
             error("webhook exists", g -> project.call("POST", "/webhooks",
                 ApiAssertions.webhookBody("existing", "https://example.com/", "users.*").encode()), 409,

@@ -73,13 +73,26 @@ class LegacyWebhooksApiTest {
         assertThat(w.getString("signatureKey")).isEqualTo("given-key-123");
     }
 
+    /**
+     * Under the old names Appwrite's request filter renames {@code security} to {@code tls} (and so on) over
+     * whatever was there: the new names are taken too, the old ones win, and unknown fields are ignored.
+     */
     @Test
-    void legacyRoutesRefuseTheNewFieldNames() {
+    void legacyRoutesTakeTheNewNamesTooButTheOldOnesWin() {
         Gateway.ProjectClient p = env.gateway().project(fresh("leg"));
-        assertInvalid(env.gateway().admin("POST", base(p.projectId()), legacyBody("n").put("tls", true).encode()),
-            "tls");
-        assertInvalid(env.gateway().admin("POST", base(p.projectId()),
-            legacyBody("n").put("secret", "abcdefghij").encode()), "secret");
+        JsonObject body = new JsonObject().put("webhookId", "both").put("url", URL).put("name", "n")
+            .put("events", new JsonArray().add("users.*.create")).put("tls", true).put("authUsername", "new")
+            .put("authPassword", "new-pw").put("httpUser", "old").put("secret", "new-secret-1").put("unknown", 1);
+
+        JsonObject w = env.gateway().admin("POST", base(p.projectId()), body.encode()).expect(201).json();
+
+        assertThat(w.fieldNames()).containsExactlyInAnyOrderElementsOf(LEGACY_FIELDS);
+        assertThat(w.getBoolean("security")).isTrue();
+        assertThat(w.getString("httpUser")).isEqualTo("old");
+        assertThat(w.getString("httpPass")).isEqualTo("new-pw");
+        assertThat(w.getString("signatureKey")).isEqualTo("new-secret-1");
+        assertInvalid(env.gateway().admin("POST", base(p.projectId()), legacyBody("n").put("security", "yes").encode()),
+            "security", "boolean");
     }
 
     @Test

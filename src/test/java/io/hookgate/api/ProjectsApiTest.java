@@ -93,8 +93,8 @@ class ProjectsApiTest {
         assertError(env.gateway().admin("GET", "/projects/" + id, null), 404, "project_not_found");
         assertError(env.gateway().admin("DELETE", "/projects/" + id, null), 404, "project_not_found");
         assertThat(env.gateway().admin("GET", "/projects", null).expect(200).body()).doesNotContain("\"" + id + "\"");
-        // Its keys died with it.
-        assertError(project.call("GET", "/webhooks", null), 401, "user_unauthorized");
+        // Its keys died with it: the project is checked first, as in Appwrite.
+        assertError(project.call("GET", "/webhooks", null), 404, "project_not_found");
     }
 
     @Test

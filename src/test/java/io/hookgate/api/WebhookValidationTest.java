@@ -85,8 +85,6 @@ class WebhookValidationTest {
             Arguments.of("authPassword too long", with("authPassword", "p".repeat(257)), List.of("authPassword")),
             Arguments.of("secret too short", with("secret", "1234567"), List.of("secret", "8")),
             Arguments.of("secret too long", with("secret", "s".repeat(257)), List.of("secret")),
-            Arguments.of("unknown field", with("signatureKey", "abcdefghij"), List.of("signatureKey")),
-            Arguments.of("legacy field name", with("security", true), List.of("security")),
             Arguments.of("invalid webhookId", with("webhookId", "_bad"), List.of("webhookId")),
             Arguments.of("webhookId too long", with("webhookId", "w".repeat(37)), List.of("webhookId")),
             Arguments.of("missing webhookId", without("webhookId"), List.of("webhookId")),
@@ -106,6 +104,44 @@ class WebhookValidationTest {
         assertInvalid(p.call("POST", "/webhooks", body), fragments.toArray(String[]::new));
 
         assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isZero();
+    }
+
+    /**
+     * Appwrite ignores body parameters a route does not declare (a newer SDK sends some an older server does
+     * not know): so do its routes here, the legacy ones too, while the known fields keep their types and
+     * limits. Hookgate's own routes (operational webhooks here) refuse them.
+     */
+    @Test
+    void unknownFieldsAreIgnoredOnAppwritesRoutesAndRefusedOnHookgatesOwn() {
+        Gateway.ProjectClient p = env.gateway().project(fresh("unknown"));
+        String legacy = "/projects/" + p.projectId() + "/webhooks";
+
+        JsonObject created = p.webhook(webhookBody("w1", URL, "users.*").put("futureParam", new JsonObject().put("a", 1))
+            .put("signatureKey", "ignored-here").put("security", true));
+        assertThat(created.getBoolean("tls")).as("security is no 1.9.1 name: ignored").isFalse();
+        assertThat(created.getString("secret")).matches("[0-9a-f]{128}");
+        JsonObject put = new JsonObject().put("url", URL).put("name", "renamed").put("events", new JsonArray()
+            .add("users.*")).put("futureParam", 1);
+        assertThat(p.call("PUT", "/webhooks/w1", put.encode()).expect(200).json().getString("name")).isEqualTo("renamed");
+        assertThat(p.call("PATCH", "/webhooks/w1/secret", "{\"futureParam\":true}").expect(200).json()
+            .getString("secret")).matches("[0-9a-f]{128}");
+        env.gateway().admin("POST", legacy, webhookBody("w2", URL, "users.*").put("futureParam", "x").encode())
+            .expect(201);
+        env.gateway().admin("PUT", legacy + "/w2", put.encode()).expect(200);
+        env.gateway().admin("PATCH", legacy + "/w2/signature", "{\"futureParam\":[]}").expect(200);
+        // Known fields stay strict among unknown ones.
+        assertInvalid(p.call("POST", "/webhooks", webhookBody("w3", URL, "users.*").put("futureParam", 1)
+            .put("tls", "yes").encode()), "tls", "boolean");
+
+        String ops = "/operational-webhooks";
+        assertInvalid(p.call("POST", ops, webhookBody("o1", URL).put("futureParam", 1).encode()), "futureParam");
+        JsonObject op = p.call("POST", ops, webhookBody("o1", URL).encode()).expect(201).json();
+        assertInvalid(p.call("PUT", ops + "/o1", new JsonObject().put("url", URL).put("name", "n")
+            .put("futureParam", 1).encode()), "futureParam");
+        assertInvalid(p.call("PATCH", ops + "/o1/secret", "{\"futureParam\":1}"), "futureParam");
+        assertThat(p.call("GET", ops + "/o1", null).expect(200).json().getString("$updatedAt"))
+            .isEqualTo(op.getString("$updatedAt"));
+        assertThat(p.call("GET", "/webhooks", null).expect(200).json().getInteger("total")).isEqualTo(2);
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * [--soak-rate R]} (only the soak), {@code --only a,b} (some scenarios), {@code --out FILE},
  * {@code --env HOOKGATE_X=V} (a gateway setting, repeatable), {@code --gateway-jvm OPT} (repeatable),
  * {@code --redis-arg ARG} (an extra redis-server argument, repeatable: for diagnostics; the result records it),
+ * {@code --redis-replica} (Redis gets a replica, e.g. to measure {@code HOOKGATE_REDIS_WAIT_REPLICAS=1}),
  * {@code --warmup S}, {@code --intervals N}, {@code --interval S} (override the profile's).
  */
 public final class Bench {
@@ -61,6 +62,7 @@ public final class Bench {
         Map<String, String> env = new LinkedHashMap<>();
         List<String> jvm = new ArrayList<>();
         List<String> redisArgs = new ArrayList<>();
+        boolean redisReplica = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -76,6 +78,7 @@ public final class Bench {
                 }
                 case "--gateway-jvm" -> jvm.add(args[++i]);
                 case "--redis-arg" -> redisArgs.add(args[++i]);
+                case "--redis-replica" -> redisReplica = true;
                 case "--warmup" -> warmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--intervals" -> intervals = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = (long) (Double.parseDouble(args[++i]) * 1000);
@@ -92,12 +95,12 @@ public final class Bench {
             }
         }
         Profile profile = (quick ? Profile.quick() : Profile.full()).with(warmup, intervals, interval);
-        int status = run(profile, soak, soakMinutes, soakRate, only, out, env, jvm, redisArgs);
+        int status = run(profile, soak, soakMinutes, soakRate, only, out, env, jvm, redisArgs, redisReplica);
         System.exit(status);
     }
 
     private static int run(Profile profile, boolean soak, int soakMinutes, int soakRate, Set<String> only, Path out,
-                           Map<String, String> env, List<String> jvm, List<String> redisArgs) {
+                           Map<String, String> env, List<String> jvm, List<String> redisArgs, boolean redisReplica) {
         long started = System.nanoTime();
         Path dir = out.toAbsolutePath().getParent();
         try {
@@ -116,7 +119,13 @@ public final class Bench {
         if (!redisArgs.isEmpty()) {
             machine.put("redisExtraArgs", new JsonArray(new ArrayList<Object>(redisArgs)));
         }
-        try (Harness h = new Harness(profile, dir, jar, env, jvm, redisArgs)) {
+        if (redisReplica) {
+            machine.put("redisReplica", true);
+        }
+        if (!env.isEmpty()) {
+            machine.put("gatewayEnv", new JsonObject(new LinkedHashMap<String, Object>(env)));
+        }
+        try (Harness h = new Harness(profile, dir, jar, env, jvm, redisArgs, redisReplica)) {
             LOG.info("bin/bench ({} run) on {} cores, {}, load average {}", profile.name(), machine.getInteger("cores"),
                 machine.getString("cpuModel"), machine.getDouble("loadAverageAtStart"));
             h.startRedis();

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CeilingClient {
     private static final int CONNECTIONS_PER_LANE = 64;
-    private static final String USER_AGENT = "Appwrite-Server v1.9.0. Please report abuse at security@example.com";
+    private static final String USER_AGENT = "Appwrite-Server v1.9.5. Please report abuse at security@example.com";
 
     private final Vertx vertx;
     private final int port;

@@ -2,6 +2,7 @@ package io.hookgate.bench;
 
 import io.hookgate.config.ConfigKey;
 import io.hookgate.redis.QueueKeys;
+import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildJvm;
 import io.hookgate.testsupport.FreePort;
 import io.hookgate.testsupport.RedisServer;
@@ -62,8 +63,10 @@ final class Harness implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private final List<String> gatewayJvmOptions;
     private final List<String> redisArgs;
+    private final boolean redisReplica;
     private final Path jar;
     private RedisServer redis;
+    private RedisServer replicaRedis;
     private ChildJvm receiver;
     private int receiverPort;
     private int slowPort;
@@ -71,13 +74,14 @@ final class Harness implements AutoCloseable {
     private final List<Replica> replicas = new ArrayList<>();
 
     Harness(Profile profile, Path outDir, Path jar, Map<String, String> extraEnv, List<String> gatewayJvmOptions,
-            List<String> redisArgs) {
+            List<String> redisArgs, boolean redisReplica) {
         this.profile = profile;
         this.outDir = outDir;
         this.jar = jar;
         this.extraEnv = extraEnv;
         this.gatewayJvmOptions = gatewayJvmOptions;
         this.redisArgs = List.copyOf(redisArgs);
+        this.redisReplica = redisReplica;
         this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         this.api = new GatewayApi(vertx, ADMIN_KEY);
     }
@@ -88,6 +92,15 @@ final class Harness implements AutoCloseable {
             redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
                 .map(l -> l.substring(14)).orElse("?"), redis.port(),
             redisArgs.isEmpty() ? "" : ", extra " + String.join(" ", redisArgs), redis.pid());
+        if (redisReplica) {
+            // Persisted like its master, as a replica that may be promoted would be.
+            List<String> args = new ArrayList<>(redisArgs);
+            args.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(redis.port())));
+            replicaRedis = RedisServer.start(new RedisServer.Options(true, "everysec", args));
+            Await.until("the Redis replica in sync", Duration.ofSeconds(30),
+                () -> replicaRedis.command("INFO", "replication").contains("master_link_status:up"));
+            LOG.info("redis-server replica on port {}, pid {}", replicaRedis.port(), replicaRedis.pid());
+        }
     }
 
     /** Launches the receiver JVM; {@link #awaitReceiver()} waits for it (the gateway boots meanwhile). */
@@ -323,15 +336,16 @@ final class Harness implements AutoCloseable {
 
     /**
      * CPU ticks of every process of the run at one moment; Redis's AOF rewrites (forked children,
-     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together.
+     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together; the Redis
+     * replica's ({@code --redis-replica}, else 0) apart.
      */
-    record Cpu(long gateways, long redisOwn, long redisRewrites, long receiver, long driver) {
+    record Cpu(long gateways, long redisOwn, long redisRewrites, long redisReplica, long receiver, long driver) {
         long redis() {
             return redisOwn + redisRewrites;
         }
 
         long all() {
-            return gateways + redis() + receiver + driver;
+            return gateways + redis() + redisReplica + receiver + driver;
         }
     }
 
@@ -342,7 +356,9 @@ final class Harness implements AutoCloseable {
         }
         // Redis with its AOF rewrites: forked children that take up to half a core while they run.
         ProcStat.Ticks r = ProcStat.ticks(redis.pid());
-        return new Cpu(gw, r.own(), r.children(), ProcStat.cpuTicks(receiver.pid()),
+        ProcStat.Ticks rr = replicaRedis == null ? new ProcStat.Ticks(0, 0) : ProcStat.ticks(replicaRedis.pid());
+        long replica = rr.own() + rr.children();
+        return new Cpu(gw, r.own(), r.children(), replica, ProcStat.cpuTicks(receiver.pid()),
             ProcStat.cpuTicks(ProcessHandle.current().pid()));
     }
 
@@ -449,11 +465,13 @@ final class Harness implements AutoCloseable {
             .put("gatewaySecondsPer1000", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) * per))
             .put("redisSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) * per))
             .put("redisRewriteSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redisRewrites() - c0.redisRewrites()) * per))
+            .put("redisReplicaSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redisReplica() - c0.redisReplica()) * per))
             .put("receiverSecondsPer1000", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) * per))
             .put("driverSecondsPer1000", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) * per))
             .put("allSecondsPer1000", round3(ProcStat.cpuSeconds(c1.all() - c0.all()) * per))
             .put("gatewayCores", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) / seconds))
             .put("redisCores", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) / seconds))
+            .put("redisReplicaCores", round3(ProcStat.cpuSeconds(c1.redisReplica() - c0.redisReplica()) / seconds))
             .put("receiverCores", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) / seconds))
             .put("driverCores", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) / seconds));
     }
@@ -685,6 +703,9 @@ final class Harness implements AutoCloseable {
         replicas.clear();
         if (receiver != null) {
             receiver.stop(Duration.ofSeconds(5));
+        }
+        if (replicaRedis != null) {
+            replicaRedis.close();
         }
         if (redis != null) {
             redis.close();

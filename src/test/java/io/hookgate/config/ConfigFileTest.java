@@ -52,7 +52,7 @@ class ConfigFileTest {
         assertThat(config.management().port()).isEqualTo(9090);
         assertThat(config.redis().url()).isEqualTo("redis://127.0.0.1:6379");
         assertThat(config.store().maxFailedAttempts()).isEqualTo(10);
-        assertThat(config.api().appwriteVersion()).isEqualTo("1.9.0");
+        assertThat(config.api().appwriteVersion()).isEqualTo("1.9.5");
         assertThat(config.dispatch().allowedTargets()).isEmpty();
     }
 

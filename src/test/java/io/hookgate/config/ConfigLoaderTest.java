@@ -137,6 +137,9 @@ class ConfigLoaderTest {
             Arguments.of(ConfigKey.MAX_FAILED_ATTEMPTS, "0"),
             Arguments.of(ConfigKey.API_INSTANCES, "0"),
             Arguments.of(ConfigKey.REDIS_POOL_SIZE, "100000"),
+            Arguments.of(ConfigKey.REDIS_WAIT_REPLICAS, "-1"),
+            Arguments.of(ConfigKey.REDIS_WAIT_TIMEOUT_MS, "0"),
+            Arguments.of(ConfigKey.REDIS_WAIT_TIMEOUT_MS, "60000"),
             Arguments.of(ConfigKey.MAX_REQUEST_BYTES, "10"),
             Arguments.of(ConfigKey.MAX_OTHER_REQUEST_BYTES, "10"),
             // Below maxRequestBytes (16 MiB): the largest event body could never be read.

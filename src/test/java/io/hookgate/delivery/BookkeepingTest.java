@@ -15,10 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
+import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Failure bookkeeping (contract section 3) as a real receiver provokes it: the {@code logs} text
  * for a status and for a transport error, {@code attempts} counting consecutive failures, the
  * automatic disabling at {@code maxFailedAttempts} (3 here) and the re-enabling by PUT; plus which
- * answers count as success (3xx, never followed) and TLS verification.
+ * answers count as success (3xx, never followed, and read whole within 5 MB) and TLS verification.
  */
 class BookkeepingTest {
     private static final int MAX_FAILED_ATTEMPTS = 3;
@@ -144,6 +148,63 @@ class BookkeepingTest {
         }
     }
 
+    /**
+     * Appwrite's worker sets curl's {@code CURLOPT_MAXFILESIZE} to 5 MB: a bigger answer fails the transfer
+     * (curl's file-size error), whatever its status, and is logged as a CURL Error. curl says so at once
+     * when {@code Content-Length} announces too much, and when the bytes pass the limit otherwise.
+     */
+    @Test
+    void anAnswerOverFiveMegabytesIsAFailedTryWithCurlsFileSizeError() {
+        int limit = 5 * 1024 * 1024;
+        Gateway.ProjectClient p = env.gateway().project(projectId("huge"));
+        HttpServer server = env.vertx().createHttpServer().requestHandler(req -> req.body().onSuccess(x -> {
+            HttpServerResponse response = req.response().setStatusCode(200);
+            Buffer big = Buffer.buffer(new byte[limit + 1]);
+            switch (req.path()) {
+                case "/announced" -> response.end(big);
+                case "/streamed" -> response.setChunked(true).write(big.slice(0, limit / 2))
+                    .compose(v -> response.end(big.slice(limit / 2, limit + 1)));
+                default -> response.end(Buffer.buffer(new byte[limit]));
+            }
+        }));
+        int port = server.listen(0, "127.0.0.1").await().actualPort();
+        try {
+            String announced = "http://127.0.0.1:" + port + "/announced";
+            String streamed = "http://127.0.0.1:" + port + "/streamed";
+            p.webhook("announced", announced, "users.*.create");
+            p.webhook("streamed", streamed, "users.*.create");
+            p.webhook("exact", "http://127.0.0.1:" + port + "/exact", "users.*.create");
+
+            Gateway.Reply accepted = send(p, event("users.u1.create", marker("e1")));
+            String events = "\nEvents: " + String.join(", ", expansion(accepted, 0)) + "\n";
+
+            assertThat(awaitAttempts(p, "announced", 1).getString("logs"))
+                .isEqualTo("URL: " + announced + "\nMethod: POST\nCURL Error: Maximum file size exceeded" + events);
+            assertThat(awaitAttempts(p, "streamed", 1).getString("logs")).isEqualTo("URL: " + streamed
+                + "\nMethod: POST\nCURL Error: Exceeded the maximum allowed file size (" + limit + ") with " + limit
+                + " bytes" + events);
+            // The try keeps the status that came, and the error that failed it.
+            JsonObject tryOfAnnounced = Await.until("the try of announced", WAIT, () -> {
+                JsonArray list = p.call("GET", "/webhooks/announced/deliveries", null).expect(200).json()
+                    .getJsonArray("deliveries");
+                return list.isEmpty() || list.getJsonObject(0).getInteger("attemptCount") == 0 ? null
+                    : list.getJsonObject(0);
+            });
+            assertThat(tryOfAnnounced.getString("status")).isEqualTo("retrying");
+            assertThat(tryOfAnnounced.getJsonArray("attempts").getJsonObject(0).getInteger("statusCode")).isEqualTo(200);
+            assertThat(tryOfAnnounced.getJsonArray("attempts").getJsonObject(0).getString("error"))
+                .isEqualTo("Maximum file size exceeded");
+            // Exactly the limit is an answer read whole: delivered.
+            Await.until("exact delivered", WAIT, () -> p.call("GET", "/webhooks/exact/deliveries?status=delivered",
+                null).expect(200).json().getJsonArray("deliveries").size() == 1);
+            JsonObject exact = p.get("exact");
+            assertThat(exact.getInteger("attempts")).isZero();
+            assertThat(exact.getString("logs")).isEmpty();
+        } finally {
+            server.close().await();
+        }
+    }
+
     @Test
     void aRedirectCountsAsSuccessAndIsNotFollowed() {
         Gateway.ProjectClient p = env.gateway().project(projectId("moved"));
@@ -179,7 +240,7 @@ class BookkeepingTest {
             JsonObject refused = awaitAttempts(p, "verifying", 1);
 
             assertThat(refused.getString("logs"))
-                .startsWith("URL: " + verifyingUrl + "\nMethod: POST\nClient Error: ")
+                .startsWith("URL: " + verifyingUrl + "\nMethod: POST\nCURL Error: ")
                 .contains("\nEvents: ")
                 .endsWith("\nEvents: " + String.join(", ", expansion(accepted, 0)) + "\n");
             assertThat(refused.getBoolean("enabled")).isTrue();
@@ -194,7 +255,7 @@ class BookkeepingTest {
     }
 
     @Test
-    void aDroppedConnectionIsLoggedAsAClientErrorWithTheEvents() {
+    void aDroppedConnectionIsLoggedAsACurlErrorWithTheEvents() {
         Gateway.ProjectClient p = env.gateway().project(projectId("drop"));
         try (Receiver r = Deliveries.receiver(env.vertx())) {
             r.respond(req -> Answer.dropConnection());
@@ -205,7 +266,7 @@ class BookkeepingTest {
             JsonObject w = awaitAttempts(p, "w", 1);
 
             assertThat(w.getString("logs"))
-                .startsWith("URL: " + url + "\nMethod: POST\nClient Error: ")
+                .startsWith("URL: " + url + "\nMethod: POST\nCURL Error: ")
                 .endsWith("\nEvents: users.u1.update, users.*.update, users.u1.update.email, users.*.update.email,"
                     + " users.u1, users.*\n");
             assertThat(w.getBoolean("enabled")).isTrue();

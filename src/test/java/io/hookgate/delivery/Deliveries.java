@@ -36,8 +36,8 @@ final class Deliveries {
     static final Duration WAIT = Duration.ofSeconds(10);
     /** How long "nothing more arrives" is watched once the pipeline is known to have flushed. */
     static final Duration QUIET = Duration.ofMillis(500);
-    /** The default User-Agent (appwriteVersion 1.9.0, securityEmail security@example.com). */
-    static final String USER_AGENT = "Appwrite-Server v1.9.0. Please report abuse at security@example.com";
+    /** The default User-Agent (appwriteVersion 1.9.5, securityEmail security@example.com). */
+    static final String USER_AGENT = "Appwrite-Server v1.9.5. Please report abuse at security@example.com";
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 

@@ -46,7 +46,7 @@ class TimeoutTest {
             String error = "timed out after " + TIMEOUT_MS + " ms";
             JsonObject w = awaitAttempts(p, "slow", 1);
             assertThat(w.getString("logs"))
-                .isEqualTo("URL: " + url + "\nMethod: POST\nClient Error: " + error + "\nEvents: users.u1.create, "
+                .isEqualTo("URL: " + url + "\nMethod: POST\nCURL Error: " + error + "\nEvents: users.u1.create, "
                     + "users.*.create, users.u1, users.*\n");
             JsonArray deliveries = p.call("GET", "/webhooks/slow/deliveries", null).expect(200).json()
                 .getJsonArray("deliveries");

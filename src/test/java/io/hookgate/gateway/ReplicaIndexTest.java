@@ -2,6 +2,8 @@ package io.hookgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hookgate.redis.RedisKeys;
+import io.hookgate.signing.Hashing;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
@@ -9,6 +11,8 @@ import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two replicas on one Redis: a change made through one is followed by the other's match index
- * (pub/sub), including after the other lost its subscription and reloaded everything.
+ * (pub/sub), including after the other lost its subscription and reloaded everything, and is in the
+ * other's list pages at once.
  */
 class ReplicaIndexTest {
     private static RedisServer redis;
@@ -88,6 +93,63 @@ class ReplicaIndexTest {
         String id = sendUntilDelivered(onB, "users.u9.update");
         assertThat(receiver.requests()).extracting(RecordedRequest::path).contains("/late");
         assertThat(id).isNotEmpty();
+    }
+
+    /**
+     * A list page comes from the replica's own index: a webhook created, renamed or deleted through the other
+     * replica just before is in it (or not) at once, as a cursor on it finds it, like a fan-out after it.
+     */
+    @Test
+    void aListThroughTheOtherReplicaSeesAWriteAtOnce() {
+        Gateway.ProjectClient onA = a.project("listing");
+        Gateway.ProjectClient onB = new Gateway.ProjectClient(b, onA.projectId(), onA.key());
+        onA.webhook("first", receiver.url("/l"), "users.*.create");
+        assertThat(listIds(onB)).containsExactly("first");
+
+        for (int i = 0; i < 20; i++) {
+            String id = "n" + i;
+            onA.webhook(id, receiver.url("/l"), "users.*.create");
+            String afterIt = "?queries%5B0%5D=" + URLEncoder.encode("{\"method\":\"cursorAfter\",\"values\":"
+                + "[\"" + id + "\"]}", StandardCharsets.UTF_8);
+            assertThat(onB.call("GET", "/webhooks" + afterIt, null).expect(200).json().getInteger("total"))
+                .as("cursor on %s, created through the other replica just before", id).isEqualTo(i + 2);
+        }
+        onA.call("PUT", "/webhooks/first", new JsonObject().put("name", "renamed").put("url", receiver.url("/l"))
+            .put("events", new JsonArray(List.of("users.*.create"))).encode()).expect(200);
+        assertThat(onB.call("GET", "/webhooks/first", null).expect(200).json().getString("name")).isEqualTo("renamed");
+        assertThat(onB.call("GET", "/webhooks?queries%5B0%5D=" + URLEncoder.encode(
+            "{\"method\":\"equal\",\"attribute\":\"name\",\"values\":[\"renamed\"]}",
+            StandardCharsets.UTF_8), null).expect(200).json().getInteger("total")).isEqualTo(1);
+        onA.call("DELETE", "/webhooks/first", null).expect(204);
+        assertThat(listIds(onB)).hasSize(20).doesNotContain("first");
+    }
+
+    /**
+     * A key in Redis that a replica's index does not have (its change message not there yet, or overwritten by
+     * a project reload that had read the keys before it) is looked up in Redis before the key is refused.
+     */
+    @Test
+    void aKeyTheIndexMissesIsLookedUpInRedisBeforeARefusal() {
+        Gateway.ProjectClient onA = a.project("keys");
+        onA.call("GET", "/webhooks", null).expect(200);
+        new Gateway.ProjectClient(b, onA.projectId(), onA.key()).call("GET", "/webhooks", null).expect(200);
+        String secret = "standard_" + "ab".repeat(64);
+        long now = System.currentTimeMillis();
+        // Written as KeyRepository writes a key, without the change message its script publishes.
+        redis.command("HSET", RedisKeys.keys(onA.projectId()), "unannounced", new JsonObject().put("id", "unannounced")
+            .put("name", "unannounced").put("scopes", new JsonArray().add("webhooks.read"))
+            .put("hash", Hashing.sha256Hex(secret)).put("createdAt", now).put("updatedAt", now).encode());
+
+        for (Gateway replica : List.of(a, b)) {
+            new Gateway.ProjectClient(replica, onA.projectId(), secret).call("GET", "/webhooks", null).expect(200);
+            new Gateway.ProjectClient(replica, onA.projectId(), "standard_" + "cd".repeat(64))
+                .call("GET", "/webhooks", null).expect(401);
+        }
+    }
+
+    private static List<String> listIds(Gateway.ProjectClient client) {
+        return client.call("GET", "/webhooks", null).expect(200).json().getJsonArray("webhooks").stream()
+            .map(w -> ((JsonObject) w).getString("$id")).toList();
     }
 
     /** Sends the event through the given replica until one delivery of it arrives; answers the event ID. */

@@ -86,11 +86,35 @@ class AuthThrottleTest {
         assertThat(call(from, project.projectId(), project.key(), "GET").status()).isEqualTo(429);
     }
 
-    /** {@code GET} or {@code POST /v1/webhooks} (an empty body) as the project. */
+    /**
+     * Appwrite answers 404 {@code project_not_found} for a project that does not exist, with or without a key,
+     * and so tells anyone which projects exist; Hookgate tells no more: each such 404 counts like a wrong key
+     * (but for the admin key), so guessing project IDs is throttled like guessing keys. A guest of a project
+     * that exists (401, no scope) is not a failed authentication.
+     */
+    @Test
+    void guessingProjectsCountsLikeGuessingKeysButNotForTheAdminKey() {
+        Gateway.ProjectClient project = env.gateway().project(FullPath.fresh("enum"));
+        String from = "127.0.0.10";
+        for (int i = 0; i < 2 * PER_MINUTE; i++) {
+            assertThat(call(from, project.projectId(), "", "GET").status()).isEqualTo(401);
+            assertThat(call(from, "ghost-" + i, Gateway.ADMIN_KEY, "GET").status()).isEqualTo(404);
+        }
+        for (int i = 0; i < PER_MINUTE; i++) {
+            RawHttp.Response r = call(from, "ghost-" + i, i % 2 == 0 ? "" : "standard_guess", "GET");
+            assertThat(r.status()).as(r.bodyText()).isEqualTo(404);
+        }
+        RawHttp.Response throttled = call(from, "ghost-x", "", "GET");
+        assertThat(throttled.status()).as(throttled.bodyText()).isEqualTo(429);
+        // Throttled: no project is looked up for it, one that exists neither.
+        assertThat(call(from, project.projectId(), "", "GET").status()).isEqualTo(429);
+    }
+
+    /** {@code GET} or {@code POST /v1/webhooks} (an empty body) as the project; {@code key} "" for none. */
     private static RawHttp.Response call(String from, String projectId, String key, String method) {
         try (RawHttp.Connection c = RawHttp.Connection.open(from, port())) {
             c.write(method + " /v1/webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nX-Appwrite-Project: "
-                + projectId + "\r\nX-Appwrite-Key: " + key + "\r\nContent-Length: 0\r\n\r\n");
+                + projectId + (key.isEmpty() ? "" : "\r\nX-Appwrite-Key: " + key) + "\r\nContent-Length: 0\r\n\r\n");
             return c.read(5_000);
         } catch (IOException e) {
             throw new AssertionError(e);

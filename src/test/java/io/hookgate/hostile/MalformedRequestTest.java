@@ -212,7 +212,7 @@ class MalformedRequestTest {
         RawHttp.Outcome outcome = send("GET", "/v1/webhooks?queries%5B0%5D=" + URLEncoder.encode(query, StandardCharsets.UTF_8),
             Map.of(), null);
 
-        assertError(outcome, 400, "general_query_invalid");
+        assertError(outcome, 400, "general_argument_invalid");
     }
 
     @Test

@@ -74,6 +74,20 @@ class OutcomePolicyTest {
         assertThat(policy.gone(failed(410, -1))).isTrue();
         assertThat(policy.gone(failed(500, -1))).isFalse();
         assertThat(policy.gone(failed(0, -1))).isFalse();
+        // A 410 whose answer was too big to read whole failed on curl's file-size error, not on its status.
+        assertThat(policy.gone(new DeliveryOutcome.Failed(410, "Maximum file size exceeded", "logs", 5, Map.of(), "",
+            -1))).isFalse();
+        assertThat(appwrite.gone(failed(410, -1))).as("Appwrite counts a 410 as any failure").isFalse();
+    }
+
+    @Test
+    void aRefusedTargetIsRetriedOnTheScheduleLikeAnyFailedTry() {
+        DeliveryOutcome refused = new DeliveryOutcome.Refused("the host resolves to an address that deliveries may"
+            + " not reach", 1);
+        Decision first = policy.afterTry(refused, 0, true, false, NOW);
+        assertThat(first.kind()).isEqualTo(Kind.RETRY);
+        assertThat(first.retryAtMs()).isEqualTo(NOW + 10_000);
+        assertThat(policy.afterTry(refused, 2, true, false, NOW).kind()).isEqualTo(Kind.FAILED);
     }
 
     @Test
@@ -89,6 +103,16 @@ class OutcomePolicyTest {
         assertThat(policy.afterTry(failed(503, -1), 0, true, true, NOW).kind()).isEqualTo(Kind.HELD);
         assertThat(policy.afterTry(DELIVERED, 0, true, true, NOW).kind()).isEqualTo(Kind.DELIVERED);
         assertThat(policy.afterTry(failed(410, -1), 0, false, true, NOW).kind()).as("disabled by it").isEqualTo(Kind.PARKED);
+    }
+
+    @Test
+    void withoutRetriesAFailedTryIsFinalAndAnOpenCircuitIsStillProbed() {
+        OutcomePolicy once = new OutcomePolicy(new RetrySchedule(RetrySchedule.parse("none")), 10,
+            OutcomePolicy.FailurePolicy.HOLD, Duration.ofHours(72), 5);
+
+        assertThat(once.afterTry(failed(500, -1), 0, true, false, NOW).kind()).isEqualTo(Kind.FAILED);
+        assertThat(once.afterTry(failed(429, 30_000), 0, true, false, NOW).kind()).isEqualTo(Kind.FAILED);
+        assertThat(once.probeStepsMs()).as("the default schedule's steps").startsWith(5_000L, 300_000L).hasSize(9);
     }
 
     @Test

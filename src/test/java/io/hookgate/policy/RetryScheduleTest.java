@@ -33,8 +33,12 @@ class RetryScheduleTest {
     }
 
     @Test
-    void anEmptyStepListIsRefused() {
-        assertThatThrownBy(() -> new RetrySchedule(List.of())).isInstanceOf(IllegalArgumentException.class);
+    void noneMeansOneTryAsAppwriteMakes() {
+        assertThat(RetrySchedule.parse(" None ")).isEmpty();
+        RetrySchedule none = new RetrySchedule(RetrySchedule.parse(RetrySchedule.NONE));
+        assertThat(none.hasNext(1)).as("no try after the first").isFalse();
+        assertThat(none.maxSpan()).isZero();
+        assertThat(RetrySchedule.parse(RetrySchedule.DEFAULT)).hasSize(9);
     }
 
     @Test

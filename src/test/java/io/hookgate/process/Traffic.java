@@ -77,9 +77,10 @@ final class Traffic {
 
     /**
      * One answer to an event post: which gateway (its index in the list the post was sent from, and
-     * its name), when it was sent (ms since the stream started), the status.
+     * its name), when it was sent and when it was answered (ms since the stream started), the status.
      */
-    record Sent(int seq, int gateway, String replica, long atMs, int status, String eventId, String error) {
+    record Sent(int seq, int gateway, String replica, long atMs, int status, String eventId, String error,
+                long answeredAtMs) {
     }
 
     /**
@@ -148,13 +149,14 @@ final class Traffic {
                 .POST(HttpRequest.BodyPublishers.ofString(eventBody(run, seq)))
                 .build();
             pending.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
+                long answeredAt = elapsedMs();
                 if (err != null) {
-                    sent.add(new Sent(seq, g, to.name(), at, -1, null, err.toString()));
+                    sent.add(new Sent(seq, g, to.name(), at, -1, null, err.toString(), answeredAt));
                 } else if (r.statusCode() == 202) {
                     String id = new JsonObject(r.body()).getJsonArray("events").getJsonObject(0).getString("$id");
-                    sent.add(new Sent(seq, g, to.name(), at, 202, id, null));
+                    sent.add(new Sent(seq, g, to.name(), at, 202, id, null, answeredAt));
                 } else {
-                    sent.add(new Sent(seq, g, to.name(), at, r.statusCode(), null, r.body()));
+                    sent.add(new Sent(seq, g, to.name(), at, r.statusCode(), null, r.body(), answeredAt));
                 }
                 return null;
             }));

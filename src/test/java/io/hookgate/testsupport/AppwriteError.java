@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 /** Appwrite's error answer: exactly {@code {message, code, type, version}}, code = status, JSON typed. */
 public final class AppwriteError {
     /** The Appwrite version every answer names. */
-    public static final String VERSION = "1.9.0";
+    public static final String VERSION = "1.9.5";
 
     private AppwriteError() {
     }

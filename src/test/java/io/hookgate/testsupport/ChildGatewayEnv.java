@@ -18,9 +18,11 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * The set-up the whole-process tests share, as {@link GatewayEnv} is for the in-process ones. For
  * each test: a Vert.x and a {@link Receiver} on loopback, a private {@code redis-server} from the
  * first use of {@link #redis()} on, and the {@link ChildGateway}s the test starts through
- * {@link #start}. After each test the gateways stop first (a graceful stop wants its Redis and its
- * receiver), then the receiver, the Vert.x and Redis last. A failing test carries the log tails of
- * its gateways and of Redis, as suppressed exceptions. Register it on a static field:
+ * {@link #start}. A test that builds a Redis topology of its own (sentinels, replicas) hands its
+ * servers to {@link #own} and starts gateways on them with {@link #startOn}. After each test the
+ * gateways stop first (a graceful stop wants its Redis and its receiver), then the receiver, the
+ * Vert.x and Redis last. A failing test carries the log tails of its gateways and of Redis, as
+ * suppressed exceptions. Register it on a static field:
  * <pre>{@code
  * @RegisterExtension
  * static final ChildGatewayEnv env = ChildGatewayEnv.durable(Map.of("HOOKGATE_RETRY_SCHEDULE", "1s"));
@@ -34,6 +36,7 @@ public final class ChildGatewayEnv
     private final Map<String, String> gatewayEnv;
     private final RedisServer.Options redisOptions;
     private final List<ChildGateway> gateways = new ArrayList<>();
+    private final List<RedisServer> owned = new ArrayList<>();
     private RedisServer redis;
     private Vertx vertx;
     private Receiver receiver;
@@ -97,6 +100,29 @@ public final class ChildGatewayEnv
         return g;
     }
 
+    /**
+     * Starts a gateway on another Redis than {@link #redis()} (e.g. sentinels: {@code redisUrl} is then
+     * their comma-separated URLs), with {@code more} variables over the shared ones; it is stopped after
+     * the test.
+     */
+    public ChildGateway startOn(String redisUrl, String name, Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(gatewayEnv);
+        env.putAll(more);
+        ChildGateway g = ChildGateway.start(name, redisUrl, env);
+        synchronized (gateways) {
+            gateways.add(g);
+        }
+        return g;
+    }
+
+    /** Takes a server the test started: closed after the gateways, its log tail on a failure. */
+    public RedisServer own(RedisServer server) {
+        synchronized (owned) {
+            owned.add(server);
+        }
+        return server;
+    }
+
     /** Starts several gateways side by side (see {@link ChildGateway#startAll}). */
     public List<ChildGateway> startAll(String... names) {
         List<ChildGateway> started = ChildGateway.startAll(List.of(names), redis().url(), gatewayEnv);
@@ -118,6 +144,12 @@ public final class ChildGatewayEnv
         if (redis != null) {
             failure.addSuppressed(new LogTail("redis-server on port " + redis.port() + ", last lines:\n"
                 + redis.logTail(TAIL_LINES)));
+        }
+        synchronized (owned) {
+            for (RedisServer s : owned) {
+                failure.addSuppressed(new LogTail("redis-server on port " + s.port() + ", last lines:\n"
+                    + s.logTail(TAIL_LINES)));
+            }
         }
         throw failure;
     }
@@ -151,6 +183,10 @@ public final class ChildGatewayEnv
                     redis.close();
                     redis = null;
                 }
+            }
+            synchronized (owned) {
+                owned.forEach(RedisServer::close);
+                owned.clear();
             }
         }
     }

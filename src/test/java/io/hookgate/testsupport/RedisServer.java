@@ -212,6 +212,7 @@ public final class RedisServer implements AutoCloseable {
     private final Options options;
     private final Path dataDir;
     private volatile int port;
+    private volatile List<String> relaunchArgs = List.of();
     private volatile Process process;
     private volatile boolean closed;
 
@@ -274,10 +275,41 @@ public final class RedisServer implements AutoCloseable {
      * @return a running sentinel that answers PING
      */
     public static RedisServer startSentinel(String masterName, RedisServer master, Duration downAfter) {
+        return startSentinel(masterName, master, 1, downAfter);
+    }
+
+    /**
+     * Starts one Redis Sentinel of a group that monitors {@code master} under {@code masterName}: the
+     * master is taken as down (and failed over) once {@code quorum} sentinels agree. The sentinels
+     * of a group find each other, and the master's replicas, through the master; wait until each
+     * knows the others ({@code SENTINEL SENTINELS}) before relying on the quorum.
+     *
+     * @param masterName the name clients ask for
+     * @param master the server to monitor
+     * @param quorum how many sentinels must take the master as down
+     * @param downAfter how long the master must not answer before a sentinel takes it as down
+     * @return a running sentinel that answers PING
+     */
+    public static RedisServer startSentinel(String masterName, RedisServer master, int quorum, Duration downAfter) {
+        return startSentinel(masterName, master.port(), quorum, downAfter, Duration.ofSeconds(10));
+    }
+
+    /**
+     * As {@link #startSentinel(String, RedisServer, int, Duration)}, for a master at
+     * {@code 127.0.0.1:masterPort} (e.g. behind a {@link TcpProxy}), with Sentinel's
+     * {@code failover-timeout}: among others, a failover whose election found no leader (the
+     * sentinels' votes split) is tried again after twice this.
+     *
+     * @param masterPort the port the sentinels, and through them the clients, reach the master on
+     * @param failoverTimeout Sentinel's {@code failover-timeout}
+     * @return a running sentinel that answers PING
+     */
+    public static RedisServer startSentinel(String masterName, int masterPort, int quorum, Duration downAfter,
+                                            Duration failoverTimeout) {
         return start(Options.defaults().withExtraArgs("--sentinel",
-            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(master.port()), "1",
+            "--sentinel", "monitor", masterName, "127.0.0.1", Integer.toString(masterPort), Integer.toString(quorum),
             "--sentinel", "down-after-milliseconds", masterName, Long.toString(downAfter.toMillis()),
-            "--sentinel", "failover-timeout", masterName, "10000"));
+            "--sentinel", "failover-timeout", masterName, Long.toString(failoverTimeout.toMillis())));
     }
 
     /**
@@ -345,6 +377,35 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Freezes the server (SIGSTOP): it keeps its sockets but reads and answers nothing, as a server
+     * that hangs; a replica frozen so stops acknowledging its master's writes. {@link #resume()} (or
+     * {@link #kill()}, {@link #close()}) ends it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() frozen} server go on (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling redis-server", e);
+        }
+    }
+
+    /**
      * Stops the server gracefully with {@code SHUTDOWN NOSAVE} (the AOF, if enabled, is flushed),
      * falling back to SIGTERM and then SIGKILL, and waits for the exit. Does nothing if it is not
      * running.
@@ -382,6 +443,20 @@ public final class RedisServer implements AutoCloseable {
     public synchronized void restart() {
         checkNotClosed();
         stop();
+        launchOnSamePort();
+    }
+
+    /**
+     * As {@link #restart()}, with {@code args} after the options' arguments from now on: e.g.
+     * {@code "--replicaof", "127.0.0.1", port} brings a dead master back as the replica of the one that
+     * took its place, as a supervisor that asks the sentinels for the current master does.
+     *
+     * @param args further {@code redis-server} arguments
+     */
+    public synchronized void restartWith(String... args) {
+        checkNotClosed();
+        stop();
+        relaunchArgs = List.of(args);
         launchOnSamePort();
     }
 
@@ -440,6 +515,26 @@ public final class RedisServer implements AutoCloseable {
             return exchange(Arrays.asList(args));
         } catch (IOException e) {
             throw new UncheckedIOException("redis " + args[0] + " on 127.0.0.1:" + port + " failed", e);
+        }
+    }
+
+    /**
+     * Sends commands one after the other on one connection, each once the previous one answered, and
+     * returns their parsed replies (as {@link #call(String...)}): for commands that act on what their
+     * connection did before, such as {@code WAIT} after a write.
+     *
+     * @param commands each a command and its arguments
+     * @return the parsed replies, in order
+     * @throws UncheckedIOException if the server cannot be reached
+     */
+    public List<Object> callOnOneConnection(List<List<String>> commands) {
+        if (commands.isEmpty() || commands.stream().anyMatch(List::isEmpty)) {
+            throw new IllegalArgumentException("no command");
+        }
+        try {
+            return exchangeAll(commands);
+        } catch (IOException e) {
+            throw new UncheckedIOException("redis " + commands.get(0).get(0) + "... on 127.0.0.1:" + port + " failed", e);
         }
     }
 
@@ -528,6 +623,7 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", options.appendOnly() ? "yes" : "no",
                 "--appendfsync", options.appendFsync()));
         cmd.addAll(options.extraArgs());
+        cmd.addAll(relaunchArgs);
         Process p;
         try {
             p = new ProcessBuilder(cmd)
@@ -598,6 +694,11 @@ public final class RedisServer implements AutoCloseable {
      * when {@link Options#auth()} is set, sends one RESP2 array of bulk strings and reads one reply.
      */
     private Object exchange(List<String> args) throws IOException {
+        return exchangeAll(List.of(args)).get(0);
+    }
+
+    /** As {@link #exchange}, with several commands one after the other on the one connection. */
+    private List<Object> exchangeAll(List<List<String>> commands) throws IOException {
         try (Socket plain = new Socket()) {
             plain.connect(new InetSocketAddress("127.0.0.1", port), SOCKET_TIMEOUT_MILLIS);
             plain.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
@@ -622,8 +723,12 @@ public final class RedisServer implements AutoCloseable {
                         throw new IOException("AUTH as " + auth.user() + " refused: " + error.message());
                     }
                 }
-                writeCommand(out, args);
-                return readReply(in);
+                List<Object> replies = new ArrayList<>(commands.size());
+                for (List<String> args : commands) {
+                    writeCommand(out, args);
+                    replies.add(readReply(in));
+                }
+                return replies;
             } finally {
                 if (socket != plain) {
                     socket.close();

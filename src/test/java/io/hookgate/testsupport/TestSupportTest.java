@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,34 @@ class TestSupportTest {
             assertThat(redis.command("DBSIZE")).isEqualTo("1");
             redis.restart();
             assertThat(redis.command("DBSIZE")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void aProxyCutsTheReplicationLinkAloneAndTheReplicaGetsNothingMore() throws IOException {
+        try (RedisServer master = RedisServer.start();
+             TcpProxy proxy = TcpProxy.start(master.port());
+             RedisServer replica = RedisServer.start(RedisServer.Options.defaults()
+                 .withExtraArgs("--replicaof", "127.0.0.1", Integer.toString(proxy.port())))) {
+            Await.until("the replica in sync through the proxy", WAIT,
+                () -> replica.command("INFO", "replication").contains("master_link_status:up"));
+            // WAIT counts the replicas that have the writes of its own connection.
+            assertThat(master.callOnOneConnection(List.of(List.of("SET", "before", "1"), List.of("WAIT", "1", "5000"))))
+                .containsExactly("OK", 1L);
+            assertThat(replica.command("GET", "before")).isEqualTo("1");
+
+            proxy.cutClientsThatSent("PSYNC");
+            assertThat(master.callOnOneConnection(List.of(List.of("SET", "after", "1"), List.of("WAIT", "1", "300"))))
+                .as("replicas acknowledging a write after the cut").containsExactly("OK", 0L);
+            assertThat(replica.command("GET", "after")).isEqualTo("(nil)");
+            assertThat(replica.command("INFO", "replication")).as("the replica does not notice")
+                .contains("master_link_status:up");
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+                client.setSoTimeout(10_000);
+                client.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(client.getInputStream().readNBytes(7), StandardCharsets.US_ASCII))
+                    .as("another client through the proxy").isEqualTo("+PONG\r\n");
+            }
         }
     }
 

@@ -57,6 +57,26 @@ class IngestScriptTest extends ScriptHarness {
     }
 
     @Test
+    void aRepeatRewritesItsKeyUnchangedSoThatAWaitAfterItCoversTheFirstEvent() {
+        ingest(PR, event("e1", "key-1"));
+        redis.command("EXPIRE", idempotency(PR, "key-1"), "500");
+        long writesBefore = writes();
+
+        assertThat(ingest(PR, event("e2", "key-1"))).isEqualTo(List.of("e1", 0L));
+
+        assertThat(writes()).as("the repeat is a write of its own (WAIT waits for this connection's writes)")
+            .isGreaterThan(writesBefore);
+        assertThat(redis.command("GET", idempotency(PR, "key-1"))).isEqualTo("e1");
+        assertThat(ttl(idempotency(PR, "key-1"))).as("the window is not extended").isBetween(499L, 500L);
+    }
+
+    /** Writes since the last save ({@code rdb_changes_since_last_save}): what Redis counts as changes. */
+    private static long writes() {
+        return redis.command("INFO", "persistence").lines().filter(l -> l.startsWith("rdb_changes_since_last_save:"))
+            .map(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+    }
+
+    @Test
     void aKeyRepeatedWithinOneCallIsARepeatToo() {
         assertThat(ingest(PR, event("e1", "key-1"), event("e2", "key-1"), event("e3", "")))
             .isEqualTo(List.of("e1", 1L, "e1", 0L, "e3", 1L));
