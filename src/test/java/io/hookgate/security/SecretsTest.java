@@ -3,6 +3,7 @@ package io.hookgate.security;
 import static io.hookgate.security.Fixtures.WAIT;
 import static io.hookgate.security.Fixtures.appwriteSignature;
 import static io.hookgate.security.Fixtures.assertSignedBy;
+import static io.hookgate.security.Fixtures.awaitFinalDeliveries;
 import static io.hookgate.security.Fixtures.awaitWebhook;
 import static io.hookgate.security.Fixtures.deliveries;
 import static io.hookgate.security.Fixtures.projectId;
@@ -185,9 +186,11 @@ class SecretsTest {
                 // failure retried once.
                 send(p, "e1");
                 ok.awaitRequest(WAIT);
-                for (String id : List.of("failing", "down", "turns-bad")) {
+                for (String id : List.of("failing", "down")) {
                     awaitWebhook(p, id, "two failed tries", w -> w.getInteger("attempts") == 2);
                 }
+                // A target refused at delivery leaves attempts alone (as Appwrite): its record shows the tries.
+                assertThat(awaitFinalDeliveries(p, "turns-bad", 1).get(0).getInteger("attemptCount")).isEqualTo(2);
                 // Rotations (current and legacy routes), then a delivery signed by two secrets.
                 secrets.add(p.call("PATCH", "/webhooks/ok/secret", new JsonObject().put("graceSeconds", 60).encode())
                     .expect(200).json().getString("secret"));
