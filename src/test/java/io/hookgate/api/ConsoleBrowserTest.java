@@ -2,18 +2,15 @@ package io.hookgate.api;
 
 import static io.hookgate.api.ApiAssertions.fresh;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.GatewayEnv;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.hookgate.testsupport.NodeScripts;
+import io.hookgate.testsupport.NodeScripts.Run;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,77 +25,35 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * packages and Chromium are required ({@code bin/test} installs them): their absence fails the test.
  */
 class ConsoleBrowserTest {
-    private static final Path NODE_DIR = Path.of("src/test/node");
     private static final Path SCREENSHOTS = Path.of("target/console").toAbsolutePath();
     private static final String CHROMIUM = "/usr/bin/chromium";
-    private static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(3);
 
     @RegisterExtension
     static final GatewayEnv env = GatewayEnv.create();
 
-    /** A finished child process. */
-    private record Run(int exitCode, String stdout, String stderr) {
-        String describe() {
-            return "exit code " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
-        }
-    }
 
     @Test
     void theConsoleWorksInChromium() throws Exception {
         assertThat(Path.of(CHROMIUM)).as("Debian's chromium (bin/test installs it: apt-get install chromium)")
             .isExecutable();
-        if (!Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("playwright-core"))
-                || !Files.isDirectory(NODE_DIR.resolve("node_modules").resolve("axe-core"))) {
-            Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), Map.of(), NPM_TIMEOUT);
-            assertThat(npm.exitCode()).as("npm ci in %s: %s", NODE_DIR, npm.describe()).isZero();
-        }
+        NodeScripts.install("playwright-core", "axe-core");
         Gateway.ProjectClient project = env.gateway().project(fresh("console"));
 
-        Run script = run(List.of("node", "console-e2e.mjs"), Map.of(
+        Run script = NodeScripts.run(List.of("node", "console-e2e.mjs"), Map.of(
             "HOOKGATE_BASE", env.gateway().endpoint().replaceFirst("/v1$", ""),
             "HOOKGATE_PROJECT", project.projectId(),
             "HOOKGATE_KEY", project.key(),
             "HOOKGATE_SCREENSHOTS", SCREENSHOTS.toString(),
             "CHROMIUM", CHROMIUM,
-            "HOOKGATE_TIMEOUT_MS", String.valueOf(SCRIPT_TIMEOUT.toMillis() - 10_000)), SCRIPT_TIMEOUT);
+            "HOOKGATE_TIMEOUT_MS", String.valueOf(SCRIPT_TIMEOUT.toMillis() - 10_000)), SCRIPT_TIMEOUT,
+            "Node.js >= 20 and npm must be on the PATH to run the console's browser test");
 
         assertThat(script.exitCode()).as("node console-e2e.mjs: %s", script.describe()).isZero();
         assertThat(script.stdout()).as("stdout of the console walk: %s", script.describe()).contains("\"ok\":true");
         for (String page : List.of("01-sign-in", "02-webhooks", "03-add-webhook", "04-webhook", "05-test-event",
                 "06-delivery-failed", "07-delivery-retried", "phone-webhooks", "phone-webhook", "phone-delivery")) {
             assertThat(SCREENSHOTS.resolve(page + ".png")).as("screenshot").isNotEmptyFile();
-        }
-    }
-
-    /** Runs a command in {@link #NODE_DIR} with a deadline; output goes to temporary files (no pipe can fill up). */
-    private static Run run(List<String> command, Map<String, String> env, Duration timeout)
-        throws IOException, InterruptedException {
-        Path out = Files.createTempFile("hookgate-console-", ".out");
-        Path err = Files.createTempFile("hookgate-console-", ".err");
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(NODE_DIR.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().putAll(env);
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                return fail("'" + command.get(0) + "' could not be started (" + e.getMessage() + "): Node.js >= 20"
-                    + " and npm must be on the PATH to run the console's browser test.");
-            }
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                return fail(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s\n"
-                    + new Run(-1, Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8)).describe());
-            }
-            return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
         }
     }
 }
