@@ -5,7 +5,7 @@ import {api, seg, updateWebhook} from './api.js';
 import {MEANINGS, dl, exampleOf, field, h, replace, time} from './dom.js';
 import {deliveriesSection} from './deliveries.js';
 import {confirmAction, copyButton, errorBox, notify, page} from './ui.js';
-import {state} from './webhooks.js';
+import {deleteButton, state} from './webhooks.js';
 
 const GRACE = [['0', 'None: the current key stops signing at once'], ['3600', '1 hour'], ['86400', '1 day'],
   ['604800', '7 days']];
@@ -41,20 +41,8 @@ export async function renderWebhook(main, webhookId) {
       error.show(e.message);
     }
   });
-  const remove = h('button', {type: 'button', class: 'danger'}, 'Delete');
-  remove.addEventListener('click', async () => {
-    if (!await confirmAction('Delete this webhook?',
-      `"${w.name}" and its delivery records will be deleted. This cannot be undone.`, 'Delete webhook')) {
-      remove.focus();
-      return;
-    }
-    try {
-      await api('DELETE', `/webhooks/${seg(w.$id)}`);
-      notify(`${w.name} is deleted.`);
-      location.hash = '#/webhooks';
-    } catch (e) {
-      error.show(e.message);
-    }
+  const remove = deleteButton(w, {class: 'danger'}, error, () => {
+    location.hash = '#/webhooks';
   });
   const testEvent = w.events.length ? `#/test?event=${encodeURIComponent(exampleOf(w.events[0]))}` : '#/test';
   drawProps();

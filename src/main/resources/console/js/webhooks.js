@@ -49,22 +49,10 @@ export async function renderWebhooks(main) {
         error.show(e.message);
       }
     });
-    const remove = h('button', {type: 'button', class: 'danger small', dataset: {key: `delete-${w.$id}`},
-      'aria-label': `Delete ${w.name}`}, 'Delete');
-    remove.addEventListener('click', async () => {
-      if (!await confirmAction('Delete this webhook?',
-        `"${w.name}" and its delivery records will be deleted. This cannot be undone.`, 'Delete webhook')) {
-        remove.focus();
-        return;
-      }
-      try {
-        await api('DELETE', `/webhooks/${seg(w.$id)}`);
-        notify(`${w.name} is deleted.`);
-        await load();
-        add.focus();
-      } catch (e) {
-        error.show(e.message);
-      }
+    const remove = deleteButton(w, {class: 'danger small', dataset: {key: `delete-${w.$id}`},
+      'aria-label': `Delete ${w.name}`}, error, async () => {
+      await load();
+      add.focus();
     });
     const edit = h('a', {href: `#/webhooks/${seg(w.$id)}/edit`, class: 'button secondary small',
       'aria-label': `Edit ${w.name}`}, 'Edit');
@@ -106,4 +94,27 @@ export function state(w) {
 function lastFailure(logs) {
   if (!logs) return h('span', {class: 'muted'}, 'none');
   return h('details', {}, h('summary', {}, failureSummary(logs)), h('pre', {class: 'log'}, logs));
+}
+
+/**
+ * A "Delete" button for a webhook: asks for confirmation, deletes it with its delivery records, then
+ * runs `after`; a failure shows in `error`.
+ */
+export function deleteButton(w, attrs, error, after) {
+  const button = h('button', {type: 'button', ...attrs}, 'Delete');
+  button.addEventListener('click', async () => {
+    if (!await confirmAction('Delete this webhook?',
+      `"${w.name}" and its delivery records will be deleted. This cannot be undone.`, 'Delete webhook')) {
+      button.focus();
+      return;
+    }
+    try {
+      await api('DELETE', `/webhooks/${seg(w.$id)}`);
+      notify(`${w.name} is deleted.`);
+      await after();
+    } catch (e) {
+      error.show(e.message);
+    }
+  });
+  return button;
 }
