@@ -73,11 +73,12 @@ final class Bookkeeping {
             return refused(w, probeToken);
         }
         DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
-        // A 410 disables the webhook at once; its logs say why, below Appwrite's usual text.
-        String logs = policy.gone(failed) ? failed.logs() + GONE_NOTE : failed.logs();
+        // A 410 disables the webhook at once (under hold); its logs say why, below Appwrite's usual text.
+        boolean gone = policy.gone(failed);
+        String logs = gone ? failed.logs() + GONE_NOTE : failed.logs();
         WebhookRepository.Failure f = new WebhookRepository.Failure(logs, System.currentTimeMillis(),
             policy.maxFailedAttempts(), policy.disableAfterMs(), policy.circuitOpenAfter(), policy.probeStepsMs(),
-            probeToken, policy.gone(failed));
+            probeToken, gone);
         return webhooks.recordFailure(w.projectId(), w.id(), f).compose(book -> {
             if (book.isEmpty()) {
                 // The webhook is gone.
@@ -95,7 +96,7 @@ final class Bookkeeping {
             }
             if (b.disabledNow()) {
                 LOG.warn("webhook {} of project {} disabled after {} failed tries in a row{} (last: {})", w.id(),
-                    w.projectId(), b.attempts(), policy.gone(failed) ? " (410 Gone)" : "", failed.describe());
+                    w.projectId(), b.attempts(), gone ? " (410 Gone)" : "", failed.describe());
                 notices.send(w, Notices.DISABLED, "disabled", b.attempts(), b.failingSince(), logs);
                 return log.parkRetrying(w.projectId(), w.id()).map(false);
             }
