@@ -1,20 +1,25 @@
--- Records first tries made straight from the fan-out (events of one delivery): per events-stream entry
--- still pending (XACK == 1), the delivery's record as the try left it, its indexes, and the
--- acknowledgement. The event moves into the record (so = 1), as in fanout.
+-- Records first tries made straight from the fan-out: per events-stream entry that is still there (XDEL
+-- == 1; 0: another replica recorded it, see sweep_events), the records of its deliveries as their tries
+-- left them, their indexes, and the entry's deletion. Each record holds its event (so = 1), as in fanout
+-- for an event's only delivery: an event with a few deliveries has them all tried at once, each record
+-- with a copy of the event, and its items come one after another with the same entryId.
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
--- ARGV     group, now, ttl (s), maxCount, minScore, then per entry: entryId, eventId, projectId,
+-- ARGV     now, ttl (s), maxCount, minScore, then per delivery: entryId, eventId, projectId,
 --          deliveryId, webhookId, createdAt, status ('' when no record is kept: the webhook or the event
 --          is gone; pending: the try could not be made, queued; held: its webhook's circuit is open),
 --          nextAt, the record (RecordFormat)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local done = {}
-for i = 6, #ARGV, 9 do
+local now, ttl, maxCount, minScore = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local last, mine
+for i = 5, #ARGV, 9 do
   local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-  if redis.call('XACK', KEYS[1], group, entry) == 1 then
-    done[#done + 1] = entry
+  if entry ~= last then
+    last = entry
+    mine = redis.call('XDEL', KEYS[1], entry) == 1
+  end
+  if mine then
     if st ~= '' then
       if st == 'retrying' then
         redis.call('ZADD', KEYS[3], ARGV[i+7], id)
@@ -39,6 +44,5 @@ for i = 6, #ARGV, 9 do
     end
   end
 end
-xdel(KEYS[1], done)
 trimCreated(tag, maxCount, minScore)
 return 'OK'

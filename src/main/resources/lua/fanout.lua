@@ -1,23 +1,22 @@
--- Records each event's deliveries (records, indexes, deliveries-stream entries) and acknowledges the
--- event, atomically; an entry another consumer finished already (XACK == 0) is skipped. An event with
+-- Records each event's deliveries (records, indexes, deliveries-stream entries) and deletes the event's
+-- stream entry, atomically; an entry that another replica recorded already (XDEL == 0: it was swept up
+-- as left over while this one worked on it, see sweep_events) is skipped. An event with
 -- one delivery moves into its record (so = 1); one with several gets an event hash its records share.
 -- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
--- ARGV     group, now, ttl (s), maxCount, minScore (retention), then per event: entryId, eventId,
+-- ARGV     now, ttl (s), maxCount, minScore (retention), then per event: entryId, eventId,
 --          projectId, name, user, acceptedAt, payload, requestId, n, then n x (deliveryId, webhookId,
 --          status: pending or skipped)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local group, now, ttl, maxCount, minScore = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local done = {}
-local i = 6
+local now, ttl, maxCount, minScore = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local i = 5
 while i <= #ARGV do
   local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])
   local base = i
   i = i + 9
-  if redis.call('XACK', KEYS[1], group, entry) == 1 then
-    done[#done + 1] = entry
+  if redis.call('XDEL', KEYS[1], entry) == 1 then
     if n > 0 then
       if n > 1 then
         local ek = evKey(tag, pr, ev)
@@ -46,6 +45,5 @@ while i <= #ARGV do
   end
   i = i + 3 * n
 end
-xdel(KEYS[1], done)
 trimCreated(tag, maxCount, minScore)
 return 'OK'

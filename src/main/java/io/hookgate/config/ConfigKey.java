@@ -50,6 +50,7 @@ public enum ConfigKey {
     MAX_IN_FLIGHT("maxInFlight", "1024"),
     QUEUE_PARTITIONS("queuePartitions", "1"),
     MAX_IN_FLIGHT_PER_WEBHOOK("maxInFlightPerWebhook", "16"),
+    FIRST_TRY_MAX_DELIVERIES("firstTryMaxDeliveries", "8"),
     RETRY_SCHEDULE("retrySchedule", RetrySchedule.DEFAULT),
     RECLAIM_IDLE_MS("reclaimIdleMs", "60000"),
     IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "86400"),

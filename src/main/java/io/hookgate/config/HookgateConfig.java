@@ -90,7 +90,8 @@ public record HookgateConfig(
     /** The subscription store and its queue pumps. */
     public record StoreConfig(String adminKey, String encryptionKey, int ingestRatePerSecond, int ingestBurst,
                               String replicaId, int maxFailedAttempts, int maxInFlight,
-                              int maxInFlightPerWebhook, int queuePartitions, long deliveryTimeoutMs,
+                              int maxInFlightPerWebhook, int firstTryMaxDeliveries, int queuePartitions,
+                              long deliveryTimeoutMs,
                               List<Duration> retrySchedule, long reclaimIdleMs, long idempotencyWindowSeconds,
                               long deliveryRetentionSeconds, int deliveryRetentionCount, Quotas quotas,
                               Failures failures) {
@@ -99,7 +100,8 @@ public record HookgateConfig(
             return "StoreConfig[adminKey=" + (adminKey.isEmpty() ? "(generated)" : "****") + ", encryptionKey="
                 + (encryptionKey.isEmpty() ? "(generated)" : "****") + ", replicaId=" + replicaId
                 + ", maxFailedAttempts=" + maxFailedAttempts + ", maxInFlight=" + maxInFlight
-                + ", maxInFlightPerWebhook=" + maxInFlightPerWebhook + ", queuePartitions=" + queuePartitions
+                + ", maxInFlightPerWebhook=" + maxInFlightPerWebhook + ", firstTryMaxDeliveries=" + firstTryMaxDeliveries
+                + ", queuePartitions=" + queuePartitions
                 + ", retrySchedule=" + retrySchedule + ", reclaimIdleMs=" + reclaimIdleMs + "]";
         }
     }
@@ -208,6 +210,7 @@ public record HookgateConfig(
             new StoreConfig(adminKey, p.encryptionKey(ConfigKey.ENCRYPTION_KEY),
                 p.intIn(ConfigKey.INGEST_RATE_PER_SECOND, 0, 10_000_000), burst, replica, p.intIn(ConfigKey.MAX_FAILED_ATTEMPTS, 1, 1000),
                 p.intIn(ConfigKey.MAX_IN_FLIGHT, 1, 100_000), p.intIn(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, 1, 10_000),
+                p.intIn(ConfigKey.FIRST_TRY_MAX_DELIVERIES, 0, 64),
                 p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256), timeout, schedule, reclaimIdle,
                 p.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 30L * 86400), retention,
                 p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000), quotas,

@@ -69,8 +69,8 @@ public final class DeliveryEngine {
         this.recorder = new Recorder(vertx, queue, metrics);
         this.pump = new DeliveryPump(vertx, queue, subscriptions, events, bookkeeping, policy, recorder, metrics,
             config.replicaId(), config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
-        this.fanout = new FanoutPump(vertx, queue, subscriptions, events, pump);
-        this.maintenance = new QueueMaintenance(vertx, queue, fanout, pump, config.reclaimIdleMs(), metrics);
+        this.fanout = new FanoutPump(vertx, queue, subscriptions, events, pump, config.firstTryMaxDeliveries());
+        this.maintenance = new QueueMaintenance(vertx, queue, pump, config.reclaimIdleMs(), metrics);
         this.circuits = new Circuits(vertx, subscriptions, bookkeeping, log, config.replicaId(), metrics);
     }
 

@@ -76,6 +76,21 @@ final class DeliveryPump {
         }
     }
 
+    /**
+     * The first tries of one event, recorded together once the last has ended: the script that records
+     * them deletes the event's entry, so none may be recorded before the others have ended.
+     */
+    private static final class FirstTries {
+        final int expected;
+        final List<EventQueue.Completion> done;
+        final Promise<Void> written = Promise.promise();
+
+        FirstTries(int expected) {
+            this.expected = expected;
+            this.done = new ArrayList<>(expected);
+        }
+    }
+
     private static final class Partition {
         final int index;
         final Backoff backoff = new Backoff();
@@ -83,8 +98,8 @@ final class DeliveryPump {
         boolean reading;
         /** Entry IDs this replica holds (read or taken over, outcome not recorded yet): never taken twice. */
         final Set<String> held = new HashSet<>();
-        /** Events-stream entry IDs whose first try this replica started from the fan-out (see startFirstTry). */
-        final Set<String> heldEvents = new HashSet<>();
+        /** Events-stream entries whose first tries this replica started from the fan-out (see startFirstTries). */
+        final Map<String, FirstTries> firstTries = new HashMap<>();
         /** Where the next read of this consumer's own pending entries starts. */
         String pendingFrom = "0";
 
@@ -147,43 +162,60 @@ final class DeliveryPump {
 
     // ---- taking work in -----------------------------------------------------------------------
 
+    /** A first try to start: the delivery's ID and its webhook. */
+    record FirstTry(String deliveryId, Webhook webhook) {
+    }
+
     /**
-     * Starts the first try of an event's only delivery, handed over by the fan-out before anything of the
-     * delivery is written; answers false, doing nothing, when the pump is stopping or full, or the
-     * webhook's lane has no free slot or is slow (then the delivery goes through the deliveries stream,
-     * where it is visible as pending while it waits).
+     * Starts the first tries of an event's deliveries, all of them or none, handed over by the fan-out
+     * before anything of them is written; answers false, doing nothing, when the pump is stopping or
+     * would be over its cap, or a webhook is disabled, has its circuit open, or its lane has no free slot
+     * or is slow (then the deliveries go through the deliveries stream, where they are visible as
+     * pending while they wait).
      */
-    boolean startFirstTry(StreamEntry event, String deliveryId, Webhook webhook, EventCache.Entry ev, long createdAt) {
-        if (stopped || inFlight >= maxInFlight || !webhook.enabled() || webhook.health().circuitOpen()) {
+    boolean startFirstTries(StreamEntry event, List<FirstTry> tries, EventCache.Entry ev, long createdAt) {
+        if (stopped || inFlight + tries.size() > maxInFlight) {
             return false;
         }
         Partition part = partitions.get(event.partition());
-        if (part.heldEvents.contains(event.id())) {
+        if (part.firstTries.containsKey(event.id())) {
             return false;
         }
         long now = System.currentTimeMillis();
-        Lane<Work> busy = lanes.get(laneKey(webhook));
-        if (busy != null && (busy.offer(now) != Lane.Decision.START || busy.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
-            return false;
+        for (FirstTry t : tries) {
+            Webhook webhook = t.webhook();
+            if (!webhook.enabled() || webhook.health().circuitOpen()) {
+                return false;
+            }
+            Lane<Work> busy = lanes.get(laneKey(webhook));
+            if (busy != null && (busy.offer(now) != Lane.Decision.START
+                || busy.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
+                return false;
+            }
         }
-        Lane<Work> lane = lanes.computeIfAbsent(laneKey(webhook), id -> new Lane<>(perWebhook));
-        part.heldEvents.add(event.id());
-        Map<String, String> fields = new HashMap<>(10);
-        fields.put("dl", deliveryId);
-        fields.put("wh", webhook.id());
-        fields.put("ev", event.field("id"));
-        fields.put("pr", webhook.projectId());
-        fields.put("nm", event.field("nm"));
-        fields.put("s", "0");
-        fields.put("at", Long.toString(createdAt));
-        inFlight++;
-        send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, ev.event(), true), webhook, ev));
+        part.firstTries.put(event.id(), new FirstTries(tries.size()));
+        for (FirstTry t : tries) {
+            Webhook webhook = t.webhook();
+            Lane<Work> lane = lanes.computeIfAbsent(laneKey(webhook), id -> new Lane<>(perWebhook));
+            Map<String, String> fields = new HashMap<>(10);
+            fields.put("dl", t.deliveryId());
+            fields.put("wh", webhook.id());
+            fields.put("ev", event.field("id"));
+            fields.put("pr", webhook.projectId());
+            fields.put("nm", event.field("nm"));
+            fields.put("s", "0");
+            fields.put("at", Long.toString(createdAt));
+            inFlight++;
+            send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, ev.event(), true), webhook,
+                ev));
+        }
         return true;
     }
 
-    /** Whether this replica is running the first try of this event's delivery (see {@link #startFirstTry}). */
+    /** Whether this replica is running the first tries of this event's deliveries (see {@link #startFirstTries}). */
     boolean holdsEvent(StreamEntry event) {
-        return event.partition() < partitions.size() && partitions.get(event.partition()).heldEvents.contains(event.id());
+        return event.partition() < partitions.size()
+            && partitions.get(event.partition()).firstTries.containsKey(event.id());
     }
 
     /** Entries taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
@@ -408,10 +440,27 @@ final class DeliveryPump {
         finish(part, entry, Recorder.outcome(d), d.retryAtMs(), tryJson);
     }
 
-    /** Records an entry's outcome; once written, the entry's slot is free and reading may go on. */
+    /**
+     * Records an entry's outcome (a first try's together with those of its event's other first tries);
+     * once written, the entry's slot is free and reading may go on.
+     */
     private void finish(Partition part, StreamEntry entry, EventQueue.Outcome outcome, long nextAt, String tryJson) {
-        recorder.record(new EventQueue.Completion(entry, outcome, nextAt, tryJson)).onComplete(x -> {
-            (entry.firstTry() ? part.heldEvents : part.held).remove(entry.id());
+        EventQueue.Completion completion = new EventQueue.Completion(entry, outcome, nextAt, tryJson);
+        Future<Void> written;
+        if (entry.firstTry()) {
+            FirstTries group = part.firstTries.get(entry.id());
+            group.done.add(completion);
+            if (group.done.size() == group.expected) {
+                recorder.recordAll(group.done).onComplete(x -> {
+                    part.firstTries.remove(entry.id());
+                    group.written.complete();
+                });
+            }
+            written = group.written.future();
+        } else {
+            written = recorder.record(completion).onComplete(x -> part.held.remove(entry.id()));
+        }
+        written.onComplete(x -> {
             release();
             partitions.forEach(this::read);
         });

@@ -16,30 +16,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns accepted events into deliveries: reads the events streams through the shared consumer
- * group, matches each event against this replica's index, and records the deliveries together with
- * the event's acknowledgement ({@link EventQueue#recordFanout}).
+ * group (without pending entries, see {@link EventQueue#readEvents}), matches each event against this
+ * replica's index, and records the deliveries together with the deletion of the event's entry
+ * ({@link EventQueue#recordFanout}), or starts their first tries at once ({@link #firstTries}).
  *
  * <p>Per partition, one loop reads with a blocking read; while it keeps getting full batches it
  * starts up to {@value #HELPERS} helper loops that read without blocking, so that the next batches
  * are read and matched while a script runs (one loop alone spent most of its time waiting on Redis,
  * with the events stream backing up in front of it), and a partition never holds more than one pooled
- * connection in a blocking read. After a failure or at start, the main loop first reads this
- * consumer's own pending entries, from a moving cursor; entries whose first try is under way here are
- * skipped. Only new entries (from {@code >} reads) get first tries ({@link #firstTry}): an entry read
- * again may be in a fan-out script under way, and that script's {@code XACK == 1} guard settles who
- * records it.
+ * connection in a blocking read. A batch whose fan-out failed (Redis unreachable, say) is fanned out
+ * again from memory before the next read; entries whose first try is under way here are skipped. Only
+ * new entries (read once) get first tries: an entry fanned out again, or swept up from a dead replica,
+ * may be in a fan-out script under way, and the scripts' {@code XDEL == 1} guard settles who records
+ * it.
  */
 final class FanoutPump {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutPump.class);
     private static final int BATCH = 128;
     private static final long BLOCK_MS = 1_000;
     private static final int HELPERS = 2;
+    /** The most payload bytes that the records of an event's first tries hold in all (each a copy). */
+    static final int MAX_FIRST_TRY_COPY_BYTES = 64 * 1024;
 
     private final Vertx vertx;
     private final EventQueue queue;
     private final Subscriptions subscriptions;
     private final Events events;
     private final DeliveryPump pump;
+    /** An event with more deliveries goes through the deliveries stream (firstTryMaxDeliveries). */
+    private final int maxFirstTries;
     private final List<Partition> partitions = new ArrayList<>();
     private boolean stopped;
     /** Loops with a read or a fan-out under way. */
@@ -49,10 +54,8 @@ final class FanoutPump {
     private static final class Partition {
         final int index;
         final Backoff backoff = new Backoff();
-        /** Read this consumer's own unfinished entries before new ones (at start, after a failure). */
-        boolean ownPending = true;
-        /** Where the next read of own pending entries starts. */
-        String pendingFrom = "0";
+        /** A batch whose fan-out failed: fanned out again before anything new is read. */
+        List<StreamEntry> unfinished = List.of();
         int helpers;
         /** Entry IDs some loop is fanning out now: a read that brings one again skips it. */
         final Set<String> active = new HashSet<>();
@@ -62,7 +65,9 @@ final class FanoutPump {
         }
     }
 
-    FanoutPump(Vertx vertx, EventQueue queue, Subscriptions subscriptions, Events events, DeliveryPump pump) {
+    FanoutPump(Vertx vertx, EventQueue queue, Subscriptions subscriptions, Events events, DeliveryPump pump,
+               int maxFirstTries) {
+        this.maxFirstTries = maxFirstTries;
         this.vertx = vertx;
         this.queue = queue;
         this.subscriptions = subscriptions;
@@ -90,30 +95,23 @@ final class FanoutPump {
         return idle.future();
     }
 
-    /** The main loop of a partition: own pending entries first when needed, else a blocking read of new ones. */
+    /** The main loop of a partition: a failed batch again when there is one, else a blocking read of new ones. */
     private void loop(Partition part) {
         if (stopped) {
             return;
         }
         busy++;
         Future<Void> step;
-        if (part.ownPending) {
-            step = queue.readOwnEvents(part.index, BATCH, part.pendingFrom).compose(entries -> {
-                if (entries.isEmpty()) {
-                    part.ownPending = false;
-                    part.pendingFrom = "0";
-                    return Future.succeededFuture();
-                }
-                part.pendingFrom = entries.get(entries.size() - 1).id();
-                return fanout(part.index, entries, false);
-            });
+        if (!part.unfinished.isEmpty()) {
+            List<StreamEntry> again = part.unfinished;
+            step = fanout(part.index, again, false).onSuccess(x -> part.unfinished = List.of());
         } else {
             step = queue.readEvents(part.index, BATCH, BLOCK_MS).compose(entries -> {
                 if (entries.size() == BATCH && part.helpers < HELPERS) {
                     part.helpers++;
                     help(part);
                 }
-                return entries.isEmpty() ? Future.succeededFuture() : fanout(part.index, entries, true);
+                return entries.isEmpty() ? Future.succeededFuture() : fanout(part, entries);
             });
         }
         step.onComplete(ar -> {
@@ -131,6 +129,20 @@ final class FanoutPump {
         });
     }
 
+    /** Fans out a batch read now; when that fails, the batch is kept to be fanned out again. */
+    private Future<Void> fanout(Partition part, List<StreamEntry> entries) {
+        return fanout(part.index, entries, true).onFailure(err -> part.unfinished = merge(part.unfinished, entries));
+    }
+
+    private static List<StreamEntry> merge(List<StreamEntry> a, List<StreamEntry> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<StreamEntry> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** A helper loop: non-blocking reads of new entries for as long as they come in full batches. */
     private void help(Partition part) {
         if (stopped) {
@@ -140,7 +152,7 @@ final class FanoutPump {
         busy++;
         queue.readEvents(part.index, BATCH, -1)
             .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0)
-                : fanout(part.index, entries, true).map(entries.size()))
+                : fanout(part, entries).map(entries.size()))
             .onComplete(ar -> {
                 if (ended()) {
                     part.helpers--;
@@ -158,8 +170,6 @@ final class FanoutPump {
     }
 
     private void failed(Partition part, Throwable cause) {
-        part.ownPending = true;
-        part.pendingFrom = "0";
         LOG.warn("fan-out of partition {} failed ({}), retrying", part.index, cause.getMessage());
     }
 
@@ -173,11 +183,6 @@ final class FanoutPump {
             return true;
         }
         return false;
-    }
-
-    /** Events taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
-    Future<Void> accept(int partition, List<StreamEntry> entries) {
-        return entries.isEmpty() || stopped ? Future.succeededFuture() : fanout(partition, entries, false);
     }
 
     /** @param fresh the entries come from a read of new entries: only those may get first tries */
@@ -227,7 +232,7 @@ final class FanoutPump {
         for (int i = 0; i < kept.size(); i++) {
             StreamEntry e = kept.get(i);
             List<EventQueue.NewDelivery> deliveries = matched.get(i);
-            if (fresh && deliveries.size() == 1 && !deliveries.get(0).skipped() && firstTry(e, deliveries.get(0), now)) {
+            if (fresh && firstTries(e, deliveries, now)) {
                 continue;
             }
             if (e.event() != null && deliveries.stream().anyMatch(d -> !d.skipped())) {
@@ -240,19 +245,31 @@ final class FanoutPump {
     }
 
     /**
-     * The first try of an event's only delivery, straight from the fan-out: nothing of the delivery is
-     * written until the try has ended ({@link EventQueue#completeFirstTries}, with the event's
-     * acknowledgement), so a replica that dies mid-try leaves the event to be reclaimed and fanned out
-     * again, under the same delivery ID. Saves the deliveries stream's round trip and half of the
-     * record's writes. False when the pump cannot take it now: the delivery goes through the queue.
+     * The first tries of an event's deliveries (at most {@code firstTryMaxDeliveries}, none to a disabled
+     * webhook), straight from the fan-out: nothing of the deliveries is written until every try has
+     * ended ({@link EventQueue#completeFirstTries}, which deletes the event's entry), so a replica that
+     * dies mid-try leaves the event to be swept up and fanned out again, under the same delivery IDs. Each
+     * record then holds a copy of the event, so an event with several deliveries goes this way only while
+     * the copies stay small ({@value #MAX_FIRST_TRY_COPY_BYTES} bytes of payload in all). Saves the
+     * deliveries stream and its reads, half of the records' writes and the event's hash. False when the
+     * pump cannot take them all now: the deliveries go through the queue.
      */
-    private boolean firstTry(StreamEntry e, EventQueue.NewDelivery d, long now) {
-        Webhook w = subscriptions.webhook(e.field("pr"), d.webhookId());
-        if (w == null || e.event() == null) {
+    private boolean firstTries(StreamEntry e, List<EventQueue.NewDelivery> deliveries, long now) {
+        int n = deliveries.size();
+        if (n == 0 || n > maxFirstTries || e.event() == null
+            || (n > 1 && (long) n * e.event().payload().length > MAX_FIRST_TRY_COPY_BYTES)) {
             return false;
         }
+        List<DeliveryPump.FirstTry> tries = new ArrayList<>(n);
+        for (EventQueue.NewDelivery d : deliveries) {
+            Webhook w = d.skipped() ? null : subscriptions.webhook(e.field("pr"), d.webhookId());
+            if (w == null) {
+                return false;
+            }
+            tries.add(new DeliveryPump.FirstTry(d.deliveryId(), w));
+        }
         EventCache.Entry ev = events.withExpansion(e.event());
-        return ev != null && pump.startFirstTry(e, d.deliveryId(), w, ev, now);
+        return ev != null && pump.startFirstTries(e, tries, ev, now);
     }
 
     private static long parseLong(String s) {

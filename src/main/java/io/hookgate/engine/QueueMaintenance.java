@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The queue's timers, run by every replica on every partition: due retries move into the
- * deliveries stream (atomically, so each is taken once), and stream entries that a replica claimed
- * but left idle for {@code reclaimIdleMs} (it died) are taken over with XAUTOCLAIM and handed to
- * the pumps. The idle time is always longer than a try can take (checked by the config), so work
+ * deliveries stream (atomically, so each is taken once), and work that a replica took but left
+ * unfinished for {@code reclaimIdleMs} (it died) is taken over: events it read go back into the
+ * events stream ({@link EventQueue#sweepEvents}), deliveries it claimed go to the pump (XAUTOCLAIM). The idle time is always longer than a try can take (checked by the config), so work
  * still under way is never taken from a live replica. It also reads each partition's depth for the
  * metrics every few seconds.
  */
@@ -28,7 +28,6 @@ final class QueueMaintenance {
 
     private final Vertx vertx;
     private final EventQueue queue;
-    private final FanoutPump fanout;
     private final DeliveryPump pump;
     private final long reclaimIdleMs;
     private final long reclaimEveryMs;
@@ -38,7 +37,7 @@ final class QueueMaintenance {
     private final boolean[] draining;
     private boolean stopped;
 
-    QueueMaintenance(Vertx vertx, EventQueue queue, FanoutPump fanout, DeliveryPump pump, long reclaimIdleMs,
+    QueueMaintenance(Vertx vertx, EventQueue queue, DeliveryPump pump, long reclaimIdleMs,
                             GatewayMetrics metrics) {
         this.vertx = vertx;
         this.stats = new AtomicReferenceArray<>(queue.partitions());
@@ -60,7 +59,6 @@ final class QueueMaintenance {
         metrics.gauge("hookgate.inflight", "Deliveries held by this replica (under way or queued behind a webhook's cap)",
             pump::inFlight);
         this.queue = queue;
-        this.fanout = fanout;
         this.pump = pump;
         this.reclaimIdleMs = reclaimIdleMs;
         this.reclaimEveryMs = Math.max(1_000, Math.min(15_000, reclaimIdleMs / 4));
@@ -102,13 +100,7 @@ final class QueueMaintenance {
         if (stopped) {
             return;
         }
-        Future<List<StreamEntry>> events = queue.reclaimEvents(partition, reclaimIdleMs, RECLAIM_BATCH)
-            .compose(entries -> {
-                if (!entries.isEmpty()) {
-                    LOG.info("took over {} events of partition {} idle for {} ms", entries.size(), partition, reclaimIdleMs);
-                }
-                return fanout.accept(partition, entries).map(entries);
-            });
+        Future<Void> events = sweep(partition);
         Future<List<StreamEntry>> deliveries = queue.reclaimDeliveries(partition, reclaimIdleMs, RECLAIM_BATCH)
             .map(entries -> {
                 if (!entries.isEmpty()) {
@@ -120,5 +112,20 @@ final class QueueMaintenance {
             });
         Future.join(events, deliveries).onFailure(err ->
             LOG.debug("reclaiming in partition {} failed: {}", partition, err.getMessage()));
+    }
+
+    /** Puts left-over events back into the stream, a batch at a time for as long as batches come full. */
+    private Future<Void> sweep(int partition) {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
+        return queue.sweepEvents(partition, reclaimIdleMs, reclaimEveryMs, RECLAIM_BATCH).compose(moved -> {
+            if (moved == 0) {
+                return Future.succeededFuture();
+            }
+            LOG.info("took over {} events of partition {} read at least {} ms ago and not fanned out: put back in"
+                + " the stream", moved, partition, reclaimIdleMs);
+            return moved < RECLAIM_BATCH ? Future.succeededFuture() : sweep(partition);
+        });
     }
 }

@@ -63,19 +63,20 @@ final class Recorder {
 
     /** Queues an outcome for its partition's next batch; completes when it is recorded. */
     Future<Void> record(EventQueue.Completion completion) {
-        metrics.outcome(switch (completion.outcome()) {
-            case DELIVERED -> GatewayMetrics.Outcome.DELIVERED;
-            case RETRY -> GatewayMetrics.Outcome.RETRY;
-            case FAILED -> GatewayMetrics.Outcome.FAILED;
-            case PARKED -> GatewayMetrics.Outcome.PARKED;
-            case HOLD -> GatewayMetrics.Outcome.HELD;
-            case WAIT -> GatewayMetrics.Outcome.DEFERRED;
-            case REQUEUE -> GatewayMetrics.Outcome.REQUEUED;
-            case DROP -> GatewayMetrics.Outcome.DROPPED;
-        });
-        Batch b = partitions.get(completion.entry().partition());
+        return recordAll(List.of(completion));
+    }
+
+    /**
+     * Queues outcomes of one partition, to be written together in one script (the first tries of one
+     * event: see {@code lua/complete_first.lua}); completes when they are recorded.
+     */
+    Future<Void> recordAll(List<EventQueue.Completion> completions) {
+        completions.forEach(this::count);
+        Batch b = partitions.get(completions.get(0).entry().partition());
         Promise<Void> written = Promise.promise();
-        b.pending.add(new Pending(completion, written));
+        for (EventQueue.Completion c : completions) {
+            b.pending.add(new Pending(c, written));
+        }
         if (b.pending.size() >= FLUSH_AT || stopping) {
             flush(b);
         } else if (!b.scheduled) {
@@ -86,6 +87,19 @@ final class Recorder {
             });
         }
         return written.future();
+    }
+
+    private void count(EventQueue.Completion completion) {
+        metrics.outcome(switch (completion.outcome()) {
+            case DELIVERED -> GatewayMetrics.Outcome.DELIVERED;
+            case RETRY -> GatewayMetrics.Outcome.RETRY;
+            case FAILED -> GatewayMetrics.Outcome.FAILED;
+            case PARKED -> GatewayMetrics.Outcome.PARKED;
+            case HOLD -> GatewayMetrics.Outcome.HELD;
+            case WAIT -> GatewayMetrics.Outcome.DEFERRED;
+            case REQUEUE -> GatewayMetrics.Outcome.REQUEUED;
+            case DROP -> GatewayMetrics.Outcome.DROPPED;
+        });
     }
 
     private void flush(Batch b) {
@@ -128,7 +142,8 @@ final class Recorder {
             again.addAll(pending);
             return;
         }
-        pending.forEach(p -> p.written().complete());
+        // The outcomes of one group (recordAll) share one promise.
+        pending.forEach(p -> p.written().tryComplete());
     }
 
     /** How a policy's decision ends a stream entry. */

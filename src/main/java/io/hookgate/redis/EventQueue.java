@@ -32,6 +32,7 @@ public final class EventQueue {
     private static final LuaScript FANOUT = LuaScript.load("fanout");
     private static final LuaScript INGEST = LuaScript.load("ingest");
     private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
+    private static final LuaScript SWEEP_EVENTS = LuaScript.load("sweep_events");
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */
     private static final long SAFETY_TTL_SECONDS = 86_400;
 
@@ -186,57 +187,61 @@ public final class EventQueue {
 
     /**
      * Reads new events to fan out, waiting up to {@code blockMs} for some (a negative value: not at
-     * all, answering what is there now).
+     * all, answering what is there now). The read takes no pending entries ({@code NOACK}): an entry
+     * stays in the stream until its fan-out is recorded, and one that a replica read and never finished
+     * is found by {@link #sweepEvents}. A pending entry would cost Redis an insertion, an acknowledgement
+     * and an {@code XCLAIM} written to the AOF and the replicas for every event.
      */
     public Future<List<StreamEntry>> readEvents(int partition, int count, long blockMs) {
-        return read(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, blockMs);
-    }
-
-    /** Reads new deliveries to make, as {@link #readEvents}. */
-    public Future<List<StreamEntry>> readDeliveries(int partition, int count, long blockMs) {
-        return read(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, blockMs);
-    }
-
-    private Future<List<StreamEntry>> read(int partition, String stream, String group, int count, long blockMs) {
-        Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer).arg("COUNT").arg(count);
+        Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(QueueKeys.FANOUT_GROUP).arg(consumer)
+            .arg("COUNT").arg(count);
         if (blockMs >= 0) {
             r.arg("BLOCK").arg(blockMs);
         }
-        return redis.send(r.arg("STREAMS").arg(stream).arg(">")).map(x -> StreamEntry.parse(partition, x));
+        return redis.send(r.arg("NOACK").arg("STREAMS").arg(QueueKeys.events(partition)).arg(">"))
+            .map(x -> StreamEntry.parse(partition, x));
     }
 
     /**
-     * Reads this consumer's own pending events (read before, not finished: after a failure or a restart
-     * under the same name) after {@code afterId} ("0": from the start), without blocking.
+     * Reads new deliveries to make, waiting as {@link #readEvents} does. These reads take pending
+     * entries: a delivery's try may run as long as the delivery timeout, and its entry is acknowledged
+     * with its outcome ({@link #complete}).
      */
-    public Future<List<StreamEntry>> readOwnEvents(int partition, int count, String afterId) {
-        return readOwn(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, count, afterId);
+    public Future<List<StreamEntry>> readDeliveries(int partition, int count, long blockMs) {
+        Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(QueueKeys.DISPATCH_GROUP).arg(consumer)
+            .arg("COUNT").arg(count);
+        if (blockMs >= 0) {
+            r.arg("BLOCK").arg(blockMs);
+        }
+        return redis.send(r.arg("STREAMS").arg(QueueKeys.deliveries(partition)).arg(">"))
+            .map(x -> StreamEntry.parse(partition, x));
     }
 
-    /** Reads this consumer's own pending deliveries, as {@link #readOwnEvents}. */
+    /**
+     * Reads this consumer's own pending deliveries (read before, not finished: after a failure or a
+     * restart under the same name) after {@code afterId} ("0": from the start), without blocking.
+     */
     public Future<List<StreamEntry>> readOwnDeliveries(int partition, int count, String afterId) {
-        return readOwn(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, count, afterId);
-    }
-
-    private Future<List<StreamEntry>> readOwn(int partition, String stream, String group, int count, String afterId) {
-        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer)
-                .arg("COUNT").arg(count).arg("STREAMS").arg(stream).arg(afterId))
+        return redis.send(Request.cmd(Command.XREADGROUP).arg("GROUP").arg(QueueKeys.DISPATCH_GROUP).arg(consumer)
+                .arg("COUNT").arg(count).arg("STREAMS").arg(QueueKeys.deliveries(partition)).arg(afterId))
             .map(r -> StreamEntry.parse(partition, r));
     }
 
-    /** Takes over entries of the events stream idle for longer than {@code minIdleMs} (a replica died). */
-    public Future<List<StreamEntry>> reclaimEvents(int partition, long minIdleMs, int count) {
-        return reclaim(partition, QueueKeys.events(partition), QueueKeys.FANOUT_GROUP, minIdleMs, count);
+    /**
+     * Puts events that a replica read at least {@code idleMs} ago and never finished (it died) back into
+     * the stream, for any replica to read, at most {@code count}; answers how many. Each call also notes
+     * what the group has handed out so far, at most once per {@code stepMs}: see
+     * {@code lua/sweep_events.lua}.
+     */
+    public Future<Integer> sweepEvents(int partition, long idleMs, long stepMs, int count) {
+        return SWEEP_EVENTS.run(redis, List.of(QueueKeys.events(partition), QueueKeys.eventsSweep(partition)),
+            List.of(QueueKeys.FANOUT_GROUP, System.currentTimeMillis(), idleMs, stepMs, count)).map(Response::toInteger);
     }
 
-    /** Takes over entries of the deliveries stream idle for longer than {@code minIdleMs}. */
+    /** Takes over entries of the deliveries stream idle for longer than {@code minIdleMs} (a replica died). */
     public Future<List<StreamEntry>> reclaimDeliveries(int partition, long minIdleMs, int count) {
-        return reclaim(partition, QueueKeys.deliveries(partition), QueueKeys.DISPATCH_GROUP, minIdleMs, count);
-    }
-
-    private Future<List<StreamEntry>> reclaim(int partition, String stream, String group, long minIdleMs, int count) {
-        return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(stream).arg(group).arg(consumer).arg(minIdleMs)
-                .arg("0-0").arg("COUNT").arg(count))
+        return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(QueueKeys.deliveries(partition))
+                .arg(QueueKeys.DISPATCH_GROUP).arg(consumer).arg(minIdleMs).arg("0-0").arg("COUNT").arg(count))
             .map(r -> StreamEntry.parseEntries(partition, r == null ? null : r.get(1)));
     }
 
@@ -274,12 +279,11 @@ public final class EventQueue {
     }
 
     /**
-     * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): the
-     * events' consumer group, now, the records' TTL and the retention bounds.
+     * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the
+     * records' TTL and the retention bounds.
      */
     private List<Object> recordArgs(long now, int more) {
-        List<Object> args = new ArrayList<>(5 + more);
-        args.add(QueueKeys.FANOUT_GROUP);
+        List<Object> args = new ArrayList<>(4 + more);
         args.add(now);
         args.add(ttl());
         args.add(retentionCountPerPartition);

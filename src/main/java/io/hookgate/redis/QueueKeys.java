@@ -10,9 +10,12 @@ import io.hookgate.model.DeliveryStatus;
  * <pre>
  * hg:{qN}:events              stream  accepted events not yet fanned out: id, pr (project), nm (name),
  *                                     us (user ID), at (accepted, epoch ms), pl (payload bytes as ingested),
- *                                     rq (request ID); consumer group "fanout". The entry is the event until
- *                                     its fan-out: an event with one delivery then moves into that delivery's
- *                                     record, one with several into an event hash
+ *                                     rq (request ID); consumer group "fanout", read with NOACK (no pending
+ *                                     entries). The entry is the event until its fan-out deletes it: the event
+ *                                     then moves into its deliveries' records (first tries: a copy in each),
+ *                                     or into an event hash (several deliveries through the deliveries stream)
+ * hg:{qN}:events:sweep        list    "ID TIME": the group's last-delivered ID as seen at a time, oldest first;
+ *                                     how the sweep finds events read and never finished (sweep_events)
  * hg:{qN}:ev:PID:EID          hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
  *                                     records that still point at it; the hash goes with the last one);
  *                                     TTL deliveryRetentionSeconds + 1 day as a safety net
@@ -56,6 +59,11 @@ public final class QueueKeys {
 
     public static String events(int partition) {
         return tag(partition) + "events";
+    }
+
+    /** The sweep's snapshots of what the events' group handed out when (lua/sweep_events.lua). */
+    public static String eventsSweep(int partition) {
+        return events(partition) + ":sweep";
     }
 
     public static String deliveries(int partition) {

@@ -58,6 +58,8 @@ class TenantKeyLayoutTest {
         }
     }
 
+    private static final int SHARED = 9;
+
     private static final List<Row> LAYOUT = List.of(
         new Row(Pattern.compile("hg:admin"), Scope.GLOBAL,
             "the generated admin key's hash (the tests configure one, so none is generated)", false),
@@ -70,6 +72,8 @@ class TenantKeyLayoutTest {
             "a circuit probe's lease: exists only while a probe is under way", false),
         new Row("hg:\\{q\\d+\\}:(events|deliveries)", Scope.GLOBAL,
             "a partition's work streams: every entry names its project (pr)"),
+        new Row(Pattern.compile("hg:\\{q\\d+\\}:events:sweep"), Scope.GLOBAL,
+            "snapshots of what the events' group handed out when (stream IDs and times)", false),
         new Row("hg:\\{q\\d+\\}:retries", Scope.GLOBAL, "due times of delivery IDs, which are project-derived"),
         new Row("hg:\\{q\\d+\\}:open", Scope.GLOBAL, "members are PROJECT:WEBHOOK"),
         new Row("hg:\\{q\\d+\\}:ev:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
@@ -93,8 +97,10 @@ class TenantKeyLayoutTest {
                 : Answer.status(200));
             for (Gateway.ProjectClient p : projects) {
                 String base = "/" + p.projectId() + "/";
-                p.webhook("shared1", r.url(base + "shared1"), "teams.*.create");
-                p.webhook("shared2", r.url(base + "shared2"), "teams.*.create");
+                // More than the fan-out tries at once (firstTryMaxDeliveries, 8): an event hash.
+                for (int i = 1; i <= SHARED; i++) {
+                    p.webhook("shared" + i, r.url(base + "shared" + i), "teams.*.create");
+                }
                 p.webhook("single", r.url(base + "single"), "users.*.create");
                 p.webhook("flaky", r.url(base + "flaky"), "users.*.update");
                 p.webhook("parkme", r.url(base + "parkme"), "users.*.delete");
@@ -108,7 +114,7 @@ class TenantKeyLayoutTest {
                 p.send(event("users.u1.update", null, "f1")).expect(202);
                 p.send(event("users.u1.delete", null, "p1")).expect(202);
             }
-            List<RecordedRequest> first = r.awaitCount(10, WAIT);
+            List<RecordedRequest> first = r.awaitCount(2 * (SHARED + 3), WAIT);
             for (Gateway.ProjectClient p : projects) {
                 Map<String, String> byWebhook = new LinkedHashMap<>();
                 for (RecordedRequest req : first) {
@@ -133,7 +139,7 @@ class TenantKeyLayoutTest {
             for (Gateway.ProjectClient p : projects) {
                 p.send(event("users.u2.update", null, "f2")).expect(202);
             }
-            r.awaitCount(12, WAIT);
+            r.awaitCount(2 * (SHARED + 3) + 2, WAIT);
             seen.addAll(snapshot());
 
             // f1's retry fails too: failed for good, with two tries.

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code lua/complete_first.lua}: first tries made straight from the fan-out. Per events-stream entry still
  * pending, the record as the try left it is stored with the indexes of its status, and the entry is
- * acknowledged and deleted; '' keeps no record.
+ * deleted; '' keeps no record.
  */
 class CompleteFirstScriptTest extends ScriptHarness {
     private static final String GROUP = QueueKeys.FANOUT_GROUP;
@@ -41,12 +41,12 @@ class CompleteFirstScriptTest extends ScriptHarness {
     }
 
     private static List<Object> args(int maxCount) {
-        return new ArrayList<>(List.of(GROUP, NOW, TTL, maxCount, WEEK_AGO));
+        return new ArrayList<>(List.of(NOW, TTL, maxCount, WEEK_AGO));
     }
 
     /** A first try's entry of the events stream, read by the fan-out; its 9 values appended to args. */
     private static String firstTry(List<Object> args, String deliveryId, String status) {
-        String entry = pendingEntry(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
         args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, CREATED, status, NEXT,
             status.isEmpty() ? "" : recordAfter(status, deliveryId)));
         return entry;
@@ -58,7 +58,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args)).isEqualTo("OK");
     }
 
-    private static void assertAcknowledgedAndDeleted() {
+    private static void assertDeleted() {
         assertThat(pendingCount(EVENTS, GROUP)).isZero();
         assertThat(xlen(EVENTS)).isZero();
     }
@@ -72,7 +72,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(zset(index(PR, WH))).isEqualTo(Map.of("d-1", CREATED));
         assertThat(redis.keys("*")).containsExactlyInAnyOrder(EVENTS, DELIVERIES, record("d-1"), index(PR, WH));
         assertThat(xlen(DELIVERIES)).isZero();
-        assertAcknowledgedAndDeleted();
+        assertDeleted();
     }
 
     @Test
@@ -94,7 +94,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(zset(index(PR, WH))).isEqualTo(Map.of("d-1", CREATED));
         assertThat(exists(OPEN)).isFalse();
         assertThat(exists(RETRIES)).isFalse();
-        assertAcknowledgedAndDeleted();
+        assertDeleted();
     }
 
     @Test
@@ -106,7 +106,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(zset(index(PR, WH, DeliveryStatus.RETRYING))).isEqualTo(Map.of("d-1", CREATED));
         assertThat(isMember(OPEN, PR + ":" + WH)).isTrue();
         assertThat(xlen(DELIVERIES)).isZero();
-        assertAcknowledgedAndDeleted();
+        assertDeleted();
     }
 
     @Test
@@ -118,7 +118,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(zset(index(PR, WH, DeliveryStatus.PARKED))).isEqualTo(Map.of("d-1", CREATED));
         assertThat(isMember(OPEN, PR + ":" + WH)).isTrue();
         assertThat(exists(RETRIES)).isFalse();
-        assertAcknowledgedAndDeleted();
+        assertDeleted();
     }
 
     @Test
@@ -129,7 +129,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(entryFields(DELIVERIES)).containsExactly(Map.of("dl", "d-1", "wh", WH, "ev", "ev-d-1", "pr", PR,
             "s", "0"));
         assertThat(redis.keys("*")).containsExactlyInAnyOrder(EVENTS, DELIVERIES, record("d-1"), index(PR, WH));
-        assertAcknowledgedAndDeleted();
+        assertDeleted();
     }
 
     @Test
@@ -138,22 +138,53 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
         assertThat(redis.keys("*")).containsExactlyInAnyOrder(EVENTS, DELIVERIES);
         assertThat(xlen(DELIVERIES)).isZero();
-        assertAcknowledgedAndDeleted();
+        assertDeleted();
     }
 
     @Test
-    void anEntryAnotherConsumerFinishedIsSkipped() {
+    void anEntryAnotherReplicaRecordedIsSkipped() {
         List<Object> args = args(1000);
         String done = firstTry(args, "d-1", "failed");
         firstTry(args, "d-2", "delivered");
-        redis.command("XACK", EVENTS, GROUP, done);
+        String left = redis.command("XADD", EVENTS, "*", "id", "ev-x", "pr", PR);
+        // Another replica recorded d-1's event (it swept the entry up) and deleted it.
+        assertThat(redis.call("XDEL", EVENTS, done)).isEqualTo(1L);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
         assertThat(exists(record("d-1"))).isFalse();
         assertThat(exists(index(PR, WH, DeliveryStatus.FAILED))).isFalse();
         assertThat(raw("d-2")).isEqualTo(recordAfter("delivered", "d-2"));
-        assertThat(entries(EVENTS)).extracting(Entry::id).containsExactly(done);
+        assertThat(entries(EVENTS)).extracting(Entry::id).containsExactly(left);
+    }
+
+    @Test
+    void theFirstTriesOfOneEventAreRecordedTogetherEachRecordWithItsCopyOfTheEvent() {
+        List<Object> args = args(1000);
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-g", "pr", PR);
+        String a = TestRecord.of("delivered", PR, WH, "ev-g", CREATED).with("up", NOW)
+            .holdingEvent("user-1", CREATED - 10, "req-1", "{\"$id\":\"u1\"}").newestTry("{\"statusCode\":200}", 1).text();
+        String b = TestRecord.of("failed", PR, OTHER_WH, "ev-g", CREATED).with("up", NOW)
+            .holdingEvent("user-1", CREATED - 10, "req-1", "{\"$id\":\"u1\"}").newestTry("{\"statusCode\":400}", 1).text();
+        args.addAll(List.of(entry, "ev-g", PR, "d-a", WH, CREATED, "delivered", 0, a));
+        args.addAll(List.of(entry, "ev-g", PR, "d-b", OTHER_WH, CREATED, "failed", 0, b));
+        // A group whose entry another replica recorded: none of it.
+        String gone = readEvent(EVENTS, GROUP, "id", "ev-x", "pr", PR);
+        args.addAll(List.of(gone, "ev-x", PR, "d-x1", WH, CREATED, "delivered", 0, a));
+        args.addAll(List.of(gone, "ev-x", PR, "d-x2", OTHER_WH, CREATED, "delivered", 0, b));
+        redis.call("XDEL", EVENTS, gone);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(raw("d-a")).isEqualTo(a);
+        assertThat(raw("d-b")).isEqualTo(b);
+        assertThat(zset(index(PR, WH))).isEqualTo(Map.of("d-a", CREATED));
+        assertThat(zset(index(PR, OTHER_WH))).isEqualTo(Map.of("d-b", CREATED));
+        assertThat(zset(index(PR, OTHER_WH, DeliveryStatus.FAILED))).isEqualTo(Map.of("d-b", CREATED));
+        assertThat(exists(record("d-x1"))).isFalse();
+        assertThat(exists(record("d-x2"))).isFalse();
+        assertThat(exists(eventHash(PR, "ev-g"))).as("no event hash: each record holds the event").isFalse();
+        assertDeleted();
     }
 
     @Test

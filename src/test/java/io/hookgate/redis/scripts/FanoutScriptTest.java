@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code lua/fanout.lua}: an event's deliveries become records, index entries and deliveries-stream
- * entries, and the event's entry is acknowledged and deleted; then the webhooks that got records are
+ * entries, and the event's entry is deleted; then the webhooks that got records are
  * trimmed (retention, {@code lua/lib/retention.lua}).
  */
 class FanoutScriptTest extends ScriptHarness {
@@ -30,17 +30,17 @@ class FanoutScriptTest extends ScriptHarness {
         createGroup(DELIVERIES, QueueKeys.DISPATCH_GROUP);
     }
 
-    /** The script's first arguments: group, now, TTL and the retention bounds. */
+    /** The script's first arguments: now, TTL and the retention bounds. */
     private static List<Object> args(int maxCount, long minScore) {
-        return new ArrayList<>(List.of(QueueKeys.FANOUT_GROUP, NOW, TTL, maxCount, minScore));
+        return new ArrayList<>(List.of(NOW, TTL, maxCount, minScore));
     }
 
     /**
-     * An event read from the events stream (pending), with its deliveries (ID, webhook ID pairs) appended to
+     * An event read from the events stream (as the fan-out reads it: no pending entry), with its deliveries (ID, webhook ID pairs) appended to
      * args; a webhook ID written {@code !WH} is disabled: its delivery is recorded as skipped.
      */
     private static void event(List<Object> args, String eventId, String... deliveriesAndWebhooks) {
-        String entry = pendingEntry(EVENTS, QueueKeys.FANOUT_GROUP, "id", eventId, "pr", PR);
+        String entry = readEvent(EVENTS, QueueKeys.FANOUT_GROUP, "id", eventId, "pr", PR);
         args.addAll(List.of(entry, eventId, PR, "users.u1.create", "user-1", ACCEPTED, PAYLOAD, "req-" + eventId,
             deliveriesAndWebhooks.length / 2));
         for (int i = 0; i + 1 < deliveriesAndWebhooks.length; i += 2) {
@@ -117,7 +117,7 @@ class FanoutScriptTest extends ScriptHarness {
     }
 
     @Test
-    void anEventWithoutDeliveriesIsOnlyAcknowledged() {
+    void anEventWithoutDeliveriesIsOnlyDeleted() {
         List<Object> args = args(1000, WEEK_AGO);
         event(args, "ev-1");
 
@@ -130,12 +130,14 @@ class FanoutScriptTest extends ScriptHarness {
     }
 
     @Test
-    void anEntryAnotherConsumerFinishedIsSkippedAndTheNextIsRecorded() {
+    void anEntryAnotherReplicaRecordedIsSkippedAndTheNextIsRecorded() {
         List<Object> args = args(1000, WEEK_AGO);
         event(args, "ev-a", "d-a1", WH, "d-a2", OTHER_WH);
         event(args, "ev-b", "d-b", OTHER_WH);
-        String finished = (String) args.get(5);
-        redis.command("XACK", EVENTS, QueueKeys.FANOUT_GROUP, finished);
+        String finished = (String) args.get(4);
+        String left = redis.command("XADD", EVENTS, "*", "id", "ev-c", "pr", PR);
+        // Another replica recorded ev-a (it swept the entry up) and deleted it.
+        assertThat(redis.call("XDEL", EVENTS, finished)).isEqualTo(1L);
 
         fanout(args);
 
@@ -144,8 +146,8 @@ class FanoutScriptTest extends ScriptHarness {
         assertThat(exists(eventHash(PR, "ev-a"))).isFalse();
         assertThat(fields("d-b")).containsEntry("wh", OTHER_WH).containsEntry("ev", "ev-b").containsEntry("so", "1");
         assertThat(entryFields(DELIVERIES)).containsExactly(deliveryEntry("d-b", OTHER_WH, "ev-b"));
-        assertThat(entries(EVENTS)).as("only the entries it acknowledged are deleted")
-            .extracting(Entry::id).containsExactly(finished);
+        assertThat(entries(EVENTS)).as("only the entries it recorded are deleted")
+            .extracting(Entry::id).containsExactly(left);
     }
 
     // Retention.

@@ -192,11 +192,27 @@ abstract class ScriptHarness {
 
     /** Adds an entry and reads it with the group, so that it is pending (read, not acknowledged); answers its ID. */
     static String pendingEntry(String stream, String group, String... fieldsAndValues) {
+        return readEntry(stream, group, false, fieldsAndValues);
+    }
+
+    /**
+     * Adds an entry of the events stream and reads it with the group as the fan-out does, without a
+     * pending entry (NOACK); answers its ID.
+     */
+    static String readEvent(String stream, String group, String... fieldsAndValues) {
+        return readEntry(stream, group, true, fieldsAndValues);
+    }
+
+    private static String readEntry(String stream, String group, boolean noAck, String... fieldsAndValues) {
         List<String> xadd = new ArrayList<>(List.of("XADD", stream, "*"));
         xadd.addAll(Arrays.asList(fieldsAndValues));
         String id = (String) redis.call(xadd.toArray(String[]::new));
-        Object read = redis.call("XREADGROUP", "GROUP", group, "consumer-1", "COUNT", "1000", "STREAMS", stream, ">");
-        assertThat(read).as("read by %s", group).isNotNull();
+        List<String> read = new ArrayList<>(List.of("XREADGROUP", "GROUP", group, "consumer-1", "COUNT", "1000"));
+        if (noAck) {
+            read.add("NOACK");
+        }
+        read.addAll(List.of("STREAMS", stream, ">"));
+        assertThat(redis.call(read.toArray(String[]::new))).as("read by %s", group).isNotNull();
         return id;
     }
 
