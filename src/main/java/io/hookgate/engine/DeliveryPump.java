@@ -225,12 +225,14 @@ final class DeliveryPump {
             return;
         }
         Partition part = partitions.get(partition);
+        List<StreamEntry> taken = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
             if (part.held.add(e.id())) {
                 inFlight++;
-                resolve(part, e);
+                taken.add(e);
             }
         }
+        resolveInOrder(part, taken);
     }
 
     private void read(Partition part) {
@@ -265,6 +267,7 @@ final class DeliveryPump {
                 part.ownPending = !entries.isEmpty();
                 part.pendingFrom = entries.isEmpty() ? "0" : entries.get(entries.size() - 1).id();
             }
+            List<StreamEntry> taken = new ArrayList<>(entries.size());
             for (StreamEntry e : entries) {
                 if (!part.held.add(e.id())) {
                     continue;
@@ -274,9 +277,10 @@ final class DeliveryPump {
                     // Read while stopping: hand it straight back for another replica.
                     finish(part, e, EventQueue.Outcome.REQUEUE, 0, "");
                 } else {
-                    resolve(part, e);
+                    taken.add(e);
                 }
             }
+            resolveInOrder(part, taken);
             if (stopped) {
                 checkDrained();
             } else {
@@ -287,36 +291,61 @@ final class DeliveryPump {
 
     // ---- one entry's way ------------------------------------------------------------------------
 
-    /** Finds the webhook and the event of an entry, then asks the policy: drop, fail, park or try. */
-    private void resolve(Partition part, StreamEntry entry) {
+    /**
+     * Resolves the entries of one read, then decides on each in the order they were read: the webhooks
+     * and events of some are at hand and of others loaded from Redis, and a webhook's tries start in
+     * the order of its entries (the deliveries of a re-enabled webhook, oldest first).
+     */
+    private void resolveInOrder(Partition part, List<StreamEntry> entries) {
+        List<Future<Resolved>> all = new ArrayList<>(entries.size());
+        for (StreamEntry e : entries) {
+            all.add(resolve(part, e));
+        }
+        Future.join(all).onComplete(x -> all.forEach(f -> {
+            if (f.succeeded() && f.result() != null) {
+                decide(part, f.result());
+            }
+        }));
+    }
+
+    /** An entry with its webhook and event as found (null when gone); {@code failed} when Redis did not answer. */
+    private record Resolved(StreamEntry entry, Webhook webhook, EventCache.Entry event, boolean failed) {
+    }
+
+    /** Finds the webhook and the event of an entry; null when nothing is left to decide (a deleted entry). */
+    private Future<Resolved> resolve(Partition part, StreamEntry entry) {
         if (entry.fields().isEmpty()) {
             // Deleted while pending: only its acknowledgement is left to do.
             finish(part, entry, EventQueue.Outcome.DROP, 0, "");
-            return;
+            return Future.succeededFuture();
         }
         Future<Webhook> webhook = subscriptions.webhookOrLoad(entry.field("pr"), entry.field("wh"));
         Future<EventCache.Entry> event = events.of(part.index, entry.field("pr"), entry.field("ev"), entry.field("dl"));
-        Future.all(webhook, event).onComplete(ar -> {
-            if (ar.failed()) {
-                // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
-                LOG.warn("cannot resolve delivery {}: {}", entry.field("dl"), ar.cause().getMessage());
-                part.held.remove(entry.id());
-                release();
-                return;
-            }
-            Webhook w = webhook.result();
-            EventCache.Entry ev = event.result();
-            long now = System.currentTimeMillis();
-            Decision d = policy.beforeTry(w != null, w != null && w.enabled(), ev != null);
-            if (d.kind() != Decision.Kind.TRY) {
-                finish(part, entry, d,
-                    d.reason().isEmpty() ? "" : TryRecord.notMade(d.reason(), now));
-            } else if (w.health().circuitOpen() || !entry.field("pb").isEmpty()) {
-                throughCircuit(new Work(part, entry, w, ev));
-            } else {
-                offer(new Work(part, entry, w, ev), now);
-            }
-        });
+        return Future.join(webhook, event).transform(ar -> Future.succeededFuture(ar.failed()
+            ? new Resolved(entry, null, null, true) : new Resolved(entry, webhook.result(), event.result(), false)));
+    }
+
+    /** Asks the policy about a resolved entry: drop, fail, park or try. */
+    private void decide(Partition part, Resolved r) {
+        StreamEntry entry = r.entry();
+        if (r.failed()) {
+            // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
+            LOG.warn("cannot resolve delivery {}: Redis did not answer", entry.field("dl"));
+            part.held.remove(entry.id());
+            release();
+            return;
+        }
+        Webhook w = r.webhook();
+        EventCache.Entry ev = r.event();
+        long now = System.currentTimeMillis();
+        Decision d = policy.beforeTry(w != null, w != null && w.enabled(), ev != null);
+        if (d.kind() != Decision.Kind.TRY) {
+            finish(part, entry, d, d.reason().isEmpty() ? "" : TryRecord.notMade(d.reason(), now));
+        } else if (w.health().circuitOpen() || !entry.field("pb").isEmpty()) {
+            throughCircuit(new Work(part, entry, w, ev));
+        } else {
+            offer(new Work(part, entry, w, ev), now);
+        }
     }
 
     /**
