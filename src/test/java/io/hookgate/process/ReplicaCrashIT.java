@@ -7,6 +7,7 @@ import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildGateway;
 import io.hookgate.testsupport.ChildGatewayEnv;
 import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -86,9 +88,13 @@ class ReplicaCrashIT {
             stream.start(RATE);
             Await.until("the stream to run " + KILL_AT_MS + " ms", Duration.ofSeconds(10),
                 () -> stream.elapsedMs() >= KILL_AT_MS);
-            // The victim is the replica with the most deliveries on hand, so that there is work to take over.
+            // The victim is the replica with the most deliveries on hand (tries under way, first tries from
+            // the fan-out included), so that there is work to take over.
             Map<String, Long> onHand = Await.until("a replica with deliveries on hand", Duration.ofSeconds(5), () -> {
-                Map<String, Long> m = Traffic.pendingByConsumer(redis, QueueKeys.deliveries(0), QueueKeys.DISPATCH_GROUP);
+                Map<String, Long> m = new TreeMap<>();
+                for (ChildGateway g : gws) {
+                    m.put(g.name(), (long) Prometheus.scrape(g.managementPort()).value("hookgate_inflight"));
+                }
                 return m.values().stream().anyMatch(n -> n > 0) ? m : null;
             });
             victim = gws.stream().max(Comparator.comparingLong(g -> onHand.getOrDefault(g.name(), 0L)))
