@@ -5,6 +5,7 @@ import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildJvm;
 import io.hookgate.testsupport.FreePort;
+import io.hookgate.testsupport.RedisCluster;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * Everything a scenario runs against: a private Redis (AOF, fsync every second, as in production),
  * the receiver JVM, the gateway JVM(s), and the driver's own Vert.x clients; plus the measuring
  * tools shared by the scenarios (measured windows, draining, CPU and metrics deltas).
+ *
+ * <p>The gateways use one Redis at a time: the single server, or, once {@link #useCluster(int)}
+ * has switched to it, a three-master Redis Cluster. Every figure read from Redis (CPU, commands, AOF,
+ * stream and index sizes) then covers the cluster's masters, each key read on the master of its slot.
  */
 final class Harness implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.hookgate.bench");
@@ -67,6 +72,11 @@ final class Harness implements AutoCloseable {
     private final Path jar;
     private RedisServer redis;
     private RedisServer replicaRedis;
+    /** Set by {@link #useCluster(int)}: from then on the gateways' Redis. */
+    private RedisCluster cluster;
+    private int clusterPartitions;
+    /** Per queue partition, the index in {@link #redisNodes()} of the master holding its slot. */
+    private int[] partitionNode = new int[0];
     private ChildJvm receiver;
     private int receiverPort;
     private int slowPort;
@@ -156,6 +166,11 @@ final class Harness implements AutoCloseable {
         // The matching scenario puts 100 000 webhooks in one project.
         env.put("HOOKGATE_MAX_WEBHOOKS_PER_PROJECT", "200000");
         env.putAll(extraEnv);
+        if (cluster != null) {
+            env.put("HOOKGATE_REDIS_MODE", "cluster");
+            env.put("HOOKGATE_REDIS_URL", cluster.url());
+            env.put("HOOKGATE_QUEUE_PARTITIONS", Integer.toString(clusterPartitions));
+        }
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), GATEWAY_HEAP));
         if (gatewayJvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
             cmd.add(GATEWAY_GC);
@@ -164,6 +179,50 @@ final class Harness implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar.toString()));
         ChildJvm jvm = ChildJvm.start("gateway-" + index, cmd, env, outDir.resolve("gateway-" + index + ".log"));
         return new Replica(index, jvm, apiPort, managementPort);
+    }
+
+    /**
+     * Switches the run to a Redis Cluster of three masters on loopback, persisted as the single Redis
+     * is ({@code appendonly yes}, {@code appendfsync everysec}, {@code save ""}, the same extra
+     * arguments): stops every gateway replica, starts the cluster, then one replica in cluster mode
+     * with {@code partitions} queue partitions. There is no way back: the cluster scenario runs last.
+     * Answers where each partition's hash tag landed.
+     */
+    JsonObject useCluster(int partitions) {
+        while (!replicas.isEmpty()) {
+            stopLastReplica();
+        }
+        cluster = RedisCluster.start(new RedisServer.Options(true, "everysec", redisArgs));
+        clusterPartitions = partitions;
+        List<RedisServer> nodes = cluster.nodes();
+        partitionNode = new int[partitions];
+        JsonArray layout = new JsonArray();
+        for (int q = 0; q < partitions; q++) {
+            String key = QueueKeys.events(q);
+            partitionNode[q] = nodes.indexOf(cluster.nodeOf(key));
+            layout.add(new JsonObject().put("partition", q).put("slot", nodes.get(0).call("CLUSTER", "KEYSLOT", key))
+                .put("shard", partitionNode[q]));
+        }
+        LOG.info("redis cluster of {} masters on ports {} (appendonly yes, appendfsync everysec), pids {}", nodes.size(),
+            nodes.stream().map(RedisServer::port).toList(), nodes.stream().map(RedisServer::pid).toList());
+        startReplica();
+        return new JsonObject().put("nodes", new JsonArray(nodes.stream().map(n -> (Object) ("127.0.0.1:" + n.port())).toList()))
+            .put("partitions", layout);
+    }
+
+    /** The masters the gateways use, in slot order: the single Redis, or the cluster's three. */
+    List<RedisServer> redisNodes() {
+        return cluster == null ? List.of(redis) : cluster.nodes();
+    }
+
+    /** The master that holds queue partition {@code q}'s keys (its hash tag's slot). */
+    private RedisServer nodeOf(int q) {
+        return cluster == null ? redis : cluster.nodes().get(partitionNode[q]);
+    }
+
+    /** The shard ({@link #redisNodes()} index) of each queue partition. */
+    int shardOf(int q) {
+        return cluster == null ? 0 : partitionNode[q];
     }
 
     /** Stops the last replica gracefully (its unfinished work goes back to Redis for the others). */
@@ -204,9 +263,19 @@ final class Harness implements AutoCloseable {
     /** Events the gateway has fanned out since the run began (its events streams hold only unfinished ones). */
     long fannedOutEvents() {
         long n = 0;
-        for (int p = 0; p < queuePartitions(); p++) {
+        for (long f : fannedOutByPartition()) {
+            n += f;
+        }
+        return n;
+    }
+
+    /** {@link #fannedOutEvents()} per queue partition. */
+    long[] fannedOutByPartition() {
+        long[] out = new long[queuePartitions()];
+        for (int p = 0; p < out.length; p++) {
+            RedisServer node = nodeOf(p);
             String stream = QueueKeys.events(p);
-            Object info = redis.call("XINFO", "STREAM", stream);
+            Object info = node.call("XINFO", "STREAM", stream);
             long added = 0;
             if (info instanceof List<?> fields) {
                 for (int i = 0; i + 1 < fields.size(); i += 2) {
@@ -215,14 +284,15 @@ final class Harness implements AutoCloseable {
                     }
                 }
             }
-            Object len = redis.call("XLEN", stream);
-            n += added - (len instanceof Long l ? l : 0);
+            Object len = node.call("XLEN", stream);
+            out[p] = added - (len instanceof Long l ? l : 0);
         }
-        return n;
+        return out;
     }
 
     int queuePartitions() {
-        return Integer.parseInt(extraEnv.getOrDefault("HOOKGATE_QUEUE_PARTITIONS", "1"));
+        return cluster != null ? clusterPartitions
+            : Integer.parseInt(extraEnv.getOrDefault("HOOKGATE_QUEUE_PARTITIONS", "1"));
     }
 
     int retentionCount() {
@@ -265,7 +335,7 @@ final class Harness implements AutoCloseable {
     private long records(String project, String webhookId) {
         long n = 0;
         for (int q = 0; q < queuePartitions(); q++) {
-            Object c = redis.call("ZCARD", QueueKeys.webhookDeliveries(q, project, webhookId));
+            Object c = nodeOf(q).call("ZCARD", QueueKeys.webhookDeliveries(q, project, webhookId));
             n += c instanceof Long l ? l : 0;
         }
         return n;
@@ -274,35 +344,38 @@ final class Harness implements AutoCloseable {
     /**
      * Redis persistence figures: AOF rewrites so far, the AOF's size, writes that waited for a slow
      * fsync, whether a rewrite is running, and how long the last fork (which stops Redis) took, in µs.
+     * Over a cluster's masters: summed, a rewrite running on any, the longest fork.
      */
     long[] aof() {
-        long rewrites = 0;
-        long size = 0;
-        long delayed = 0;
-        long running = 0;
-        long forkUs = 0;
-        for (String line : redis.command("INFO", "persistence", "stats").split("\r?\n")) {
+        long[] out = new long[5];
+        for (RedisServer node : redisNodes()) {
+            Map<String, Long> info = info(node, "persistence", "stats");
+            out[0] += info.getOrDefault("aof_rewrites", 0L);
+            out[1] += info.getOrDefault("aof_current_size", 0L);
+            out[2] += info.getOrDefault("aof_delayed_fsync", 0L);
+            out[3] = Math.max(out[3], info.getOrDefault("aof_rewrite_in_progress", 0L));
+            out[4] = Math.max(out[4], info.getOrDefault("latest_fork_usec", 0L));
+        }
+        return out;
+    }
+
+    /** The integer fields of {@code INFO <sections>} of one server. */
+    static Map<String, Long> info(RedisServer node, String... sections) {
+        String[] args = new String[sections.length + 1];
+        args[0] = "INFO";
+        System.arraycopy(sections, 0, args, 1, sections.length);
+        Map<String, Long> out = new HashMap<>();
+        for (String line : node.command(args).split("\r?\n")) {
             String[] kv = line.split(":", 2);
-            if (kv.length < 2) {
-                continue;
-            }
-            long v;
-            try {
-                v = Long.parseLong(kv[1].trim());
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            switch (kv[0]) {
-                case "aof_rewrites" -> rewrites = v;
-                case "aof_current_size" -> size = v;
-                case "aof_delayed_fsync" -> delayed = v;
-                case "aof_rewrite_in_progress" -> running = v;
-                case "latest_fork_usec" -> forkUs = v;
-                default -> {
+            if (kv.length == 2) {
+                try {
+                    out.put(kv[0], Long.parseLong(kv[1].trim()));
+                } catch (NumberFormatException e) {
+                    // not an integer field
                 }
             }
         }
-        return new long[] {rewrites, size, delayed, running, forkUs};
+        return out;
     }
 
     /**
@@ -323,6 +396,37 @@ final class Harness implements AutoCloseable {
         return redis.pid();
     }
 
+    /**
+     * One master of the Redis Cluster at one moment: the queue partitions whose hash tags it holds,
+     * its CPU (own, and its AOF rewrites as {@code children}), its {@code INFO commandstats}, the events
+     * its partitions have fanned out so far and its keys ({@code DBSIZE}).
+     */
+    record Shard(String node, List<Integer> partitions, ProcStat.Ticks ticks, Map<String, long[]> commands,
+                 long fannedOut, long keys) {
+    }
+
+    /** {@link Shard} of each master, in slot order (of the single Redis, one). */
+    List<Shard> shards() {
+        long[] fanned = fannedOutByPartition();
+        List<RedisServer> nodes = redisNodes();
+        List<Shard> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            RedisServer node = nodes.get(i);
+            List<Integer> partitions = new ArrayList<>();
+            long f = 0;
+            for (int q = 0; q < fanned.length; q++) {
+                if (shardOf(q) == i) {
+                    partitions.add(q);
+                    f += fanned[q];
+                }
+            }
+            Object keys = node.call("DBSIZE");
+            out.add(new Shard("127.0.0.1:" + node.port(), List.copyOf(partitions), ProcStat.ticks(node.pid()),
+                commandStats(node), f, keys instanceof Long l ? l : 0));
+        }
+        return out;
+    }
+
     long receiverPid() {
         return receiver.pid();
     }
@@ -336,8 +440,8 @@ final class Harness implements AutoCloseable {
 
     /**
      * CPU ticks of every process of the run at one moment; Redis's AOF rewrites (forked children,
-     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together; the Redis
-     * replica's ({@code --redis-replica}, else 0) apart.
+     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together (summed
+     * over a cluster's masters); the Redis replica's ({@code --redis-replica}, else 0) apart.
      */
     record Cpu(long gateways, long redisOwn, long redisRewrites, long redisReplica, long receiver, long driver) {
         long redis() {
@@ -355,10 +459,16 @@ final class Harness implements AutoCloseable {
             gw += ProcStat.cpuTicks(r.jvm().pid());
         }
         // Redis with its AOF rewrites: forked children that take up to half a core while they run.
-        ProcStat.Ticks r = ProcStat.ticks(redis.pid());
+        long own = 0;
+        long rewrites = 0;
+        for (RedisServer node : redisNodes()) {
+            ProcStat.Ticks r = ProcStat.ticks(node.pid());
+            own += r.own();
+            rewrites += r.children();
+        }
         ProcStat.Ticks rr = replicaRedis == null ? new ProcStat.Ticks(0, 0) : ProcStat.ticks(replicaRedis.pid());
         long replica = rr.own() + rr.children();
-        return new Cpu(gw, r.own(), r.children(), replica, ProcStat.cpuTicks(receiver.pid()),
+        return new Cpu(gw, own, rewrites, replica, ProcStat.cpuTicks(receiver.pid()),
             ProcStat.cpuTicks(ProcessHandle.current().pid()));
     }
 
@@ -537,11 +647,20 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
-    /** Redis's own count and time per command ({@code INFO commandstats}): calls and microseconds. */
+    /** Redis's own count and time per command ({@code INFO commandstats}): calls and microseconds, summed over the masters. */
     Map<String, long[]> redisCommandStats() {
         Map<String, long[]> out = new TreeMap<>();
+        for (RedisServer node : redisNodes()) {
+            commandStats(node).forEach((cmd, v) -> out.merge(cmd, v, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]}));
+        }
+        return out;
+    }
+
+    /** {@code INFO commandstats} of one server: calls and microseconds per command. */
+    static Map<String, long[]> commandStats(RedisServer node) {
+        Map<String, long[]> out = new TreeMap<>();
         try {
-            for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
+            for (String line : node.command("INFO", "commandstats").split("\r?\n")) {
                 if (!line.startsWith("cmdstat_")) {
                     continue;
                 }
@@ -703,6 +822,9 @@ final class Harness implements AutoCloseable {
         replicas.clear();
         if (receiver != null) {
             receiver.stop(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (replicaRedis != null) {
             replicaRedis.close();

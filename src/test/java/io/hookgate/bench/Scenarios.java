@@ -114,8 +114,11 @@ final class Scenarios {
 
     /** With load running: waits until the steady project's webhooks hold their retention count of records. */
     private long awaitSteadyRetention() {
-        List<String> ids = fan1Webhooks(STEADY, FAN1_WEBHOOKS).stream().map(GatewayApi.WebhookSpec::id).toList();
-        return h.awaitRetention(STEADY, ids, RETENTION_WAIT_MS);
+        return h.awaitRetention(STEADY, webhookIds(STEADY, FAN1_WEBHOOKS), RETENTION_WAIT_MS);
+    }
+
+    private List<String> webhookIds(String name, int count) {
+        return fan1Webhooks(name, count).stream().map(GatewayApi.WebhookSpec::id).toList();
     }
 
     /** Creates webhooks and answers how many were created per second. */
@@ -662,6 +665,58 @@ final class Scenarios {
             .put("ingest", ingest(gen));
         putDrain(out, d);
         return out;
+    }
+
+    // ---- 7. Redis Cluster ------------------------------------------------------------------------
+
+    /**
+     * Scenario 1's load on one gateway replica over a Redis Cluster of three masters: the run switches
+     * to the cluster for good (see {@link Harness#useCluster(int)}), so this scenario comes last. Its
+     * gateway is a fresh JVM: it is measured after {@code clusterWarmupMs} of load and once its
+     * webhooks hold their retention count, whichever is later. Besides scenario 1's figures, each
+     * master's share of the work and its CPU per delivery ({@link ClusterShards}).
+     */
+    JsonObject cluster() {
+        // A rewrite that the scenarios before set off on the single Redis must not run beside the cluster's window.
+        long rewriteWaitMs = h.awaitNoRewrite(p.drainTimeoutMs());
+        JsonObject layout = h.useCluster(p.clusterPartitions());
+        String name = "cluster";
+        String group = "/b/" + name;
+        String key = project(name);
+        create(name, key, fan1Webhooks(name, FAN1_WEBHOOKS));
+        h.stats().reset(group, "all").await();
+        LoadGenerator gen = track(maxRate(name, key, usersCreate(FAN1_WEBHOOKS), group));
+        long started = System.nanoTime();
+        gen.start();
+        long filled = h.awaitRetention(name, webhookIds(name, FAN1_WEBHOOKS), RETENTION_WAIT_MS);
+        long loadedMs = (System.nanoTime() - started) / 1_000_000;
+        BenchClock.sleep(Math.max(0, p.clusterWarmupMs() - loadedMs));
+        long warmedMs = (System.nanoTime() - started) / 1_000_000;
+        List<Harness.Shard> s0 = h.shards();
+        long d0 = h.delivered(List.of(group));
+        long t0 = System.nanoTime();
+        JsonObject m = h.measure(List.of(group), gen, 0, p.intervals(), p.intervalMs());
+        List<Harness.Shard> s1 = h.shards();
+        long d1 = h.delivered(List.of(group));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        JsonObject shards = ClusterShards.report(s0, s1, d1 - d0, seconds);
+        gen.stop().await();
+        putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
+        m.put("ingest", ingest(gen));
+        m.put("webhooks", FAN1_WEBHOOKS);
+        m.put("partitions", p.clusterPartitions());
+        m.put("warmupMs", warmedMs);
+        m.put("retentionWaitMs", filled);
+        m.put("setupRewriteWaitMs", rewriteWaitMs);
+        m.put("layout", layout);
+        m.put("shards", shards.getJsonArray("shards"));
+        m.put("spread", shards.getJsonObject("spread"));
+        m.put("peakRssMb", Harness.round(ProcStat.peakRssMb(h.first().jvm().pid())));
+        JsonObject spread = shards.getJsonObject("spread");
+        LOG.info("  cluster: {} deliveries/s; partitions per shard {}, shares of deliveries {}, of Redis CPU {}",
+            m.getDouble("deliveriesPerSecond"), spread.getJsonArray("partitionsPerShard"),
+            spread.getJsonArray("deliveryShares"), spread.getJsonArray("redisCpuShares"));
+        return m;
     }
 
     // ---- soak ----------------------------------------------------------------------------------

@@ -80,6 +80,26 @@ final class Table {
             }
             rows.add(new String[] {"6 replicas", "", "", "", "", "", str(r.getValue("lost")), "", error(r)});
         }
+        r = s.getJsonObject("cluster");
+        if (r != null) {
+            JsonObject spread = r.getJsonObject("spread", new JsonObject());
+            rows.add(row("7 cluster", r, ratio(r), cpu(r, "gatewaySecondsPer1000"),
+                "3 masters, 1 gateway, " + r.getValue("partitions") + " partitions (per shard "
+                    + spread.getValue("partitionsPerShard") + "), warm-up " + seconds(r.getValue("warmupMs"))
+                    + " s; gateway CPU by interval " + r.getValue("intervalGatewayCpuPer1000") + "; Redis CPU s/1000 "
+                    + cpu(r, "redisSecondsPer1000") + " in all" + error(r)));
+            JsonArray shards = r.getJsonArray("shards", new JsonArray());
+            for (int i = 0; i < shards.size(); i++) {
+                JsonObject sh = shards.getJsonObject(i);
+                JsonObject cmds = sh.getJsonObject("commands", new JsonObject());
+                rows.add(new String[] {"7 cluster shard " + i, "", "", "", "", "", "", "",
+                    "partitions " + sh.getValue("partitions") + "; Redis CPU s/1000 " + sh.getValue("redisSecondsPer1000")
+                        + " of all deliveries, " + sh.getValue("redisSecondsPer1000OwnDeliveries") + " of its own ("
+                        + sh.getValue("deliveryShare") + " of them); share of XADD calls "
+                        + cmds.getJsonObject("xadd", new JsonObject()).getValue("share") + ", of script time "
+                        + cmds.getJsonObject("evalsha", new JsonObject()).getValue("usecShare")});
+            }
+        }
         r = s.getJsonObject("soak");
         if (r != null) {
             rows.add(row("soak", r, ratio(r), cpu(r, "gatewaySecondsPer1000"),
@@ -122,6 +142,10 @@ final class Table {
     private static String[] row(String name, JsonObject r, String ratio, String cpu, String notes) {
         return new String[] {name, str(r.getValue("deliveriesPerSecond")), ratio, str(r.getValue("p50Ms")),
             str(r.getValue("p99Ms")), str(r.getValue("p999Ms")), str(r.getValue("lost")), cpu, notes};
+    }
+
+    private static String seconds(Object ms) {
+        return ms instanceof Number n ? str(Harness.round(n.doubleValue() / 1000)) : "-";
     }
 
     private static String ratio(JsonObject r) {
