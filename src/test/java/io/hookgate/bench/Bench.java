@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@code --redis-arg ARG} (an extra redis-server argument, repeatable: for diagnostics; the result records it),
  * {@code --redis-replica} (Redis gets a replica, e.g. to measure {@code HOOKGATE_REDIS_WAIT_REPLICAS=1}),
  * {@code --warmup S}, {@code --intervals N}, {@code --interval S} (override the profile's),
+ * {@code --replica-warmup S} (load on the extra replicas before the replicas scenario measures them),
  * {@code --cluster-warmup S}, {@code --cluster-partitions N} (the cluster scenario's).
  */
 public final class Bench {
@@ -61,6 +62,7 @@ public final class Bench {
         Long warmup = null;
         Integer intervals = null;
         Long interval = null;
+        Long replicaWarmup = null;
         Long clusterWarmup = null;
         Integer clusterPartitions = null;
         Map<String, String> env = new LinkedHashMap<>();
@@ -86,6 +88,7 @@ public final class Bench {
                 case "--warmup" -> warmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--intervals" -> intervals = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = (long) (Double.parseDouble(args[++i]) * 1000);
+                case "--replica-warmup" -> replicaWarmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--cluster-warmup" -> clusterWarmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--cluster-partitions" -> clusterPartitions = Integer.parseInt(args[++i]);
                 default -> {
@@ -101,7 +104,7 @@ public final class Bench {
             }
         }
         Profile profile = (quick ? Profile.quick() : Profile.full()).with(warmup, intervals, interval)
-            .withCluster(clusterWarmup, clusterPartitions);
+            .withReplicaAndCluster(replicaWarmup, clusterWarmup, clusterPartitions);
         int status = run(profile, soak, soakMinutes, soakRate, only, out, env, jvm, redisArgs, redisReplica);
         System.exit(status);
     }

@@ -441,9 +441,11 @@ final class Harness implements AutoCloseable {
     /**
      * CPU ticks of every process of the run at one moment; Redis's AOF rewrites (forked children,
      * counted when each one ends) apart from Redis's own, {@link #redis()} the two together (summed
-     * over a cluster's masters); the Redis replica's ({@code --redis-replica}, else 0) apart.
+     * over a cluster's masters); the Redis replica's ({@code --redis-replica}, else 0) apart;
+     * {@code perReplica} each gateway replica's, in {@link #replicas()} order.
      */
-    record Cpu(long gateways, long redisOwn, long redisRewrites, long redisReplica, long receiver, long driver) {
+    record Cpu(long gateways, long redisOwn, long redisRewrites, long redisReplica, long receiver, long driver,
+               List<Long> perReplica) {
         long redis() {
             return redisOwn + redisRewrites;
         }
@@ -455,8 +457,11 @@ final class Harness implements AutoCloseable {
 
     Cpu cpu() {
         long gw = 0;
+        List<Long> each = new ArrayList<>();
         for (Replica r : replicas) {
-            gw += ProcStat.cpuTicks(r.jvm().pid());
+            long t = ProcStat.cpuTicks(r.jvm().pid());
+            each.add(t);
+            gw += t;
         }
         // Redis with its AOF rewrites: forked children that take up to half a core while they run.
         long own = 0;
@@ -469,7 +474,7 @@ final class Harness implements AutoCloseable {
         ProcStat.Ticks rr = replicaRedis == null ? new ProcStat.Ticks(0, 0) : ProcStat.ticks(replicaRedis.pid());
         long replica = rr.own() + rr.children();
         return new Cpu(gw, own, rewrites, replica, ProcStat.cpuTicks(receiver.pid()),
-            ProcStat.cpuTicks(ProcessHandle.current().pid()));
+            ProcStat.cpuTicks(ProcessHandle.current().pid()), List.copyOf(each));
     }
 
     /** Delivered requests summed over {@code groups} (duplicates included). */
@@ -520,6 +525,7 @@ final class Harness implements AutoCloseable {
         long dPrev = d0;
         List<Double> rates = new ArrayList<>();
         List<Double> gatewayCpu = new ArrayList<>();
+        JsonArray replicaCores = new JsonArray();
         Cpu cPrev = c0;
         for (int i = 0; i < intervals; i++) {
             BenchClock.sleep(intervalMs);
@@ -528,6 +534,7 @@ final class Harness implements AutoCloseable {
             Cpu c = cpu();
             rates.add((d - dPrev) / ((t - t0) / 1e9));
             gatewayCpu.add(d > dPrev ? round3(ProcStat.cpuSeconds(c.gateways() - cPrev.gateways()) * 1000.0 / (d - dPrev)) : 0);
+            replicaCores.add(perReplica(cPrev, c, (t - t0) / 1e9));
             dPrev = d;
             t0 = t;
             cPrev = c;
@@ -557,6 +564,10 @@ final class Harness implements AutoCloseable {
         if (gen != null) {
             out.put("eventsPerSecond", round((gen.acceptedEvents() - e0) / seconds));
         }
+        if (replicas.size() > 1) {
+            // Each replica's cores per interval: a replica whose JIT still compiles stands out.
+            out.put("intervalReplicaCores", replicaCores);
+        }
         out.put("cpu", cpuJson(c0, c1, deliveries, seconds));
         out.put("gatewayMetrics", metricsDelta(m0, m1, seconds));
         out.put("redisServer", redisDelta(r0, r1, seconds));
@@ -569,9 +580,20 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
+    /** Each replica's CPU between two moments, divided by {@code divisor} (seconds: cores; deliveries / 1000: s per 1 000). */
+    private static JsonArray perReplica(Cpu c0, Cpu c1, double divisor) {
+        JsonArray out = new JsonArray();
+        if (c0.perReplica().size() == c1.perReplica().size() && divisor > 0) {
+            for (int k = 0; k < c1.perReplica().size(); k++) {
+                out.add(round3(ProcStat.cpuSeconds(c1.perReplica().get(k) - c0.perReplica().get(k)) / divisor));
+            }
+        }
+        return out;
+    }
+
     JsonObject cpuJson(Cpu c0, Cpu c1, long deliveries, double seconds) {
         double per = deliveries > 0 ? 1000.0 / deliveries : 0;
-        return new JsonObject()
+        JsonObject out = new JsonObject()
             .put("gatewaySecondsPer1000", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) * per))
             .put("redisSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) * per))
             .put("redisRewriteSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redisRewrites() - c0.redisRewrites()) * per))
@@ -584,6 +606,11 @@ final class Harness implements AutoCloseable {
             .put("redisReplicaCores", round3(ProcStat.cpuSeconds(c1.redisReplica() - c0.redisReplica()) / seconds))
             .put("receiverCores", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) / seconds))
             .put("driverCores", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) / seconds));
+        if (c1.perReplica().size() > 1 && deliveries > 0) {
+            // Each replica's CPU over all deliveries (which replica made a delivery is not known): they sum to the gateway's.
+            out.put("replicaSecondsPer1000", perReplica(c0, c1, deliveries / 1000.0));
+        }
+        return out;
     }
 
     /** What a drain found: deliveries missing after the wait, duplicates, signature checks. */

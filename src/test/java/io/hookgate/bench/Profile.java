@@ -26,7 +26,8 @@ import java.util.List;
  * @param fanoutRounds measured fan-out rounds (after one unmeasured round)
  * @param matchingTiers webhook counts of the matching scenario
  * @param replicaCounts replica counts of the replicas scenario
- * @param replicaWarmupMs load after the extra replicas joined, before the first measured intervals
+ * @param replicaWarmupMs load after the extra replicas joined, before the first measured intervals: as long as
+ *     the JIT of a fresh gateway needs (with 6 s, replicas 2 and 3 were still compiling in the measured window)
  * @param drainTimeoutMs longest wait for the receiver to get every accepted delivery
  * @param creationBudgetMs time the matching scenario may spend creating webhooks; a tier that would
  *     not fit (at the creation rate seen so far) is scaled down, and the tier used is reported
@@ -48,7 +49,7 @@ record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long ga
 
     static Profile full() {
         return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 5_000, 2_000, 2_000, 10_000, 3,
-            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 6_000, 30_000, 30_000, 1.0, true, 40_000, 6);
+            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 40_000, 30_000, 30_000, 1.0, true, 40_000, 6);
     }
 
     /** This profile with other warm-ups and intervals (for investigating, e.g. how long the JIT takes). */
@@ -62,11 +63,11 @@ record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long ga
             backlogSeconds, steadyRetention, clusterWarmupMs, clusterPartitions);
     }
 
-    /** This profile with another warm-up of the cluster's gateway, or number of cluster partitions. */
-    Profile withCluster(Long clusterWarmup, Integer partitions) {
+    /** This profile with another warm-up of the extra replicas, of the cluster's gateway, or number of cluster partitions. */
+    Profile withReplicaAndCluster(Long replicaWarmup, Long clusterWarmup, Integer partitions) {
         return new Profile(name, gatewayPrewarmMs, ceilingWarmupMs, gatewayWarmupMs, intervals, intervalMs,
             phaseIntervalMs, matchingIntervalMs, shortWarmupMs, fixedRate, fanoutWebhooks, fanoutRounds, matchingTiers,
-            replicaCounts, replicaWarmupMs, drainTimeoutMs, creationBudgetMs,
+            replicaCounts, replicaWarmup == null ? replicaWarmupMs : replicaWarmup, drainTimeoutMs, creationBudgetMs,
             backlogSeconds, steadyRetention, clusterWarmup == null ? clusterWarmupMs : clusterWarmup,
             partitions == null ? clusterPartitions : partitions);
     }

@@ -623,7 +623,10 @@ final class Scenarios {
         List<Integer> counts = new ArrayList<>(p.replicaCounts());
         counts.sort(Comparator.reverseOrder());
         h.startReplicas(counts.get(0) - h.replicas().size());
-        long warmup = counts.get(0) > 1 ? p.replicaWarmupMs() : p.shortWarmupMs();
+        // The replicas that just joined are fresh JVMs: measured only once their JIT has settled (the
+        // smaller counts then measure replicas that stayed under load all along).
+        long firstWarmup = counts.get(0) > 1 ? p.replicaWarmupMs() : p.shortWarmupMs();
+        long warmup = firstWarmup;
         JsonObject byCount = new JsonObject();
         Map<String, Double> perSecond = new LinkedHashMap<>();
         for (int count : counts) {
@@ -637,9 +640,11 @@ final class Scenarios {
             JsonObject m = h.measure(List.of(group), gen, warmup, p.intervals(), p.phaseIntervalMs());
             m.put("peakRssMb", new JsonArray(h.replicas().stream()
                 .map(r -> Harness.round(ProcStat.peakRssMb(r.jvm().pid()))).toList()));
+            m.put("warmupMs", warmup);
             byCount.put(Integer.toString(count), m);
             perSecond.put(Integer.toString(count), m.getDouble("deliveriesPerSecond"));
-            LOG.info("  {} replica(s): {} deliveries/s", count, m.getDouble("deliveriesPerSecond"));
+            LOG.info("  {} replica(s): {} deliveries/s, gateway CPU s/1000 {} by interval", count,
+                m.getDouble("deliveriesPerSecond"), m.getJsonArray("intervalGatewayCpuPer1000"));
             warmup = p.shortWarmupMs();
         }
         gen.stop().await();
@@ -657,6 +662,7 @@ final class Scenarios {
         JsonObject out = new JsonObject()
             .put("deliveriesPerSecond", last.getDouble("deliveriesPerSecond"))
             .put("replicas", counts.get(0))
+            .put("replicaWarmupMs", firstWarmup)
             .put("p50Ms", last.getDouble("p50Ms")).put("p99Ms", last.getDouble("p99Ms"))
             .put("p999Ms", last.getDouble("p999Ms"))
             .put("cpu", last.getJsonObject("cpu"))

@@ -76,9 +76,13 @@ final class Table {
             for (String k : by.fieldNames()) {
                 JsonObject m = by.getJsonObject(k);
                 rows.add(row("6 replicas x" + k, m, ratio(m), cpu(m, "gatewaySecondsPer1000"),
-                    "all replicas on one Redis; CPU summed over replicas"));
+                    "warm-up " + seconds(m.getValue("warmupMs")) + " s; gateway CPU by interval "
+                        + m.getValue("intervalGatewayCpuPer1000") + " (summed over replicas); Redis CPU s/1000 "
+                        + cpu(m, "redisSecondsPer1000")));
             }
-            rows.add(new String[] {"6 replicas", "", "", "", "", "", str(r.getValue("lost")), "", error(r)});
+            rows.add(new String[] {"6 replicas", "", "", "", "", "", str(r.getValue("lost")), "",
+                "all replicas on one Redis; replicas 2.." + r.getValue("replicas") + " joined under load and warmed "
+                    + seconds(r.getValue("replicaWarmupMs")) + " s before the first count" + error(r)});
         }
         r = s.getJsonObject("cluster");
         if (r != null) {
