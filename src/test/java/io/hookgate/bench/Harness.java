@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -425,6 +426,77 @@ final class Harness implements AutoCloseable {
                 commandStats(node), f, keys instanceof Long l ? l : 0));
         }
         return out;
+    }
+
+    /** The single Redis's memory at one moment: {@code INFO memory}'s used_memory and used_memory_dataset, and {@code DBSIZE}. */
+    record Memory(long used, long dataset, long keys) {
+    }
+
+    Memory memory() {
+        Map<String, Long> info = info(redis, "memory");
+        Object keys = redis.call("DBSIZE");
+        return new Memory(info.getOrDefault("used_memory", 0L), info.getOrDefault("used_memory_dataset", 0L),
+            keys instanceof Long l ? l : 0);
+    }
+
+    /** Delivery records sampled at random for {@link #recordMemory}. */
+    static final int RECORD_SAMPLES = 100;
+
+    /**
+     * What a retained delivery record costs Redis, in bytes, with the load stopped: the growth of
+     * used_memory (and of used_memory_dataset) since {@code before}, taken right after the webhooks were
+     * created, over the records the webhooks' indexes hold now (the sum of their ZCARDs); and, directly,
+     * the mean {@code MEMORY USAGE} of {@link #RECORD_SAMPLES} records picked at random (a random
+     * webhook's index, a random member of it) and each record's share of its index
+     * ({@code MEMORY USAGE} of the index over its ZCARD, over all the indexes). The rest is what
+     * neither holds: the keyspace's hash table and whatever else the load left.
+     */
+    JsonObject recordMemory(Memory before, String project, List<String> webhookIds) {
+        Memory now = memory();
+        long records = 0;
+        long indexBytes = 0;
+        List<Map.Entry<Integer, String>> indexes = new ArrayList<>();
+        for (String id : webhookIds) {
+            for (int q = 0; q < queuePartitions(); q++) {
+                String key = QueueKeys.webhookDeliveries(q, project, id);
+                long n = redis.call("ZCARD", key) instanceof Long l ? l : 0;
+                if (n > 0) {
+                    records += n;
+                    indexBytes += redis.call("MEMORY", "USAGE", key, "SAMPLES", "0") instanceof Long l ? l : 0;
+                    indexes.add(Map.entry(q, key));
+                }
+            }
+        }
+        Random random = new Random();
+        long sampled = 0;
+        long recordBytes = 0;
+        for (int i = 0; i < RECORD_SAMPLES && !indexes.isEmpty(); i++) {
+            Map.Entry<Integer, String> index = indexes.get(random.nextInt(indexes.size()));
+            if (redis.call("ZRANDMEMBER", index.getValue()) instanceof String deliveryId
+                && redis.call("MEMORY", "USAGE", QueueKeys.delivery(index.getKey(), deliveryId), "SAMPLES", "0")
+                    instanceof Long bytes) {
+                recordBytes += bytes;
+                sampled++;
+            }
+        }
+        JsonObject out = new JsonObject().put("records", records)
+            .put("recordsPerWebhook", webhookIds.isEmpty() ? 0 : round(records / (double) webhookIds.size()));
+        if (records == 0) {
+            return out;
+        }
+        double total = (now.used() - before.used()) / (double) records;
+        double record = sampled > 0 ? recordBytes / (double) sampled : 0;
+        double index = indexBytes / (double) records;
+        return out
+            .put("memoryPerRecordBytes", round(total))
+            .put("datasetPerRecordBytes", round((now.dataset() - before.dataset()) / (double) records))
+            .put("recordKeyBytes", round(record))
+            .put("recordKeysSampled", sampled)
+            .put("indexPerRecordBytes", round(index))
+            .put("restPerRecordBytes", round(total - record - index))
+            .put("usedMemoryBeforeMb", round(before.used() / 1048576.0))
+            .put("usedMemoryMb", round(now.used() / 1048576.0))
+            .put("keysAdded", now.keys() - before.keys());
     }
 
     long receiverPid() {

@@ -47,6 +47,8 @@ final class Scenarios {
     private CeilingClient ceiling;
     /** API key of the project shared by the gateway warm-up, sustained, slow receiver and replicas (see {@link #steadyProject()}). */
     private String steadyKey;
+    /** Redis's memory right after the steady project's webhooks were created, before any of their records. */
+    private Harness.Memory beforeRecords;
 
     Scenarios(Harness harness) {
         this.h = harness;
@@ -107,6 +109,7 @@ final class Scenarios {
         if (steadyKey == null) {
             steadyKey = project(STEADY);
             create(STEADY, steadyKey, fan1Webhooks(STEADY, FAN1_WEBHOOKS));
+            beforeRecords = h.memory();
         }
         h.stats().reset(STEADY_GROUP, "all").await();
         return steadyKey;
@@ -220,6 +223,13 @@ final class Scenarios {
         putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
         m.put("ingest", ingest(gen));
         m.put("webhooks", FAN1_WEBHOOKS);
+        // Measured with the load stopped and drained, so the queue's backlog of about 1 s is not counted.
+        JsonObject memory = h.recordMemory(beforeRecords, STEADY, webhookIds(STEADY, FAN1_WEBHOOKS));
+        m.put("memoryPerRecordBytes", memory.getValue("memoryPerRecordBytes"));
+        m.put("recordMemory", memory);
+        LOG.info("  Redis memory per retained record: {} bytes ({} records; record key {}, index {}, rest {})",
+            memory.getValue("memoryPerRecordBytes"), memory.getValue("records"), memory.getValue("recordKeyBytes"),
+            memory.getValue("indexPerRecordBytes"), memory.getValue("restPerRecordBytes"));
         return m;
     }
 

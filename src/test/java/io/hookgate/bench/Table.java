@@ -27,6 +27,16 @@ final class Table {
             rows.add(row("1 sustained", r, ratio(r), cpu(r, "gatewaySecondsPer1000"),
                 "events/s " + r.getValue("eventsPerSecond") + "; target ratio >= 0.30 " + met(r.getValue("ratio"), 0.30, true)
                     + error(r)));
+            JsonObject mem = r.getJsonObject("recordMemory");
+            if (mem != null) {
+                rows.add(new String[] {"1 Redis per record", "", "", "", "", "", "", "",
+                    str(mem.getValue("memoryPerRecordBytes")) + " bytes per retained record (used_memory growth over "
+                        + mem.getValue("records") + " records; dataset " + mem.getValue("datasetPerRecordBytes")
+                        + "): record key " + mem.getValue("recordKeyBytes") + " (MEMORY USAGE of "
+                        + mem.getValue("recordKeysSampled") + "), index " + mem.getValue("indexPerRecordBytes") + ", rest "
+                        + mem.getValue("restPerRecordBytes") + "; target <= 250 "
+                        + atMost(mem.getValue("memoryPerRecordBytes"), 250)});
+            }
         }
         r = s.getJsonObject("fixedRate");
         if (r != null) {
@@ -167,6 +177,10 @@ final class Table {
         }
         boolean ok = atLeast ? n.doubleValue() >= target : n.doubleValue() < target;
         return ok ? "(met)" : "(missed)";
+    }
+
+    private static String atMost(Object value, double target) {
+        return !(value instanceof Number n) ? "(n/a)" : n.doubleValue() <= target ? "(met)" : "(missed)";
     }
 
     private static String error(JsonObject r) {
