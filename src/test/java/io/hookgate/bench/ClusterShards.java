@@ -17,10 +17,10 @@ import java.util.Map;
  * {@code maxShareOverEven} is the largest share of deliveries times the number of shards (1.0 when
  * perfectly even). Script calls also count the scripts whose keys are not in a queue partition (the
  * ingest rate limit's, one per ingest request, on the shard of its project's key), and one call
- * handles a batch of deliveries: XADD (one per event) and the deliveries are the cleaner measure.
+ * handles a batch of deliveries: XADD and the deliveries are the cleaner measures.
  */
 final class ClusterShards {
-    /** The scripts (every queue operation is one) and XADD (the ingest script's, one per event). */
+    /** The scripts (every queue operation is one) and XADD (one per event, and one per delivery queued to be tried later). */
     static final List<String> SPREAD_COMMANDS = List.of("evalsha", "xadd");
 
     private ClusterShards() {

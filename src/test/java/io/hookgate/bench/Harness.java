@@ -332,6 +332,15 @@ final class Harness implements AutoCloseable {
         return ms;
     }
 
+    /** Delivery records of the webhooks, over all partitions, per webhook (the retention count when steady). */
+    double recordsPerWebhook(String project, List<String> webhookIds) {
+        long n = 0;
+        for (String id : webhookIds) {
+            n += records(project, id);
+        }
+        return webhookIds.isEmpty() ? 0 : round(n / (double) webhookIds.size());
+    }
+
     /** Delivery records of a webhook, over all partitions. */
     private long records(String project, String webhookId) {
         long n = 0;
@@ -589,6 +598,7 @@ final class Harness implements AutoCloseable {
         Map<String, long[]> r0 = redisCommandStats();
         long[] aof0 = aof();
         Map<String, Long> th0 = ProcStat.threadTicks(first().jvm().pid());
+        List<Double> jit0 = jitSeconds();
         Cpu c0 = cpu();
         long d0 = delivered(groups);
         long e0 = gen == null ? 0 : gen.acceptedEvents();
@@ -613,6 +623,7 @@ final class Harness implements AutoCloseable {
         }
         double seconds = (t0 - start) / 1e9;
         Cpu c1 = cpu();
+        List<Double> jit1 = jitSeconds();
         Map<String, long[]> r1 = redisCommandStats();
         Map<String, Long> th1 = ProcStat.threadTicks(first().jvm().pid());
         Map<String, Double> m1 = metrics();
@@ -641,6 +652,11 @@ final class Harness implements AutoCloseable {
             out.put("intervalReplicaCores", replicaCores);
         }
         out.put("cpu", cpuJson(c0, c1, deliveries, seconds));
+        JsonArray jit = new JsonArray();
+        for (int i = 0; i < jit1.size(); i++) {
+            jit.add(jit0.get(i) < 0 || jit1.get(i) < 0 ? null : round3(jit1.get(i) - jit0.get(i)));
+        }
+        out.put("jitSecondsInWindow", jit);
         out.put("gatewayMetrics", metricsDelta(m0, m1, seconds));
         out.put("redisServer", redisDelta(r0, r1, seconds));
         out.put("gatewayThreads", busiestThreads(th0, th1, seconds));
@@ -650,6 +666,11 @@ final class Harness implements AutoCloseable {
             .put("rewriteRunningAtStart", aof0[3] == 1).put("rewriteRunningAtEnd", aof1[3] == 1)
             .put("latestForkMs", round(aof1[4] / 1000.0)));
         return out;
+    }
+
+    /** Each replica's JIT compile time so far, in seconds ({@link ProcStat#jitSeconds}), in {@link #replicas()} order. */
+    private List<Double> jitSeconds() {
+        return replicas.stream().map(r -> ProcStat.jitSeconds(r.jvm().pid())).toList();
     }
 
     /** Each replica's CPU between two moments, divided by {@code divisor} (seconds: cores; deliveries / 1000: s per 1 000). */

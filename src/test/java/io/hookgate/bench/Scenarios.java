@@ -708,6 +708,8 @@ final class Scenarios {
         long loadedMs = (System.nanoTime() - started) / 1_000_000;
         BenchClock.sleep(Math.max(0, p.clusterWarmupMs() - loadedMs));
         long warmedMs = (System.nanoTime() - started) / 1_000_000;
+        // The fresh webhooks may not all be full when the machine is slow (the wait is bounded): the state measured.
+        double recordsAtStart = h.recordsPerWebhook(name, webhookIds(name, FAN1_WEBHOOKS));
         List<Harness.Shard> s0 = h.shards();
         long d0 = h.delivered(List.of(group));
         long t0 = System.nanoTime();
@@ -723,6 +725,7 @@ final class Scenarios {
         m.put("partitions", p.clusterPartitions());
         m.put("warmupMs", warmedMs);
         m.put("retentionWaitMs", filled);
+        m.put("recordsPerWebhookAtStart", recordsAtStart);
         m.put("setupRewriteWaitMs", rewriteWaitMs);
         m.put("layout", layout);
         m.put("shards", shards.getJsonArray("shards"));

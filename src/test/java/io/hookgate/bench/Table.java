@@ -87,8 +87,8 @@ final class Table {
                 JsonObject m = by.getJsonObject(k);
                 rows.add(row("6 replicas x" + k, m, ratio(m), cpu(m, "gatewaySecondsPer1000"),
                     "warm-up " + seconds(m.getValue("warmupMs")) + " s; gateway CPU by interval "
-                        + m.getValue("intervalGatewayCpuPer1000") + " (summed over replicas); Redis CPU s/1000 "
-                        + cpu(m, "redisSecondsPer1000")));
+                        + m.getValue("intervalGatewayCpuPer1000") + " (summed over replicas); JIT s in window "
+                        + m.getValue("jitSecondsInWindow") + "; Redis CPU s/1000 " + cpu(m, "redisSecondsPer1000")));
             }
             rows.add(new String[] {"6 replicas", "", "", "", "", "", str(r.getValue("lost")), "",
                 "all replicas on one Redis; replicas 2.." + r.getValue("replicas") + " joined under load and warmed "
@@ -100,8 +100,9 @@ final class Table {
             rows.add(row("7 cluster", r, ratio(r), cpu(r, "gatewaySecondsPer1000"),
                 "3 masters, 1 gateway, " + r.getValue("partitions") + " partitions (per shard "
                     + spread.getValue("partitionsPerShard") + "), warm-up " + seconds(r.getValue("warmupMs"))
-                    + " s; gateway CPU by interval " + r.getValue("intervalGatewayCpuPer1000") + "; Redis CPU s/1000 "
-                    + cpu(r, "redisSecondsPer1000") + " in all" + error(r)));
+                    + " s, " + r.getValue("recordsPerWebhookAtStart") + " records per webhook; gateway CPU by interval "
+                    + r.getValue("intervalGatewayCpuPer1000") + ", JIT s in window " + r.getValue("jitSecondsInWindow")
+                    + "; Redis CPU s/1000 " + cpu(r, "redisSecondsPer1000") + " in all" + error(r)));
             JsonArray shards = r.getJsonArray("shards", new JsonArray());
             for (int i = 0; i < shards.size(); i++) {
                 JsonObject sh = shards.getJsonObject(i);
