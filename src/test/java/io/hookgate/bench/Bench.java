@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@code --env HOOKGATE_X=V} (a gateway setting, repeatable), {@code --gateway-jvm OPT} (repeatable),
  * {@code --redis-arg ARG} (an extra redis-server argument, repeatable: for diagnostics; the result records it),
  * {@code --redis-replica} (Redis gets a replica, e.g. to measure {@code HOOKGATE_REDIS_WAIT_REPLICAS=1}),
- * {@code --warmup S}, {@code --intervals N}, {@code --interval S} (override the profile's).
+ * {@code --warmup S}, {@code --intervals N}, {@code --interval S} (override the profile's),
+ * {@code --replica-warmup S} (load on the extra replicas before the replicas scenario measures them),
+ * {@code --cluster-warmup S}, {@code --cluster-partitions N} (the cluster scenario's).
  */
 public final class Bench {
     private static final Logger LOG = LoggerFactory.getLogger("io.hookgate.bench");
@@ -41,9 +43,10 @@ public final class Bench {
     /**
      * The order they run in. Replicas come before fan-out and matching, which leave 10 000 and up to
      * 100 000 webhooks behind: a replica started after them measures its index loading, not the queue.
+     * The cluster comes last: it stops the gateway of the single Redis for good.
      */
     static final List<String> SCENARIOS = List.of("sustained", "fixedRate", "slowReceiver", "replicas", "fanout",
-        "matching");
+        "matching", "cluster");
 
     private Bench() {
     }
@@ -59,6 +62,9 @@ public final class Bench {
         Long warmup = null;
         Integer intervals = null;
         Long interval = null;
+        Long replicaWarmup = null;
+        Long clusterWarmup = null;
+        Integer clusterPartitions = null;
         Map<String, String> env = new LinkedHashMap<>();
         List<String> jvm = new ArrayList<>();
         List<String> redisArgs = new ArrayList<>();
@@ -82,6 +88,9 @@ public final class Bench {
                 case "--warmup" -> warmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--intervals" -> intervals = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = (long) (Double.parseDouble(args[++i]) * 1000);
+                case "--replica-warmup" -> replicaWarmup = (long) (Double.parseDouble(args[++i]) * 1000);
+                case "--cluster-warmup" -> clusterWarmup = (long) (Double.parseDouble(args[++i]) * 1000);
+                case "--cluster-partitions" -> clusterPartitions = Integer.parseInt(args[++i]);
                 default -> {
                     LOG.error("unknown option {}; see docs/performance.md, section Running it", args[i]);
                     System.exit(2);
@@ -94,7 +103,8 @@ public final class Bench {
                 System.exit(2);
             }
         }
-        Profile profile = (quick ? Profile.quick() : Profile.full()).with(warmup, intervals, interval);
+        Profile profile = (quick ? Profile.quick() : Profile.full()).with(warmup, intervals, interval)
+            .withReplicaAndCluster(replicaWarmup, clusterWarmup, clusterPartitions);
         int status = run(profile, soak, soakMinutes, soakRate, only, out, env, jvm, redisArgs, redisReplica);
         System.exit(status);
     }
@@ -135,7 +145,9 @@ public final class Bench {
             h.awaitReceiver();
             Scenarios s = new Scenarios(h);
             boolean all = only.isEmpty() && !soak;
-            if (profile.gatewayPrewarmMs() > 0) {
+            // The cluster scenario starts a gateway of its own: the first one's warm-up is for the others.
+            boolean singleRedis = all || soak || only.stream().anyMatch(n -> SCENARIOS.contains(n) && !n.equals("cluster"));
+            if (profile.gatewayPrewarmMs() > 0 && singleRedis) {
                 result.put("gatewayPrewarm", step("gateway warm-up", timings, s::prewarm, s::stopLoad));
             }
             if (!soak) {
@@ -151,6 +163,10 @@ public final class Bench {
                 if (soak || !(all || only.contains(name))) {
                     continue;
                 }
+                if (name.equals("cluster")) {
+                    // Replica 1 of the single Redis stops here: its figures first.
+                    result.put("gateway", gatewayFigures(h));
+                }
                 JsonObject r = step(name, timings, () -> switch (name) {
                     case "sustained" -> s.sustained();
                     case "fixedRate" -> s.fixedRate();
@@ -159,15 +175,14 @@ public final class Bench {
                         figure(scenarios, "fixedRate", "p99Ms"));
                     case "replicas" -> s.replicas();
                     case "matching" -> s.matching();
+                    case "cluster" -> s.cluster();
                     default -> throw new IllegalArgumentException(name);
                 }, s::stopLoad);
                 scenarios.put(name, r);
             }
-            JsonObject gateway = new JsonObject()
-                .put("peakRssMb", Harness.round(ProcStat.peakRssMb(h.first().jvm().pid())))
-                .put("rssMbAtEnd", Harness.round(ProcStat.rssMb(h.first().jvm().pid())))
-                .put("log", h.first().jvm().stdout().toString());
-            result.put("gateway", gateway);
+            if (!result.containsKey("gateway")) {
+                result.put("gateway", gatewayFigures(h));
+            }
         } catch (RuntimeException e) {
             LOG.error("bench failed: {}", e.toString(), e);
             result.put("error", e.toString());
@@ -211,6 +226,14 @@ public final class Bench {
         LOG.info("{} done in {} s: {} deliveries/s, p99 {} ms, lost {}", name, seconds, r.getValue("deliveriesPerSecond"),
             r.getValue("p99Ms"), r.getValue("lost"));
         return r;
+    }
+
+    /** Replica 1's memory and log (of the single Redis: taken before the cluster scenario replaces it). */
+    private static JsonObject gatewayFigures(Harness h) {
+        return new JsonObject()
+            .put("peakRssMb", Harness.round(ProcStat.peakRssMb(h.first().jvm().pid())))
+            .put("rssMbAtEnd", Harness.round(ProcStat.rssMb(h.first().jvm().pid())))
+            .put("log", h.first().jvm().stdout().toString());
     }
 
     private static Double figure(JsonObject scenarios, String name, String key) {

@@ -5,6 +5,7 @@ import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildJvm;
 import io.hookgate.testsupport.FreePort;
+import io.hookgate.testsupport.RedisCluster;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * Everything a scenario runs against: a private Redis (AOF, fsync every second, as in production),
  * the receiver JVM, the gateway JVM(s), and the driver's own Vert.x clients; plus the measuring
  * tools shared by the scenarios (measured windows, draining, CPU and metrics deltas).
+ *
+ * <p>The gateways use one Redis at a time: the single server, or, once {@link #useCluster(int)}
+ * has switched to it, a three-master Redis Cluster. Every figure read from Redis (CPU, commands, AOF,
+ * stream and index sizes) then covers the cluster's masters, each key read on the master of its slot.
  */
 final class Harness implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("io.hookgate.bench");
@@ -67,6 +73,11 @@ final class Harness implements AutoCloseable {
     private final Path jar;
     private RedisServer redis;
     private RedisServer replicaRedis;
+    /** Set by {@link #useCluster(int)}: from then on the gateways' Redis. */
+    private RedisCluster cluster;
+    private int clusterPartitions;
+    /** Per queue partition, the index in {@link #redisNodes()} of the master holding its slot. */
+    private int[] partitionNode = new int[0];
     private ChildJvm receiver;
     private int receiverPort;
     private int slowPort;
@@ -156,6 +167,11 @@ final class Harness implements AutoCloseable {
         // The matching scenario puts 100 000 webhooks in one project.
         env.put("HOOKGATE_MAX_WEBHOOKS_PER_PROJECT", "200000");
         env.putAll(extraEnv);
+        if (cluster != null) {
+            env.put("HOOKGATE_REDIS_MODE", "cluster");
+            env.put("HOOKGATE_REDIS_URL", cluster.url());
+            env.put("HOOKGATE_QUEUE_PARTITIONS", Integer.toString(clusterPartitions));
+        }
         List<String> cmd = new ArrayList<>(List.of(javaBinary(), GATEWAY_HEAP));
         if (gatewayJvmOptions.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w*GC"))) {
             cmd.add(GATEWAY_GC);
@@ -164,6 +180,50 @@ final class Harness implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar.toString()));
         ChildJvm jvm = ChildJvm.start("gateway-" + index, cmd, env, outDir.resolve("gateway-" + index + ".log"));
         return new Replica(index, jvm, apiPort, managementPort);
+    }
+
+    /**
+     * Switches the run to a Redis Cluster of three masters on loopback, persisted as the single Redis
+     * is ({@code appendonly yes}, {@code appendfsync everysec}, {@code save ""}, the same extra
+     * arguments): stops every gateway replica, starts the cluster, then one replica in cluster mode
+     * with {@code partitions} queue partitions. There is no way back: the cluster scenario runs last.
+     * Answers where each partition's hash tag landed.
+     */
+    JsonObject useCluster(int partitions) {
+        while (!replicas.isEmpty()) {
+            stopLastReplica();
+        }
+        cluster = RedisCluster.start(new RedisServer.Options(true, "everysec", redisArgs));
+        clusterPartitions = partitions;
+        List<RedisServer> nodes = cluster.nodes();
+        partitionNode = new int[partitions];
+        JsonArray layout = new JsonArray();
+        for (int q = 0; q < partitions; q++) {
+            String key = QueueKeys.events(q);
+            partitionNode[q] = nodes.indexOf(cluster.nodeOf(key));
+            layout.add(new JsonObject().put("partition", q).put("slot", nodes.get(0).call("CLUSTER", "KEYSLOT", key))
+                .put("shard", partitionNode[q]));
+        }
+        LOG.info("redis cluster of {} masters on ports {} (appendonly yes, appendfsync everysec), pids {}", nodes.size(),
+            nodes.stream().map(RedisServer::port).toList(), nodes.stream().map(RedisServer::pid).toList());
+        startReplica();
+        return new JsonObject().put("nodes", new JsonArray(nodes.stream().map(n -> (Object) ("127.0.0.1:" + n.port())).toList()))
+            .put("partitions", layout);
+    }
+
+    /** The masters the gateways use, in slot order: the single Redis, or the cluster's three. */
+    List<RedisServer> redisNodes() {
+        return cluster == null ? List.of(redis) : cluster.nodes();
+    }
+
+    /** The master that holds queue partition {@code q}'s keys (its hash tag's slot). */
+    private RedisServer nodeOf(int q) {
+        return cluster == null ? redis : cluster.nodes().get(partitionNode[q]);
+    }
+
+    /** The shard ({@link #redisNodes()} index) of each queue partition. */
+    int shardOf(int q) {
+        return cluster == null ? 0 : partitionNode[q];
     }
 
     /** Stops the last replica gracefully (its unfinished work goes back to Redis for the others). */
@@ -204,9 +264,19 @@ final class Harness implements AutoCloseable {
     /** Events the gateway has fanned out since the run began (its events streams hold only unfinished ones). */
     long fannedOutEvents() {
         long n = 0;
-        for (int p = 0; p < queuePartitions(); p++) {
+        for (long f : fannedOutByPartition()) {
+            n += f;
+        }
+        return n;
+    }
+
+    /** {@link #fannedOutEvents()} per queue partition. */
+    long[] fannedOutByPartition() {
+        long[] out = new long[queuePartitions()];
+        for (int p = 0; p < out.length; p++) {
+            RedisServer node = nodeOf(p);
             String stream = QueueKeys.events(p);
-            Object info = redis.call("XINFO", "STREAM", stream);
+            Object info = node.call("XINFO", "STREAM", stream);
             long added = 0;
             if (info instanceof List<?> fields) {
                 for (int i = 0; i + 1 < fields.size(); i += 2) {
@@ -215,14 +285,15 @@ final class Harness implements AutoCloseable {
                     }
                 }
             }
-            Object len = redis.call("XLEN", stream);
-            n += added - (len instanceof Long l ? l : 0);
+            Object len = node.call("XLEN", stream);
+            out[p] = added - (len instanceof Long l ? l : 0);
         }
-        return n;
+        return out;
     }
 
     int queuePartitions() {
-        return Integer.parseInt(extraEnv.getOrDefault("HOOKGATE_QUEUE_PARTITIONS", "1"));
+        return cluster != null ? clusterPartitions
+            : Integer.parseInt(extraEnv.getOrDefault("HOOKGATE_QUEUE_PARTITIONS", "1"));
     }
 
     int retentionCount() {
@@ -261,11 +332,20 @@ final class Harness implements AutoCloseable {
         return ms;
     }
 
+    /** Delivery records of the webhooks, over all partitions, per webhook (the retention count when steady). */
+    double recordsPerWebhook(String project, List<String> webhookIds) {
+        long n = 0;
+        for (String id : webhookIds) {
+            n += records(project, id);
+        }
+        return webhookIds.isEmpty() ? 0 : round(n / (double) webhookIds.size());
+    }
+
     /** Delivery records of a webhook, over all partitions. */
     private long records(String project, String webhookId) {
         long n = 0;
         for (int q = 0; q < queuePartitions(); q++) {
-            Object c = redis.call("ZCARD", QueueKeys.webhookDeliveries(q, project, webhookId));
+            Object c = nodeOf(q).call("ZCARD", QueueKeys.webhookDeliveries(q, project, webhookId));
             n += c instanceof Long l ? l : 0;
         }
         return n;
@@ -274,35 +354,38 @@ final class Harness implements AutoCloseable {
     /**
      * Redis persistence figures: AOF rewrites so far, the AOF's size, writes that waited for a slow
      * fsync, whether a rewrite is running, and how long the last fork (which stops Redis) took, in µs.
+     * Over a cluster's masters: summed, a rewrite running on any, the longest fork.
      */
     long[] aof() {
-        long rewrites = 0;
-        long size = 0;
-        long delayed = 0;
-        long running = 0;
-        long forkUs = 0;
-        for (String line : redis.command("INFO", "persistence", "stats").split("\r?\n")) {
+        long[] out = new long[5];
+        for (RedisServer node : redisNodes()) {
+            Map<String, Long> info = info(node, "persistence", "stats");
+            out[0] += info.getOrDefault("aof_rewrites", 0L);
+            out[1] += info.getOrDefault("aof_current_size", 0L);
+            out[2] += info.getOrDefault("aof_delayed_fsync", 0L);
+            out[3] = Math.max(out[3], info.getOrDefault("aof_rewrite_in_progress", 0L));
+            out[4] = Math.max(out[4], info.getOrDefault("latest_fork_usec", 0L));
+        }
+        return out;
+    }
+
+    /** The integer fields of {@code INFO <sections>} of one server. */
+    static Map<String, Long> info(RedisServer node, String... sections) {
+        String[] args = new String[sections.length + 1];
+        args[0] = "INFO";
+        System.arraycopy(sections, 0, args, 1, sections.length);
+        Map<String, Long> out = new HashMap<>();
+        for (String line : node.command(args).split("\r?\n")) {
             String[] kv = line.split(":", 2);
-            if (kv.length < 2) {
-                continue;
-            }
-            long v;
-            try {
-                v = Long.parseLong(kv[1].trim());
-            } catch (NumberFormatException e) {
-                continue;
-            }
-            switch (kv[0]) {
-                case "aof_rewrites" -> rewrites = v;
-                case "aof_current_size" -> size = v;
-                case "aof_delayed_fsync" -> delayed = v;
-                case "aof_rewrite_in_progress" -> running = v;
-                case "latest_fork_usec" -> forkUs = v;
-                default -> {
+            if (kv.length == 2) {
+                try {
+                    out.put(kv[0], Long.parseLong(kv[1].trim()));
+                } catch (NumberFormatException e) {
+                    // not an integer field
                 }
             }
         }
-        return new long[] {rewrites, size, delayed, running, forkUs};
+        return out;
     }
 
     /**
@@ -323,6 +406,108 @@ final class Harness implements AutoCloseable {
         return redis.pid();
     }
 
+    /**
+     * One master of the Redis Cluster at one moment: the queue partitions whose hash tags it holds,
+     * its CPU (own, and its AOF rewrites as {@code children}), its {@code INFO commandstats}, the events
+     * its partitions have fanned out so far and its keys ({@code DBSIZE}).
+     */
+    record Shard(String node, List<Integer> partitions, ProcStat.Ticks ticks, Map<String, long[]> commands,
+                 long fannedOut, long keys) {
+    }
+
+    /** {@link Shard} of each master, in slot order (of the single Redis, one). */
+    List<Shard> shards() {
+        long[] fanned = fannedOutByPartition();
+        List<RedisServer> nodes = redisNodes();
+        List<Shard> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            RedisServer node = nodes.get(i);
+            List<Integer> partitions = new ArrayList<>();
+            long f = 0;
+            for (int q = 0; q < fanned.length; q++) {
+                if (shardOf(q) == i) {
+                    partitions.add(q);
+                    f += fanned[q];
+                }
+            }
+            Object keys = node.call("DBSIZE");
+            out.add(new Shard("127.0.0.1:" + node.port(), List.copyOf(partitions), ProcStat.ticks(node.pid()),
+                commandStats(node), f, keys instanceof Long l ? l : 0));
+        }
+        return out;
+    }
+
+    /** The single Redis's memory at one moment: {@code INFO memory}'s used_memory and used_memory_dataset, and {@code DBSIZE}. */
+    record Memory(long used, long dataset, long keys) {
+    }
+
+    Memory memory() {
+        Map<String, Long> info = info(redis, "memory");
+        Object keys = redis.call("DBSIZE");
+        return new Memory(info.getOrDefault("used_memory", 0L), info.getOrDefault("used_memory_dataset", 0L),
+            keys instanceof Long l ? l : 0);
+    }
+
+    /** Delivery records sampled at random for {@link #recordMemory}. */
+    static final int RECORD_SAMPLES = 100;
+
+    /**
+     * What a retained delivery record costs Redis, in bytes, with the load stopped: the growth of
+     * used_memory (and of used_memory_dataset) since {@code before}, taken right after the webhooks were
+     * created, over the records the webhooks' indexes hold now (the sum of their ZCARDs); and, directly,
+     * the mean {@code MEMORY USAGE} of {@link #RECORD_SAMPLES} records picked at random (a random
+     * webhook's index, a random member of it) and each record's share of its index
+     * ({@code MEMORY USAGE} of the index over its ZCARD, over all the indexes). The rest is what
+     * neither holds: the keyspace's hash table and whatever else the load left.
+     */
+    JsonObject recordMemory(Memory before, String project, List<String> webhookIds) {
+        Memory now = memory();
+        long records = 0;
+        long indexBytes = 0;
+        List<Map.Entry<Integer, String>> indexes = new ArrayList<>();
+        for (String id : webhookIds) {
+            for (int q = 0; q < queuePartitions(); q++) {
+                String key = QueueKeys.webhookDeliveries(q, project, id);
+                long n = redis.call("ZCARD", key) instanceof Long l ? l : 0;
+                if (n > 0) {
+                    records += n;
+                    indexBytes += redis.call("MEMORY", "USAGE", key, "SAMPLES", "0") instanceof Long l ? l : 0;
+                    indexes.add(Map.entry(q, key));
+                }
+            }
+        }
+        Random random = new Random();
+        long sampled = 0;
+        long recordBytes = 0;
+        for (int i = 0; i < RECORD_SAMPLES && !indexes.isEmpty(); i++) {
+            Map.Entry<Integer, String> index = indexes.get(random.nextInt(indexes.size()));
+            if (redis.call("ZRANDMEMBER", index.getValue()) instanceof String deliveryId
+                && redis.call("MEMORY", "USAGE", QueueKeys.delivery(index.getKey(), deliveryId), "SAMPLES", "0")
+                    instanceof Long bytes) {
+                recordBytes += bytes;
+                sampled++;
+            }
+        }
+        JsonObject out = new JsonObject().put("records", records)
+            .put("recordsPerWebhook", webhookIds.isEmpty() ? 0 : round(records / (double) webhookIds.size()));
+        if (records == 0) {
+            return out;
+        }
+        double total = (now.used() - before.used()) / (double) records;
+        double record = sampled > 0 ? recordBytes / (double) sampled : 0;
+        double index = indexBytes / (double) records;
+        return out
+            .put("memoryPerRecordBytes", round(total))
+            .put("datasetPerRecordBytes", round((now.dataset() - before.dataset()) / (double) records))
+            .put("recordKeyBytes", round(record))
+            .put("recordKeysSampled", sampled)
+            .put("indexPerRecordBytes", round(index))
+            .put("restPerRecordBytes", round(total - record - index))
+            .put("usedMemoryBeforeMb", round(before.used() / 1048576.0))
+            .put("usedMemoryMb", round(now.used() / 1048576.0))
+            .put("keysAdded", now.keys() - before.keys());
+    }
+
     long receiverPid() {
         return receiver.pid();
     }
@@ -336,10 +521,12 @@ final class Harness implements AutoCloseable {
 
     /**
      * CPU ticks of every process of the run at one moment; Redis's AOF rewrites (forked children,
-     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together; the Redis
-     * replica's ({@code --redis-replica}, else 0) apart.
+     * counted when each one ends) apart from Redis's own, {@link #redis()} the two together (summed
+     * over a cluster's masters); the Redis replica's ({@code --redis-replica}, else 0) apart;
+     * {@code perReplica} each gateway replica's, in {@link #replicas()} order.
      */
-    record Cpu(long gateways, long redisOwn, long redisRewrites, long redisReplica, long receiver, long driver) {
+    record Cpu(long gateways, long redisOwn, long redisRewrites, long redisReplica, long receiver, long driver,
+               List<Long> perReplica) {
         long redis() {
             return redisOwn + redisRewrites;
         }
@@ -351,15 +538,24 @@ final class Harness implements AutoCloseable {
 
     Cpu cpu() {
         long gw = 0;
+        List<Long> each = new ArrayList<>();
         for (Replica r : replicas) {
-            gw += ProcStat.cpuTicks(r.jvm().pid());
+            long t = ProcStat.cpuTicks(r.jvm().pid());
+            each.add(t);
+            gw += t;
         }
         // Redis with its AOF rewrites: forked children that take up to half a core while they run.
-        ProcStat.Ticks r = ProcStat.ticks(redis.pid());
+        long own = 0;
+        long rewrites = 0;
+        for (RedisServer node : redisNodes()) {
+            ProcStat.Ticks r = ProcStat.ticks(node.pid());
+            own += r.own();
+            rewrites += r.children();
+        }
         ProcStat.Ticks rr = replicaRedis == null ? new ProcStat.Ticks(0, 0) : ProcStat.ticks(replicaRedis.pid());
         long replica = rr.own() + rr.children();
-        return new Cpu(gw, r.own(), r.children(), replica, ProcStat.cpuTicks(receiver.pid()),
-            ProcStat.cpuTicks(ProcessHandle.current().pid()));
+        return new Cpu(gw, own, rewrites, replica, ProcStat.cpuTicks(receiver.pid()),
+            ProcStat.cpuTicks(ProcessHandle.current().pid()), List.copyOf(each));
     }
 
     /** Delivered requests summed over {@code groups} (duplicates included). */
@@ -402,6 +598,7 @@ final class Harness implements AutoCloseable {
         Map<String, long[]> r0 = redisCommandStats();
         long[] aof0 = aof();
         Map<String, Long> th0 = ProcStat.threadTicks(first().jvm().pid());
+        List<Double> jit0 = jitSeconds();
         Cpu c0 = cpu();
         long d0 = delivered(groups);
         long e0 = gen == null ? 0 : gen.acceptedEvents();
@@ -410,6 +607,7 @@ final class Harness implements AutoCloseable {
         long dPrev = d0;
         List<Double> rates = new ArrayList<>();
         List<Double> gatewayCpu = new ArrayList<>();
+        JsonArray replicaCores = new JsonArray();
         Cpu cPrev = c0;
         for (int i = 0; i < intervals; i++) {
             BenchClock.sleep(intervalMs);
@@ -418,12 +616,14 @@ final class Harness implements AutoCloseable {
             Cpu c = cpu();
             rates.add((d - dPrev) / ((t - t0) / 1e9));
             gatewayCpu.add(d > dPrev ? round3(ProcStat.cpuSeconds(c.gateways() - cPrev.gateways()) * 1000.0 / (d - dPrev)) : 0);
+            replicaCores.add(perReplica(cPrev, c, (t - t0) / 1e9));
             dPrev = d;
             t0 = t;
             cPrev = c;
         }
         double seconds = (t0 - start) / 1e9;
         Cpu c1 = cpu();
+        List<Double> jit1 = jitSeconds();
         Map<String, long[]> r1 = redisCommandStats();
         Map<String, Long> th1 = ProcStat.threadTicks(first().jvm().pid());
         Map<String, Double> m1 = metrics();
@@ -447,7 +647,16 @@ final class Harness implements AutoCloseable {
         if (gen != null) {
             out.put("eventsPerSecond", round((gen.acceptedEvents() - e0) / seconds));
         }
+        if (replicas.size() > 1) {
+            // Each replica's cores per interval: a replica whose JIT still compiles stands out.
+            out.put("intervalReplicaCores", replicaCores);
+        }
         out.put("cpu", cpuJson(c0, c1, deliveries, seconds));
+        JsonArray jit = new JsonArray();
+        for (int i = 0; i < jit1.size(); i++) {
+            jit.add(jit0.get(i) < 0 || jit1.get(i) < 0 ? null : round3(jit1.get(i) - jit0.get(i)));
+        }
+        out.put("jitSecondsInWindow", jit);
         out.put("gatewayMetrics", metricsDelta(m0, m1, seconds));
         out.put("redisServer", redisDelta(r0, r1, seconds));
         out.put("gatewayThreads", busiestThreads(th0, th1, seconds));
@@ -459,9 +668,25 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
+    /** Each replica's JIT compile time so far, in seconds ({@link ProcStat#jitSeconds}), in {@link #replicas()} order. */
+    private List<Double> jitSeconds() {
+        return replicas.stream().map(r -> ProcStat.jitSeconds(r.jvm().pid())).toList();
+    }
+
+    /** Each replica's CPU between two moments, divided by {@code divisor} (seconds: cores; deliveries / 1000: s per 1 000). */
+    private static JsonArray perReplica(Cpu c0, Cpu c1, double divisor) {
+        JsonArray out = new JsonArray();
+        if (c0.perReplica().size() == c1.perReplica().size() && divisor > 0) {
+            for (int k = 0; k < c1.perReplica().size(); k++) {
+                out.add(round3(ProcStat.cpuSeconds(c1.perReplica().get(k) - c0.perReplica().get(k)) / divisor));
+            }
+        }
+        return out;
+    }
+
     JsonObject cpuJson(Cpu c0, Cpu c1, long deliveries, double seconds) {
         double per = deliveries > 0 ? 1000.0 / deliveries : 0;
-        return new JsonObject()
+        JsonObject out = new JsonObject()
             .put("gatewaySecondsPer1000", round3(ProcStat.cpuSeconds(c1.gateways() - c0.gateways()) * per))
             .put("redisSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redis() - c0.redis()) * per))
             .put("redisRewriteSecondsPer1000", round3(ProcStat.cpuSeconds(c1.redisRewrites() - c0.redisRewrites()) * per))
@@ -474,6 +699,11 @@ final class Harness implements AutoCloseable {
             .put("redisReplicaCores", round3(ProcStat.cpuSeconds(c1.redisReplica() - c0.redisReplica()) / seconds))
             .put("receiverCores", round3(ProcStat.cpuSeconds(c1.receiver() - c0.receiver()) / seconds))
             .put("driverCores", round3(ProcStat.cpuSeconds(c1.driver() - c0.driver()) / seconds));
+        if (c1.perReplica().size() > 1 && deliveries > 0) {
+            // Each replica's CPU over all deliveries (which replica made a delivery is not known): they sum to the gateway's.
+            out.put("replicaSecondsPer1000", perReplica(c0, c1, deliveries / 1000.0));
+        }
+        return out;
     }
 
     /** What a drain found: deliveries missing after the wait, duplicates, signature checks. */
@@ -537,11 +767,20 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
-    /** Redis's own count and time per command ({@code INFO commandstats}): calls and microseconds. */
+    /** Redis's own count and time per command ({@code INFO commandstats}): calls and microseconds, summed over the masters. */
     Map<String, long[]> redisCommandStats() {
         Map<String, long[]> out = new TreeMap<>();
+        for (RedisServer node : redisNodes()) {
+            commandStats(node).forEach((cmd, v) -> out.merge(cmd, v, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]}));
+        }
+        return out;
+    }
+
+    /** {@code INFO commandstats} of one server: calls and microseconds per command. */
+    static Map<String, long[]> commandStats(RedisServer node) {
+        Map<String, long[]> out = new TreeMap<>();
         try {
-            for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
+            for (String line : node.command("INFO", "commandstats").split("\r?\n")) {
                 if (!line.startsWith("cmdstat_")) {
                     continue;
                 }
@@ -703,6 +942,9 @@ final class Harness implements AutoCloseable {
         replicas.clear();
         if (receiver != null) {
             receiver.stop(Duration.ofSeconds(5));
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (replicaRedis != null) {
             replicaRedis.close();

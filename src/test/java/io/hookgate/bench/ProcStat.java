@@ -131,21 +131,49 @@ final class ProcStat {
 
     /** Runs a short command and answers its first output line ("" on any failure); bounded to 10 s. */
     static String firstLine(List<String> command) {
+        String out = output(command);
+        int nl = out.indexOf('\n');
+        return nl < 0 ? out : out.substring(0, nl);
+    }
+
+    /** Runs a short command and answers its output, trimmed ("" on any failure); bounded to 10 s. */
+    static String output(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            // Waiting first keeps the bound; the pipe holds 64 KB, more than these commands print.
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "";
             }
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            int nl = out.indexOf('\n');
-            return nl < 0 ? out : out.substring(0, nl);
+            return new String(p.getInputStream().readAllBytes()).trim();
         } catch (IOException e) {
             return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
         }
+    }
+
+    /**
+     * Seconds the JIT compilers of JVM {@code pid} have spent compiling so far ({@code java.ci.totalTime}
+     * over {@code sun.os.hrt.frequency}, from {@code jcmd PID PerfCounter.print}, about 0.2 s); -1 when
+     * unreadable. Its growth over a measured window tells whether the JIT was still at work.
+     */
+    static double jitSeconds(long pid) {
+        long total = -1;
+        long frequency = -1;
+        for (String line : output(List.of("jcmd", Long.toString(pid), "PerfCounter.print")).split("\n")) {
+            try {
+                if (line.startsWith("java.ci.totalTime=")) {
+                    total = Long.parseLong(line.substring(18).trim());
+                } else if (line.startsWith("sun.os.hrt.frequency=")) {
+                    frequency = Long.parseLong(line.substring(21).trim());
+                }
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return total < 0 || frequency <= 0 ? -1 : total / (double) frequency;
     }
 
     private static long clockTicks() {

@@ -3,7 +3,7 @@ package io.hookgate.bench;
 import java.util.List;
 
 /**
- * How long and how big each part of a run is. {@link #full()} is the default run (under 4 minutes
+ * How long and how big each part of a run is. {@link #full()} is the default run (under 6 minutes
  * on 2 cores), {@link #quick()} the smoke run (under 1 minute); {@code --soak} adds the soak's
  * length. All times in milliseconds.
  *
@@ -26,7 +26,8 @@ import java.util.List;
  * @param fanoutRounds measured fan-out rounds (after one unmeasured round)
  * @param matchingTiers webhook counts of the matching scenario
  * @param replicaCounts replica counts of the replicas scenario
- * @param replicaWarmupMs load after the extra replicas joined, before the first measured intervals
+ * @param replicaWarmupMs load after the extra replicas joined, before the first measured intervals: as long as
+ *     the JIT of a fresh gateway needs (with 6 s, replicas 2 and 3 were still compiling in the measured window)
  * @param drainTimeoutMs longest wait for the receiver to get every accepted delivery
  * @param creationBudgetMs time the matching scenario may spend creating webhooks; a tier that would
  *     not fit (at the creation rate seen so far) is scaled down, and the tier used is reported
@@ -35,16 +36,20 @@ import java.util.List;
  * @param steadyRetention throughput is measured only once the webhooks hold {@code deliveryRetentionCount}
  *     records each, so that every new record also drops its webhook's oldest one, as in a gateway that has
  *     run for a while (the quick run does not wait for that)
+ * @param clusterWarmupMs load on the cluster scenario's fresh gateway before its measured intervals, counted
+ *     from the load's start (the retention fill is part of it, and the measurement waits for that too)
+ * @param clusterPartitions queue partitions of the cluster scenario: 6 puts two hash tags on each master
+ *     of the default slot split, 12 puts 3, 3 and 6 (see docs/performance.md, Scenarios)
  */
 record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long gatewayWarmupMs, int intervals,
                long intervalMs, long phaseIntervalMs, long matchingIntervalMs, long shortWarmupMs, int fixedRate,
                int fanoutWebhooks, int fanoutRounds, List<Integer> matchingTiers, List<Integer> replicaCounts,
                long replicaWarmupMs, long drainTimeoutMs, long creationBudgetMs, double backlogSeconds,
-               boolean steadyRetention) {
+               boolean steadyRetention, long clusterWarmupMs, int clusterPartitions) {
 
     static Profile full() {
         return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 5_000, 2_000, 2_000, 10_000, 3,
-            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 6_000, 30_000, 30_000, 1.0, true);
+            List.of(100, 10_000, 100_000), List.of(1, 2, 3), 40_000, 30_000, 30_000, 1.0, true, 40_000, 6);
     }
 
     /** This profile with other warm-ups and intervals (for investigating, e.g. how long the JIT takes). */
@@ -55,11 +60,20 @@ record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long ga
             intervalLengthMs == null ? phaseIntervalMs : intervalLengthMs,
             intervalLengthMs == null ? matchingIntervalMs : intervalLengthMs, shortWarmupMs, fixedRate, fanoutWebhooks,
             fanoutRounds, matchingTiers, replicaCounts, replicaWarmupMs, drainTimeoutMs, creationBudgetMs,
-            backlogSeconds, steadyRetention);
+            backlogSeconds, steadyRetention, clusterWarmupMs, clusterPartitions);
+    }
+
+    /** This profile with another warm-up of the extra replicas, of the cluster's gateway, or number of cluster partitions. */
+    Profile withReplicaAndCluster(Long replicaWarmup, Long clusterWarmup, Integer partitions) {
+        return new Profile(name, gatewayPrewarmMs, ceilingWarmupMs, gatewayWarmupMs, intervals, intervalMs,
+            phaseIntervalMs, matchingIntervalMs, shortWarmupMs, fixedRate, fanoutWebhooks, fanoutRounds, matchingTiers,
+            replicaCounts, replicaWarmup == null ? replicaWarmupMs : replicaWarmup, drainTimeoutMs, creationBudgetMs,
+            backlogSeconds, steadyRetention, clusterWarmup == null ? clusterWarmupMs : clusterWarmup,
+            partitions == null ? clusterPartitions : partitions);
     }
 
     static Profile quick() {
         return new Profile("quick", 0, 1_000, 2_000, 3, 1_000, 700, 700, 400, 2_000, 1_000, 2,
-            List.of(100, 1_000, 10_000), List.of(1, 2), 1_000, 15_000, 12_000, 0.5, false);
+            List.of(100, 1_000, 10_000), List.of(1, 2), 1_000, 15_000, 12_000, 0.5, false, 3_000, 6);
     }
 }

@@ -47,6 +47,8 @@ final class Scenarios {
     private CeilingClient ceiling;
     /** API key of the project shared by the gateway warm-up, sustained, slow receiver and replicas (see {@link #steadyProject()}). */
     private String steadyKey;
+    /** Redis's memory right after the steady project's webhooks were created, before any of their records. */
+    private Harness.Memory beforeRecords;
 
     Scenarios(Harness harness) {
         this.h = harness;
@@ -107,6 +109,7 @@ final class Scenarios {
         if (steadyKey == null) {
             steadyKey = project(STEADY);
             create(STEADY, steadyKey, fan1Webhooks(STEADY, FAN1_WEBHOOKS));
+            beforeRecords = h.memory();
         }
         h.stats().reset(STEADY_GROUP, "all").await();
         return steadyKey;
@@ -114,8 +117,11 @@ final class Scenarios {
 
     /** With load running: waits until the steady project's webhooks hold their retention count of records. */
     private long awaitSteadyRetention() {
-        List<String> ids = fan1Webhooks(STEADY, FAN1_WEBHOOKS).stream().map(GatewayApi.WebhookSpec::id).toList();
-        return h.awaitRetention(STEADY, ids, RETENTION_WAIT_MS);
+        return h.awaitRetention(STEADY, webhookIds(STEADY, FAN1_WEBHOOKS), RETENTION_WAIT_MS);
+    }
+
+    private List<String> webhookIds(String name, int count) {
+        return fan1Webhooks(name, count).stream().map(GatewayApi.WebhookSpec::id).toList();
     }
 
     /** Creates webhooks and answers how many were created per second. */
@@ -217,6 +223,13 @@ final class Scenarios {
         putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
         m.put("ingest", ingest(gen));
         m.put("webhooks", FAN1_WEBHOOKS);
+        // Measured with the load stopped and drained, so the queue's backlog of about 1 s is not counted.
+        JsonObject memory = h.recordMemory(beforeRecords, STEADY, webhookIds(STEADY, FAN1_WEBHOOKS));
+        m.put("memoryPerRecordBytes", memory.getValue("memoryPerRecordBytes"));
+        m.put("recordMemory", memory);
+        LOG.info("  Redis memory per retained record: {} bytes ({} records; record key {}, index {}, rest {})",
+            memory.getValue("memoryPerRecordBytes"), memory.getValue("records"), memory.getValue("recordKeyBytes"),
+            memory.getValue("indexPerRecordBytes"), memory.getValue("restPerRecordBytes"));
         return m;
     }
 
@@ -620,7 +633,10 @@ final class Scenarios {
         List<Integer> counts = new ArrayList<>(p.replicaCounts());
         counts.sort(Comparator.reverseOrder());
         h.startReplicas(counts.get(0) - h.replicas().size());
-        long warmup = counts.get(0) > 1 ? p.replicaWarmupMs() : p.shortWarmupMs();
+        // The replicas that just joined are fresh JVMs: measured only once their JIT has settled (the
+        // smaller counts then measure replicas that stayed under load all along).
+        long firstWarmup = counts.get(0) > 1 ? p.replicaWarmupMs() : p.shortWarmupMs();
+        long warmup = firstWarmup;
         JsonObject byCount = new JsonObject();
         Map<String, Double> perSecond = new LinkedHashMap<>();
         for (int count : counts) {
@@ -634,9 +650,11 @@ final class Scenarios {
             JsonObject m = h.measure(List.of(group), gen, warmup, p.intervals(), p.phaseIntervalMs());
             m.put("peakRssMb", new JsonArray(h.replicas().stream()
                 .map(r -> Harness.round(ProcStat.peakRssMb(r.jvm().pid()))).toList()));
+            m.put("warmupMs", warmup);
             byCount.put(Integer.toString(count), m);
             perSecond.put(Integer.toString(count), m.getDouble("deliveriesPerSecond"));
-            LOG.info("  {} replica(s): {} deliveries/s", count, m.getDouble("deliveriesPerSecond"));
+            LOG.info("  {} replica(s): {} deliveries/s, gateway CPU s/1000 {} by interval", count,
+                m.getDouble("deliveriesPerSecond"), m.getJsonArray("intervalGatewayCpuPer1000"));
             warmup = p.shortWarmupMs();
         }
         gen.stop().await();
@@ -654,6 +672,7 @@ final class Scenarios {
         JsonObject out = new JsonObject()
             .put("deliveriesPerSecond", last.getDouble("deliveriesPerSecond"))
             .put("replicas", counts.get(0))
+            .put("replicaWarmupMs", firstWarmup)
             .put("p50Ms", last.getDouble("p50Ms")).put("p99Ms", last.getDouble("p99Ms"))
             .put("p999Ms", last.getDouble("p999Ms"))
             .put("cpu", last.getJsonObject("cpu"))
@@ -662,6 +681,61 @@ final class Scenarios {
             .put("ingest", ingest(gen));
         putDrain(out, d);
         return out;
+    }
+
+    // ---- 7. Redis Cluster ------------------------------------------------------------------------
+
+    /**
+     * Scenario 1's load on one gateway replica over a Redis Cluster of three masters: the run switches
+     * to the cluster for good (see {@link Harness#useCluster(int)}), so this scenario comes last. Its
+     * gateway is a fresh JVM: it is measured after {@code clusterWarmupMs} of load and once its
+     * webhooks hold their retention count, whichever is later. Besides scenario 1's figures, each
+     * master's share of the work and its CPU per delivery ({@link ClusterShards}).
+     */
+    JsonObject cluster() {
+        // A rewrite that the scenarios before set off on the single Redis must not run beside the cluster's window.
+        long rewriteWaitMs = h.awaitNoRewrite(p.drainTimeoutMs());
+        JsonObject layout = h.useCluster(p.clusterPartitions());
+        String name = "cluster";
+        String group = "/b/" + name;
+        String key = project(name);
+        create(name, key, fan1Webhooks(name, FAN1_WEBHOOKS));
+        h.stats().reset(group, "all").await();
+        LoadGenerator gen = track(maxRate(name, key, usersCreate(FAN1_WEBHOOKS), group));
+        long started = System.nanoTime();
+        gen.start();
+        long filled = h.awaitRetention(name, webhookIds(name, FAN1_WEBHOOKS), RETENTION_WAIT_MS);
+        long loadedMs = (System.nanoTime() - started) / 1_000_000;
+        BenchClock.sleep(Math.max(0, p.clusterWarmupMs() - loadedMs));
+        long warmedMs = (System.nanoTime() - started) / 1_000_000;
+        // The fresh webhooks may not all be full when the machine is slow (the wait is bounded): the state measured.
+        double recordsAtStart = h.recordsPerWebhook(name, webhookIds(name, FAN1_WEBHOOKS));
+        List<Harness.Shard> s0 = h.shards();
+        long d0 = h.delivered(List.of(group));
+        long t0 = System.nanoTime();
+        JsonObject m = h.measure(List.of(group), gen, 0, p.intervals(), p.intervalMs());
+        List<Harness.Shard> s1 = h.shards();
+        long d1 = h.delivered(List.of(group));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        JsonObject shards = ClusterShards.report(s0, s1, d1 - d0, seconds);
+        gen.stop().await();
+        putDrain(m, h.drain(Map.of(group, gen.expectedDeliveries())));
+        m.put("ingest", ingest(gen));
+        m.put("webhooks", FAN1_WEBHOOKS);
+        m.put("partitions", p.clusterPartitions());
+        m.put("warmupMs", warmedMs);
+        m.put("retentionWaitMs", filled);
+        m.put("recordsPerWebhookAtStart", recordsAtStart);
+        m.put("setupRewriteWaitMs", rewriteWaitMs);
+        m.put("layout", layout);
+        m.put("shards", shards.getJsonArray("shards"));
+        m.put("spread", shards.getJsonObject("spread"));
+        m.put("peakRssMb", Harness.round(ProcStat.peakRssMb(h.first().jvm().pid())));
+        JsonObject spread = shards.getJsonObject("spread");
+        LOG.info("  cluster: {} deliveries/s; partitions per shard {}, shares of deliveries {}, of Redis CPU {}",
+            m.getDouble("deliveriesPerSecond"), spread.getJsonArray("partitionsPerShard"),
+            spread.getJsonArray("deliveryShares"), spread.getJsonArray("redisCpuShares"));
+        return m;
     }
 
     // ---- soak ----------------------------------------------------------------------------------

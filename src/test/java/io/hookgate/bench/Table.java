@@ -27,6 +27,16 @@ final class Table {
             rows.add(row("1 sustained", r, ratio(r), cpu(r, "gatewaySecondsPer1000"),
                 "events/s " + r.getValue("eventsPerSecond") + "; target ratio >= 0.30 " + met(r.getValue("ratio"), 0.30, true)
                     + error(r)));
+            JsonObject mem = r.getJsonObject("recordMemory");
+            if (mem != null) {
+                rows.add(new String[] {"1 Redis per record", "", "", "", "", "", "", "",
+                    str(mem.getValue("memoryPerRecordBytes")) + " bytes per retained record (used_memory growth over "
+                        + mem.getValue("records") + " records; dataset " + mem.getValue("datasetPerRecordBytes")
+                        + "): record key " + mem.getValue("recordKeyBytes") + " (MEMORY USAGE of "
+                        + mem.getValue("recordKeysSampled") + "), index " + mem.getValue("indexPerRecordBytes") + ", rest "
+                        + mem.getValue("restPerRecordBytes") + "; target <= 250 "
+                        + atMost(mem.getValue("memoryPerRecordBytes"), 250)});
+            }
         }
         r = s.getJsonObject("fixedRate");
         if (r != null) {
@@ -76,9 +86,34 @@ final class Table {
             for (String k : by.fieldNames()) {
                 JsonObject m = by.getJsonObject(k);
                 rows.add(row("6 replicas x" + k, m, ratio(m), cpu(m, "gatewaySecondsPer1000"),
-                    "all replicas on one Redis; CPU summed over replicas"));
+                    "warm-up " + seconds(m.getValue("warmupMs")) + " s; gateway CPU by interval "
+                        + m.getValue("intervalGatewayCpuPer1000") + " (summed over replicas); JIT s in window "
+                        + m.getValue("jitSecondsInWindow") + "; Redis CPU s/1000 " + cpu(m, "redisSecondsPer1000")));
             }
-            rows.add(new String[] {"6 replicas", "", "", "", "", "", str(r.getValue("lost")), "", error(r)});
+            rows.add(new String[] {"6 replicas", "", "", "", "", "", str(r.getValue("lost")), "",
+                "all replicas on one Redis; replicas 2.." + r.getValue("replicas") + " joined under load and warmed "
+                    + seconds(r.getValue("replicaWarmupMs")) + " s before the first count" + error(r)});
+        }
+        r = s.getJsonObject("cluster");
+        if (r != null) {
+            JsonObject spread = r.getJsonObject("spread", new JsonObject());
+            rows.add(row("7 cluster", r, ratio(r), cpu(r, "gatewaySecondsPer1000"),
+                "3 masters, 1 gateway, " + r.getValue("partitions") + " partitions (per shard "
+                    + spread.getValue("partitionsPerShard") + "), warm-up " + seconds(r.getValue("warmupMs"))
+                    + " s, " + r.getValue("recordsPerWebhookAtStart") + " records per webhook; gateway CPU by interval "
+                    + r.getValue("intervalGatewayCpuPer1000") + ", JIT s in window " + r.getValue("jitSecondsInWindow")
+                    + "; Redis CPU s/1000 " + cpu(r, "redisSecondsPer1000") + " in all" + error(r)));
+            JsonArray shards = r.getJsonArray("shards", new JsonArray());
+            for (int i = 0; i < shards.size(); i++) {
+                JsonObject sh = shards.getJsonObject(i);
+                JsonObject cmds = sh.getJsonObject("commands", new JsonObject());
+                rows.add(new String[] {"7 cluster shard " + i, "", "", "", "", "", "", "",
+                    "partitions " + sh.getValue("partitions") + "; Redis CPU s/1000 " + sh.getValue("redisSecondsPer1000")
+                        + " of all deliveries, " + sh.getValue("redisSecondsPer1000OwnDeliveries") + " of its own ("
+                        + sh.getValue("deliveryShare") + " of them); share of XADD calls "
+                        + cmds.getJsonObject("xadd", new JsonObject()).getValue("share") + ", of script time "
+                        + cmds.getJsonObject("evalsha", new JsonObject()).getValue("usecShare")});
+            }
         }
         r = s.getJsonObject("soak");
         if (r != null) {
@@ -124,6 +159,10 @@ final class Table {
             str(r.getValue("p99Ms")), str(r.getValue("p999Ms")), str(r.getValue("lost")), cpu, notes};
     }
 
+    private static String seconds(Object ms) {
+        return ms instanceof Number n ? str(Harness.round(n.doubleValue() / 1000)) : "-";
+    }
+
     private static String ratio(JsonObject r) {
         return str(r.getValue("ratio"));
     }
@@ -139,6 +178,10 @@ final class Table {
         }
         boolean ok = atLeast ? n.doubleValue() >= target : n.doubleValue() < target;
         return ok ? "(met)" : "(missed)";
+    }
+
+    private static String atMost(Object value, double target) {
+        return !(value instanceof Number n) ? "(n/a)" : n.doubleValue() <= target ? "(met)" : "(missed)";
     }
 
     private static String error(JsonObject r) {

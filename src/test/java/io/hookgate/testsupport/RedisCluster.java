@@ -17,12 +17,13 @@ import java.util.stream.Collectors;
  * A private three-master Redis Cluster for integration tests: real {@code redis-server} processes,
  * never a mock.
  *
- * <p>Each master is a {@link RedisServer} (its own free loopback port and temporary directory,
- * no persistence) started with {@code --cluster-enabled yes --cluster-config-file nodes.conf}; the
- * slots are then assigned by {@code redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes}
- * (0-5460, 5461-10922, 10923-16383, in node order). {@link #start()} returns once every node's
- * {@code CLUSTER INFO} reports {@code cluster_state:ok}, all 16384 slots assigned and three known
- * nodes, so a client that connects through any seed sees the final slot map.
+ * <p>Each master is a {@link RedisServer} (its own free loopback port and temporary directory, no
+ * persistence unless {@link #start(RedisServer.Options)} asks for it) started with
+ * {@code --cluster-enabled yes --cluster-config-file nodes.conf}; the slots are then assigned by
+ * {@code redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes} (0-5460, 5461-10922,
+ * 10923-16383, in node order). {@link #start()} returns once every node's {@code CLUSTER INFO}
+ * reports {@code cluster_state:ok}, all 16384 slots assigned and three known nodes, so a client
+ * that connects through any seed sees the final slot map.
  *
  * <p>{@link #close()} kills every node and deletes its directory; a node that start-up left behind
  * is closed too, and {@link RedisServer}'s shutdown hook covers a JVM that ends without closing.
@@ -43,16 +44,31 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
-     * Starts three cluster-enabled masters, assigns the slots and waits until the cluster is ok.
+     * Starts three cluster-enabled masters without persistence ({@link RedisServer.Options#defaults()}),
+     * assigns the slots and waits until the cluster is ok.
      *
      * @return a running cluster
      * @throws IllegalStateException if a node does not start, {@code redis-cli} fails, or the
      *     cluster is not ok within {@link #START_TIMEOUT}
      */
     public static RedisCluster start() {
+        return start(RedisServer.Options.defaults());
+    }
+
+    /**
+     * Starts three cluster-enabled masters with the given persistence and extra arguments (the
+     * benchmark persists them as it does its single Redis: {@code appendonly yes}, {@code appendfsync
+     * everysec}), assigns the slots and waits until the cluster is ok.
+     *
+     * @param base options of every node; the cluster arguments are appended to its extra arguments
+     * @return a running cluster
+     * @throws IllegalStateException if a node does not start, {@code redis-cli} fails, or the
+     *     cluster is not ok within {@link #START_TIMEOUT}
+     */
+    public static RedisCluster start(RedisServer.Options base) {
         List<RedisServer> started = new ArrayList<>();
         try {
-            RedisServer.Options options = RedisServer.Options.defaults()
+            RedisServer.Options options = base
                     .withExtraArgs("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                             "--cluster-node-timeout", "5000");
             for (int i = 0; i < MASTERS; i++) {
