@@ -220,10 +220,10 @@ public final class DeliveryLog {
             List<String> list = new ArrayList<>();
             String newest = h.get("t");
             if (newest != null) {
-                list.add(newest);
+                list.add(TryRecord.toApi(newest));
             }
             if (tries.result() != null) {
-                tries.result().forEach(t -> list.add(t.toString()));
+                tries.result().forEach(t -> list.add(TryRecord.toApi(t.toString())));
             }
             return DeliveryRecord.of(partition, h, list);
         });

@@ -85,6 +85,7 @@ public final class Bench {
                 case "--gateway-jvm" -> jvm.add(args[++i]);
                 case "--redis-arg" -> redisArgs.add(args[++i]);
                 case "--redis-replica" -> redisReplica = true;
+                case "--pin" -> CpuPinning.enable();
                 case "--warmup" -> warmup = (long) (Double.parseDouble(args[++i]) * 1000);
                 case "--intervals" -> intervals = Integer.parseInt(args[++i]);
                 case "--interval" -> interval = (long) (Double.parseDouble(args[++i]) * 1000);
@@ -131,6 +132,9 @@ public final class Bench {
         }
         if (redisReplica) {
             machine.put("redisReplica", true);
+        }
+        if (CpuPinning.enabled()) {
+            machine.put("pinned", "redis on CPU 0, the rest on CPU 1");
         }
         if (!env.isEmpty()) {
             machine.put("gatewayEnv", new JsonObject(new LinkedHashMap<String, Object>(env)));

@@ -99,6 +99,7 @@ final class Harness implements AutoCloseable {
 
     void startRedis() {
         redis = RedisServer.start(new RedisServer.Options(true, "everysec", redisArgs));
+        CpuPinning.redis(redis.pid());
         LOG.info("redis-server {} on port {} (appendonly yes, appendfsync everysec{}), pid {}",
             redis.command("INFO", "server").lines().filter(l -> l.startsWith("redis_version:")).findFirst()
                 .map(l -> l.substring(14)).orElse("?"), redis.port(),
@@ -108,6 +109,7 @@ final class Harness implements AutoCloseable {
             List<String> args = new ArrayList<>(redisArgs);
             args.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(redis.port())));
             replicaRedis = RedisServer.start(new RedisServer.Options(true, "everysec", args));
+            CpuPinning.redis(replicaRedis.pid());
             Await.until("the Redis replica in sync", Duration.ofSeconds(30),
                 () -> replicaRedis.command("INFO", "replication").contains("master_link_status:up"));
             LOG.info("redis-server replica on port {}, pid {}", replicaRedis.port(), replicaRedis.pid());
@@ -196,6 +198,7 @@ final class Harness implements AutoCloseable {
         cluster = RedisCluster.start(new RedisServer.Options(true, "everysec", redisArgs));
         clusterPartitions = partitions;
         List<RedisServer> nodes = cluster.nodes();
+        nodes.forEach(n -> CpuPinning.redis(n.pid()));
         partitionNode = new int[partitions];
         JsonArray layout = new JsonArray();
         for (int q = 0; q < partitions; q++) {
