@@ -139,6 +139,11 @@ final class DeliveryPump {
         return inFlight;
     }
 
+    /** How many more entries this pump takes now (0 while stopping). */
+    int room() {
+        return stopped ? 0 : maxInFlight - inFlight;
+    }
+
     /**
      * Stops reading and hands queued work back to Redis at once, for any replica to take; completes
      * when the tries under way have finished and every outcome is recorded.

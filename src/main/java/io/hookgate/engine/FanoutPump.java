@@ -35,6 +35,8 @@ final class FanoutPump {
     private static final int BATCH = 128;
     private static final long BLOCK_MS = 1_000;
     private static final int HELPERS = 2;
+    /** While the pump has no room, the next look is this much later. */
+    private static final long NO_ROOM_WAIT_MS = 5;
     /** The most payload bytes that the records of an event's first tries hold in all (each a copy). */
     static final int MAX_FIRST_TRY_COPY_BYTES = 64 * 1024;
 
@@ -95,9 +97,19 @@ final class FanoutPump {
         return idle.future();
     }
 
-    /** The main loop of a partition: a failed batch again when there is one, else a blocking read of new ones. */
+    /**
+     * The main loop of a partition: a failed batch again when there is one, else a blocking read of new
+     * ones, at most as many as the pump has room for. While it has none, the loop waits: the events stay
+     * in the stream, where they cost nothing and any replica with room may read them, and get first tries
+     * once read, instead of being queued (a record written twice and a deliveries-stream entry each).
+     */
     private void loop(Partition part) {
         if (stopped) {
+            return;
+        }
+        int count = Math.min(BATCH, pump.room());
+        if (part.unfinished.isEmpty() && count <= 0) {
+            vertx.setTimer(NO_ROOM_WAIT_MS, t -> loop(part));
             return;
         }
         busy++;
@@ -106,7 +118,7 @@ final class FanoutPump {
             List<StreamEntry> again = part.unfinished;
             step = fanout(part.index, again, false).onSuccess(x -> part.unfinished = List.of());
         } else {
-            step = queue.readEvents(part.index, BATCH, BLOCK_MS).compose(entries -> {
+            step = queue.readEvents(part.index, count, BLOCK_MS).compose(entries -> {
                 if (entries.size() == BATCH && part.helpers < HELPERS) {
                     part.helpers++;
                     help(part);
@@ -143,9 +155,12 @@ final class FanoutPump {
         return all;
     }
 
-    /** A helper loop: non-blocking reads of new entries for as long as they come in full batches. */
+    /**
+     * A helper loop: non-blocking reads of new entries for as long as they come in full batches and the
+     * pump has room for a whole batch.
+     */
     private void help(Partition part) {
-        if (stopped) {
+        if (stopped || pump.room() < BATCH) {
             part.helpers--;
             return;
         }
