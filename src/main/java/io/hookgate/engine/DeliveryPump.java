@@ -139,6 +139,11 @@ final class DeliveryPump {
         return inFlight;
     }
 
+    /** The most entries this pump holds at once (maxInFlight). */
+    int capacity() {
+        return maxInFlight;
+    }
+
     /** How many more entries this pump takes now (0 while stopping). */
     int room() {
         return stopped ? 0 : maxInFlight - inFlight;

@@ -58,6 +58,11 @@ final class FanoutPump {
         final Backoff backoff = new Backoff();
         /** A batch whose fan-out failed: fanned out again before anything new is read. */
         List<StreamEntry> unfinished = List.of();
+        /**
+         * Events read whose first tries the pump had no room for (see {@link #record}): fanned out, in
+         * order, before anything new is read, once it has room.
+         */
+        List<StreamEntry> waiting = List.of();
         int helpers;
         /** Entry IDs some loop is fanning out now: a read that brings one again skips it. */
         final Set<String> active = new HashSet<>();
@@ -90,6 +95,16 @@ final class FanoutPump {
         stopped = true;
         if (idle == null) {
             idle = io.vertx.core.Promise.promise();
+            // Events waiting for room go through the deliveries stream now, for any replica to take at
+            // once (left in the events stream, they would wait for the sweep).
+            for (Partition part : partitions) {
+                if (!part.waiting.isEmpty()) {
+                    List<StreamEntry> waiting = part.waiting;
+                    part.waiting = List.of();
+                    busy++;
+                    fanout(part.index, waiting, false).onComplete(x -> ended());
+                }
+            }
         }
         if (busy == 0) {
             idle.tryComplete();
@@ -108,7 +123,8 @@ final class FanoutPump {
             return;
         }
         int count = Math.min(BATCH, pump.room());
-        if (part.unfinished.isEmpty() && count <= 0) {
+        if (part.unfinished.isEmpty() && (count <= 0
+            || (!part.waiting.isEmpty() && count < Math.min(maxFirstTries, pump.capacity())))) {
             vertx.setTimer(NO_ROOM_WAIT_MS, t -> loop(part));
             return;
         }
@@ -116,7 +132,11 @@ final class FanoutPump {
         Future<Void> step;
         if (!part.unfinished.isEmpty()) {
             List<StreamEntry> again = part.unfinished;
-            step = fanout(part.index, again, false).onSuccess(x -> part.unfinished = List.of());
+            step = fanout(part.index, again, false).onSuccess(x -> part.unfinished = List.of()).mapEmpty();
+        } else if (!part.waiting.isEmpty()) {
+            List<StreamEntry> waiting = part.waiting;
+            part.waiting = List.of();
+            step = fanout(part, waiting);
         } else {
             step = queue.readEvents(part.index, count, BLOCK_MS).compose(entries -> {
                 if (entries.size() == BATCH && part.helpers < HELPERS) {
@@ -141,9 +161,15 @@ final class FanoutPump {
         });
     }
 
-    /** Fans out a batch read now; when that fails, the batch is kept to be fanned out again. */
+    /**
+     * Fans out a batch read once (fresh: first tries allowed); what the pump had no room for waits, and
+     * when the fan-out fails, the batch is kept to be fanned out again.
+     */
     private Future<Void> fanout(Partition part, List<StreamEntry> entries) {
-        return fanout(part.index, entries, true).onFailure(err -> part.unfinished = merge(part.unfinished, entries));
+        return fanout(part.index, entries, true)
+            .onSuccess(deferred -> part.waiting = merge(part.waiting, deferred))
+            .onFailure(err -> part.unfinished = merge(part.unfinished, entries))
+            .mapEmpty();
     }
 
     private static List<StreamEntry> merge(List<StreamEntry> a, List<StreamEntry> b) {
@@ -201,7 +227,8 @@ final class FanoutPump {
     }
 
     /** @param fresh the entries come from a read of new entries: only those may get first tries */
-    private Future<Void> fanout(int partition, List<StreamEntry> entries, boolean fresh) {
+    /** Answers the entries deferred for want of room in the pump (fresh ones only; see {@link #record}). */
+    private Future<List<StreamEntry>> fanout(int partition, List<StreamEntry> entries, boolean fresh) {
         Set<String> active = partitions.get(partition).active;
         List<StreamEntry> mine = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
@@ -210,7 +237,7 @@ final class FanoutPump {
             }
         }
         if (mine.isEmpty()) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(List.of());
         }
         Set<String> projects = new HashSet<>();
         mine.forEach(e -> projects.add(e.field("pr")));
@@ -221,7 +248,12 @@ final class FanoutPump {
             });
     }
 
-    private Future<Void> record(int partition, List<StreamEntry> entries, boolean fresh) {
+    /**
+     * Matches each entry and starts its first tries or records its deliveries. A fresh entry whose first
+     * tries the pump has no room for now, and every fresh one after it that would need room too, is
+     * deferred (answered): it stays in the stream, unrecorded, until the pump has room.
+     */
+    private Future<List<StreamEntry>> record(int partition, List<StreamEntry> entries, boolean fresh) {
         long now = System.currentTimeMillis();
         List<StreamEntry> kept = new ArrayList<>(entries.size());
         List<List<EventQueue.NewDelivery>> matched = new ArrayList<>(entries.size());
@@ -244,11 +276,19 @@ final class FanoutPump {
             matched.add(deliveries);
         }
         List<EventQueue.Fanout> fanouts = new ArrayList<>(kept.size());
+        List<StreamEntry> deferred = new ArrayList<>();
         for (int i = 0; i < kept.size(); i++) {
             StreamEntry e = kept.get(i);
             List<EventQueue.NewDelivery> deliveries = matched.get(i);
-            if (fresh && firstTries(e, deliveries, now)) {
-                continue;
+            if (fresh) {
+                FirstTries t = deferred.isEmpty() ? firstTries(e, deliveries, now) : needsRoom(e, deliveries);
+                if (t == FirstTries.STARTED) {
+                    continue;
+                }
+                if (t == FirstTries.NO_ROOM) {
+                    deferred.add(e);
+                    continue;
+                }
             }
             if (e.event() != null && deliveries.stream().anyMatch(d -> !d.skipped())) {
                 // Its deliveries go through the deliveries stream: their tries find the payload at hand.
@@ -256,7 +296,31 @@ final class FanoutPump {
             }
             fanouts.add(new EventQueue.Fanout(e, deliveries));
         }
-        return fanouts.isEmpty() ? Future.succeededFuture() : queue.recordFanout(partition, fanouts);
+        return fanouts.isEmpty() ? Future.succeededFuture(deferred)
+            : queue.recordFanout(partition, fanouts).map(deferred);
+    }
+
+    /** What became of an entry's first tries. */
+    private enum FirstTries {
+        /** Started: the pump records them once they have ended. */
+        STARTED,
+        /** The pump has no room for them now: the entry waits. */
+        NO_ROOM,
+        /** Not to be tried from the fan-out (see {@link #firstTries}): its deliveries are queued. */
+        NO
+    }
+
+    /** Behind an entry that waits for room: NO_ROOM for every entry that would need room too. */
+    private FirstTries needsRoom(StreamEntry e, List<EventQueue.NewDelivery> deliveries) {
+        return triable(e, deliveries) ? FirstTries.NO_ROOM : FirstTries.NO;
+    }
+
+    /** Whether an entry's deliveries may be tried from the fan-out at all (their webhooks and lanes aside). */
+    private boolean triable(StreamEntry e, List<EventQueue.NewDelivery> deliveries) {
+        int n = deliveries.size();
+        return n > 0 && n <= maxFirstTries && n <= pump.capacity() && e.event() != null
+            && (n == 1 || (long) n * e.event().payload().length <= MAX_FIRST_TRY_COPY_BYTES)
+            && deliveries.stream().noneMatch(EventQueue.NewDelivery::skipped);
     }
 
     /**
@@ -266,25 +330,28 @@ final class FanoutPump {
      * dies mid-try leaves the event to be swept up and fanned out again, under the same delivery IDs. Each
      * record then holds a copy of the event, so an event with several deliveries goes this way only while
      * the copies stay small ({@value #MAX_FIRST_TRY_COPY_BYTES} bytes of payload in all). Saves the
-     * deliveries stream and its reads, half of the records' writes and the event's hash. False when the
-     * pump cannot take them all now: the deliveries go through the queue.
+     * deliveries stream and its reads, half of the records' writes and the event's hash. NO_ROOM when
+     * the pump has no room for them now (the entry waits); NO when they are not to be tried this way or
+     * the pump cannot take them (a webhook's lane is full or slow, its circuit open): the deliveries go
+     * through the queue.
      */
-    private boolean firstTries(StreamEntry e, List<EventQueue.NewDelivery> deliveries, long now) {
-        int n = deliveries.size();
-        if (n == 0 || n > maxFirstTries || e.event() == null
-            || (n > 1 && (long) n * e.event().payload().length > MAX_FIRST_TRY_COPY_BYTES)) {
-            return false;
+    private FirstTries firstTries(StreamEntry e, List<EventQueue.NewDelivery> deliveries, long now) {
+        if (!triable(e, deliveries)) {
+            return FirstTries.NO;
         }
-        List<DeliveryPump.FirstTry> tries = new ArrayList<>(n);
+        if (pump.room() < deliveries.size()) {
+            return FirstTries.NO_ROOM;
+        }
+        List<DeliveryPump.FirstTry> tries = new ArrayList<>(deliveries.size());
         for (EventQueue.NewDelivery d : deliveries) {
-            Webhook w = d.skipped() ? null : subscriptions.webhook(e.field("pr"), d.webhookId());
+            Webhook w = subscriptions.webhook(e.field("pr"), d.webhookId());
             if (w == null) {
-                return false;
+                return FirstTries.NO;
             }
             tries.add(new DeliveryPump.FirstTry(d.deliveryId(), w));
         }
         EventCache.Entry ev = events.withExpansion(e.event());
-        return ev != null && pump.startFirstTries(e, tries, ev, now);
+        return ev != null && pump.startFirstTries(e, tries, ev, now) ? FirstTries.STARTED : FirstTries.NO;
     }
 
     private static long parseLong(String s) {

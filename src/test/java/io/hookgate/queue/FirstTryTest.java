@@ -2,6 +2,7 @@ package io.hookgate.queue;
 
 import static io.hookgate.queue.QueueFixture.QUIET;
 import static io.hookgate.queue.QueueFixture.WAIT;
+import static io.hookgate.queue.QueueFixture.at;
 import static io.hookgate.queue.QueueFixture.attempts;
 import static io.hookgate.queue.QueueFixture.awaitAt;
 import static io.hookgate.queue.QueueFixture.awaitStatus;
@@ -18,7 +19,10 @@ import io.hookgate.testsupport.GatewayEnv;
 import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,6 +78,43 @@ class FirstTryTest {
             assertThat(added("hg:{q0}:deliveries")).as("fan-out 2 skips the stream too").isEqualTo(before);
             Await.until("the event deleted", WAIT, () -> length("hg:{q0}:events") == 0);
             r.assertCountStays(3, QUIET);
+        }
+    }
+
+    /**
+     * A pump at its maxInFlight reads no more events: they wait in the events stream, unrecorded, and get
+     * first tries once it has room, instead of going through the deliveries stream.
+     */
+    @Test
+    void eventsWaitInTheStreamWhileThePumpIsFullAndGetFirstTriesOnceItHasRoom() {
+        try (RedisServer redis = RedisServer.start();
+             Gateway gw = Gateway.start(redis.url(), Map.of(ConfigKey.MAX_IN_FLIGHT, "2"));
+             Receiver r = QueueFixture.receiver(env.vertx())) {
+            r.delay(Duration.ofMillis(1_500));
+            Gateway.ProjectClient p = gw.project(projectId("room"));
+            JsonArray events = new JsonArray();
+            for (int i = 0; i < 5; i++) {
+                p.webhook("w" + i, r.url("/w" + i), "users.u" + i + ".create");
+                events.add(event("users.u" + i + ".create", "e" + i));
+            }
+            p.send(new JsonObject().put("events", events).encode()).expect(202);
+
+            Await.until("two tries under way", WAIT, () -> r.count() >= 2);
+            String info = redis.command("XINFO", "STREAM", "hg:{q0}:deliveries");
+            assertThat(r.count()).as("the pump's room").isEqualTo(2);
+            assertThat(Long.parseLong(redis.command("XLEN", "hg:{q0}:events").trim()))
+                .as("two events tried, three waiting: all in the stream until recorded").isEqualTo(5);
+            Await.until("all five delivered", WAIT, () -> r.count() >= 5);
+            for (int i = 0; i < 5; i++) {
+                String id = at(r, "/w" + i).get(0).header("webhook-id");
+                awaitStatus(p, "w" + i, id, "delivered");
+            }
+            Await.until("the events deleted", WAIT, () -> redis.command("XLEN", "hg:{q0}:events").trim().equals("0"));
+            assertThat(redis.command("XLEN", "hg:{q0}:deliveries").trim()).isEqualTo("0");
+            assertThat(redis.command("XINFO", "STREAM", "hg:{q0}:deliveries"))
+                .as("no delivery went through the deliveries stream (before: %s)", info).contains("entries-added")
+                .matches("(?s).*entries-added\\D*0\\b.*");
+            r.assertCountStays(5, QUIET);
         }
     }
 
