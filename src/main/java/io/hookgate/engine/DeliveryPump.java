@@ -23,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,6 @@ final class DeliveryPump {
     private final Vertx vertx;
     private final EventQueue queue;
     private final Subscriptions subscriptions;
-    private final Events events;
     private final Bookkeeping bookkeeping;
     private final OutcomePolicy policy;
     private final Recorder recorder;
@@ -60,6 +58,8 @@ final class DeliveryPump {
     private final int perWebhook;
     private final List<Partition> partitions = new ArrayList<>();
     private final Map<String, Lane<Work>> lanes = new HashMap<>();
+    private final FirstTryGroups firstTries;
+    private final EntryResolver resolver;
     /** Written on the store's event loop only; read by the metrics scrape. */
     private volatile int inFlight;
     private long sweeper = -1;
@@ -76,21 +76,6 @@ final class DeliveryPump {
         }
     }
 
-    /**
-     * The first tries of one event, recorded together once the last has ended: the script that records
-     * them deletes the event's entry, so none may be recorded before the others have ended.
-     */
-    private static final class FirstTries {
-        final int expected;
-        final List<EventQueue.Completion> done;
-        final Promise<Void> written = Promise.promise();
-
-        FirstTries(int expected) {
-            this.expected = expected;
-            this.done = new ArrayList<>(expected);
-        }
-    }
-
     private static final class Partition {
         final int index;
         final Backoff backoff = new Backoff();
@@ -98,8 +83,6 @@ final class DeliveryPump {
         boolean reading;
         /** Entry IDs this replica holds (read or taken over, outcome not recorded yet): never taken twice. */
         final Set<String> held = new HashSet<>();
-        /** Events-stream entries whose first tries this replica started from the fan-out (see startFirstTries). */
-        final Map<String, FirstTries> firstTries = new HashMap<>();
         /** Where the next read of this consumer's own pending entries starts. */
         String pendingFrom = "0";
 
@@ -114,7 +97,6 @@ final class DeliveryPump {
         this.vertx = vertx;
         this.queue = queue;
         this.subscriptions = subscriptions;
-        this.events = events;
         this.bookkeeping = bookkeeping;
         this.policy = policy;
         this.recorder = recorder;
@@ -122,6 +104,8 @@ final class DeliveryPump {
         this.replicaId = replicaId;
         this.maxInFlight = maxInFlight;
         this.perWebhook = perWebhook;
+        this.firstTries = new FirstTryGroups(recorder, queue.partitions());
+        this.resolver = new EntryResolver(subscriptions, events);
         // The dispatcher answers within the delivery timeout; the margin covers a busy event loop.
         this.sendOptions = new DeliveryOptions().setSendTimeout(deliveryTimeoutMs + 10_000).setLocalOnly(true);
     }
@@ -170,12 +154,6 @@ final class DeliveryPump {
         return drained.future();
     }
 
-    // ---- taking work in -----------------------------------------------------------------------
-
-    /** A first try to start: the delivery's ID and its webhook. */
-    record FirstTry(String deliveryId, Webhook webhook) {
-    }
-
     /**
      * Starts the first tries of an event's deliveries, all of them or none, handed over by the fan-out
      * before anything of them is written; answers false, doing nothing, when the pump is stopping or
@@ -183,40 +161,31 @@ final class DeliveryPump {
      * or is slow (then the deliveries go through the deliveries stream, where they are visible as
      * pending while they wait).
      */
-    boolean startFirstTries(StreamEntry event, List<FirstTry> tries, EventCache.Entry ev, long createdAt) {
+    boolean startFirstTries(StreamEntry event, List<FirstTryGroups.FirstTry> tries, EventCache.Entry ev, long createdAt) {
         if (stopped || inFlight + tries.size() > maxInFlight) {
             return false;
         }
         Partition part = partitions.get(event.partition());
-        if (part.firstTries.containsKey(event.id())) {
+        if (firstTries.holds(event)) {
             return false;
         }
         long now = System.currentTimeMillis();
-        for (FirstTry t : tries) {
+        for (FirstTryGroups.FirstTry t : tries) {
             Webhook webhook = t.webhook();
             if (!webhook.enabled() || webhook.health().circuitOpen()) {
                 return false;
             }
-            Lane<Work> busy = lanes.get(laneKey(webhook));
+            Lane<Work> busy = lanes.get(Lane.key(webhook));
             if (busy != null && (busy.offer(now) != Lane.Decision.START
                 || busy.latencyMs(now) > FIRST_TRY_MAX_LATENCY_MS)) {
                 return false;
             }
         }
-        part.firstTries.put(event.id(), new FirstTries(tries.size()));
-        for (FirstTry t : tries) {
-            Webhook webhook = t.webhook();
-            Lane<Work> lane = lanes.computeIfAbsent(laneKey(webhook), id -> new Lane<>(perWebhook));
-            Map<String, String> fields = new HashMap<>(10);
-            fields.put("dl", t.deliveryId());
-            fields.put("wh", webhook.id());
-            fields.put("ev", event.field("id"));
-            fields.put("pr", webhook.projectId());
-            fields.put("nm", event.field("nm"));
-            fields.put("s", "0");
-            fields.put("at", Long.toString(createdAt));
+        firstTries.begin(event, tries.size());
+        for (FirstTryGroups.FirstTry t : tries) {
+            Lane<Work> lane = lanes.computeIfAbsent(Lane.key(t.webhook()), id -> new Lane<>(perWebhook));
             inFlight++;
-            send(lane, new Work(part, new StreamEntry(event.partition(), event.id(), fields, ev.event(), true), webhook,
+            send(lane, new Work(part, FirstTryGroups.entry(event, t.deliveryId(), t.webhook(), ev, createdAt), t.webhook(),
                 ev));
         }
         return true;
@@ -224,8 +193,7 @@ final class DeliveryPump {
 
     /** Whether this replica is running the first tries of this event's deliveries (see {@link #startFirstTries}). */
     boolean holdsEvent(StreamEntry event) {
-        return event.partition() < partitions.size()
-            && partitions.get(event.partition()).firstTries.containsKey(event.id());
+        return firstTries.holds(event);
     }
 
     /** Entries taken over from a replica that stopped answering (see {@link QueueMaintenance}). */
@@ -299,45 +267,18 @@ final class DeliveryPump {
         });
     }
 
-    // ---- one entry's way ------------------------------------------------------------------------
-
-    /**
-     * Resolves the entries of one read, then decides on each in the order they were read: the webhooks
-     * and events of some are at hand and of others loaded from Redis, and a webhook's tries start in
-     * the order of its entries (the deliveries of a re-enabled webhook, oldest first).
-     */
+    /** Resolves the entries of one read, then decides on each in the order read (see {@link EntryResolver}). */
     private void resolveInOrder(Partition part, List<StreamEntry> entries) {
-        List<Future<Resolved>> all = new ArrayList<>(entries.size());
-        for (StreamEntry e : entries) {
-            all.add(resolve(part, e));
-        }
-        Future.join(all).onComplete(x -> all.forEach(f -> {
-            if (f.succeeded() && f.result() != null) {
-                decide(part, f.result());
-            }
-        }));
-    }
-
-    /** An entry with its webhook and event as found (null when gone); {@code failed} when Redis did not answer. */
-    private record Resolved(StreamEntry entry, Webhook webhook, EventCache.Entry event, boolean failed) {
-    }
-
-    /** Finds the webhook and the event of an entry; null when nothing is left to decide (a deleted entry). */
-    private Future<Resolved> resolve(Partition part, StreamEntry entry) {
-        if (entry.fields().isEmpty()) {
-            // Deleted while pending: only its acknowledgement is left to do.
-            finish(part, entry, EventQueue.Outcome.DROP, 0, "");
-            return Future.succeededFuture();
-        }
-        Future<Webhook> webhook = subscriptions.webhookOrLoad(entry.field("pr"), entry.field("wh"));
-        Future<EventCache.Entry> event = events.of(part.index, entry.field("pr"), entry.field("ev"), entry.field("dl"));
-        return Future.join(webhook, event).transform(ar -> Future.succeededFuture(ar.failed()
-            ? new Resolved(entry, null, null, true) : new Resolved(entry, webhook.result(), event.result(), false)));
+        resolver.inOrder(part.index, entries).onSuccess(all -> all.forEach(r -> decide(part, r)));
     }
 
     /** Asks the policy about a resolved entry: drop, fail, park or try. */
-    private void decide(Partition part, Resolved r) {
+    private void decide(Partition part, EntryResolver.Resolved r) {
         StreamEntry entry = r.entry();
+        if (r.deleted()) {
+            finish(part, entry, EventQueue.Outcome.DROP, 0, "");
+            return;
+        }
         if (r.failed()) {
             // Redis unreachable: leave the entry pending; it is reclaimed once Redis is back.
             LOG.warn("cannot resolve delivery {}: Redis did not answer", entry.field("dl"));
@@ -386,12 +327,12 @@ final class DeliveryPump {
     }
 
     private void offer(Work work, long now) {
-        Lane<Work> lane = lanes.computeIfAbsent(laneKey(work.webhook()), id -> new Lane<>(perWebhook));
+        Lane<Work> lane = lanes.computeIfAbsent(Lane.key(work.webhook()), id -> new Lane<>(perWebhook));
         switch (lane.offer(now)) {
             case START -> send(lane, work);
             case QUEUE -> lane.queue(work);
             case DEFER -> finish(work.part(), work.entry(), EventQueue.Outcome.WAIT,
-                now + jitter(lane.deferDelayMs(now)), "");
+                now + Lane.jitter(lane.deferDelayMs(now)), "");
         }
     }
 
@@ -400,7 +341,7 @@ final class DeliveryPump {
         long now = System.currentTimeMillis();
         for (Lane<Work> lane : lanes.values()) {
             for (Work w : lane.overdue(now)) {
-                finish(w.part(), w.entry(), EventQueue.Outcome.WAIT, now + jitter(lane.deferDelayMs(now)), "");
+                finish(w.part(), w.entry(), EventQueue.Outcome.WAIT, now + Lane.jitter(lane.deferDelayMs(now)), "");
             }
         }
     }
@@ -415,7 +356,7 @@ final class DeliveryPump {
             if (next != null) {
                 restart(lane, next);
             } else if (lane.idle()) {
-                lanes.remove(laneKey(work.webhook()), lane);
+                lanes.remove(Lane.key(work.webhook()), lane);
             }
             if (ar.failed()) {
                 if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
@@ -453,7 +394,7 @@ final class DeliveryPump {
             if (after != null) {
                 restart(lane, after);
             } else if (lane.idle()) {
-                lanes.remove(laneKey(next.webhook()), lane);
+                lanes.remove(Lane.key(next.webhook()), lane);
             }
         });
     }
@@ -485,20 +426,8 @@ final class DeliveryPump {
      */
     private void finish(Partition part, StreamEntry entry, EventQueue.Outcome outcome, long nextAt, String tryJson) {
         EventQueue.Completion completion = new EventQueue.Completion(entry, outcome, nextAt, tryJson);
-        Future<Void> written;
-        if (entry.firstTry()) {
-            FirstTries group = part.firstTries.get(entry.id());
-            group.done.add(completion);
-            if (group.done.size() == group.expected) {
-                recorder.recordAll(group.done).onComplete(x -> {
-                    part.firstTries.remove(entry.id());
-                    group.written.complete();
-                });
-            }
-            written = group.written.future();
-        } else {
-            written = recorder.record(completion).onComplete(x -> part.held.remove(entry.id()));
-        }
+        Future<Void> written = entry.firstTry() ? firstTries.ended(completion)
+            : recorder.record(completion).onComplete(x -> part.held.remove(entry.id()));
         written.onComplete(x -> {
             release();
             partitions.forEach(this::read);
@@ -517,13 +446,5 @@ final class DeliveryPump {
         }
     }
 
-    /** Webhook IDs are unique within a project only: a lane belongs to one project's webhook. */
-    private static String laneKey(Webhook w) {
-        return w.projectId() + "/" + w.id();
-    }
-
-    private static long jitter(long ms) {
-        return ms + ThreadLocalRandom.current().nextLong(Math.max(1, ms / 5));
-    }
 
 }

@@ -342,13 +342,13 @@ final class FanoutPump {
         if (pump.room() < deliveries.size()) {
             return FirstTries.NO_ROOM;
         }
-        List<DeliveryPump.FirstTry> tries = new ArrayList<>(deliveries.size());
+        List<FirstTryGroups.FirstTry> tries = new ArrayList<>(deliveries.size());
         for (EventQueue.NewDelivery d : deliveries) {
             Webhook w = subscriptions.webhook(e.field("pr"), d.webhookId());
             if (w == null) {
                 return FirstTries.NO;
             }
-            tries.add(new DeliveryPump.FirstTry(d.deliveryId(), w));
+            tries.add(new FirstTryGroups.FirstTry(d.deliveryId(), w));
         }
         EventCache.Entry ev = events.withExpansion(e.event());
         return ev != null && pump.startFirstTries(e, tries, ev, now) ? FirstTries.STARTED : FirstTries.NO;

@@ -1,6 +1,8 @@
 package io.hookgate.engine;
 
+import io.hookgate.model.Webhook;
 import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One webhook's share of a replica's delivery capacity: at most {@code cap} tries in flight, a queue
@@ -106,5 +108,15 @@ final class Lane<T> {
     /** When deferred work should come back: about when the lane expects to have room, within [100 ms, 30 s]. */
     long deferDelayMs(long nowMs) {
         return Math.max(100, Math.min(30_000, expectedWaitMs(nowMs)));
+    }
+
+    /** A lane's key: webhook IDs are unique within a project only, and a lane belongs to one project's webhook. */
+    static String key(Webhook w) {
+        return w.projectId() + "/" + w.id();
+    }
+
+    /** A delay with up to a fifth more at random, so that work deferred together does not come back together. */
+    static long jitter(long ms) {
+        return ms + ThreadLocalRandom.current().nextLong(Math.max(1, ms / 5));
     }
 }
