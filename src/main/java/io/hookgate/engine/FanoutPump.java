@@ -38,7 +38,7 @@ final class FanoutPump {
     /** While the pump has no room, the next look is this much later. */
     private static final long NO_ROOM_WAIT_MS = 5;
     /** The most payload bytes that the records of an event's first tries hold in all (each a copy). */
-    static final int MAX_FIRST_TRY_COPY_BYTES = 64 * 1024;
+    private static final int MAX_FIRST_TRY_COPY_BYTES = 64 * 1024;
 
     private final Vertx vertx;
     private final EventQueue queue;
@@ -226,8 +226,12 @@ final class FanoutPump {
         return false;
     }
 
-    /** @param fresh the entries come from a read of new entries: only those may get first tries */
-    /** Answers the entries deferred for want of room in the pump (fresh ones only; see {@link #record}). */
+    /**
+     * Fans out entries that no other loop of this replica is fanning out now; answers those deferred
+     * for want of room in the pump (see {@link #record}).
+     *
+     * @param fresh the entries come from a read of new entries: only those may get first tries, or wait
+     */
     private Future<List<StreamEntry>> fanout(int partition, List<StreamEntry> entries, boolean fresh) {
         Set<String> active = partitions.get(partition).active;
         List<StreamEntry> mine = new ArrayList<>(entries.size());
@@ -259,7 +263,8 @@ final class FanoutPump {
         List<List<EventQueue.NewDelivery>> matched = new ArrayList<>(entries.size());
         for (StreamEntry e : entries) {
             if (pump.holdsEvent(e)) {
-                // Read again (own pending entries, a reclaim) while its first try is under way here.
+                // Fanned out again (a failed batch) or put back by the sweep while its first tries are under
+                // way here.
                 continue;
             }
             String projectId = e.field("pr");
