@@ -1,25 +1,29 @@
--- Records first tries made straight from the fan-out: per events-stream entry that is still there (XDEL
--- == 1; 0: another replica recorded it, see sweep_events), the records of its deliveries as their tries
--- left them, their indexes, and the entry's deletion. Each record holds its event (so = 1), as in fanout
--- for an event's only delivery: an event with a few deliveries has them all tried at once, each record
--- with a copy of the event, and its items come one after another with the same entryId.
+-- Records first tries made straight from the fan-out: per events-stream entry that is this call's (not
+-- put back by sweep_events for another replica to record, see takeEntries), the records of its
+-- deliveries as their tries left them, their indexes, and the entry's deletion. Each record holds its
+-- event (so = 1), as in fanout for an event's only delivery: an event with a few deliveries has them all
+-- tried at once, each record with a copy of the event, and its items come one after another with the
+-- same entryId.
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
--- ARGV     now, ttl (s), maxCount, minScore, then per delivery: entryId, eventId, projectId,
---          deliveryId, webhookId, createdAt, status ('' when no record is kept: the webhook or the event
---          is gone; pending: the try could not be made, queued; held: its webhook's circuit is open),
---          nextAt, the record (RecordFormat)
+-- ARGV     now, ttl (s), maxCount, minScore, again (1: the call repeats one that failed), then per
+--          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
+--          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
+--          held: its webhook's circuit is open), nextAt, the record (RecordFormat)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, ttl, maxCount, minScore = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local last, mine
-for i = 5, #ARGV, 9 do
-  local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-  if entry ~= last then
-    last = entry
-    mine = redis.call('XDEL', KEYS[1], entry) == 1
+local now, ttl, maxCount, minScore, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local entries, last = {}, nil
+for i = 6, #ARGV, 9 do
+  if ARGV[i] ~= last then
+    last = ARGV[i]
+    entries[#entries + 1] = last
   end
-  if mine then
+end
+local gone = takeEntries(KEYS[1], entries, again)
+for i = 6, #ARGV, 9 do
+  local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
+  if not (gone and gone[entry]) then
     if st ~= '' then
       if st == 'retrying' then
         redis.call('ZADD', KEYS[3], ARGV[i+7], id)

@@ -1,22 +1,29 @@
 -- Records each event's deliveries (records, indexes, deliveries-stream entries) and deletes the event's
--- stream entry, atomically; an entry that another replica recorded already (XDEL == 0: it was swept up
--- as left over while this one worked on it, see sweep_events) is skipped. An event with
+-- stream entry, atomically; an entry that sweep_events put back for another replica to record while this
+-- one worked on it is skipped (see takeEntries). An event with
 -- one delivery moves into its record (so = 1); one with several gets an event hash its records share.
 -- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
--- ARGV     now, ttl (s), maxCount, minScore (retention), then per event: entryId, eventId,
---          projectId, name, user, acceptedAt, payload, requestId, n, then n x (deliveryId, webhookId,
---          status: pending or skipped)
+-- ARGV     now, ttl (s), maxCount, minScore (retention), again (1: the call repeats one that failed), then
+--          per event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, n, then
+--          n x (deliveryId, webhookId, status: pending or skipped)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, ttl, maxCount, minScore = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
-local i = 5
+local now, ttl, maxCount, minScore, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local entries = {}
+local i = 6
+while i <= #ARGV do
+  entries[#entries + 1] = ARGV[i]
+  i = i + 9 + 3 * tonumber(ARGV[i+8])
+end
+local gone = takeEntries(KEYS[1], entries, again)
+i = 6
 while i <= #ARGV do
   local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])
   local base = i
   i = i + 9
-  if redis.call('XDEL', KEYS[1], entry) == 1 then
+  if not (gone and gone[entry]) then
     if n > 0 then
       if n > 1 then
         local ek = evKey(tag, pr, ev)

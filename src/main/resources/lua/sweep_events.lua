@@ -3,13 +3,16 @@
 -- call notes the group's last-delivered ID with the time (a snapshot, at most one per step ms); entries
 -- still in the stream up to a snapshot at least idleMs old were handed out that long ago and are left
 -- over. They are added again at the stream's end (same fields, new IDs) for any replica to read, and
--- deleted: a replica that was only slow finds its entry gone (the scripts' XDEL == 1 guard) and records
--- nothing, and one that dies again leaves the new entry to a later sweep.
+-- deleted, their old IDs noted in KEYS[3] (kept keepMs): a replica that was only slow finds its entry
+-- among them (takeEntries) and records nothing, and one that dies again leaves the new entry to a later
+-- sweep.
 -- KEYS[1]  events stream   KEYS[2]  the snapshots (list of "id at", oldest first)
--- ARGV     group, now (epoch ms), idleMs, step (ms), count (most entries put back per call)
+-- KEYS[3]  the entries put back (zset: old ID by the time it was put back)
+-- ARGV     group, now (epoch ms), idleMs, step (ms), count (most entries put back per call), keepMs
 -- Returns  how many entries were put back
 local group, now, idle, step, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
   tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - tonumber(ARGV[6])))
 local groups = redis.pcall('XINFO', 'GROUPS', KEYS[1])
 if type(groups) ~= 'table' or groups.err then return 0 end
 local last
@@ -38,6 +41,7 @@ if bound then
   for _, e in ipairs(entries) do
     redis.call('XADD', KEYS[1], '*', unpack(e[2]))
     redis.call('XDEL', KEYS[1], e[1])
+    redis.call('ZADD', KEYS[3], now, e[1])
   end
   moved = #entries
   -- Done with the snapshots up to the bound, unless entries up to it are left for the next call.

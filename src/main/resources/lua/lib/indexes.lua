@@ -76,6 +76,35 @@ end
 local function xdel(stream, ids)
   callEach('XDEL', {stream}, ids)
 end
+-- Deletes the events-stream entries a call records (ids, without repeats) and answers those of them
+-- that are not this call's to record, as a set (nil when all are): the ones sweep_events put back at the
+-- stream's end while this replica worked on them (another replica records them from there). One XDEL
+-- for all, the sweep's note for the rare rest: an XDEL per entry cost more than the deletion. An entry
+-- gone for another reason (a wiped Redis) counts as this call's, except when the call repeats one that
+-- failed (again = '1'), which may have recorded it already (only its answer lost): then an entry gone is
+-- not this call's, entry by entry.
+local function takeEntries(stream, ids, again)
+  if again == '1' then
+    local gone = {}
+    for _, id in ipairs(ids) do
+      if redis.call('XDEL', stream, id) == 0 then gone[id] = true end
+    end
+    return gone
+  end
+  local n = 0
+  for j = 1, #ids, 1000 do
+    n = n + redis.call('XDEL', stream, unpack(ids, j, math.min(j + 999, #ids)))
+  end
+  if n == #ids then return nil end
+  local gone = {}
+  for j = 1, #ids, 1000 do
+    local part = redis.call('ZMSCORE', stream .. ':moved', unpack(ids, j, math.min(j + 999, #ids)))
+    for x = 1, #part do
+      if part[x] then gone[ids[j + x - 1]] = true end
+    end
+  end
+  return gone
+end
 local function enqueue(tag, stream, id, wh, ev, pr, s)
   redis.call('XADD', stream, '*', 'dl', id, 'wh', wh, 'ev', ev, 'pr', pr, 's', s)
 end

@@ -40,6 +40,8 @@ final class Recorder {
         List<Pending> pending = new ArrayList<>();
         boolean scheduled;
         boolean flushing;
+        /** The last flush failed: the next one repeats outcomes that may have been recorded (their answer lost). */
+        boolean again;
 
         Batch(int partition) {
             this.partition = partition;
@@ -116,7 +118,7 @@ final class Recorder {
         }
         Future<Void> a = queued.isEmpty() ? Future.succeededFuture() : queue.complete(b.partition, completions(queued));
         Future<Void> c = first.isEmpty() ? Future.succeededFuture()
-            : queue.completeFirstTries(b.partition, completions(first));
+            : queue.completeFirstTries(b.partition, completions(first), b.again);
         Future.join(a, c).onComplete(x -> {
             b.flushing = false;
             List<Pending> again = new ArrayList<>();
@@ -127,10 +129,12 @@ final class Recorder {
                     (a.failed() ? a : c).cause().getMessage());
                 again.addAll(b.pending);
                 b.pending = again;
+                b.again = true;
                 vertx.setTimer(b.backoff.nextDelay(), t -> flush(b));
                 return;
             }
             b.backoff.reset();
+            b.again = false;
             flush(b);
         });
     }

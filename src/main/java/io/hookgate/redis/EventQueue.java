@@ -33,6 +33,12 @@ public final class EventQueue {
     private static final LuaScript INGEST = LuaScript.load("ingest");
     private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
     private static final LuaScript SWEEP_EVENTS = LuaScript.load("sweep_events");
+    /**
+     * How long the sweep remembers an entry it put back: a replica that still records it later than that
+     * (stalled a day) records it again, beside the replica that made it anew; records keep their IDs, so
+     * the second overwrites the first.
+     */
+    private static final long MOVED_KEEP_MS = 86_400_000L;
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */
     private static final long SAFETY_TTL_SECONDS = 86_400;
 
@@ -234,8 +240,10 @@ public final class EventQueue {
      * {@code lua/sweep_events.lua}.
      */
     public Future<Integer> sweepEvents(int partition, long idleMs, long stepMs, int count) {
-        return SWEEP_EVENTS.run(redis, List.of(QueueKeys.events(partition), QueueKeys.eventsSweep(partition)),
-            List.of(QueueKeys.FANOUT_GROUP, System.currentTimeMillis(), idleMs, stepMs, count)).map(Response::toInteger);
+        return SWEEP_EVENTS.run(redis, List.of(QueueKeys.events(partition), QueueKeys.eventsSweep(partition),
+                QueueKeys.eventsMoved(partition)),
+            List.of(QueueKeys.FANOUT_GROUP, System.currentTimeMillis(), idleMs, stepMs, count, MOVED_KEEP_MS))
+            .map(Response::toInteger);
     }
 
     /** Takes over entries of the deliveries stream idle for longer than {@code minIdleMs} (a replica died). */
@@ -253,9 +261,13 @@ public final class EventQueue {
     public record NewDelivery(String deliveryId, String webhookId, boolean skipped) {
     }
 
-    /** Records the deliveries of a batch of events of one partition and acknowledges the events, atomically. */
-    public Future<Void> recordFanout(int partition, List<Fanout> fanouts) {
-        List<Object> args = recordArgs(System.currentTimeMillis(), fanouts.size() * 11);
+    /**
+     * Records the deliveries of a batch of events of one partition and acknowledges the events, atomically.
+     * {@code again}: the batch was fanned out before by a call that failed, which may have been recorded
+     * all the same (its answer lost): the script then checks entry by entry (see takeEntries).
+     */
+    public Future<Void> recordFanout(int partition, List<Fanout> fanouts, boolean again) {
+        List<Object> args = recordArgs(System.currentTimeMillis(), again, fanouts.size() * 11);
         for (Fanout f : fanouts) {
             StreamEntry e = f.event();
             EventRecord carried = e.event();
@@ -280,14 +292,15 @@ public final class EventQueue {
 
     /**
      * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the
-     * records' TTL and the retention bounds.
+     * records' TTL, the retention bounds and whether the call repeats one that failed.
      */
-    private List<Object> recordArgs(long now, int more) {
-        List<Object> args = new ArrayList<>(4 + more);
+    private List<Object> recordArgs(long now, boolean again, int more) {
+        List<Object> args = new ArrayList<>(5 + more);
         args.add(now);
         args.add(ttl());
         args.add(retentionCountPerPartition);
         args.add(now - retentionSeconds * 1000);
+        args.add(again ? 1 : 0);
         return args;
     }
 
@@ -327,10 +340,10 @@ public final class EventQueue {
      * Records first tries started straight from the fan-out (the engine's fan-out): per
      * entry, the delivery's record with its outcome and the event's acknowledgement, atomically.
      */
-    public Future<Void> completeFirstTries(int partition, List<Completion> done) {
+    public Future<Void> completeFirstTries(int partition, List<Completion> done, boolean again) {
         long now = System.currentTimeMillis();
         String updatedAt = Long.toString(now);
-        List<Object> args = recordArgs(now, done.size() * 9);
+        List<Object> args = recordArgs(now, again, done.size() * 9);
         for (Completion c : done) {
             StreamEntry e = c.entry();
             String status = firstTryStatus(c.outcome());

@@ -16,6 +16,8 @@ import io.hookgate.model.DeliveryStatus;
  *                                     or into an event hash (several deliveries through the deliveries stream)
  * hg:{qN}:events:sweep        list    "ID TIME": the group's last-delivered ID as seen at a time, oldest first;
  *                                     how the sweep finds events read and never finished (sweep_events)
+ * hg:{qN}:events:moved        zset    old IDs of the entries the sweep put back at the stream's end, by the
+ *                                     time (kept a day): a fan-out that meets one of them records nothing
  * hg:{qN}:ev:PID:EID          hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
  *                                     records that still point at it; the hash goes with the last one);
  *                                     TTL deliveryRetentionSeconds + 1 day as a safety net
@@ -64,6 +66,11 @@ public final class QueueKeys {
     /** The sweep's snapshots of what the events' group handed out when (lua/sweep_events.lua). */
     public static String eventsSweep(int partition) {
         return events(partition) + ":sweep";
+    }
+
+    /** The entries the sweep put back, by their old IDs (lua/sweep_events.lua; takeEntries reads it). */
+    public static String eventsMoved(int partition) {
+        return events(partition) + ":moved";
     }
 
     public static String deliveries(int partition) {

@@ -203,6 +203,15 @@ abstract class ScriptHarness {
         return readEntry(stream, group, true, fieldsAndValues);
     }
 
+    /**
+     * What sweep_events does to an events-stream entry it puts back for another replica: deletes it and
+     * notes its old ID in the stream's moved set.
+     */
+    static void putBackBySweep(String entryId) {
+        assertThat(redis.call("XDEL", EVENTS, entryId)).isEqualTo(1L);
+        redis.call("ZADD", QueueKeys.eventsMoved(0), String.valueOf(NOW), entryId);
+    }
+
     private static String readEntry(String stream, String group, boolean noAck, String... fieldsAndValues) {
         List<String> xadd = new ArrayList<>(List.of("XADD", stream, "*"));
         xadd.addAll(Arrays.asList(fieldsAndValues));

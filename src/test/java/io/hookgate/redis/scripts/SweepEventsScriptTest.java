@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class SweepEventsScriptTest extends ScriptHarness {
     private static final String SNAPSHOTS = QueueKeys.eventsSweep(0);
+    private static final String MOVED = QueueKeys.eventsMoved(0);
+    private static final long KEEP = 86_400_000L;
     private static final long IDLE = 60_000;
     private static final long STEP = 15_000;
 
@@ -26,8 +28,8 @@ class SweepEventsScriptTest extends ScriptHarness {
 
     /** A sweep at time {@code at}; answers how many entries it put back. */
     private static long sweep(long at, int count) {
-        return (Long) run("sweep_events", List.of(EVENTS, SNAPSHOTS), List.of(QueueKeys.FANOUT_GROUP, at, IDLE, STEP,
-            count));
+        return (Long) run("sweep_events", List.of(EVENTS, SNAPSHOTS, MOVED), List.of(QueueKeys.FANOUT_GROUP, at, IDLE,
+            STEP, count, KEEP));
     }
 
     private static String read(String eventId) {
@@ -60,9 +62,13 @@ class SweepEventsScriptTest extends ScriptHarness {
         assertThat(now).hasSize(1);
         assertThat(now.get(0).id()).as("a new entry at the stream's end").isNotEqualTo(left);
         assertThat(now.get(0).fields()).isEqualTo(Map.of("id", "ev-1", "pr", PR));
+        assertThat(zset(MOVED)).as("the old ID is noted for the replica that may still record it")
+            .isEqualTo(Map.of(left, NOW + IDLE));
         assertThat(sweep(NOW + 2 * IDLE, 100)).as("put back, not read again: not handed out, left alone").isZero();
         Object read = redis.call("XREADGROUP", "GROUP", QueueKeys.FANOUT_GROUP, "c", "NOACK", "STREAMS", EVENTS, ">");
         assertThat(read).as("any replica reads it as a new entry").isNotNull();
+        sweep(NOW + IDLE + KEEP + 1, 100);
+        assertThat(zset(MOVED)).as("forgotten after a day").doesNotContainKey(left);
     }
 
     @Test
