@@ -95,14 +95,16 @@ final class FanoutPump {
         stopped = true;
         if (idle == null) {
             idle = io.vertx.core.Promise.promise();
-            // Events waiting for room go through the deliveries stream now, for any replica to take at
-            // once (left in the events stream, they would wait for the sweep).
+            // Events waiting for room, and a batch whose fan-out failed, go through the deliveries stream
+            // now, for any replica to take at once (left in the events stream, they would wait for the
+            // sweep).
             for (Partition part : partitions) {
-                if (!part.waiting.isEmpty()) {
-                    List<StreamEntry> waiting = part.waiting;
-                    part.waiting = List.of();
+                List<StreamEntry> left = merge(part.unfinished, part.waiting);
+                part.unfinished = List.of();
+                part.waiting = List.of();
+                if (!left.isEmpty()) {
                     busy++;
-                    fanout(part.index, waiting, false).onComplete(x -> ended());
+                    fanout(part.index, left, false).onComplete(x -> ended());
                 }
             }
         }
@@ -167,7 +169,15 @@ final class FanoutPump {
      */
     private Future<Void> fanout(Partition part, List<StreamEntry> entries) {
         return fanout(part.index, entries, true)
-            .onSuccess(deferred -> part.waiting = merge(part.waiting, deferred))
+            .compose(deferred -> {
+                if (stopped && !deferred.isEmpty()) {
+                    // A read that came back after stop() had handed back what waited (the pump has no room
+                    // while stopping): its events go through the deliveries stream too, not to the sweep.
+                    return fanout(part.index, deferred, false).mapEmpty();
+                }
+                part.waiting = merge(part.waiting, deferred);
+                return Future.succeededFuture();
+            })
             .onFailure(err -> part.unfinished = merge(part.unfinished, entries))
             .mapEmpty();
     }

@@ -6,6 +6,7 @@ import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ChildGateway;
 import io.hookgate.testsupport.ChildGatewayEnv;
+import io.hookgate.testsupport.EventStream;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
@@ -103,7 +104,7 @@ class ReplicaCrashIT {
             killedAtMs = stream.elapsedMs();
             heldDeliveries = Traffic.pendingByConsumer(redis, QueueKeys.deliveries(0), QueueKeys.DISPATCH_GROUP);
             // Events read and not finished, by any replica: the reads take no pending entries.
-            heldEvents = Traffic.readAndUnfinished(redis, QueueKeys.events(0), QueueKeys.FANOUT_GROUP);
+            heldEvents = EventStream.readAndUnfinished(redis, QueueKeys.events(0), QueueKeys.FANOUT_GROUP);
             Await.until("all " + EVENTS + " events sent", Duration.ofSeconds(20), () -> stream.sent().size() >= EVENTS);
             stream.stop();
         }
@@ -181,7 +182,7 @@ class ReplicaCrashIT {
         // webhook here, so the fan-out started most tries at once; see FanoutPump.FirstTries).
         long held = Traffic.pendingByConsumer(redis, QueueKeys.deliveries(0), QueueKeys.DISPATCH_GROUP)
             .getOrDefault("rr-a", 0L)
-            + Traffic.readAndUnfinished(redis, QueueKeys.events(0), QueueKeys.FANOUT_GROUP);
+            + EventStream.readAndUnfinished(redis, QueueKeys.events(0), QueueKeys.FANOUT_GROUP);
         int receivedAtKill = Traffic.Tally.of(receiver, "restart").requests();
         long killedAt = System.nanoTime();
 

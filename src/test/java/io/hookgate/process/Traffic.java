@@ -341,25 +341,6 @@ final class Traffic {
         return out;
     }
 
-    /**
-     * Entries of a stream read through a NOACK group (the events stream) and not finished yet: those still
-     * in the stream up to the group's last-delivered ID, whoever read them.
-     */
-    static long readAndUnfinished(RedisServer redis, String stream, String group) {
-        String last = null;
-        for (Object g : (List<?>) redis.call("XINFO", "GROUPS", stream)) {
-            List<?> fields = (List<?>) g;
-            Map<String, Object> m = new TreeMap<>();
-            for (int i = 0; i + 1 < fields.size(); i += 2) {
-                m.put(String.valueOf(fields.get(i)), fields.get(i + 1));
-            }
-            if (group.equals(m.get("name"))) {
-                last = String.valueOf(m.get("last-delivered-id"));
-            }
-        }
-        return last == null ? 0 : ((List<?>) redis.call("XRANGE", stream, "-", last)).size();
-    }
-
     /** Counts a webhook's delivery records by the status that starts each record (see RecordFormat). */
     private static final String COUNT_BY_STATUS = """
         local counts, out = {}, {}
