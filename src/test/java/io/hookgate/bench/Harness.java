@@ -597,11 +597,13 @@ final class Harness implements AutoCloseable {
         for (String g : groups) {
             stats.reset(g, "latency").await();
         }
+        // The JIT figures first and last: each is a jcmd per replica (a JVM start, most of a second), and
+        // the other snapshots' counts are divided by the deliveries of the window between c0 and c1.
+        List<Double> jit0 = jitSeconds();
         Map<String, Double> m0 = metrics();
         Map<String, long[]> r0 = redisCommandStats();
         long[] aof0 = aof();
         Map<String, Long> th0 = ProcStat.threadTicks(first().jvm().pid());
-        List<Double> jit0 = jitSeconds();
         Cpu c0 = cpu();
         long d0 = delivered(groups);
         long e0 = gen == null ? 0 : gen.acceptedEvents();
@@ -626,10 +628,11 @@ final class Harness implements AutoCloseable {
         }
         double seconds = (t0 - start) / 1e9;
         Cpu c1 = cpu();
-        List<Double> jit1 = jitSeconds();
         Map<String, long[]> r1 = redisCommandStats();
         Map<String, Long> th1 = ProcStat.threadTicks(first().jvm().pid());
         Map<String, Double> m1 = metrics();
+        long[] aof1 = aof();
+        List<Double> jit1 = jitSeconds();
         long deliveries = dPrev - d0;
         LatencyHistogram h = new LatencyHistogram();
         JsonObject all = stats.all(true).await();
@@ -663,7 +666,6 @@ final class Harness implements AutoCloseable {
         out.put("gatewayMetrics", metricsDelta(m0, m1, seconds));
         out.put("redisServer", redisDelta(r0, r1, seconds));
         out.put("gatewayThreads", busiestThreads(th0, th1, seconds));
-        long[] aof1 = aof();
         out.put("redisAof", new JsonObject().put("rewritesInWindow", aof1[0] - aof0[0])
             .put("sizeMb", round(aof1[1] / 1048576.0)).put("delayedFsyncsInWindow", aof1[2] - aof0[2])
             .put("rewriteRunningAtStart", aof0[3] == 1).put("rewriteRunningAtEnd", aof1[3] == 1)
