@@ -594,16 +594,17 @@ final class Harness implements AutoCloseable {
      */
     JsonObject measure(List<String> groups, LoadGenerator gen, long warmupMs, int intervals, long intervalMs) {
         BenchClock.sleep(warmupMs);
-        for (String g : groups) {
-            stats.reset(g, "latency").await();
-        }
-        // The JIT figures first and last: each is a jcmd per replica (a JVM start, most of a second), and
-        // the other snapshots' counts are divided by the deliveries of the window between c0 and c1.
+        // The JIT figures first and last: each is a jcmd per replica (a JVM start, most of a second on these
+        // cores), which must fall neither in the latencies nor between the other snapshots, whose counts
+        // are divided by the deliveries of the window between c0 and c1.
         List<Double> jit0 = jitSeconds();
         Map<String, Double> m0 = metrics();
         Map<String, long[]> r0 = redisCommandStats();
         long[] aof0 = aof();
         Map<String, Long> th0 = ProcStat.threadTicks(first().jvm().pid());
+        for (String g : groups) {
+            stats.reset(g, "latency").await();
+        }
         Cpu c0 = cpu();
         long d0 = delivered(groups);
         long e0 = gen == null ? 0 : gen.acceptedEvents();
@@ -628,6 +629,7 @@ final class Harness implements AutoCloseable {
         }
         double seconds = (t0 - start) / 1e9;
         Cpu c1 = cpu();
+        JsonObject all = stats.all(true).await();
         Map<String, long[]> r1 = redisCommandStats();
         Map<String, Long> th1 = ProcStat.threadTicks(first().jvm().pid());
         Map<String, Double> m1 = metrics();
@@ -635,7 +637,6 @@ final class Harness implements AutoCloseable {
         List<Double> jit1 = jitSeconds();
         long deliveries = dPrev - d0;
         LatencyHistogram h = new LatencyHistogram();
-        JsonObject all = stats.all(true).await();
         for (String g : groups) {
             h.add(ReceiverStats.Group.of(all.getJsonObject(g)).latency());
         }
