@@ -1,5 +1,5 @@
 -- Records first tries made straight from the fan-out: per events-stream entry that is this call's (not
--- put back by sweep_events for another replica to record, see takeEntries), the records of its
+-- put back by sweep_events for another replica, nor recorded by one: see takeEntries), the records of its
 -- deliveries as their tries left them, their indexes, and the entry's deletion. Each record holds its
 -- event (so = 1), as in fanout for an event's only delivery: an event with a few deliveries has them all
 -- tried at once, each record with a copy of the event, and its items come one after another with the
@@ -13,14 +13,22 @@
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
 local now, ttl, maxCount, minScore, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local entries, last = {}, nil
+local entries, seen = {}, {}
 for i = 6, #ARGV, 9 do
-  if ARGV[i] ~= last then
-    last = ARGV[i]
-    entries[#entries + 1] = last
+  if not seen[ARGV[i]] then
+    seen[ARGV[i]] = true
+    entries[#entries + 1] = ARGV[i]
   end
 end
-local gone = takeEntries(KEYS[1], entries, again)
+local gone = takeEntries(KEYS[1], entries, again, function()
+  local keys = {}
+  for i = 6, #ARGV, 9 do
+    local k = keys[ARGV[i]] or {}
+    keys[ARGV[i]] = k
+    k[#k + 1] = tag .. 'dl:' .. ARGV[i+3]
+  end
+  return keys
+end)
 for i = 6, #ARGV, 9 do
   local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
   if not (gone and gone[entry]) then

@@ -1,7 +1,7 @@
 -- Records each event's deliveries (records, indexes, deliveries-stream entries) and deletes the event's
--- stream entry, atomically; an entry that sweep_events put back for another replica to record while this
--- one worked on it is skipped (see takeEntries). An event with
--- one delivery moves into its record (so = 1); one with several gets an event hash its records share.
+-- stream entry, atomically; an entry that is not this call's (sweep_events put it back for another
+-- replica, or another replica recorded it: see takeEntries) is skipped. An event with one delivery moves
+-- into its record (so = 1); one with several gets an event hash its records share.
 -- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
 -- ARGV     now, ttl (s), maxCount, minScore (retention), again (1: the call repeats one that failed), then
@@ -17,7 +17,16 @@ while i <= #ARGV do
   entries[#entries + 1] = ARGV[i]
   i = i + 9 + 3 * tonumber(ARGV[i+8])
 end
-local gone = takeEntries(KEYS[1], entries, again)
+local gone = takeEntries(KEYS[1], entries, again, function()
+  local keys, at = {}, 6
+  while at <= #ARGV do
+    local n, k = tonumber(ARGV[at+8]), {}
+    for j = 0, n - 1 do k[#k + 1] = tag .. 'dl:' .. ARGV[at + 9 + 3*j] end
+    keys[ARGV[at]] = k
+    at = at + 9 + 3 * n
+  end
+  return keys
+end)
 i = 6
 while i <= #ARGV do
   local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])

@@ -77,13 +77,15 @@ local function xdel(stream, ids)
   callEach('XDEL', {stream}, ids)
 end
 -- Deletes the events-stream entries a call records (ids, without repeats) and answers those of them
--- that are not this call's to record, as a set (nil when all are): the ones sweep_events put back at the
--- stream's end while this replica worked on them (another replica records them from there). One XDEL
--- for all, the sweep's note for the rare rest: an XDEL per entry cost more than the deletion. An entry
--- gone for another reason (a wiped Redis) counts as this call's, except when the call repeats one that
--- failed (again = '1'), which may have recorded it already (only its answer lost): then an entry gone is
--- not this call's, entry by entry.
-local function takeEntries(stream, ids, again)
+-- that are not this call's to record, as a set (nil when all are). One XDEL for all: an XDEL per entry
+-- cost more than the deletion. When it deletes fewer than given, an entry that was gone is not this
+-- call's when sweep_events put it back at the stream's end for another replica (its note of moved
+-- IDs), or when a record of its deliveries exists: another replica recorded it (read twice after a
+-- failover set the group's position back). recordKeys() answers each entry's record keys; it runs
+-- only then. An entry gone with no record (a wiped Redis) is this call's. A call that repeats one that
+-- failed (again = '1'), which may have recorded its entries already (only its answer lost), checks
+-- entry by entry with an XDEL each.
+local function takeEntries(stream, ids, again, recordKeys)
   if again == '1' then
     local gone = {}
     for _, id in ipairs(ids) do
@@ -101,6 +103,14 @@ local function takeEntries(stream, ids, again)
     local part = redis.call('ZMSCORE', stream .. ':moved', unpack(ids, j, math.min(j + 999, #ids)))
     for x = 1, #part do
       if part[x] then gone[ids[j + x - 1]] = true end
+    end
+  end
+  local keys = recordKeys()
+  for _, id in ipairs(ids) do
+    local k = keys[id] or {}
+    for j = 1, #k, 1000 do
+      if gone[id] then break end
+      if redis.call('EXISTS', unpack(k, j, math.min(j + 999, #k))) > 0 then gone[id] = true end
     end
   end
   return gone

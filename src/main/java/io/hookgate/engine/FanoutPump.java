@@ -134,7 +134,9 @@ final class FanoutPump {
         Future<Void> step;
         if (!part.unfinished.isEmpty()) {
             List<StreamEntry> again = part.unfinished;
-            step = fanout(part.index, again, false).onSuccess(x -> part.unfinished = List.of()).mapEmpty();
+            // Only what it retried leaves the list: a helper's batch may have failed meanwhile.
+            step = fanout(part.index, again, false).onSuccess(x -> part.unfinished = part.unfinished.stream()
+                .filter(e -> !again.contains(e)).toList()).mapEmpty();
         } else if (!part.waiting.isEmpty()) {
             List<StreamEntry> waiting = part.waiting;
             part.waiting = List.of();

@@ -175,6 +175,25 @@ class CompleteFirstScriptTest extends ScriptHarness {
     }
 
     @Test
+    void anEntryReadTwiceIsRecordedByTheFirstCallOnly() {
+        // A failover set the group's position back: two replicas read the same entry, and both tried it.
+        List<Object> first = args(1000);
+        String entry = firstTry(first, "d-1", "delivered");
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
+        String recorded = raw("d-1");
+        List<Object> second = args(1000);
+        second.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "pending", NEXT, recordAfter("pending", "d-1")));
+        firstTry(second, "d-2", "delivered");
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), second);
+
+        assertThat(raw("d-1")).as("the first call's record stays").isEqualTo(recorded);
+        assertThat(xlen(DELIVERIES)).as("nothing queued for d-1").isZero();
+        assertThat(raw("d-2")).isEqualTo(recordAfter("delivered", "d-2"));
+        assertDeleted();
+    }
+
+    @Test
     void anEntryGoneWithoutTheSweepIsStillRecorded() {
         List<Object> args = args(1000);
         String entry = firstTry(args, "d-1", "delivered");

@@ -81,6 +81,22 @@ class FanoutScriptTest extends ScriptHarness {
         assertThat(xlen(EVENTS)).isZero();
     }
 
+    @Test
+    void anEntryReadTwiceIsRecordedByTheFirstCallOnly() {
+        // A failover set the group's position back: two replicas read ev-1, and the first recorded it.
+        List<Object> args = args(1000, WEEK_AGO);
+        event(args, "ev-1", "d-1", WH);
+        List<Object> again = new ArrayList<>(args);
+        fanout(args);
+        event(again, "ev-2", "d-2", WH);
+
+        fanout(again);
+
+        assertThat(entryFields(DELIVERIES)).as("d-1 queued once")
+            .containsExactly(deliveryEntry("d-1", WH, "ev-1"), deliveryEntry("d-2", WH, "ev-2"));
+        assertThat(xlen(EVENTS)).isZero();
+    }
+
     private static Object fanout(List<Object> args) {
         return run("fanout", List.of(EVENTS, DELIVERIES), args);
     }
