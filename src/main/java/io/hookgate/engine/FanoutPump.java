@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * connection in a blocking read. A batch whose fan-out failed (Redis unreachable, say) is fanned out
  * again from memory before the next read; entries whose first try is under way here are skipped. Only
  * new entries (read once) get first tries: an entry fanned out again, or swept up from a dead replica,
- * may be in a fan-out script under way, and the sweep's note of the entries it put back settles who
- * records it (the scripts' {@code takeEntries}).
+ * may be in a fan-out script under way, and the sweep's note of the entries it put back, or the records
+ * already written, settle who records it (the scripts' {@code takeEntries}).
  */
 final class FanoutPump {
     private static final Logger LOG = LoggerFactory.getLogger(FanoutPump.class);

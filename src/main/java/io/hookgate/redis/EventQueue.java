@@ -34,9 +34,9 @@ public final class EventQueue {
     private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
     private static final LuaScript SWEEP_EVENTS = LuaScript.load("sweep_events");
     /**
-     * How long the sweep remembers an entry it put back: a replica that still records it later than that
-     * (stalled a day) records it again, beside the replica that made it anew; records keep their IDs, so
-     * the second overwrites the first.
+     * How long the sweep remembers an entry it put back. A replica that still records it later than that
+     * (stalled a day) is stopped by the records of the replica that made it anew, if there are some yet
+     * (see takeEntries in lua/lib/indexes.lua).
      */
     private static final long MOVED_KEEP_MS = 86_400_000L;
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */

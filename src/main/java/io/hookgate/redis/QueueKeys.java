@@ -18,6 +18,7 @@ import io.hookgate.model.DeliveryStatus;
  *                                     how the sweep finds events read and never finished (sweep_events)
  * hg:{qN}:events:moved        zset    old IDs of the entries the sweep put back at the stream's end, by the
  *                                     time (kept a day): a fan-out that meets one of them records nothing
+ *                                     (lua/lib/indexes.lua, takeEntries)
  * hg:{qN}:ev:PID:EID          hash    an event with several deliveries: pr, nm, us, at, pl, rq, refs (the
  *                                     records that still point at it; the hash goes with the last one);
  *                                     TTL deliveryRetentionSeconds + 1 day as a safety net
