@@ -4,21 +4,21 @@
 -- into its record (so = 1); one with several gets an event hash its records share.
 -- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
--- ARGV     now, ttl (s), maxCount, minScore (retention), again (1: the call repeats one that failed), then
+-- ARGV     now, ttl (s), maxCount (retention), again (1: the call repeats one that failed), then
 --          per event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, n, then
 --          n x (deliveryId, webhookId, status: pending or skipped)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, ttl, maxCount, minScore, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
+local now, ttl, maxCount, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local entries = {}
-local i = 6
+local i = 5
 while i <= #ARGV do
   entries[#entries + 1] = ARGV[i]
   i = i + 9 + 3 * tonumber(ARGV[i+8])
 end
 local gone = takeEntries(KEYS[1], entries, again, function()
-  local keys, at = {}, 6
+  local keys, at = {}, 5
   while at <= #ARGV do
     local n, k = tonumber(ARGV[at+8]), {}
     for j = 0, n - 1 do k[#k + 1] = tag .. 'dl:' .. ARGV[at + 9 + 3*j] end
@@ -27,7 +27,7 @@ local gone = takeEntries(KEYS[1], entries, again, function()
   end
   return keys
 end)
-i = 6
+i = 5
 while i <= #ARGV do
   local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])
   local base = i
@@ -55,11 +55,11 @@ while i <= #ARGV do
         else
           enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
         end
-        recordCreated(pr, wh)
+        recordCreated(pr, wh, now)
       end
     end
   end
   i = i + 3 * n
 end
-trimCreated(tag, maxCount, minScore)
+trimCreated(tag, maxCount)
 return 'OK'

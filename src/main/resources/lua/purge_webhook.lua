@@ -3,7 +3,7 @@
 -- then find no record and are dropped.
 -- KEYS[1]  deliveries stream (for the partition's tag)
 -- ARGV     project, webhook, limit (per index), deletedAt
--- Returns  how many records went: call again until 0
+-- Returns  how many records went: call again until 0 (then the webhook leaves 'aged' if its index is empty)
 -- uses: records, indexes
 local tag = string.sub(KEYS[1], 1, -11)
 local pr, wh, limit, before = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -19,4 +19,5 @@ for _, key in ipairs(indexes) do
   end
   if count >= limit then return count end
 end
+if count == 0 and redis.call('EXISTS', base) == 0 then redis.call('ZREM', tag .. 'aged', pr .. ':' .. wh) end
 return count

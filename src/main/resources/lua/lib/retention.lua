@@ -1,5 +1,5 @@
--- Retention: trimming a webhook's records by age and by count, once per webhook and call. Needs records
--- and indexes.
+-- Retention: trimming a webhook's records by count, once per webhook and call (by age: trim_aged.lua).
+-- Needs records and indexes.
 -- headOf a whole record value, plus whether its removal must delete a tries list besides the record
 -- (h.tries): only when it made more than one try (the list holds the older ones). A DEL goes to the AOF
 -- with every name given, those that did not exist too, and AOF bytes are what makes Redis rewrite it.
@@ -32,34 +32,47 @@ local function dropFinished(tag, ids, pr, wh, hs, deliveredIndex)
   callEach('ZREM', {base}, ids)
   callEach('DEL', {}, keys)
 end
--- Retention: records older than minScore go, then the oldest finished ones (delivered or
--- failed) while the webhook has more than maxCount. Trimming by count starts once the webhook is
--- `slack` records over maxCount (maxCount / 16, from 1 to 256), and then goes down to maxCount: the
--- records go in batches (one read, one ZREM and one DEL for many) instead of one at a time with
--- three calls each, the dearest part of retention. At most `limit` per call: the fan-out calls it
--- once per webhook and batch, with a limit of the batch's new deliveries for that webhook plus
--- slack plus 10. Usually the oldest records are finished and go straight from the head of the
--- webhook's index; from the first unfinished one on, the heads of the delivered and failed indexes
--- are merged, so that unfinished ones ahead do not hide finished ones behind them. (The delivered
--- index holds the records delivered while the webhook had retrying or parked ones, see move: those
--- behind a pending record, which is short-lived, wait until it finishes.)
-local function trim(tag, pr, wh, maxCount, minScore, limit, indexed, slack)
+-- The partition's sorted set 'aged' names (pr:wh) every webhook with records in its index, scored by
+-- the creation time of its oldest one or earlier (a lower bound): retention by age (trim_aged.lua, run
+-- by the maintenance loop) visits only the webhooks whose score is past the retention, and sets the
+-- score to the index's head again or removes the webhook when its index is empty. The fan-out's scripts
+-- write it only when a webhook's index starts (registerAged) and when they trim it by count (the old
+-- head's time is a lower bound of the new head's), not on every call: the age check of every
+-- webhook in every call (ZRANGE of the index's head) was an eighth of Redis's time per delivery. (A first
+-- try's record, indexed at its creation time once the try is over, can be older than the score by the
+-- try's length: retention by age is that much late for it.)
+local function registerAged(tag, pr, wh, score)
+  redis.call('ZADD', tag .. 'aged', 'NX', score, pr .. ':' .. wh)
+end
+-- Retention by count: the oldest finished records (delivered, failed or skipped) go while the webhook has
+-- more than maxCount. Trimming starts once the webhook is `slack` records over maxCount (maxCount / 16,
+-- from 1 to 256), and then goes down to maxCount: the records go in batches (one read, one ZREM and one
+-- DEL for many) instead of one at a time with three calls each, the dearest part of retention. At most
+-- `limit` per call: the fan-out calls it once per webhook and batch, with a limit of the batch's new
+-- deliveries for that webhook plus slack plus 10. Usually the oldest records are finished and go straight
+-- from the head of the webhook's index; from the first unfinished one on, the heads of the delivered and
+-- failed indexes are merged, so that unfinished ones ahead do not hide finished ones behind them. (The
+-- delivered index holds the records delivered while the webhook had retrying or parked ones, see move:
+-- those behind a pending record, which is short-lived, wait until it finishes.) `added` is how many
+-- records the call added to the index and `first` the oldest one's time: an index no larger than that
+-- started in this call, and its webhook goes into 'aged'.
+local function trim(tag, pr, wh, maxCount, limit, indexed, slack, added, first)
   local base = whd(tag, pr, wh)
-  local over = redis.call('ZCARD', base) - maxCount
-  local oldest = redis.call('ZRANGE', base, 0, 0, 'WITHSCORES')
-  if oldest[2] and tonumber(oldest[2]) < tonumber(minScore) then
-    for _, id in ipairs(redis.call('ZRANGEBYSCORE', base, '-inf', '(' .. minScore, 'LIMIT', 0, limit)) do
-      drop(tag, id, pr, wh)
-    end
-    over = redis.call('ZCARD', base) - maxCount
-  elseif over < slack then
-    return
-  end
+  local count = redis.call('ZCARD', base)
+  if count <= added then registerAged(tag, pr, wh, first) end
+  local over = count - maxCount
+  if over < slack then return end
   over = math.min(over, limit)
   if over <= 0 then return end
-  local head = redis.call('ZRANGE', base, 0, over - 1)
-  local keys = {}
-  for i, id in ipairs(head) do keys[i] = tag .. 'dl:' .. id end
+  local scored = redis.call('ZRANGE', base, 0, over - 1, 'WITHSCORES')
+  local head, keys = {}, {}
+  for i = 1, #scored, 2 do
+    head[#head + 1] = scored[i]
+    keys[#keys + 1] = tag .. 'dl:' .. scored[i]
+  end
+  -- The webhook may be missing from 'aged' (its index started before the set existed, or on a replica
+  -- of the version before): the head's time is a lower bound of whatever stays.
+  registerAged(tag, pr, wh, scored[2])
   -- MGET answers false for a record that is gone (expired).
   local values = {}
   for j = 1, #keys, 1000 do
@@ -99,25 +112,26 @@ local function trim(tag, pr, wh, maxCount, minScore, limit, indexed, slack)
     over = over - 1
   end
 end
--- The webhooks that got new records in this call, in order, with how many and which of them are
--- delivered already (id and creation time): trimmed once each at the end of the call (trimCreated),
+-- The webhooks that got new records in this call, in order, with how many, the oldest one's creation
+-- time and which of them are delivered already (id and creation time): trimmed once each at the end of the call (trimCreated),
 -- not once per record, and the delivered ones indexed there if the webhook has unfinished records.
 local created, createdOrder = {}, {}
-local function recordCreated(pr, wh, deliveredId, at)
+local function recordCreated(pr, wh, at, deliveredId)
   local w = pr .. ':' .. wh
   local c = created[w]
   if not c then
-    c = {n = 0, pr = pr, wh = wh, delivered = {}}
+    c = {n = 0, pr = pr, wh = wh, delivered = {}, first = at}
     created[w] = c
     createdOrder[#createdOrder + 1] = c
   end
   c.n = c.n + 1
+  if tonumber(at) < tonumber(c.first) then c.first = at end
   if deliveredId then
     c.delivered[#c.delivered + 1] = at
     c.delivered[#c.delivered + 1] = deliveredId
   end
 end
-local function trimCreated(tag, maxCount, minScore)
+local function trimCreated(tag, maxCount)
   if #createdOrder == 0 then return end
   local names = {}
   for i, c in ipairs(createdOrder) do names[i] = c.pr .. ':' .. c.wh end
@@ -141,6 +155,6 @@ local function trimCreated(tag, maxCount, minScore)
       end
     end
     local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
-    trim(tag, c.pr, c.wh, maxCount, minScore, c.n + slack + 10, indexed, slack)
+    trim(tag, c.pr, c.wh, maxCount, c.n + slack + 10, indexed, slack, c.n, c.first)
   end
 end

@@ -13,6 +13,7 @@ import io.hookgate.policy.RetrySchedule;
 import io.hookgate.redis.DeliveryLog;
 import io.hookgate.redis.EventQueue;
 import io.hookgate.redis.RateLimiter;
+import io.hookgate.redis.RecordRetention;
 import io.hookgate.redis.WebhookRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,7 +53,8 @@ public final class DeliveryEngine {
     private final Circuits circuits;
     private boolean started;
 
-    public DeliveryEngine(Vertx vertx, EventQueue queue, DeliveryLog log, WebhookRepository webhooks,
+    public DeliveryEngine(Vertx vertx, EventQueue queue, RecordRetention retention, DeliveryLog log,
+                          WebhookRepository webhooks,
                           RateLimiter rateLimiter, Subscriptions subscriptions, ExpansionCache expansions,
                           HookgateConfig.StoreConfig config, GatewayMetrics metrics) {
         this.queue = queue;
@@ -70,7 +72,8 @@ public final class DeliveryEngine {
         this.pump = new DeliveryPump(vertx, queue, subscriptions, events, bookkeeping, policy, recorder, metrics,
             config.replicaId(), config.maxInFlight(), config.maxInFlightPerWebhook(), config.deliveryTimeoutMs());
         this.fanout = new FanoutPump(vertx, queue, subscriptions, events, pump, config.firstTryMaxDeliveries());
-        this.maintenance = new QueueMaintenance(vertx, queue, pump, config.reclaimIdleMs(), metrics);
+        this.maintenance = new QueueMaintenance(vertx, queue, retention, subscriptions::webhookNames, pump,
+            config.reclaimIdleMs(), metrics);
         this.circuits = new Circuits(vertx, subscriptions, bookkeeping, log, config.replicaId(), metrics);
     }
 

@@ -2,12 +2,14 @@ package io.hookgate.engine;
 
 import io.hookgate.health.GatewayMetrics;
 import io.hookgate.redis.EventQueue;
+import io.hookgate.redis.RecordRetention;
 import io.hookgate.redis.StreamEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * deliveries stream (atomically, so each is taken once), and work that a replica took but left
  * unfinished for {@code reclaimIdleMs} (it died) is taken over: events it read go back into the
  * events stream ({@link EventQueue#sweepEvents}), deliveries it claimed go to the pump (XAUTOCLAIM). The idle time is always longer than a try can take (checked by the config), so work
- * still under way is never taken from a live replica. It also reads each partition's depth for the
- * metrics every few seconds.
+ * still under way is never taken from a live replica. Every few seconds it removes the delivery records
+ * past their retention ({@link RecordRetention#trimAged}) and reads each partition's depth for the
+ * metrics. At start it migrates partitions written by an older layout ({@link RecordRetention#migrate}).
  */
 final class QueueMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(QueueMaintenance.class);
@@ -25,10 +28,17 @@ final class QueueMaintenance {
     private static final int RETRY_BATCH = 500;
     private static final int RECLAIM_BATCH = 100;
     private static final long STATS_EVERY_MS = 5_000;
+    /** How often records past their retention are looked for, and how many webhooks and records per call. */
+    private static final long AGED_EVERY_MS = 5_000;
+    private static final int AGED_WEBHOOKS = 100;
+    private static final int AGED_RECORDS = 1_000;
 
     private final Vertx vertx;
     private final EventQueue queue;
     private final DeliveryPump pump;
+    private final RecordRetention retention;
+    /** Every webhook known ({@code projectId:webhookId}), for the migration at start. */
+    private final Supplier<List<String>> webhooks;
     private final long reclaimIdleMs;
     private final long reclaimEveryMs;
     private final List<Long> timers = new ArrayList<>();
@@ -37,8 +47,8 @@ final class QueueMaintenance {
     private final boolean[] draining;
     private boolean stopped;
 
-    QueueMaintenance(Vertx vertx, EventQueue queue, DeliveryPump pump, long reclaimIdleMs,
-                            GatewayMetrics metrics) {
+    QueueMaintenance(Vertx vertx, EventQueue queue, RecordRetention retention, Supplier<List<String>> webhooks,
+                     DeliveryPump pump, long reclaimIdleMs, GatewayMetrics metrics) {
         this.vertx = vertx;
         this.stats = new AtomicReferenceArray<>(queue.partitions());
         for (int p = 0; p < queue.partitions(); p++) {
@@ -60,14 +70,27 @@ final class QueueMaintenance {
             pump::inFlight);
         this.queue = queue;
         this.pump = pump;
+        this.retention = retention;
+        this.webhooks = webhooks;
         this.reclaimIdleMs = reclaimIdleMs;
         this.reclaimEveryMs = Math.max(1_000, Math.min(15_000, reclaimIdleMs / 4));
         this.draining = new boolean[queue.partitions()];
     }
 
     void start() {
+        List<String> known = webhooks.get();
         for (int p = 0; p < queue.partitions(); p++) {
             int partition = p;
+            retention.migrate(partition, known).onComplete(ar -> {
+                if (ar.failed()) {
+                    LOG.warn("migrating partition {} failed (the next start tries again): {}", partition,
+                        ar.cause().getMessage());
+                } else if (ar.result() > 0) {
+                    LOG.info("partition {} migrated: {} webhooks' records now retained by age from the aged set",
+                        partition, ar.result());
+                }
+            });
+            timers.add(vertx.setPeriodic(AGED_EVERY_MS, t -> trimAged(partition)));
             timers.add(vertx.setPeriodic(RETRY_TICK_MS, t -> drain(partition)));
             timers.add(vertx.setPeriodic(reclaimEveryMs, t -> reclaim(partition)));
             timers.add(vertx.setPeriodic(STATS_EVERY_MS, t -> queue.stats(partition)
@@ -92,6 +115,19 @@ final class QueueMaintenance {
                 drain(partition);
             } else if (ar.failed()) {
                 LOG.debug("draining retries of partition {} failed: {}", partition, ar.cause().getMessage());
+            }
+        });
+    }
+
+    private void trimAged(int partition) {
+        if (stopped) {
+            return;
+        }
+        retention.trimAged(partition, AGED_WEBHOOKS, AGED_RECORDS).onComplete(ar -> {
+            if (ar.succeeded() && ar.result() == AGED_WEBHOOKS) {
+                trimAged(partition);
+            } else if (ar.failed()) {
+                LOG.debug("retention by age in partition {} failed: {}", partition, ar.cause().getMessage());
             }
         });
     }

@@ -189,6 +189,17 @@ public final class SubscriptionIndex {
         return List.copyOf(openCircuits.values());
     }
 
+    /** Every webhook as {@code projectId:webhookId}, operational ones included. */
+    public List<String> webhookNames() {
+        List<String> out = new ArrayList<>();
+        for (ProjectEntry p : projects.values()) {
+            for (String id : p.webhooks.keySet()) {
+                out.add(p.id + ":" + id);
+            }
+        }
+        return out;
+    }
+
     public int webhookCount() {
         return projects.values().stream().mapToInt(p -> p.webhooks.size()).sum();
     }

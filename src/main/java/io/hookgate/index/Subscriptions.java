@@ -155,6 +155,11 @@ public final class Subscriptions {
 
     // ---- reads --------------------------------------------------------------------------------
 
+    /** Every webhook known, as {@code projectId:webhookId}. */
+    public List<String> webhookNames() {
+        return index.webhookNames();
+    }
+
     public boolean hasProject(String projectId) {
         return index.hasProject(projectId);
     }

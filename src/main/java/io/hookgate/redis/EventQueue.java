@@ -292,14 +292,14 @@ public final class EventQueue {
 
     /**
      * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the
-     * records' TTL, the retention bounds and whether the call repeats one that failed.
+     * records' TTL, the retention count and whether the call repeats one that failed (retention by age
+     * is {@link RecordRetention}'s).
      */
     private List<Object> recordArgs(long now, boolean again, int more) {
-        List<Object> args = new ArrayList<>(5 + more);
+        List<Object> args = new ArrayList<>(4 + more);
         args.add(now);
         args.add(ttl());
         args.add(retentionCountPerPartition);
-        args.add(now - retentionSeconds * 1000);
         args.add(again ? 1 : 0);
         return args;
     }

@@ -38,6 +38,11 @@ import io.hookgate.model.DeliveryStatus;
  *                                     when one becomes so, removed when the fan-out finds none): only those
  *                                     have a delivered index
  * hg:{qN}:whd:PID:WID         zset    every retained delivery of a webhook, by creation time
+ * hg:{qN}:aged                zset    PID:WID of every webhook with records in the partition, scored by its oldest
+ *                                     record's creation time or earlier: retention by age visits only those
+ *                                     past the retention (lua/trim_aged.lua; see lua/lib/retention.lua)
+ * hg:{qN}:layout              string  the partition's layout version ({@link #LAYOUT}); absent before 2, when
+ *                                     'aged' came (register_aged.lua migrates)
  * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
  *                                     of their own, and delivered ones only those delivered while the webhook
  *                                     had retrying or parked records (retention needs them; see
@@ -47,11 +52,14 @@ import io.hookgate.model.DeliveryStatus;
  * Stream entries are acknowledged and deleted by the script that records their outcome, so the
  * streams hold only unfinished work. A delivery record leaves when its webhook has more than
  * {@code deliveryRetentionCount} finished ones (trimmed in batches, once a sixteenth over: see
- * trim in {@code lua/lib/retention.lua}) or it is older than {@code deliveryRetentionSeconds}.
+ * trim in {@code lua/lib/retention.lua}) or it is older than {@code deliveryRetentionSeconds} (the
+ * maintenance loop's {@code lua/trim_aged.lua}, within seconds).
  */
 public final class QueueKeys {
     public static final String FANOUT_GROUP = "fanout";
     public static final String DISPATCH_GROUP = "dispatch";
+    /** The layout this version writes; a partition at a lower one is migrated at start ({@link RecordRetention}). */
+    public static final int LAYOUT = 2;
 
     private QueueKeys() {
     }
@@ -104,6 +112,14 @@ public final class QueueKeys {
 
     public static String webhookDeliveries(int partition, String projectId, String webhookId, DeliveryStatus status) {
         return webhookDeliveries(partition, projectId, webhookId) + ":" + status.value();
+    }
+
+    public static String aged(int partition) {
+        return tag(partition) + "aged";
+    }
+
+    public static String layout(int partition) {
+        return tag(partition) + "layout";
     }
 
     public static String parked(int partition, String projectId, String webhookId) {

@@ -59,6 +59,11 @@ public final class RedisStore {
             config.waitTimeoutMs());
     }
 
+    /** Retention of delivery records by age (the count is the fan-out's), and its layout migration. */
+    public RecordRetention retention(HookgateConfig.StoreConfig store) {
+        return new RecordRetention(redis, store.deliveryRetentionSeconds());
+    }
+
     public DeliveryLog log(int partitions) {
         return new DeliveryLog(redis, partitions);
     }

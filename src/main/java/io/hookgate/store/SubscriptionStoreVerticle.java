@@ -94,7 +94,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 AdminService admin = new AdminService(vertx, projects, keys, webhooks, log, subscriptions,
                     adminKeyHash[0], config);
                 DeliveryQueries deliveries = new DeliveryQueries(admin, log, queue, expansions);
-                engine = new DeliveryEngine(vertx, queue, log, webhooks,
+                engine = new DeliveryEngine(vertx, queue, redis.retention(config), log, webhooks,
                     redis.rateLimiter(config.ingestRatePerSecond(), config.ingestBurst()), subscriptions,
                     expansions, config, metrics);
                 route(admin, deliveries);

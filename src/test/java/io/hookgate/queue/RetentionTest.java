@@ -8,7 +8,6 @@ import static io.hookgate.queue.QueueFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
-import io.hookgate.redis.RecordFormat;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.AofFile;
 import io.hookgate.testsupport.Await;
@@ -18,7 +17,6 @@ import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -263,47 +261,6 @@ class RetentionTest {
     }
 
     @Test
-    void recordsOlderThanTheRetentionGoWhateverTheirStatus() {
-        redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_SECONDS, "3700",
-            ConfigKey.RETRY_SCHEDULE, "1s"));
-        Gateway.ProjectClient p = gateway.project(projectId("aged"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
-            p.webhook("aged", r.url("/aged"), "users.*.create");
-            // Records from before the retention (3 700 s), as the queue indexes them: in the webhook's index
-            // and its status's. Retention by count (1 000 by default) has nothing to do here.
-            String base = "hg:{q0}:whd:" + p.projectId() + ":aged";
-            long old = System.currentTimeMillis() - 4_000_000L;
-            record(p, "aged", "olddelivered", "delivered", old, base, base + ":delivered");
-            record(p, "aged", "oldfailed", "failed", old + 1, base, base + ":failed");
-            record(p, "aged", "oldparked", "parked", old + 2, base, base + ":parked",
-                "hg:{q0}:parked:" + p.projectId() + ":aged");
-            assertThat(deliveries(p, "aged", null)).hasSize(3);
-
-            String fresh = send(p, event("users.u1.create", "fresh"));
-            r.awaitCount(1, WAIT);
-            Await.until("the old records gone", WAIT, () -> redis.keys("hg:{q0}:dl:old*").isEmpty() ? true : null);
-            awaitAllDelivered(p, "aged");
-            assertThat(deliveries(p, "aged", null)).extracting(d -> d.getString("eventId")).containsExactly(fresh);
-            assertThat(redis.command("ZCARD", base)).isEqualTo("1");
-            // Delivered while the old parked record still was there: in the delivered index too, which
-            // retention keeps for records that may sit behind unfinished ones (see move in lua/lib/indexes.lua).
-            assertThat(redis.command("ZRANGE", base + ":delivered", "0", "-1")).isEqualTo("[" + deliveries(p, "aged", null)
-                .get(0).getString("$id") + "]");
-            for (String key : List.of(base + ":failed", base + ":parked", "hg:{q0}:parked:" + p.projectId() + ":aged")) {
-                assertThat(redis.command("EXISTS", key)).as(key).isEqualTo("0");
-            }
-            // Nothing unfinished is left: the next delivery finds that out, and the delivered index goes.
-            send(p, event("users.u1.create", "later"));
-            r.awaitCount(2, WAIT);
-            Await.until("the delivered index gone", WAIT, () -> redis.command("EXISTS", base + ":delivered").equals("0")
-                && redis.command("SISMEMBER", "hg:{q0}:open", p.projectId() + ":aged").equals("0") ? true : null);
-            awaitAllDelivered(p, "aged");
-            assertThat(deliveries(p, "aged", "delivered")).hasSize(2);
-        }
-    }
-
-    @Test
     void trimmingByCountWaitsForASixteenthOverTheCountThenGoesBackToIt() {
         // Count 64: records are trimmed in batches, once the webhook has 64 / 16 = 4 more than that.
         redis = RedisServer.start();
@@ -446,24 +403,6 @@ class RetentionTest {
     private double purges() {
         return Prometheus.scrape(gateway.managementPort()).all("hookgate_redis_command_duration_seconds_count",
             "command", "EVALSHA:purge_webhook").stream().mapToDouble(Prometheus.Sample::value).sum();
-    }
-
-    /**
-     * Writes a delivery record of a webhook straight into Redis, as the queue lays it out, indexed in
-     * {@code indexes}; a retrying or parked one names its webhook in the partition's open set, as the queue does.
-     */
-    private void record(Gateway.ProjectClient p, String webhookId, String id, String status, long createdAt,
-                        String... indexes) {
-        String at = Long.toString(createdAt);
-        byte[] value = RecordFormat.encode(status, "1", "ev" + id, p.projectId(), webhookId, new String[] {id,
-            "users.u1.create", at, at, "0", "1", "0", "", at, "rq-old"}, null, "{}".getBytes(StandardCharsets.UTF_8));
-        redis.call("SET", "hg:{q0}:dl:" + id, new String(value, StandardCharsets.UTF_8));
-        for (String index : indexes) {
-            redis.command("ZADD", index, at, id);
-        }
-        if (status.equals("retrying") || status.equals("parked")) {
-            redis.command("SADD", "hg:{q0}:open", p.projectId() + ":" + webhookId);
-        }
     }
 
     /** Sends n events, waiting for their deliveries ten events at a time (see the first test). */

@@ -76,6 +76,8 @@ class TenantKeyLayoutTest {
             "snapshots of what the events' group handed out when (stream IDs and times)", false),
         new Row("hg:\\{q\\d+\\}:retries", Scope.GLOBAL, "due times of delivery IDs, which are project-derived"),
         new Row("hg:\\{q\\d+\\}:open", Scope.GLOBAL, "members are PROJECT:WEBHOOK"),
+        new Row("hg:\\{q\\d+\\}:aged", Scope.GLOBAL, "members are PROJECT:WEBHOOK, scored by a record's time"),
+        new Row("hg:\\{q\\d+\\}:layout", Scope.GLOBAL, "the partition's layout version"),
         new Row("hg:\\{q\\d+\\}:ev:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:idem:(?<p>[^:]+):.+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:dl:(?<d>[0-9a-f]{28})", Scope.DELIVERY, ""),
@@ -181,7 +183,7 @@ class TenantKeyLayoutTest {
                     }
                 }
                 case GLOBAL -> {
-                    if (key.endsWith(":open")) {
+                    if (key.endsWith(":open") || key.endsWith(":aged")) {
                         for (String member : redis.keys(key).isEmpty() ? List.<String>of() : members(redis, key)) {
                             if (!names.contains(member.substring(0, member.indexOf(':')))) {
                                 problems.add(key + " member " + member);
@@ -203,7 +205,7 @@ class TenantKeyLayoutTest {
     }
 
     private static List<String> members(RedisServer redis, String key) {
-        Object reply = redis.call("SMEMBERS", key);
+        Object reply = key.endsWith(":aged") ? redis.call("ZRANGE", key, "0", "-1") : redis.call("SMEMBERS", key);
         return reply instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
     }
 

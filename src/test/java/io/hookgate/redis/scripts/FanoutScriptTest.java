@@ -20,9 +20,6 @@ import org.junit.jupiter.api.Test;
 class FanoutScriptTest extends ScriptHarness {
     private static final String PAYLOAD = "{\"$id\":\"u1\",\"note\":\"a | b\"}";
     private static final long ACCEPTED = NOW - 40;
-    private static final long DAY = 86_400_000;
-    /** Retention by age off for the tests of the rest: a week, as the records' TTL assumes. */
-    private static final long WEEK_AGO = NOW - 7 * DAY;
 
     @BeforeEach
     void groups() {
@@ -30,9 +27,9 @@ class FanoutScriptTest extends ScriptHarness {
         createGroup(DELIVERIES, QueueKeys.DISPATCH_GROUP);
     }
 
-    /** The script's first arguments: now, TTL and the retention bounds. */
-    private static List<Object> args(int maxCount, long minScore) {
-        return new ArrayList<>(List.of(NOW, TTL, maxCount, minScore, 0));
+    /** The script's first arguments: now, TTL, the retention count and 'again'. */
+    private static List<Object> args(int maxCount) {
+        return new ArrayList<>(List.of(NOW, TTL, maxCount, 0));
     }
 
     /**
@@ -52,7 +49,7 @@ class FanoutScriptTest extends ScriptHarness {
 
     @Test
     void aDeliveryToADisabledWebhookIsRecordedAsSkippedWithoutATry() {
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH, "d-2", "!" + OTHER_WH);
 
         assertThat(fanout(args)).isEqualTo("OK");
@@ -66,13 +63,13 @@ class FanoutScriptTest extends ScriptHarness {
 
     @Test
     void aCallRepeatingOneThatFailedRecordsNothingTheFirstRecorded() {
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH);
         event(args, "ev-2", "d-2", WH);
         List<Object> repeat = new ArrayList<>(args);
-        repeat.set(4, 1);
+        repeat.set(3, 1);
         // A first call recorded ev-1, and its answer was lost; the repeat has ev-1 and ev-2.
-        fanout(new ArrayList<>(args.subList(0, 5 + 9 + 3)));
+        fanout(new ArrayList<>(args.subList(0, 4 + 9 + 3)));
 
         fanout(repeat);
 
@@ -84,7 +81,7 @@ class FanoutScriptTest extends ScriptHarness {
     @Test
     void anEntryReadTwiceIsRecordedByTheFirstCallOnly() {
         // A failover set the group's position back: two replicas read ev-1, and the first recorded it.
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH);
         List<Object> again = new ArrayList<>(args);
         fanout(args);
@@ -107,7 +104,7 @@ class FanoutScriptTest extends ScriptHarness {
 
     @Test
     void anEventOfOneDeliveryMovesIntoItsRecord() {
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH);
 
         assertThat(fanout(args)).isEqualTo("OK");
@@ -124,12 +121,12 @@ class FanoutScriptTest extends ScriptHarness {
         assertThat(entryFields(DELIVERIES)).containsExactly(deliveryEntry("d-1", WH, "ev-1"));
         assertThat(xlen(EVENTS)).as("the event's entry is deleted").isZero();
         assertThat(pendingCount(EVENTS, QueueKeys.FANOUT_GROUP)).isZero();
-        assertThat(redis.keys("*")).containsExactlyInAnyOrder(EVENTS, DELIVERIES, record("d-1"), index(PR, WH));
+        assertThat(redis.keys("*")).containsExactlyInAnyOrder(EVENTS, DELIVERIES, record("d-1"), index(PR, WH), AGED);
     }
 
     @Test
     void anEventOfSeveralDeliveriesGetsAnEventHashItsRecordsShare() {
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH, "d-2", OTHER_WH);
 
         fanout(args);
@@ -151,7 +148,7 @@ class FanoutScriptTest extends ScriptHarness {
 
     @Test
     void anEventWithoutDeliveriesIsOnlyDeleted() {
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1");
 
         fanout(args);
@@ -164,10 +161,10 @@ class FanoutScriptTest extends ScriptHarness {
 
     @Test
     void anEntryAnotherReplicaRecordedIsSkippedAndTheNextIsRecorded() {
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-a", "d-a1", WH, "d-a2", OTHER_WH);
         event(args, "ev-b", "d-b", OTHER_WH);
-        String finished = (String) args.get(5);
+        String finished = (String) args.get(4);
         String left = redis.command("XADD", EVENTS, "*", "id", "ev-c", "pr", PR);
         // The sweep put ev-a back at the stream's end (as a new entry) for another replica to record.
         putBackBySweep(finished);
@@ -193,8 +190,8 @@ class FanoutScriptTest extends ScriptHarness {
         return r;
     }
 
-    private static void fanoutOne(int maxCount, long minScore, String... deliveryIds) {
-        List<Object> args = args(maxCount, minScore);
+    private static void fanoutOne(int maxCount, String... deliveryIds) {
+        List<Object> args = args(maxCount);
         for (String id : deliveryIds) {
             event(args, "ev-" + id, id, WH);
         }
@@ -215,18 +212,34 @@ class FanoutScriptTest extends ScriptHarness {
         put("s-10", TestRecord.of("delivered", PR, WH, "ev-shared", NOW - 100_000 + 10));
         redis.command("HSET", eventHash(PR, "ev-shared"), "pr", PR, "pl", "{}", "refs", "2");
 
-        fanoutOne(32, WEEK_AGO, "d-1");
+        fanoutOne(32, "d-1");
 
         assertThat(zset(index(PR, WH))).as("one over: kept").hasSize(33);
         assertThat(exists(record("s-00"))).isTrue();
+        assertThat(exists(AGED)).as("an index that did not start now is not registered untrimmed").isFalse();
 
-        fanoutOne(32, WEEK_AGO, "d-2", "d-3");
+        fanoutOne(32, "d-2", "d-3");
 
         assertThat(zset(index(PR, WH))).hasSize(32).containsKeys("s-03", "s-31", "d-1", "d-2", "d-3")
             .doesNotContainKeys("s-00", "s-01", "s-02");
         assertThat(redis.keys(record("s-0*"))).doesNotContain(record("s-00"), tries("s-00"), record("s-01"),
             record("s-02")).contains(record("s-03"));
         assertThat(hash(eventHash(PR, "ev-shared"))).containsEntry("refs", "1");
+        assertThat(zset(AGED)).as("trimmed: registered with the old head's time, no later than the new head's")
+            .containsExactly(Map.entry(PR + ":" + WH, NOW - 100_000));
+    }
+
+    @Test
+    void aWebhookWhoseIndexStartsGoesIntoAgedWithItsOldestRecordsTime() {
+        zadd(AGED, NOW - 50, PR + ":" + OTHER_WH);
+        List<Object> args = args(1000);
+        event(args, "ev-1", "d-1", WH, "d-2", OTHER_WH);
+        event(args, "ev-2", "d-3", WH);
+
+        fanout(args);
+
+        assertThat(zset(AGED)).as("billing's earlier score is kept")
+            .containsOnly(Map.entry(PR + ":" + WH, NOW), Map.entry(PR + ":" + OTHER_WH, NOW - 50));
     }
 
     @Test
@@ -246,7 +259,7 @@ class FanoutScriptTest extends ScriptHarness {
             zadd(index(PR, WH, DeliveryStatus.DELIVERED), t + i, id);
         }
 
-        fanoutOne(16, WEEK_AGO, "d-new");
+        fanoutOne(16, "d-new");
 
         assertThat(zset(index(PR, WH))).hasSize(16).containsKeys("u-0", "d-03", "d-new")
             .doesNotContainKeys("f-01", "d-02");
@@ -260,34 +273,6 @@ class FanoutScriptTest extends ScriptHarness {
     }
 
     @Test
-    void recordsOlderThanTheRetentionGoWhateverTheirStatus() {
-        long old = NOW - 3 * DAY;
-        putIndexed("o-1", TestRecord.of("retrying", PR, WH, "ev-o1", old));
-        zadd(index(PR, WH, DeliveryStatus.RETRYING), old, "o-1");
-        zadd(RETRIES, NOW + 1000, "o-1");
-        putIndexed("o-2", TestRecord.of("parked", PR, WH, "ev-o2", old + 1));
-        zadd(index(PR, WH, DeliveryStatus.PARKED), old + 1, "o-2");
-        zadd(parked(PR, WH), old + 1, "o-2");
-        putIndexed("o-3", TestRecord.of("delivered", PR, WH, "ev-shared", old + 2));
-        redis.command("HSET", eventHash(PR, "ev-shared"), "pr", PR, "pl", "{}", "refs", "1");
-        putIndexed("o-4", TestRecord.of("pending", PR, WH, "ev-o4", old + 3));
-        finished("young", "delivered", NOW - 1000);
-
-        fanoutOne(1000, NOW - DAY, "d-new");
-
-        assertThat(zset(index(PR, WH))).containsOnlyKeys("young", "d-new");
-        for (String id : List.of("o-1", "o-2", "o-3", "o-4")) {
-            assertThat(exists(record(id))).as(id).isFalse();
-        }
-        assertThat(exists(eventHash(PR, "ev-shared"))).isFalse();
-        assertThat(exists(RETRIES)).isFalse();
-        assertThat(exists(parked(PR, WH))).isFalse();
-        assertThat(exists(index(PR, WH, DeliveryStatus.RETRYING))).isFalse();
-        assertThat(exists(index(PR, WH, DeliveryStatus.PARKED))).isFalse();
-        assertThat(exists(record("young"))).isTrue();
-    }
-
-    @Test
     void indexEntriesOfRecordsThatExpiredAreTrimmedFromEveryIndex() {
         // 16 retained: trimming starts 1 over. The oldest entry's record expired (its TTL) while it had failed.
         zadd(index(PR, WH), NOW - 200_000, "gone");
@@ -296,7 +281,7 @@ class FanoutScriptTest extends ScriptHarness {
             finished("s-" + i, "delivered", NOW - 100_000 + i);
         }
 
-        fanoutOne(16, WEEK_AGO, "d-new");
+        fanoutOne(16, "d-new");
 
         assertThat(zset(index(PR, WH))).hasSize(16).doesNotContainKeys("gone", "s-0").containsKeys("s-1", "d-new");
         assertThat(exists(index(PR, WH, DeliveryStatus.FAILED))).isFalse();
@@ -308,7 +293,7 @@ class FanoutScriptTest extends ScriptHarness {
         redis.command("SADD", OPEN, PR + ":" + WH, PR + ":" + OTHER_WH);
         zadd(index(PR, WH, DeliveryStatus.DELIVERED), NOW - 5, "d-old");
         zadd(index(PR, OTHER_WH, DeliveryStatus.RETRYING), NOW - 5, "r-old");
-        List<Object> args = args(1000, WEEK_AGO);
+        List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH, "d-2", OTHER_WH);
 
         fanout(args);

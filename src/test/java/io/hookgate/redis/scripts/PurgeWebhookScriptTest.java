@@ -35,6 +35,7 @@ class PurgeWebhookScriptTest extends ScriptHarness {
         // The webhook made again after the deletion, under the same ID.
         putIndexed("n-1", TestRecord.of("failed", PR, WH, "ev-n1", DELETED + 10));
         zadd(index(PR, WH, DeliveryStatus.FAILED), DELETED + 10, "n-1");
+        zadd(AGED, NOW - 400, PR + ":" + WH);
 
         assertThat(purge(500)).isEqualTo(5);
 
@@ -54,6 +55,7 @@ class PurgeWebhookScriptTest extends ScriptHarness {
         assertThat(exists(record("b-1"))).isTrue();
 
         assertThat(purge(500)).isZero();
+        assertThat(zset(AGED)).as("n-1 is left: the webhook stays in aged").containsOnlyKeys(PR + ":" + WH);
     }
 
     @Test
@@ -61,11 +63,16 @@ class PurgeWebhookScriptTest extends ScriptHarness {
         for (int i = 1; i <= 3; i++) {
             putIndexed("o-" + i, TestRecord.of("delivered", PR, WH, "ev-" + i, NOW - 100 + i));
         }
+        zadd(AGED, NOW - 99, PR + ":" + WH);
+        zadd(AGED, NOW - 99, PR + ":" + OTHER_WH);
 
         assertThat(purge(2)).isEqualTo(2);
         assertThat(zset(index(PR, WH))).containsOnlyKeys("o-3");
         assertThat(purge(2)).isEqualTo(1);
+        assertThat(zset(AGED)).as("until the call that finds nothing left").hasSize(2);
         assertThat(purge(2)).isZero();
+        assertThat(zset(AGED)).as("the webhook's index is empty: it leaves aged").containsOnlyKeys(PR + ":" + OTHER_WH);
+        redis.command("DEL", AGED);
         assertThat(redis.keys("*")).isEmpty();
     }
 

@@ -37,6 +37,7 @@ abstract class ScriptHarness {
     static final String DELIVERIES = QueueKeys.deliveries(0);
     static final String RETRIES = QueueKeys.retries(0);
     static final String OPEN = QueueKeys.tag(0) + "open";
+    static final String AGED = QueueKeys.aged(0);
 
     private static final Map<String, LuaScript> SCRIPTS = new ConcurrentHashMap<>();
 

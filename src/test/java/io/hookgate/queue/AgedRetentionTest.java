@@ -1,0 +1,148 @@
+package io.hookgate.queue;
+
+import static io.hookgate.queue.QueueFixture.WAIT;
+import static io.hookgate.queue.QueueFixture.deliveries;
+import static io.hookgate.queue.QueueFixture.event;
+import static io.hookgate.queue.QueueFixture.projectId;
+import static io.hookgate.queue.QueueFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hookgate.config.ConfigKey;
+import io.hookgate.redis.QueueKeys;
+import io.hookgate.redis.RecordFormat;
+import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.Gateway;
+import io.hookgate.testsupport.Receiver;
+import io.hookgate.testsupport.RedisServer;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Retention by age ({@code deliveryRetentionSeconds} 3 700 here): the maintenance loop removes records
+ * past it from the webhooks the partition's aged set names, whether or not they get deliveries, and a
+ * partition written before that set existed is migrated at start.
+ */
+class AgedRetentionTest {
+    private static final Map<ConfigKey, String> CONFIG = Map.of(ConfigKey.DELIVERY_RETENTION_SECONDS, "3700",
+        ConfigKey.RETRY_SCHEDULE, "1s");
+    private static final String AGED = QueueKeys.aged(0);
+
+    private static Vertx vertx;
+    private RedisServer redis;
+    private Gateway gateway;
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() throws Exception {
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            if (gateway != null) {
+                gateway.close();
+            }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
+        }
+    }
+
+    @Test
+    void recordsOlderThanTheRetentionGoWhateverTheirStatusWithoutAnotherDelivery() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), CONFIG);
+        Gateway.ProjectClient p = gateway.project(projectId("aged"));
+        try (Receiver r = QueueFixture.receiver(vertx)) {
+            p.webhook("aged", r.url("/aged"), "users.*.create");
+            // Records from before the retention (3 700 s), as the queue indexes them: in the webhook's index
+            // and its status's, the webhook in the aged set. Retention by count (1 000 by default) has
+            // nothing to do here.
+            String base = "hg:{q0}:whd:" + p.projectId() + ":aged";
+            long old = System.currentTimeMillis() - 4_000_000L;
+            record(p, "aged", "olddelivered", "delivered", old, base, base + ":delivered");
+            record(p, "aged", "oldfailed", "failed", old + 1, base, base + ":failed");
+            record(p, "aged", "oldparked", "parked", old + 2, base, base + ":parked",
+                "hg:{q0}:parked:" + p.projectId() + ":aged");
+            redis.command("ZADD", AGED, Long.toString(old), p.projectId() + ":aged");
+            assertThat(deliveries(p, "aged", null)).hasSize(3);
+
+            // No event comes: the maintenance loop finds them.
+            Await.until("the old records gone", WAIT, () -> redis.keys("hg:{q0}:dl:old*").isEmpty()
+                && redis.command("EXISTS", base).equals("0") ? true : null);
+            for (String key : List.of(base + ":delivered", base + ":failed", base + ":parked",
+                "hg:{q0}:parked:" + p.projectId() + ":aged")) {
+                assertThat(redis.command("EXISTS", key)).as(key).isEqualTo("0");
+            }
+            Await.until("the empty index out of the aged set", WAIT,
+                () -> redis.command("ZCARD", AGED).equals("0") ? true : null);
+            assertThat(deliveries(p, "aged", null)).isEmpty();
+
+            // The next delivery starts the index again and finds nothing unfinished left.
+            String fresh = send(p, event("users.u1.create", "fresh"));
+            r.awaitCount(1, WAIT);
+            Await.until("recorded, the open set cleared", WAIT, () -> deliveries(p, "aged", "delivered").size() == 1
+                && redis.command("SISMEMBER", "hg:{q0}:open", p.projectId() + ":aged").equals("0") ? true : null);
+            assertThat(deliveries(p, "aged", null)).extracting(d -> d.getString("eventId")).containsExactly(fresh);
+            assertThat(redis.command("ZRANGE", AGED, "0", "-1")).isEqualTo("[" + p.projectId() + ":aged]");
+        }
+    }
+
+    @Test
+    void aPartitionWrittenBeforeTheAgedSetIsMigratedAtStart() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), CONFIG);
+        Gateway.ProjectClient p = gateway.project(projectId("before"));
+        p.webhook("before", "http://127.0.0.1:9/before", "users.*.create");
+        Await.until("this version's layout written", WAIT,
+            () -> "2".equals(redis.command("GET", QueueKeys.layout(0))) ? true : null);
+        gateway.close();
+        gateway = null;
+
+        // What the version before left: records indexed, no aged set, no layout version.
+        String base = "hg:{q0}:whd:" + p.projectId() + ":before";
+        long old = System.currentTimeMillis() - 4_000_000L;
+        record(p, "before", "oldone", "delivered", old, base);
+        record(p, "before", "young", "delivered", System.currentTimeMillis(), base);
+        redis.command("DEL", AGED, QueueKeys.layout(0));
+
+        gateway = Gateway.start(redis.url(), CONFIG);
+
+        Await.until("the old record gone", WAIT, () -> redis.command("EXISTS", "hg:{q0}:dl:oldone").equals("0")
+            ? true : null);
+        assertThat(redis.command("ZRANGE", base, "0", "-1")).isEqualTo("[young]");
+        assertThat(redis.command("GET", QueueKeys.layout(0))).isEqualTo("2");
+        assertThat(redis.command("ZRANGE", AGED, "0", "-1")).isEqualTo("[" + p.projectId() + ":before]");
+    }
+
+    /**
+     * Writes a delivery record of a webhook straight into Redis, as the queue lays it out, indexed in
+     * {@code indexes}; a retrying or parked one names its webhook in the partition's open set, as the queue does.
+     */
+    private void record(Gateway.ProjectClient p, String webhookId, String id, String status, long createdAt,
+                        String... indexes) {
+        String at = Long.toString(createdAt);
+        byte[] value = RecordFormat.encode(status, "1", "ev" + id, p.projectId(), webhookId, new String[] {id,
+            "users.u1.create", at, at, "0", "1", "0", "", at, "rq-old"}, null, "{}".getBytes(StandardCharsets.UTF_8));
+        redis.call("SET", "hg:{q0}:dl:" + id, new String(value, StandardCharsets.UTF_8));
+        for (String index : indexes) {
+            redis.command("ZADD", index, at, id);
+        }
+        if (status.equals("retrying") || status.equals("parked")) {
+            redis.command("SADD", "hg:{q0}:open", p.projectId() + ":" + webhookId);
+        }
+    }
+}
