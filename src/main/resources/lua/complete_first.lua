@@ -5,7 +5,8 @@
 -- tried at once, each record with a copy of the event, and its items come one after another with the
 -- same entryId.
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
--- ARGV     now, ttl (s), maxCount, again (1: the call repeats one that failed), then per
+-- ARGV     now, ttl (s), maxCount, again (1: the call repeats one that failed), layout (unused: the records
+--          come encoded in it), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
 --          held: its webhook's circuit is open), nextAt, the record (RecordFormat)
@@ -14,7 +15,7 @@
 local tag = string.sub(KEYS[1], 1, -7)
 local now, ttl, maxCount, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local entries, seen = {}, {}
-for i = 5, #ARGV, 9 do
+for i = 6, #ARGV, 9 do
   if not seen[ARGV[i]] then
     seen[ARGV[i]] = true
     entries[#entries + 1] = ARGV[i]
@@ -22,14 +23,14 @@ for i = 5, #ARGV, 9 do
 end
 local gone = takeEntries(KEYS[1], entries, again, function()
   local keys = {}
-  for i = 5, #ARGV, 9 do
+  for i = 6, #ARGV, 9 do
     local k = keys[ARGV[i]] or {}
     keys[ARGV[i]] = k
     k[#k + 1] = tag .. 'dl:' .. ARGV[i+3]
   end
   return keys
 end)
-for i = 5, #ARGV, 9 do
+for i = 6, #ARGV, 9 do
   local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
   if not (gone and gone[entry]) then
     if st ~= '' then

@@ -4,21 +4,22 @@
 -- into its record (so = 1); one with several gets an event hash its records share.
 -- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
--- ARGV     now, ttl (s), maxCount (retention), again (1: the call repeats one that failed), then
+-- ARGV     now, ttl (s), maxCount (retention), again (1: the call repeats one that failed), layout (of new
+--          records: 1 or 2, see lib/records.lua), then
 --          per event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, n, then
 --          n x (deliveryId, webhookId, status: pending or skipped)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, ttl, maxCount, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local now, ttl, maxCount, again, layout = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local entries = {}
-local i = 5
+local i = 6
 while i <= #ARGV do
   entries[#entries + 1] = ARGV[i]
   i = i + 9 + 3 * tonumber(ARGV[i+8])
 end
 local gone = takeEntries(KEYS[1], entries, again, function()
-  local keys, at = {}, 5
+  local keys, at = {}, 6
   while at <= #ARGV do
     local n, k = tonumber(ARGV[at+8]), {}
     for j = 0, n - 1 do k[#k + 1] = tag .. 'dl:' .. ARGV[at + 9 + 3*j] end
@@ -27,7 +28,7 @@ local gone = takeEntries(KEYS[1], entries, again, function()
   end
   return keys
 end)
-i = 5
+i = 6
 while i <= #ARGV do
   local entry, ev, pr, nm, n = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+8])
   local base = i
@@ -42,7 +43,8 @@ while i <= #ARGV do
       end
       for j = 0, n - 1 do
         local id, wh, st = ARGV[i + 3*j], ARGV[i + 3*j + 1], ARGV[i + 3*j + 2]
-        local h = {id = id, wh = wh, pr = pr, ev = ev, nm = nm, st = st, at = now, up = now, nx = 0, n = 0, s = 0}
+        local h = {id = id, wh = wh, pr = pr, ev = ev, nm = nm, st = st, at = now, up = now, nx = 0, n = 0, s = 0,
+          v1 = layout == '1'}
         if n == 1 then
           -- The event's only delivery: the event lives in the record and goes with it (so = 1).
           h.so = 1

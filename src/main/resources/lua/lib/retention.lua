@@ -8,7 +8,13 @@ local function finishedHeadOf(v)
   -- Not a record: removed one by one (dropRecord), which clears every index.
   if not p then return {} end
   local head = string.sub(v, p, (string.find(v, '\n', p, true) or 0) - 1)
-  local n = tonumber(string.match(head, '"n":"(%d+)"'))
+  -- n is the header array's fourth element (a header that is an object is the layout before).
+  local n
+  if string.byte(head, 1) == 91 then
+    n = tonumber(string.match(head, '^%["[^"]*","[^"]*","[^"]*","(%d+)"'))
+  else
+    n = tonumber(string.match(head, '"n":"(%d+)"'))
+  end
   return {pr, wh, st, ev, so ~= '' and so, tries = not n or n > 1}
 end
 -- dropRecord for finished (delivered, failed or skipped) records of one webhook, the heads of its index, with

@@ -33,11 +33,8 @@ public final class EventQueue {
     private static final LuaScript INGEST = LuaScript.load("ingest");
     private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
     private static final LuaScript SWEEP_EVENTS = LuaScript.load("sweep_events");
-    /**
-     * How long the sweep remembers an entry it put back. A replica that still records it later than that
-     * (stalled a day) is stopped by the records of the replica that made it anew, if there are some yet
-     * (see takeEntries in lua/lib/indexes.lua).
-     */
+    /** How long the sweep remembers an entry it put back (a replica stalled longer is stopped by the records of
+     * the replica that made it anew, if there are some yet: takeEntries in lua/lib/indexes.lua). */
     private static final long MOVED_KEEP_MS = 86_400_000L;
     /** Records of the queue survive their retention by a day before Redis expires them anyway. */
     private static final long SAFETY_TTL_SECONDS = 86_400;
@@ -47,6 +44,7 @@ public final class EventQueue {
     private final String consumer;
     private final long retentionSeconds;
     private final int retentionCountPerPartition;
+    private final int recordLayout;
     private final long idempotencyWindowSeconds;
     private final int waitReplicas;
     private final long waitTimeoutMs;
@@ -59,12 +57,13 @@ public final class EventQueue {
      * (see there), waiting at most {@code waitTimeoutMs}.
      */
     public EventQueue(Redis redis, int partitions, String consumer, long retentionSeconds, int retentionCount,
-                      long idempotencyWindowSeconds, int waitReplicas, long waitTimeoutMs) {
+                      int recordLayout, long idempotencyWindowSeconds, int waitReplicas, long waitTimeoutMs) {
         this.redis = redis;
         this.partitions = partitions;
         this.consumer = consumer;
         this.retentionSeconds = retentionSeconds;
         this.retentionCountPerPartition = Math.max(1, (retentionCount + partitions - 1) / partitions);
+        this.recordLayout = recordLayout;
         this.idempotencyWindowSeconds = idempotencyWindowSeconds;
         this.waitReplicas = waitReplicas;
         this.waitTimeoutMs = waitTimeoutMs;
@@ -292,15 +291,16 @@ public final class EventQueue {
 
     /**
      * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the
-     * records' TTL, the retention count and whether the call repeats one that failed (retention by age
-     * is {@link RecordRetention}'s).
+     * records' TTL, the retention count, whether the call repeats one that failed (retention by age is
+     * {@link RecordRetention}'s) and the layout of new records ({@code recordLayout}, see {@link RecordFormat}).
      */
     private List<Object> recordArgs(long now, boolean again, int more) {
-        List<Object> args = new ArrayList<>(4 + more);
+        List<Object> args = new ArrayList<>(5 + more);
         args.add(now);
         args.add(ttl());
         args.add(retentionCountPerPartition);
         args.add(again ? 1 : 0);
+        args.add(recordLayout);
         return args;
     }
 
@@ -367,10 +367,10 @@ public final class EventQueue {
             // The record after the first try; the event lives in it (so = 1), see RecordFormat.
             EventRecord ev = e.event();
             boolean retrying = c.outcome() == Outcome.RETRY;
-            args.add(RecordFormat.encode(status, "1", eventId, projectId, webhookId, new String[] {deliveryId,
-                e.field("nm"), createdAt, updatedAt, retrying ? Long.toString(c.nextAt()) : "0",
-                c.tryJson() == null ? "0" : "1", retrying ? "1" : "0", ev.userId(), Long.toString(ev.acceptedAt()),
-                ev.requestId()}, c.tryJson(), ev.payload()));
+            args.add(RecordFormat.encode(recordLayout, status, "1", eventId, projectId, webhookId,
+                new String[] {deliveryId, e.field("nm"), createdAt, updatedAt,
+                    retrying ? Long.toString(c.nextAt()) : "0", c.tryJson() == null ? "0" : "1", retrying ? "1" : "0",
+                    ev.userId(), Long.toString(ev.acceptedAt()), ev.requestId()}, c.tryJson(), ev.payload()));
         }
         return COMPLETE_FIRST.run(redis, List.of(QueueKeys.events(partition), QueueKeys.deliveries(partition),
             QueueKeys.retries(partition)), args).mapEmpty();

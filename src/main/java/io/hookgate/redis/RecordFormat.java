@@ -14,16 +14,23 @@ import java.util.Map;
  * A delivery record as Redis holds it ({@code hg:{qN}:dl:DID}): one string,
  *
  * <pre>
- * st|so|ev|pr|wh|{"nm":..,"at":..,"up":..,"nx":..,"n":..,"s":..,"us":..,"ea":..,"rq":..}\n
+ * st|so|ev|pr|wh|["nm","at","up-at","n","ea-at","rq","nx","s","us"]\n
  * &lt;the newest try as JSON, or nothing&gt;\n
  * &lt;the event's payload, or nothing&gt;
  * </pre>
  *
- * The fields are those of {@link QueueKeys}. Why a string and not a hash: a record's try and payload are
- * longer than the 64 bytes up to which Redis packs a hash's fields into one allocation
- * ({@code hash-max-listpack-value}), so a hash record became a real hash table: some 35 allocations to
- * create and free, every field looked up on its own. As one string it is one value (the measured gain is
- * in docs/performance.md).
+ * The fields are those of {@link QueueKeys}. The header is a JSON array of strings in that fixed order,
+ * without the field names; the times up (updated) and ea (the event's acceptance) are written as their
+ * distance from at (created), a few digits instead of thirteen; an empty string is a field at its
+ * default (nx, n, s 0; us empty) or absent, and the defaults at the end are not written at all. A record
+ * written before this layout has a JSON object for its header ({@code {"nm":..,"at":..}}, every value
+ * in full): both are read ({@link #decode}, and {@code lua/lib/records.lua}); only this one is written.
+ * The record's value thereby fits a smaller allocation of Redis's (measured in docs/performance.md).
+ *
+ * <p>Why a string and not a hash: a record's try and payload are longer than the 64 bytes up to which
+ * Redis packs a hash's fields into one allocation ({@code hash-max-listpack-value}), so a hash record
+ * became a real hash table: some 35 allocations to create and free, every field looked up on its own.
+ * As one string it is one value.
  *
  * <p>The prefix holds what the scripts need without parsing JSON: the status and what removing the
  * record takes (the event, whether the record holds it, the project and webhook). IDs never contain
@@ -34,22 +41,37 @@ import java.util.Map;
 public final class RecordFormat {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String[] HEAD = {"id", "nm", "at", "up", "nx", "n", "s", "us", "ea", "rq"};
+    /** The header's fields in the order of its array (indexes into {@link #HEAD}). */
+    private static final int[] ORDER = {1, 2, 3, 5, 8, 9, 4, 6, 7};
+    private static final int AT = 2;
+    private static final int UP = 3;
+    private static final int EA = 8;
     /**
-     * Header values that are not written: the ID (the key holds it, and {@code EventQueue} puts it back) and
-     * fields at their default (nx, n, s 0; us empty), which every reader takes as such. Some 70 of a record's
-     * ~440 bytes, in memory and in the AOF.
+     * What an empty string in the header stands for, by {@link #HEAD} index: fields at their default (nx,
+     * n, s 0; us empty), which every reader takes as such; null where it is absent. The ID is not written
+     * (the key holds it, and {@code EventQueue} puts it back).
      */
-    private static final String[] LEFT_OUT = {null, null, null, null, "0", "0", "0", "", null, null};
+    private static final String[] DEFAULTS = {null, null, null, null, "0", "0", "0", "", null, null};
 
     private RecordFormat() {
     }
 
     /**
      * Encodes a record from its prefix fields and its header values in the order id, nm, at, up, nx, n, s,
-     * us, ea, rq ({@link #HEAD}; null ones are left out, and so are the ID and defaults: {@link #LEFT_OUT}). {@code tryJson} and {@code payload} may be null.
+     * us, ea, rq ({@link #HEAD}; null ones are left out, and so are the ID and defaults: {@link #DEFAULTS}).
+     * {@code tryJson} and {@code payload} may be null.
      */
     public static byte[] encode(String st, String so, String ev, String pr, String wh, String[] head, String tryJson,
                          byte[] payload) {
+        return encode(2, st, so, ev, pr, wh, head, tryJson, payload);
+    }
+
+    /**
+     * {@link #encode} in either layout: 2 (the header an array, this class's), or 1, the layout before, for
+     * {@code recordLayout} 1 while replicas of a version before 2 still run (they cannot read layout 2).
+     */
+    public static byte[] encode(int layout, String st, String so, String ev, String pr, String wh, String[] head,
+                                String tryJson, byte[] payload) {
         // Sized for the whole text: a growing builder would copy itself on every delivery.
         int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev) + length(pr)
             + length(wh);
@@ -58,21 +80,12 @@ public final class RecordFormat {
         }
         StringBuilder b = new StringBuilder(size);
         b.append(st).append('|').append(so == null ? "" : so).append('|').append(ev == null ? "" : ev).append('|')
-            .append(pr == null ? "" : pr).append('|').append(wh == null ? "" : wh).append("|{");
-        boolean first = true;
-        for (int i = 0; i < HEAD.length; i++) {
-            String v = head[i];
-            if (v == null || i == 0 || v.equals(LEFT_OUT[i])) {
-                continue;
-            }
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            b.append('"').append(HEAD[i]).append("\":");
-            JsonText.quoted(b, v);
+            .append(pr == null ? "" : pr).append('|').append(wh == null ? "" : wh).append('|');
+        if (layout == 1) {
+            objectHeader(b, head);
+        } else {
+            arrayHeader(b, head);
         }
-        b.append("}\n");
         if (tryJson != null) {
             b.append(tryJson);
         }
@@ -85,6 +98,49 @@ public final class RecordFormat {
         System.arraycopy(text, 0, out, 0, text.length);
         System.arraycopy(payload, 0, out, text.length, payload.length);
         return out;
+    }
+
+    private static void arrayHeader(StringBuilder b, String[] head) {
+        b.append('[');
+        int last = ORDER.length - 1;
+        while (last >= 0 && isDefault(head, ORDER[last])) {
+            last--;
+        }
+        for (int j = 0; j <= last; j++) {
+            int i = ORDER[j];
+            if (j > 0) {
+                b.append(',');
+            }
+            String v = isDefault(head, i) ? "" : head[i];
+            if ((i == UP || i == EA) && !v.isEmpty() && !isDefault(head, AT)) {
+                v = Long.toString(Long.parseLong(v) - Long.parseLong(head[AT]));
+            }
+            JsonText.quoted(b, v);
+        }
+        b.append("]\n");
+    }
+
+    /** The header of layout 1: a JSON object of the fields by name, in full. */
+    private static void objectHeader(StringBuilder b, String[] head) {
+        b.append('{');
+        boolean first = true;
+        for (int i = 1; i < HEAD.length; i++) {
+            if (isDefault(head, i)) {
+                continue;
+            }
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            b.append('"').append(HEAD[i]).append("\":");
+            JsonText.quoted(b, head[i]);
+        }
+        b.append("}\n");
+    }
+
+    private static boolean isDefault(String[] head, int i) {
+        String v = head[i];
+        return v == null || v.isEmpty() || v.equals(DEFAULTS[i]);
     }
 
     private static int length(String s) {
@@ -121,9 +177,14 @@ public final class RecordFormat {
         }
         try {
             JsonNode head = JSON.readTree(v, bars[4] + 1, a - bars[4] - 1);
-            for (Iterator<Map.Entry<String, JsonNode>> it = head.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                f.put(e.getKey(), e.getValue().asText());
+            if (head.isArray()) {
+                readArray(head, f);
+            } else {
+                // The layout before the header became an array.
+                for (Iterator<Map.Entry<String, JsonNode>> it = head.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    f.put(e.getKey(), e.getValue().asText());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -131,6 +192,22 @@ public final class RecordFormat {
         String tryJson = b > a + 1 ? new String(v, a + 1, b - a - 1, StandardCharsets.UTF_8) : null;
         byte[] payload = b + 1 < v.length ? Arrays.copyOfRange(v, b + 1, v.length) : null;
         return new Decoded(f, tryJson, payload);
+    }
+
+    private static void readArray(JsonNode head, Map<String, String> f) {
+        String at = head.path(1).asText("");
+        for (int j = 0; j < ORDER.length; j++) {
+            int i = ORDER[j];
+            String v = head.path(j).asText("");
+            if (v.isEmpty()) {
+                // At its default or absent: left out, as the layout before left defaults out.
+                continue;
+            }
+            if ((i == UP || i == EA) && !at.isEmpty()) {
+                v = Long.toString(Long.parseLong(at) + Long.parseLong(v));
+            }
+            f.put(HEAD[i], v);
+        }
     }
 
     private static int indexOf(byte[] v, byte c, int from) {

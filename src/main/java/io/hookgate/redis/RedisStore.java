@@ -55,8 +55,8 @@ public final class RedisStore {
     /** The queue; its ingest waits for {@code redisWaitReplicas} replicas when set. */
     public EventQueue queue(HookgateConfig.StoreConfig store) {
         return new EventQueue(redis, store.queuePartitions(), store.replicaId(), store.deliveryRetentionSeconds(),
-            store.deliveryRetentionCount(), store.idempotencyWindowSeconds(), config.waitReplicas(),
-            config.waitTimeoutMs());
+            store.deliveryRetentionCount(), store.recordLayout(), store.idempotencyWindowSeconds(),
+            config.waitReplicas(), config.waitTimeoutMs());
     }
 
     /** Retention of delivery records by age (the count is the fan-out's), and its layout migration. */

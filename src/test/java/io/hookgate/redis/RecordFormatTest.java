@@ -36,12 +36,16 @@ class RecordFormatTest {
 
     /** Encodes a record given as a map of its prefix and header fields (absent ones left out). */
     private static byte[] encode(Map<String, String> fields, String tryJson, byte[] payload) {
+        return RecordFormat.encode(fields.getOrDefault("st", "pending"), fields.get("so"), fields.get("ev"),
+            fields.get("pr"), fields.get("wh"), head(fields), tryJson, payload);
+    }
+
+    private static String[] head(Map<String, String> fields) {
         String[] head = new String[RecordFormat.HEAD.length];
         for (int i = 0; i < head.length; i++) {
             head[i] = fields.get(RecordFormat.HEAD[i]);
         }
-        return RecordFormat.encode(fields.getOrDefault("st", "pending"), fields.get("so"), fields.get("ev"),
-            fields.get("pr"), fields.get("wh"), head, tryJson, payload);
+        return head;
     }
 
     private static Map<String, String> fields() {
@@ -85,6 +89,85 @@ class RecordFormatTest {
         assertThat(written(fields())).containsKeys("n", "nm", "at", "up", "ea", "rq");
         assertThat(d.tryJson()).isEqualTo(TRY);
         assertThat(d.payload()).isEqualTo(payload);
+    }
+
+    @Test
+    void theHeaderIsAnArrayWithoutNamesItsTimesFromTheCreation() {
+        String text = new String(encode(fields(), null, null), StandardCharsets.UTF_8);
+        // nm, at, up - at, n, ea - at, rq; nx, s and us at their defaults are left off the end.
+        assertThat(text).isEqualTo("delivered|1|ev-1|shop|orders|[\"users.u1.create\",\"1795822158429\",\"36\",\"1\","
+            + "\"-9\",\"req-\\\"9\\\"\"]\n\n");
+        Map<String, String> f = fields();
+        f.put("nx", "1795822160000");
+        f.put("n", "0");
+        f.put("us", "u|1");
+        String later = new String(encode(f, null, null), StandardCharsets.UTF_8);
+        assertThat(later).contains(",\"\",\"-9\",\"req-\\\"9\\\"\",\"1795822160000\",\"\",\"u|1\"]");
+        assertThat(RecordFormat.decode(later.getBytes(StandardCharsets.UTF_8)).fields())
+            .containsEntry("nx", "1795822160000").containsEntry("us", "u|1").doesNotContainKey("n")
+            .containsEntry("up", "1795822158465").containsEntry("ea", "1795822158420");
+    }
+
+    /** A record as the layout before wrote it: the header a JSON object of every field by name, in full. */
+    private static String before() {
+        return "delivered|1|ev-1|shop|orders|{\"nm\":\"users.u1.create\",\"at\":\"1795822158429\","
+            + "\"up\":\"1795822158465\",\"n\":\"3\",\"ea\":\"1795822158420\",\"rq\":\"req-1\"}\n"
+            + TRY + "\n" + PAYLOAD;
+    }
+
+    @Test
+    void aRecordOfLayoutOneIsReadAndRewrittenInItsLayout() {
+        Map<String, String> want = Map.of("st", "delivered", "so", "1", "ev", "ev-1", "pr", "shop", "wh", "orders",
+            "nm", "users.u1.create", "at", "1795822158429", "up", "1795822158465", "n", "3", "ea", "1795822158420");
+        RecordFormat.Decoded d = RecordFormat.decode(before().getBytes(StandardCharsets.UTF_8));
+        assertThat(d.fields()).containsAllEntriesOf(want).containsEntry("rq", "req-1");
+        assertThat(d.tryJson()).isEqualTo(TRY);
+
+        // A replica of the version before reads only layout 1: the scripts keep a record in its layout.
+        String key = "hg:{q0}:dl:old-1";
+        redis.command("SET", key, before());
+        redis.call("EVAL", LuaScript.library("records") + """
+            local h = readRecord(KEYS[1])
+            h.st, h.up = 'failed', '1795822159000'
+            writeRecord(KEYS[1], h)
+            """, "1", key);
+        String rewritten = redis.command("GET", key);
+        // (Lua's cjson writes an object's fields in no fixed order.)
+        assertThat(rewritten).startsWith("failed|1|ev-1|shop|orders|{").endsWith("}\n" + TRY + "\n" + PAYLOAD);
+        Map<String, String> after = new HashMap<>(want);
+        after.put("st", "failed");
+        after.put("up", "1795822159000");
+        assertThat(RecordFormat.decode(rewritten.getBytes(StandardCharsets.UTF_8)).fields())
+            .containsAllEntriesOf(after).containsEntry("rq", "req-1");
+    }
+
+    @Test
+    void layoutOneIsWhatTheVersionBeforeWrote() {
+        Map<String, String> f = fields();
+        f.put("n", "3");
+        f.put("rq", "req-1");
+        byte[] one = RecordFormat.encode(1, "delivered", "1", "ev-1", "shop", "orders", head(f), TRY,
+            PAYLOAD.getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(one, StandardCharsets.UTF_8)).isEqualTo(before());
+        assertThat(RecordFormat.decode(one).fields()).isEqualTo(RecordFormat.decode(encode(f, TRY, null)).fields());
+    }
+
+    @Test
+    void retentionReadsTheTriesMadeInBothLayouts() {
+        Map<String, String> one = fields();
+        String[] values = {new String(encode(one, TRY, null), StandardCharsets.UTF_8), null, before(),
+            before().replace("\"n\":\"3\"", "\"n\":\"1\"")};
+        Map<String, String> three = fields();
+        three.put("n", "3");
+        values[1] = new String(encode(three, TRY, null), StandardCharsets.UTF_8);
+        // finishedHeadOf(v).tries: whether removing the record must delete its list of older tries.
+        Object tries = redis.call("EVAL", LuaScript.library("records") + LuaScript.library("indexes")
+            + LuaScript.library("retention") + """
+            local out = {}
+            for i, v in ipairs(ARGV) do out[i] = finishedHeadOf(v).tries and 1 or 0 end
+            return out
+            """, "0", values[0], values[1], values[2], values[3]);
+        assertThat(tries).isEqualTo(List.of(0L, 1L, 1L, 0L));
     }
 
     @Test

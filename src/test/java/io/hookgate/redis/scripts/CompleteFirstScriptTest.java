@@ -40,7 +40,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
     }
 
     private static List<Object> args(int maxCount) {
-        return new ArrayList<>(List.of(NOW, TTL, maxCount, 0));
+        return new ArrayList<>(List.of(NOW, TTL, maxCount, 0, 2));
     }
 
     /** A first try's entry of the events stream, read by the fan-out; its 9 values appended to args. */

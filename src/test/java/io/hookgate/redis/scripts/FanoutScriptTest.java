@@ -27,9 +27,9 @@ class FanoutScriptTest extends ScriptHarness {
         createGroup(DELIVERIES, QueueKeys.DISPATCH_GROUP);
     }
 
-    /** The script's first arguments: now, TTL, the retention count and 'again'. */
+    /** The script's first arguments: now, TTL, the retention count, 'again' and the records' layout. */
     private static List<Object> args(int maxCount) {
-        return new ArrayList<>(List.of(NOW, TTL, maxCount, 0));
+        return new ArrayList<>(List.of(NOW, TTL, maxCount, 0, 2));
     }
 
     /**
@@ -69,7 +69,7 @@ class FanoutScriptTest extends ScriptHarness {
         List<Object> repeat = new ArrayList<>(args);
         repeat.set(3, 1);
         // A first call recorded ev-1, and its answer was lost; the repeat has ev-1 and ev-2.
-        fanout(new ArrayList<>(args.subList(0, 4 + 9 + 3)));
+        fanout(new ArrayList<>(args.subList(0, 5 + 9 + 3)));
 
         fanout(repeat);
 
@@ -125,6 +125,19 @@ class FanoutScriptTest extends ScriptHarness {
     }
 
     @Test
+    void layoutOneWritesRecordsTheVersionBeforeReads() {
+        List<Object> args = args(1000);
+        args.set(4, 1);
+        event(args, "ev-1", "d-1", WH);
+
+        fanout(args);
+
+        assertThat(raw("d-1")).startsWith("pending|1|ev-1|" + PR + "|" + WH + "|{");
+        assertThat(fields("d-1")).containsEntry("nm", "users.u1.create").containsEntry("at", Long.toString(NOW))
+            .containsEntry("up", Long.toString(NOW)).containsEntry("ea", Long.toString(ACCEPTED));
+    }
+
+    @Test
     void anEventOfSeveralDeliveriesGetsAnEventHashItsRecordsShare() {
         List<Object> args = args(1000);
         event(args, "ev-1", "d-1", WH, "d-2", OTHER_WH);
@@ -164,7 +177,7 @@ class FanoutScriptTest extends ScriptHarness {
         List<Object> args = args(1000);
         event(args, "ev-a", "d-a1", WH, "d-a2", OTHER_WH);
         event(args, "ev-b", "d-b", OTHER_WH);
-        String finished = (String) args.get(4);
+        String finished = (String) args.get(5);
         String left = redis.command("XADD", EVENTS, "*", "id", "ev-c", "pr", PR);
         // The sweep put ev-a back at the stream's end (as a new entry) for another replica to record.
         putBackBySweep(finished);
