@@ -23,9 +23,11 @@ import java.util.Map;
  * without the field names; the times up (updated) and ea (the event's acceptance) are written as their
  * distance from at (created), a few digits instead of thirteen; an empty string is a field at its
  * default (nx, n, s 0; us empty) or absent, and the defaults at the end are not written at all. A record
- * written before this layout has a JSON object for its header ({@code {"nm":..,"at":..}}, every value
- * in full): both are read ({@link #decode}, and {@code lua/lib/records.lua}); only this one is written.
- * The record's value thereby fits a smaller allocation of Redis's (measured in docs/performance.md).
+ * written before this layout (layout 1) has a JSON object for its header ({@code {"nm":..,"at":..}},
+ * every value in full). Both are read ({@link #decode}, and {@code lua/lib/records.lua}); a record keeps
+ * the layout it was written in, and new ones take {@code recordLayout}'s (1 while replicas of a version
+ * that reads only layout 1 still run). The record's value thereby fits a smaller allocation of Redis's
+ * (measured in docs/performance.md).
  *
  * <p>Why a string and not a hash: a record's try and payload are longer than the 64 bytes up to which
  * Redis packs a hash's fields into one allocation ({@code hash-max-listpack-value}), so a hash record
