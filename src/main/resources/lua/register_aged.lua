@@ -1,6 +1,7 @@
--- Migration to layout 2 (QueueKeys.layout): the given webhooks that have records in the partition go
--- into 'aged' (lib/retention.lua) with their index's head's creation time, as if their index had started
--- under this layout. Indexes that started before it are otherwise unknown to retention by age.
+-- Puts the given webhooks that have records in the partition into 'aged' (lib/retention.lua) at their
+-- index's head's creation time, or lowers their score to it. The maintenance loop walks every webhook it
+-- knows through this, a batch at a time: indexes that started before the set existed, or on a replica of
+-- the version before it (a rolling update), join it within one walk.
 -- KEYS[1]  aged
 -- ARGV     pr:wh of each webhook
 -- Returns  how many were added

@@ -46,7 +46,7 @@ end
 -- head's time is a lower bound of the new head's), not on every call: the age check of every
 -- webhook in every call (ZRANGE of the index's head) was an eighth of Redis's time per delivery. (A first
 -- try's record, indexed at its creation time once the try is over, can be older than the score by the
--- try's length: retention by age is that much late for it.)
+-- try's length, and replicas' clocks differ: retention by age is that much late for it.)
 local function registerAged(tag, pr, wh, score)
   redis.call('ZADD', tag .. 'aged', 'NX', score, pr .. ':' .. wh)
 end

@@ -7,6 +7,7 @@ import io.hookgate.redis.StreamEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * unfinished for {@code reclaimIdleMs} (it died) is taken over: events it read go back into the
  * events stream ({@link EventQueue#sweepEvents}), deliveries it claimed go to the pump (XAUTOCLAIM). The idle time is always longer than a try can take (checked by the config), so work
  * still under way is never taken from a live replica. Every few seconds it removes the delivery records
- * past their retention ({@link RecordRetention#trimAged}) and reads each partition's depth for the
- * metrics. At start it migrates partitions written by an older layout ({@link RecordRetention#migrate}).
+ * past their retention ({@link RecordRetention#trimAged}), registers the next batch of the webhooks it
+ * knows for that ({@link RecordRetention#register}: the walk is how indexes the aged set does not know
+ * join it), and reads each partition's depth for the metrics.
  */
 final class QueueMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(QueueMaintenance.class);
@@ -28,17 +30,26 @@ final class QueueMaintenance {
     private static final int RETRY_BATCH = 500;
     private static final int RECLAIM_BATCH = 100;
     private static final long STATS_EVERY_MS = 5_000;
-    /** How often records past their retention are looked for, and how many webhooks and records per call. */
+    /**
+     * How often records past their retention are looked for; records per call (over all webhooks) and calls
+     * per partition and tick at most; webhooks registered per partition and tick (a walk over 100 000
+     * webhooks takes about 17 minutes).
+     */
     private static final long AGED_EVERY_MS = 5_000;
-    private static final int AGED_WEBHOOKS = 100;
     private static final int AGED_RECORDS = 1_000;
+    private static final int AGED_CALLS = 20;
+    private static final int REGISTER_BATCH = 500;
 
     private final Vertx vertx;
     private final EventQueue queue;
     private final DeliveryPump pump;
     private final RecordRetention retention;
-    /** Every webhook known ({@code projectId:webhookId}), for the migration at start. */
+    /** Every webhook known ({@code projectId:webhookId}), walked through {@link RecordRetention#register}. */
     private final Supplier<List<String>> webhooks;
+    /** The webhooks of the walk under way, and where each partition is in it. */
+    private List<String> known = List.of();
+    private final int[] walked;
+    private final boolean[] aging;
     private final long reclaimIdleMs;
     private final long reclaimEveryMs;
     private final List<Long> timers = new ArrayList<>();
@@ -75,22 +86,14 @@ final class QueueMaintenance {
         this.reclaimIdleMs = reclaimIdleMs;
         this.reclaimEveryMs = Math.max(1_000, Math.min(15_000, reclaimIdleMs / 4));
         this.draining = new boolean[queue.partitions()];
+        this.walked = new int[queue.partitions()];
+        this.aging = new boolean[queue.partitions()];
     }
 
     void start() {
-        List<String> known = webhooks.get();
         for (int p = 0; p < queue.partitions(); p++) {
             int partition = p;
-            retention.migrate(partition, known).onComplete(ar -> {
-                if (ar.failed()) {
-                    LOG.warn("migrating partition {} failed (the next start tries again): {}", partition,
-                        ar.cause().getMessage());
-                } else if (ar.result() > 0) {
-                    LOG.info("partition {} migrated: {} webhooks' records now retained by age from the aged set",
-                        partition, ar.result());
-                }
-            });
-            timers.add(vertx.setPeriodic(AGED_EVERY_MS, t -> trimAged(partition)));
+            timers.add(vertx.setPeriodic(AGED_EVERY_MS, t -> age(partition)));
             timers.add(vertx.setPeriodic(RETRY_TICK_MS, t -> drain(partition)));
             timers.add(vertx.setPeriodic(reclaimEveryMs, t -> reclaim(partition)));
             timers.add(vertx.setPeriodic(STATS_EVERY_MS, t -> queue.stats(partition)
@@ -119,17 +122,58 @@ final class QueueMaintenance {
         });
     }
 
-    private void trimAged(int partition) {
-        if (stopped) {
+    /** One tick of retention by age: the next batch of the walk, then the records past the retention. */
+    private void age(int partition) {
+        if (stopped || aging[partition]) {
             return;
         }
-        retention.trimAged(partition, AGED_WEBHOOKS, AGED_RECORDS).onComplete(ar -> {
-            if (ar.succeeded() && ar.result() == AGED_WEBHOOKS) {
-                trimAged(partition);
-            } else if (ar.failed()) {
-                LOG.debug("retention by age in partition {} failed: {}", partition, ar.cause().getMessage());
+        aging[partition] = true;
+        register(partition)
+            .recover(err -> {
+                LOG.debug("registering webhooks of partition {} failed: {}", partition, err.getMessage());
+                return Future.succeededFuture();
+            })
+            .compose(x -> trimAged(partition, AGED_CALLS))
+            .onComplete(ar -> {
+                aging[partition] = false;
+                if (ar.failed()) {
+                    LOG.debug("retention by age in partition {} failed: {}", partition, ar.cause().getMessage());
+                }
+            });
+    }
+
+    /**
+     * Registers this partition's next batch of the walk. One list of every webhook serves all partitions;
+     * it is read again once every partition has walked it (a partition that is through waits).
+     */
+    private Future<Void> register(int partition) {
+        if (walked[partition] >= known.size()) {
+            for (int w : walked) {
+                if (w < known.size()) {
+                    return Future.succeededFuture();
+                }
             }
+            known = webhooks.get();
+            Arrays.fill(walked, 0);
+        }
+        int from = walked[partition];
+        int to = Math.min(known.size(), from + REGISTER_BATCH);
+        walked[partition] = to;
+        return retention.register(partition, known.subList(from, to)).map(n -> {
+            if (n > 0) {
+                LOG.info("{} webhooks with records in partition {} registered for retention by age (their index"
+                    + " started before the aged set, or on a replica of the version before)", n, partition);
+            }
+            return null;
         });
+    }
+
+    private Future<Void> trimAged(int partition, int calls) {
+        if (stopped || calls == 0) {
+            return Future.succeededFuture();
+        }
+        return retention.trimAged(partition, AGED_RECORDS)
+            .compose(more -> more ? trimAged(partition, calls - 1) : Future.succeededFuture());
     }
 
     private void reclaim(int partition) {

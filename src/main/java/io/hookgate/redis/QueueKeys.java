@@ -41,8 +41,6 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:aged                zset    PID:WID of every webhook with records in the partition, scored by its oldest
  *                                     record's creation time or earlier: retention by age visits only those
  *                                     past the retention (lua/trim_aged.lua; see lua/lib/retention.lua)
- * hg:{qN}:layout              string  the partition's layout version ({@link #LAYOUT}); absent before 2, when
- *                                     'aged' came (register_aged.lua migrates)
  * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
  *                                     of their own, and delivered ones only those delivered while the webhook
  *                                     had retrying or parked records (retention needs them; see
@@ -58,8 +56,6 @@ import io.hookgate.model.DeliveryStatus;
 public final class QueueKeys {
     public static final String FANOUT_GROUP = "fanout";
     public static final String DISPATCH_GROUP = "dispatch";
-    /** The layout this version writes; a partition at a lower one is migrated at start ({@link RecordRetention}). */
-    public static final int LAYOUT = 2;
 
     private QueueKeys() {
     }
@@ -116,10 +112,6 @@ public final class QueueKeys {
 
     public static String aged(int partition) {
         return tag(partition) + "aged";
-    }
-
-    public static String layout(int partition) {
-        return tag(partition) + "layout";
     }
 
     public static String parked(int partition, String projectId, String webhookId) {

@@ -77,7 +77,6 @@ class TenantKeyLayoutTest {
         new Row("hg:\\{q\\d+\\}:retries", Scope.GLOBAL, "due times of delivery IDs, which are project-derived"),
         new Row("hg:\\{q\\d+\\}:open", Scope.GLOBAL, "members are PROJECT:WEBHOOK"),
         new Row("hg:\\{q\\d+\\}:aged", Scope.GLOBAL, "members are PROJECT:WEBHOOK, scored by a record's time"),
-        new Row("hg:\\{q\\d+\\}:layout", Scope.GLOBAL, "the partition's layout version"),
         new Row("hg:\\{q\\d+\\}:ev:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:idem:(?<p>[^:]+):.+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:dl:(?<d>[0-9a-f]{28})", Scope.DELIVERY, ""),

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code lua/register_aged.lua}: the migration to layout 2 puts the webhooks that have records into the
+ * {@code lua/register_aged.lua}: the maintenance loop's walk puts the webhooks that have records into the
  * aged set, at their index's head's time.
  */
 class RegisterAgedScriptTest extends ScriptHarness {
