@@ -14,6 +14,7 @@ import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,16 +50,8 @@ class AgedRetentionTest {
     }
 
     @AfterEach
-    void stop() {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+    void stop() throws Exception {
+        Teardown.close(gateway, null, redis);
     }
 
     @Test

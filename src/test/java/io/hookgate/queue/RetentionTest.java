@@ -15,6 +15,7 @@ import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -68,16 +69,8 @@ class RetentionTest {
     }
 
     @AfterEach
-    void stop() {
-        try {
-            if (gateway != null) {
-                gateway.close();
-            }
-        } finally {
-            if (redis != null) {
-                redis.close();
-            }
-        }
+    void stop() throws Exception {
+        Teardown.close(gateway, null, redis);
     }
 
     private static void awaitAllDelivered(Gateway.ProjectClient p, String webhookId) {
