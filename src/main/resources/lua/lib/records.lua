@@ -62,9 +62,9 @@ local function encodeRecord(h)
     end
     head[i] = x
   end
-  local parts = {}
-  for i = 1, last do parts[i] = cjson.encode(head[i]) end
-  return prefix .. '[' .. table.concat(parts, ',') .. ']\n' .. (h.t or '') .. '\n' .. (h.pl or '')
+  if last == 0 then return prefix .. '[]\n' .. (h.t or '') .. '\n' .. (h.pl or '') end
+  for i = last + 1, #head do head[i] = nil end
+  return prefix .. cjson.encode(head) .. '\n' .. (h.t or '') .. '\n' .. (h.pl or '')
 end
 -- A record as a table of its fields; nil when there is none.
 local function readRecord(k)

@@ -108,6 +108,15 @@ class RecordFormatTest {
             .containsEntry("up", "1795822158465").containsEntry("ea", "1795822158420");
     }
 
+    @Test
+    void theScriptsWriteTheHeaderByteForByteAsJavaDoes() {
+        String key = "hg:{q0}:dl:same-1";
+        String java = new String(encode(fields(), TRY, PAYLOAD.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        redis.command("SET", key, java);
+        redis.call("EVAL", LuaScript.library("records") + "writeRecord(KEYS[1], readRecord(KEYS[1]))", "1", key);
+        assertThat(redis.command("GET", key)).isEqualTo(java);
+    }
+
     /** A record as the layout before wrote it: the header a JSON object of every field by name, in full. */
     private static String before() {
         return "delivered|1|ev-1|shop|orders|{\"nm\":\"users.u1.create\",\"at\":\"1795822158429\","
