@@ -11,19 +11,17 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.redis.QueueKeys;
 import io.hookgate.redis.RecordFormat;
 import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.ClassVertx;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
 import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retention by age ({@code deliveryRetentionSeconds} 3 700 here): the maintenance loop removes records
@@ -35,19 +33,10 @@ class AgedRetentionTest {
         ConfigKey.RETRY_SCHEDULE, "1s");
     private static final String AGED = QueueKeys.aged(0);
 
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     private RedisServer redis;
     private Gateway gateway;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
 
     @AfterEach
     void stop() throws Exception {
@@ -59,7 +48,7 @@ class AgedRetentionTest {
         redis = RedisServer.start();
         gateway = Gateway.start(redis.url(), CONFIG);
         Gateway.ProjectClient p = gateway.project(projectId("aged"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("aged", r.url("/aged"), "users.*.create");
             // Records from before the retention (3 700 s), as the queue indexes them: in the webhook's index
             // and its status's, the webhook in the aged set. Retention by count (1 000 by default) has

@@ -10,20 +10,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hookgate.Hookgate;
 import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.ClassVertx;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RecordedRequest;
 import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,20 +36,11 @@ class DrainTest {
     private static final Duration ANSWER_AFTER = Duration.ofMillis(1_500);
     private static final Map<ConfigKey, String> CONFIG = Map.of(ConfigKey.MAX_IN_FLIGHT_PER_WEBHOOK, "2");
 
-    private static Vertx vertx;
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
     private RedisServer redis;
     private Gateway first;
     private Gateway second;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
 
     @AfterEach
     void stop() {
@@ -73,7 +63,7 @@ class DrainTest {
         redis = RedisServer.start();
         first = Gateway.start(redis.url(), CONFIG);
         Gateway.ProjectClient p = first.project(projectId("drain"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             r.delay(ANSWER_AFTER);
             p.webhook("drain", r.url("/drain"), "users.*.create");
             for (int i = 0; i < 10; i++) {

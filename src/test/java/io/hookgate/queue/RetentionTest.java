@@ -11,24 +11,22 @@ import io.hookgate.config.ConfigKey;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.AofFile;
 import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.ClassVertx;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Prometheus;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
 import io.hookgate.testsupport.Teardown;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,17 +43,8 @@ class RetentionTest {
 
     private RedisServer redis;
     private Gateway gateway;
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
 
     private Gateway start() {
         redis = RedisServer.start();
@@ -85,7 +74,7 @@ class RetentionTest {
     @Test
     void recordsAndEventsStayBoundedAtTheRetentionCount() {
         Gateway.ProjectClient p = start().project(projectId("ret"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("kept", r.url("/kept"), "users.*.create");
             List<String> samples = new ArrayList<>();
             int maxListed = 0;
@@ -141,7 +130,7 @@ class RetentionTest {
     void finishedRecordsAreTrimmedEvenBehindUnfinishedOldOnes() {
         Gateway.ProjectClient p = start().project(projectId("old"));
         int failing = 5;
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             // The first 5 fail and wait an hour for their retry; the next 100 are delivered, behind them.
             r.respond(req -> QueueFixture.marker(req).startsWith("f") ? Answer.status(500) : Answer.status(200));
             p.webhook("old", r.url("/old"), "users.*.create");
@@ -177,7 +166,7 @@ class RetentionTest {
     @Test
     void trimmingGoesOnAfterRecordsOfAnIdleWebhookExpired() {
         Gateway.ProjectClient p = start().project(projectId("idle"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("idle", r.url("/idle"), "users.*.create");
             for (int i = 0; i < 30; i++) {
                 send(p, event("users.u1.create", "a" + i));
@@ -217,7 +206,7 @@ class RetentionTest {
     @Test
     void anEventOfSeveralDeliveriesIsKeptUntilItsLastRecordGoes() {
         Gateway.ProjectClient p = start().project(projectId("shared"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("all", r.url("/all"), "users.*.create");
             p.webhook("few", r.url("/few"), "users.u1.create");
             // Five events for both webhooks, then 60 for "all" only, which trims its records of the five.
@@ -259,7 +248,7 @@ class RetentionTest {
         redis = RedisServer.start();
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64"));
         Gateway.ProjectClient p = gateway.project(projectId("slack"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("slack", r.url("/slack"), "users.*.create");
             String base = "hg:{q0}:whd:" + p.projectId() + ":slack";
             List<String> events = new ArrayList<>(sendPaced(p, r, "users.u1.create", "a", 67, 1, 0));
@@ -287,7 +276,7 @@ class RetentionTest {
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64",
             ConfigKey.RETRY_SCHEDULE, "200ms"));
         Gateway.ProjectClient p = gateway.project(projectId("aofdel"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             // The first event's first try fails: its record gets a second try and, with it, a tries list.
             AtomicBoolean failed = new AtomicBoolean();
             r.respond(req -> QueueFixture.marker(req).equals("a0") && failed.compareAndSet(false, true)
@@ -342,7 +331,7 @@ class RetentionTest {
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.RETRY_SCHEDULE, "1h", ConfigKey.DELIVERY_TIMEOUT_MS, "1000",
             ConfigKey.FIRST_TRY_MAX_DELIVERIES, "1"));
         Gateway.ProjectClient p = gateway.project(projectId("purge"));
-        try (Receiver r = QueueFixture.receiver(vertx)) {
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             r.respond(req -> req.path().equals("/gone") && QueueFixture.marker(req).startsWith("r")
                 ? Answer.status(500) : Answer.status(200));
             p.webhook("gone", r.url("/gone"), "users.*.create");

@@ -9,19 +9,18 @@ import io.hookgate.model.Ids;
 import io.hookgate.redis.QueueKeys;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
+import io.hookgate.testsupport.ClassVertx;
 import io.hookgate.testsupport.EventStream;
 import io.hookgate.testsupport.Gateway;
 import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A replica that stops while events keep arriving. Events are read without pending entries, and a
@@ -37,22 +36,13 @@ class StopTest {
     private static final int STOPS = 3;
     private static final int MOST_EVENTS_PER_STOP = 5_000;
 
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() throws Exception {
-        vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    @RegisterExtension
+    static final ClassVertx VERTX = new ClassVertx();
 
     @Test
     void eventsAReplicaReadsWhileStoppingGoToTheDeliveriesStreamAtOnce() throws Exception {
         for (int stop = 0; stop < STOPS; stop++) {
-            try (RedisServer redis = RedisServer.start(); Receiver r = QueueFixture.receiver(vertx)) {
+            try (RedisServer redis = RedisServer.start(); Receiver r = QueueFixture.receiver(VERTX.get())) {
                 r.respond(req -> Answer.status(200).withDelay(req.path().equals("/slow") ? SLOW_TRY : Duration.ZERO));
                 Gateway gateway = Gateway.start(redis.url(), Map.of());
                 Gateway.ProjectClient p = gateway.project(projectId("stop"));
