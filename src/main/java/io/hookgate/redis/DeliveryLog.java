@@ -27,6 +27,7 @@ public final class DeliveryLog {
     private static final LuaScript STATUSES = LuaScript.load("statuses");
     private static final LuaScript UNPARK = LuaScript.load("unpark");
     private static final LuaScript UNHOLD = LuaScript.load("unhold");
+    private static final LuaScript HELD_WEBHOOKS = LuaScript.load("held_webhooks");
     /** Records examined per round trip when listing by a status without an index (pending). */
     private static final int STATUS_SCAN_CHUNK = 500;
     /** Records a replaying or purging script handles per call. */
@@ -112,6 +113,30 @@ public final class DeliveryLog {
             return UNHOLD.run(redis, List.of(QueueKeys.deliveries(oldest)),
                 List.of(projectId, webhookId, System.currentTimeMillis(), 1, token)).map(r -> r.toInteger() > 0);
         });
+    }
+
+    /** A page of a partition's webhooks with held deliveries, and the cursor of the next ("0": no more). */
+    public record HeldPage(String cursor, List<String[]> webhooks) {
+    }
+
+    /**
+     * The next page of the webhooks with held deliveries in a partition, {@code count} of those that may have
+     * any examined, from {@code cursor} ("0" to start); each as {project, webhook}.
+     */
+    public Future<HeldPage> heldWebhooks(int partition, String cursor, int count) {
+        return HELD_WEBHOOKS.run(redis, List.of(QueueKeys.open(partition)), List.of(cursor, count)).map(r -> {
+            List<String[]> found = new ArrayList<>(r.size() - 1);
+            for (int i = 1; i < r.size(); i++) {
+                String w = r.get(i).toString();
+                int colon = w.indexOf(':');
+                found.add(new String[] {w.substring(0, colon), w.substring(colon + 1)});
+            }
+            return new HeldPage(r.get(0).toString(), found);
+        });
+    }
+
+    public int partitions() {
+        return partitions;
     }
 
     /** How many deliveries of a webhook are held now, in every partition. */

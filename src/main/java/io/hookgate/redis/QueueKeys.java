@@ -34,9 +34,9 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
  * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
  * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time
- * hg:{qN}:open                set     PID:WID of the webhooks that may have retrying or parked records (added to
- *                                     when one becomes so, removed when the fan-out finds none): only those
- *                                     have a delivered index
+ * hg:{qN}:open                set     PID:WID of the webhooks that may have retrying, parked or held records (added
+ *                                     to when one becomes so, removed when the fan-out finds none): only those
+ *                                     have a delivered index; the circuits' check walks it for held records
  * hg:{qN}:whd:PID:WID         zset    every retained delivery of a webhook, by creation time
  * hg:{qN}:aged                zset    PID:WID of every webhook with records in the partition, scored by its oldest
  *                                     record's creation time or earlier: retention by age visits only those
@@ -112,6 +112,10 @@ public final class QueueKeys {
 
     public static String aged(int partition) {
         return tag(partition) + "aged";
+    }
+
+    public static String open(int partition) {
+        return tag(partition) + "open";
     }
 
     public static String parked(int partition, String projectId, String webhookId) {

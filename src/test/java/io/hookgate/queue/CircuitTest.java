@@ -3,6 +3,7 @@ package io.hookgate.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
+import io.hookgate.redis.RedisKeys;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.Gateway;
@@ -159,6 +160,43 @@ class CircuitTest {
                     .isLessThan(CAP);
             }
             Await.until("healthy again", WAIT, () -> "healthy".equals(p.get("slowly").getString("status")));
+        }
+    }
+
+    /**
+     * A failover can lose the write that opened a circuit (only accepting an event waits for a replica's
+     * copy) while every replica's index still has it open: fan-out holds, then the index reloads the closed
+     * circuit, and no success will close it again to send what was held. Here the open state is taken out
+     * of Redis behind the gateway's back, as the failover would, and the held deliveries still go out.
+     */
+    @Test
+    void heldDeliveriesOfACircuitClosedBehindTheGatewaysBackGoOut() throws Exception {
+        Gateway.ProjectClient p = env.gateway().project("stale");
+        Set<String> taken = ConcurrentHashMap.newKeySet();
+        AtomicInteger phase = new AtomicInteger(0);
+        try (Receiver r = Receiver.start(env.vertx()).await(10, TimeUnit.SECONDS)) {
+            r.respond(req -> {
+                if (phase.get() == 0) {
+                    return Answer.status(503);
+                }
+                taken.add(req.header("webhook-id"));
+                return Answer.status(200);
+            });
+            p.webhook("lost", r.url("/lost"), "users.*.create");
+            for (int i = 0; i < 20; i++) {
+                p.send(event("s" + i).encode()).expect(202);
+            }
+            Await.until("held deliveries", WAIT, () -> !QueueFixture.deliveries(p, "lost", "held").isEmpty());
+
+            // The failover's loss: the webhook as it was before its circuit opened, announced as a change.
+            env.redis().command("HSET", RedisKeys.webhook(p.projectId(), "lost"), "attempts", "0", "failingSince", "0", "circuit", "", "probes", "0");
+            phase.set(1);
+            String version = env.redis().command("GET", RedisKeys.version(p.projectId()));
+            env.redis().command("PUBLISH", RedisKeys.CHANGES, "w " + p.projectId() + " lost " + version);
+
+            Await.until("all 20 delivered", WAIT, () -> taken.size() == 20);
+            Await.until("nothing held", WAIT, () -> QueueFixture.deliveries(p, "lost", "held").isEmpty());
+            assertThat(p.get("lost").getString("status")).isEqualTo("healthy");
         }
     }
 

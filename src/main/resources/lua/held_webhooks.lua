@@ -1,0 +1,13 @@
+-- Which webhooks of the partition have held records: a page of the 'open' set (every webhook with held
+-- records is in it, see lib/indexes.lua) kept to those whose held index is not empty. The circuits'
+-- check sends out what is held for a webhook whose circuit is closed (a hold decided on a stale view).
+-- KEYS[1]  open
+-- ARGV     SSCAN cursor ('0' to start), members to examine
+-- Returns  the next cursor ('0': the walk is done), then pr:wh of each webhook with held records
+local tag = string.sub(KEYS[1], 1, -5)
+local page = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
+local found = {page[1]}
+for _, w in ipairs(page[2]) do
+  if redis.call('EXISTS', tag .. 'whd:' .. w .. ':held') == 1 then found[#found + 1] = w end
+end
+return found
