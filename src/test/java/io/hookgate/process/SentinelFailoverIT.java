@@ -178,8 +178,14 @@ class SentinelFailoverIT {
                 () -> sentinels.stream().allMatch(s -> masterPort(s) == replica.port()));
             promotedAfterMs = one.elapsedMs() - killedAtMs;
             master.restartWith("--replicaof", "127.0.0.1", Integer.toString(replica.port()));
-            Await.until("the old master replicates the new one", ACCEPTING_AGAIN_WITHIN,
-                () -> master.command("INFO", "replication").contains("master_link_status:up"));
+            try {
+                Await.until("the old master replicates the new one", ACCEPTING_AGAIN_WITHIN,
+                    () -> master.command("INFO", "replication").contains("master_link_status:up"));
+            } catch (AssertionError e) {
+                // Redis's own logs say why a sync did not happen; they go with the data directories.
+                throw new AssertionError(e.getMessage() + "\nold master's log:\n" + master.logTail(40)
+                    + "\nnew master's log:\n" + replica.logTail(40), e);
+            }
             oldMasterReplicatingAfterMs = one.elapsedMs() - killedAtMs;
             Await.until("the gateway accepts events again", ACCEPTING_AGAIN_WITHIN,
                 () -> firstAcceptedAfter(one, killedAtMs) >= 0 && firstAcceptedAfter(two, killedAtMs) >= 0);
