@@ -5,15 +5,15 @@
 -- tried at once, each record with a copy of the event, and its items come one after another with the
 -- same entryId.
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
--- ARGV     now, ttl (s), maxCount, again (1: the call repeats one that failed), layout (unused: the records
---          come encoded in it), then per
+-- ARGV     now, ttl (unused: records have none), maxCount, again (1: the call repeats one that failed),
+--          layout (unused: the records come encoded in it), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
 --          held: its webhook's circuit is open), nextAt, the record (RecordFormat)
 -- Returns  'OK'
 -- uses: records, indexes, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, ttl, maxCount, again = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
+local now, maxCount, again = ARGV[1], tonumber(ARGV[3]), ARGV[4]
 local entries, seen = {}, {}
 for i = 6, #ARGV, 9 do
   if not seen[ARGV[i]] then
@@ -45,7 +45,7 @@ for i = 6, #ARGV, 9 do
       elseif st == 'pending' then
         enqueue(tag, KEYS[2], id, wh, ev, pr, 0)
       end
-      redis.call('SET', tag .. 'dl:' .. id, ARGV[i+8], 'EX', ttl)
+      redis.call('SET', tag .. 'dl:' .. id, ARGV[i+8])
       local base = whd(tag, pr, wh)
       redis.call('ZADD', base, at, id)
       if st == 'delivered' then

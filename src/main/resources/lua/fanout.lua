@@ -4,8 +4,8 @@
 -- into its record (so = 1); one with several gets an event hash its records share.
 -- A delivery to a disabled webhook is recorded as skipped, without a try (recover replays it).
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream
--- ARGV     now, ttl (s), maxCount (retention), again (1: the call repeats one that failed), layout (of new
---          records: 1 or 2, see lib/records.lua), then
+-- ARGV     now, ttl (s: the event hash's; records have none), maxCount (retention), again (1: the call
+--          repeats one that failed), layout (of new records: 1 or 2, see lib/records.lua), then
 --          per event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, n, then
 --          n x (deliveryId, webhookId, status: pending or skipped)
 -- Returns  'OK'
@@ -50,7 +50,7 @@ while i <= #ARGV do
           h.so = 1
           h.us, h.ea, h.pl, h.rq = ARGV[base+4], ARGV[base+5], ARGV[base+6], ARGV[base+7]
         end
-        redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h), 'EX', ttl)
+        redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h))
         redis.call('ZADD', whd(tag, pr, wh), now, id)
         if st == 'skipped' then
           redis.call('ZADD', whd(tag, pr, wh) .. ':skipped', now, id)

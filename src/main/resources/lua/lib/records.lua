@@ -72,7 +72,8 @@ local function readRecord(k)
   if not v then return nil end
   return decodeRecord(v)
 end
--- Rewrites a record, keeping its TTL.
+-- Rewrites a record, keeping its TTL (records have none since retention by age went to trim_aged.lua; those
+-- written before keep theirs).
 local function writeRecord(k, h)
   redis.call('SET', k, encodeRecord(h), 'KEEPTTL')
 end

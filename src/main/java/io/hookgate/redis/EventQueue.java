@@ -36,7 +36,11 @@ public final class EventQueue {
     /** How long the sweep remembers an entry it put back (a replica stalled longer is stopped by the records of
      * the replica that made it anew, if there are some yet: takeEntries in lua/lib/indexes.lua). */
     private static final long MOVED_KEEP_MS = 86_400_000L;
-    /** Records of the queue survive their retention by a day before Redis expires them anyway. */
+    /**
+     * Event hashes and tries lists survive their retention by a day before Redis expires them anyway. Delivery
+     * records have no TTL: retention by age removes them (and the aged set names every webhook with records,
+     * see lua/trim_aged.lua), and a TTL cost each record Redis's expiry entry (48 of its 525 bytes).
+     */
     private static final long SAFETY_TTL_SECONDS = 86_400;
 
     private final Redis redis;
@@ -291,7 +295,7 @@ public final class EventQueue {
 
     /**
      * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the
-     * records' TTL, the retention count, whether the call repeats one that failed (retention by age is
+     * event hashes' TTL, the retention count, whether the call repeats one that failed (retention by age is
      * {@link RecordRetention}'s) and the layout of new records ({@code recordLayout}, see {@link RecordFormat}).
      */
     private List<Object> recordArgs(long now, boolean again, int more) {

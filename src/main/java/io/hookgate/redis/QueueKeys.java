@@ -25,8 +25,8 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:idem:PID:KEY        string  the event ID first accepted under an idempotency key; TTL = window
  * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
  *                                     consumer group "dispatch"
- * hg:{qN}:dl:DID              string  a delivery, one value laid out by {@link RecordFormat}: id, wh, pr, ev, nm,
- *                                     st (status), at (created), up (updated), nx (next try, 0 when none),
+ * hg:{qN}:dl:DID              string  a delivery (no TTL: retention removes it), one value laid out by
+ *                                     {@link RecordFormat}: id, wh, pr, ev, nm, st (status), at (created), up (updated), nx (next try, 0 when none),
  *                                     n (tries made), s (retry step), t (the newest try as JSON: a first try
  *                                     that succeeds needs no list), so (1 when it is its event's only
  *                                     delivery: the event lives in it, as us, ea (accepted), pl and rq, and
