@@ -36,11 +36,7 @@ public final class EventQueue {
     /** How long the sweep remembers an entry it put back (a replica stalled longer is stopped by the records of
      * the replica that made it anew, if there are some yet: takeEntries in lua/lib/indexes.lua). */
     private static final long MOVED_KEEP_MS = 86_400_000L;
-    /**
-     * Event hashes and tries lists survive their retention by a day before Redis expires them anyway. Delivery
-     * records have no TTL: retention by age removes them (and the aged set names every webhook with records,
-     * see lua/trim_aged.lua), and a TTL cost each record Redis's expiry entry (48 of its 525 bytes).
-     */
+    /** Event hashes and tries lists outlive their retention by a day before Redis expires them (records: none). */
     private static final long SAFETY_TTL_SECONDS = 86_400;
 
     private final Redis redis;
