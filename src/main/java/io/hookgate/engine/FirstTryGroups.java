@@ -1,6 +1,7 @@
 package io.hookgate.engine;
 
 import io.hookgate.model.Webhook;
+import io.hookgate.redis.EntryFields;
 import io.hookgate.redis.EventQueue;
 import io.hookgate.redis.StreamEntry;
 import io.vertx.core.Future;
@@ -58,7 +59,7 @@ final class FirstTryGroups {
      * them, under the event's entry ID.
      */
     static StreamEntry entry(StreamEntry event, String deliveryId, Webhook webhook, EventCache.Entry ev, long createdAt) {
-        Map<String, String> fields = new HashMap<>(10);
+        EntryFields fields = new EntryFields();
         fields.put("dl", deliveryId);
         fields.put("wh", webhook.id());
         fields.put("ev", event.field("id"));

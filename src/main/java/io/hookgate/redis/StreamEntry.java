@@ -3,7 +3,6 @@ package io.hookgate.redis;
 import io.hookgate.model.EventRecord;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +66,7 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
                 continue;
             }
             Response f = e.get(1);
-            Map<String, String> fields = new HashMap<>();
+            EntryFields fields = new EntryFields();
             byte[] payload = null;
             for (int i = 0; f != null && i + 1 < f.size(); i += 2) {
                 String name = f.get(i).toString();
