@@ -4,7 +4,8 @@
 -- webhook's circuit is open: kept until it closes), Q requeue now (shutdown), X drop the record
 -- (webhook or event gone).
 -- KEYS[1]  deliveries stream   KEYS[2]  retries
--- ARGV     group, now, ttl (s) of a tries list, then per entry: entryId, deliveryId, outcome, nextAt, tryJson ('' for none)
+-- ARGV     group, now, ttl (s) of a tries list, then per entry: entryId, deliveryId, outcome, nextAt,
+--          tryJson ('' for none)
 -- Returns  'OK'
 -- uses: records, indexes
 local tag = string.sub(KEYS[1], 1, -11)

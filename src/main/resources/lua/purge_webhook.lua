@@ -3,11 +3,16 @@
 -- then find no record and are dropped.
 -- KEYS[1]  deliveries stream (for the partition's tag)
 -- ARGV     project, webhook, limit (per index), deletedAt
--- Returns  how many records went: call again until 0 (then the webhook leaves 'aged' if its index is empty)
+-- Returns  how many records went: call again until 0. The webhook leaves 'aged' once its index is empty;
+--          until then each call puts it there at its index's head (ZADD LT): records have no TTL, so what a
+--          purge cut short leaves behind goes by retention by age (trim_aged.lua), even for an index that
+--          started before the set existed.
 -- uses: records, indexes
 local tag = string.sub(KEYS[1], 1, -11)
 local pr, wh, limit, before = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local base = whd(tag, pr, wh)
+local head = redis.call('ZRANGE', base, 0, 0, 'WITHSCORES')
+if head[2] then redis.call('ZADD', tag .. 'aged', 'LT', head[2], pr .. ':' .. wh) end
 local indexes = {base, tag .. 'parked:' .. pr .. ':' .. wh}
 for _, s in ipairs(statuses) do indexes[#indexes + 1] = base .. ':' .. s end
 local count = 0
@@ -17,7 +22,7 @@ for _, key in ipairs(indexes) do
     redis.call('ZREM', key, id)
     count = count + 1
   end
-  if count >= limit then return count end
+  if count >= limit then break end
 end
-if count == 0 and redis.call('EXISTS', base) == 0 then redis.call('ZREM', tag .. 'aged', pr .. ':' .. wh) end
+if redis.call('EXISTS', base) == 0 then redis.call('ZREM', tag .. 'aged', pr .. ':' .. wh) end
 return count

@@ -18,8 +18,8 @@ end
 -- while their webhook has unfinished ones (retrying, parked). Only those can sit behind an unfinished
 -- record, out of reach of trimming from the head of the webhook's index (see trim). Listing pending or
 -- delivered deliveries reads the webhook's general index and filters by status (see EventQueue.list).
--- The partition's set 'open' names (pr:wh) every webhook that may have retrying or parked records:
--- added to when a record becomes one, cleared lazily (see trimCreated), so that the fan-out's scripts
+-- The partition's set 'open' names (pr:wh) every webhook that may have retrying, parked or held records:
+-- added to when a record becomes one, cleared lazily (see trimCreated, held_webhooks.lua), so that the fan-out's scripts
 -- look up one set per call instead of two indexes per webhook. A webhook outside it has no delivered
 -- index.
 local function hasOpen(base)

@@ -172,7 +172,7 @@ public record HookgateConfig(
         if (retention < span + 3600) {
             throw new ConfigException(ConfigKey.DELIVERY_RETENTION_SECONDS.key() + " ("
                 + ConfigKey.DELIVERY_RETENTION_SECONDS.envName() + ") must exceed the longest retry span (" + span
-                + " s) by an hour, or delivery records would expire while their retries are pending; got " + retention);
+                + " s) by an hour, or retention by age would remove delivery records while their retries are pending; got " + retention);
         }
         int burst = p.intIn(ConfigKey.INGEST_BURST, 1, 100_000_000);
         if (burst < p.intIn(ConfigKey.MAX_BATCH_EVENTS, 1, 100_000)) {

@@ -8,7 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +104,8 @@ final class Circuits {
 
     /**
      * Asks Redis for the webhook's probe lease: granted (the circuit is open), the oldest held delivery goes
-     * out as the probe; closed, everything held goes out; another probe under way, nothing.
+     * out as the probe; closed, everything held goes out if Redis has the webhook enabled; another probe under
+     * way, nothing.
      */
     private Future<Void> probeOrRelease(Webhook w) {
         String token = replicaId + ":probe:" + (++sequence);
@@ -111,7 +114,8 @@ final class Circuits {
                 return log.sendProbe(w.projectId(), w.id(), token)
                     .compose(sent -> sent ? Future.<Void>succeededFuture() : bookkeeping.releaseProbe(w, token));
             }
-            if (!p.allowed()) {
+            if (!p.allowed() || !p.enabled()) {
+                // Another probe under way; or disabled (enabling sends what is held) or deleted in Redis.
                 return Future.<Void>succeededFuture();
             }
             return log.unhold(w.projectId(), w.id()).<Void>map(n -> {
@@ -130,6 +134,8 @@ final class Circuits {
             return;
         }
         checkingHeld = true;
+        // A webhook with held deliveries in several partitions is checked once (unhold takes every partition).
+        Set<String> checked = new HashSet<>();
         List<Future<?>> all = new ArrayList<>(heldCursors.length);
         for (int p = 0; p < heldCursors.length; p++) {
             int partition = p;
@@ -139,7 +145,8 @@ final class Circuits {
                 for (String[] held : page.webhooks()) {
                     Webhook w = subscriptions.webhook(held[0], held[1]);
                     // Open: probed above. Disabled: enabling it sends them. Unknown: deleted, purged.
-                    if (w != null && w.enabled() && !w.health().circuitOpen()) {
+                    boolean closedHere = w != null && w.enabled() && !w.health().circuitOpen();
+                    if (closedHere && checked.add(held[0] + ":" + held[1])) {
                         checks.add(probeOrRelease(w));
                     }
                 }

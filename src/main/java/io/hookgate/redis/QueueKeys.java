@@ -26,11 +26,11 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:deliveries          stream  tries to make now: dl (delivery ID), wh, ev, pr, s (retry step);
  *                                     consumer group "dispatch"
  * hg:{qN}:dl:DID              string  a delivery (no TTL: retention removes it), one value laid out by
- *                                     {@link RecordFormat}: id, wh, pr, ev, nm, st (status), at (created), up (updated), nx (next try, 0 when none),
- *                                     n (tries made), s (retry step), t (the newest try as JSON: a first try
- *                                     that succeeds needs no list), so (1 when it is its event's only
- *                                     delivery: the event lives in it, as us, ea (accepted), pl and rq, and
- *                                     goes with it)
+ *                                     {@link RecordFormat}: id, wh, pr, ev, nm, st (status), at (created),
+ *                                     up (updated), nx (next try, 0 when none), n (tries made), s (retry
+ *                                     step), t (the newest try as JSON: a first try that succeeds needs no
+ *                                     list), so (1 when it is its event's only delivery: the event lives in
+ *                                     it, as us, ea (accepted), pl and rq, and goes with it)
  * hg:{qN}:dl:DID:tries        list    the older tries, newest first, as JSON (at most 49)
  * hg:{qN}:retries             zset    delivery IDs due again, scored by due time (epoch ms)
  * hg:{qN}:parked:PID:WID      zset    deliveries parked while their webhook is disabled, by creation time

@@ -184,8 +184,11 @@ public final class WebhookRepository {
         return PROBE_RELEASE.run(redis, List.of(RedisKeys.probe(projectId, webhookId)), List.of(token)).mapEmpty();
     }
 
-    /** Whether a try may go now: the circuit is closed, or this try holds the probe's lease, or when to ask again. */
-    public record Probe(boolean allowed, boolean probe, long retryAtMs) {
+    /**
+     * Whether a try may go now: the circuit is closed, or this try holds the probe's lease, or when to ask
+     * again; and, with a closed circuit, whether Redis has the webhook enabled (false when it is gone).
+     */
+    public record Probe(boolean allowed, boolean probe, long retryAtMs, boolean enabled) {
     }
 
     /**
@@ -196,9 +199,9 @@ public final class WebhookRepository {
                                       long recheckMs) {
         return PROBE.run(redis, List.of(RedisKeys.webhook(projectId, webhookId), RedisKeys.probe(projectId, webhookId)),
             List.of(token, nowMs, leaseMs, recheckMs)).map(r -> switch (r.get(0).toString()) {
-                case "CLOSED" -> new Probe(true, false, 0);
-                case "PROBE" -> new Probe(true, true, 0);
-                default -> new Probe(false, false, r.get(1).toLong());
+                case "CLOSED" -> new Probe(true, false, 0, r.size() > 2 && r.get(2).toInteger() == 1);
+                case "PROBE" -> new Probe(true, true, 0, true);
+                default -> new Probe(false, false, r.get(1).toLong(), true);
             });
     }
 

@@ -334,7 +334,8 @@ final class AdminService {
      * Removes the delivery records and indexes of deleted webhooks, in the background and one webhook after
      * the other, and once more when a try under way at the deletion has ended (it records its outcome).
      * Only records created up to the deletion go: a webhook made again under the same ID keeps its own.
-     * What a failure leaves behind expires with the records' TTL, but for the index entries.
+     * What a failure leaves behind goes by retention by age: each purge call puts the webhook in the partition's
+     * aged set (lua/purge_webhook.lua).
      */
     private void purgeDeliveries(String projectId, List<String> webhookIds) {
         long deletedAt = System.currentTimeMillis();

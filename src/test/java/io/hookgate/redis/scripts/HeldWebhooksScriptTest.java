@@ -30,6 +30,22 @@ class HeldWebhooksScriptTest extends ScriptHarness {
 
         assertThat(all.get(0)).as("one page walks a small set").isEqualTo("0");
         assertThat(all.subList(1, all.size())).containsExactlyInAnyOrder(PR + ":" + WH, OTHER_PR + ":" + WH);
+        assertThat(isMember(OPEN, PR + ":" + OTHER_WH)).as("retrying: stays").isTrue();
+    }
+
+    @Test
+    void aMemberWithNothingUnfinishedLeavesTheSetWithItsDeliveredIndex() {
+        redis.command("SADD", OPEN, PR + ":" + WH, PR + ":" + OTHER_WH);
+        zadd(index(PR, WH, DeliveryStatus.DELIVERED), NOW, "d-1");
+        zadd(index(PR, OTHER_WH, DeliveryStatus.PARKED), NOW, "p-1");
+        zadd(index(PR, OTHER_WH, DeliveryStatus.DELIVERED), NOW, "d-2");
+
+        assertThat(page("0", 100)).containsExactly("0");
+
+        assertThat(isMember(OPEN, PR + ":" + WH)).isFalse();
+        assertThat(exists(index(PR, WH, DeliveryStatus.DELIVERED))).isFalse();
+        assertThat(isMember(OPEN, PR + ":" + OTHER_WH)).as("parked: stays").isTrue();
+        assertThat(zset(index(PR, OTHER_WH, DeliveryStatus.DELIVERED))).containsOnlyKeys("d-2");
     }
 
     @Test

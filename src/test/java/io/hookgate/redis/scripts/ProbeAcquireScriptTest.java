@@ -20,11 +20,16 @@ class ProbeAcquireScriptTest extends ScriptHarness {
     }
 
     @Test
-    void aClosedCircuitLetsEveryTryGo() {
-        redis.command("HSET", WEBHOOK, "id", WH, "circuit", "");
+    void aClosedCircuitLetsEveryTryGoAndSaysWhetherTheWebhookIsEnabled() {
+        redis.command("HSET", WEBHOOK, "id", WH, "circuit", "", "enabled", "1");
 
-        assertThat(acquire("a", NOW)).isEqualTo(List.of("CLOSED", 0L));
+        assertThat(acquire("a", NOW)).isEqualTo(List.of("CLOSED", 0L, 1L));
         assertThat(exists(LEASE)).isFalse();
+
+        redis.command("HSET", WEBHOOK, "enabled", "0");
+        assertThat(acquire("a", NOW)).as("disabled").isEqualTo(List.of("CLOSED", 0L, 0L));
+        redis.command("DEL", WEBHOOK);
+        assertThat(acquire("a", NOW)).as("gone").isEqualTo(List.of("CLOSED", 0L, 0L));
     }
 
     @Test
