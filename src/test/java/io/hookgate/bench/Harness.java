@@ -56,6 +56,9 @@ final class Harness implements AutoCloseable {
     /** Every webhook of the benchmark has this secret, so the receiver can check signatures. */
     static final String SECRET = "hookgate-bench-secret-5f2c9a71";
     /** A fixed AES key: production sets one, and a generated one would only add a warning. */
+    /** A step of {@link #warmUntilJitSettles}, and the share of it a settled JIT compiles at most. */
+    private static final long JIT_STEP_MS = 10_000;
+    private static final double JIT_SETTLED_SHARE = 0.05;
     private static final String ENCRYPTION_KEY = "YmVuY2gtZW5jcnlwdGlvbi1rZXktMzItYnl0ZXMhISE=";
 
     /** A gateway JVM and its ports. */
@@ -672,6 +675,34 @@ final class Harness implements AutoCloseable {
             .put("rewriteRunningAtStart", aof0[3] == 1).put("rewriteRunningAtEnd", aof1[3] == 1)
             .put("latestForkMs", round(aof1[4] / 1000.0)));
         return out;
+    }
+
+    /**
+     * Runs the load on for {@code minMs}, then on in steps of {@link #JIT_STEP_MS} until no replica's JIT
+     * compiled for more than {@link #JIT_SETTLED_SHARE} of the last step, or {@code maxMs} in all: fresh JVMs
+     * sharing two cores with Redis and each other took more than 40 s to settle in some runs (4 s of
+     * compiling in a 7.5 s window). Answers how long it warmed. Each step's figures cost a jcmd per replica.
+     */
+    long warmUntilJitSettles(long minMs, long maxMs) {
+        long start = System.nanoTime();
+        BenchClock.sleep(minMs);
+        List<Double> before = jitSeconds();
+        while ((System.nanoTime() - start) / 1_000_000 + JIT_STEP_MS <= maxMs) {
+            BenchClock.sleep(JIT_STEP_MS);
+            List<Double> after = jitSeconds();
+            double most = 0;
+            for (int i = 0; i < after.size(); i++) {
+                if (before.get(i) >= 0 && after.get(i) >= 0) {
+                    most = Math.max(most, after.get(i) - before.get(i));
+                }
+            }
+            LOG.info("  warm-up: the busiest JIT compiled {} s in the last {} s", round3(most), JIT_STEP_MS / 1000);
+            if (most <= JIT_SETTLED_SHARE * JIT_STEP_MS / 1000.0) {
+                break;
+            }
+            before = after;
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /** Each replica's JIT compile time so far, in seconds ({@link ProcStat#jitSeconds}), in {@link #replicas()} order. */

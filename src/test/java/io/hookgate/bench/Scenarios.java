@@ -633,9 +633,7 @@ final class Scenarios {
         List<Integer> counts = new ArrayList<>(p.replicaCounts());
         counts.sort(Comparator.reverseOrder());
         h.startReplicas(counts.get(0) - h.replicas().size());
-        // The replicas that just joined are fresh JVMs: measured only once their JIT has settled (the
-        // smaller counts then measure replicas that stayed under load all along).
-        long firstWarmup = counts.get(0) > 1 ? p.replicaWarmupMs() : p.shortWarmupMs();
+        long firstWarmup = p.shortWarmupMs();
         long warmup = firstWarmup;
         JsonObject byCount = new JsonObject();
         Map<String, Double> perSecond = new LinkedHashMap<>();
@@ -647,10 +645,17 @@ final class Scenarios {
                 h.stopLastReplica();
             }
             gen.apiPorts(h.apiPorts());
+            if (count == counts.get(0) && count > 1) {
+                // The replicas that just joined are fresh JVMs: measured only once their JIT has settled under
+                // the load, at least replicaWarmupMs and at most three times that (the smaller counts then
+                // measure replicas that stayed under load all along).
+                firstWarmup = h.warmUntilJitSettles(p.replicaWarmupMs(), 3 * p.replicaWarmupMs());
+                warmup = 0;
+            }
             JsonObject m = h.measure(List.of(group), gen, warmup, p.intervals(), p.phaseIntervalMs());
             m.put("peakRssMb", new JsonArray(h.replicas().stream()
                 .map(r -> Harness.round(ProcStat.peakRssMb(r.jvm().pid()))).toList()));
-            m.put("warmupMs", warmup);
+            m.put("warmupMs", warmup == 0 ? firstWarmup : warmup);
             byCount.put(Integer.toString(count), m);
             perSecond.put(Integer.toString(count), m.getDouble("deliveriesPerSecond"));
             LOG.info("  {} replica(s): {} deliveries/s, gateway CPU s/1000 {} by interval", count,
