@@ -13,7 +13,8 @@ import java.util.Set;
  * fan-out, the recording and the end of each try read them field by field, long after the entry was
  * parsed, and a {@code HashMap} per entry made each read a walk through its table, a node and a freshly
  * parsed key string (a profile of the sustained benchmark found 5% of the gateway's samples there). A name
- * the streams do not use is kept too, apart. Not thread-safe: filled once, then read on one event loop.
+ * the streams do not use is kept too, apart. Not thread-safe: filled once, then read on one event loop. Only
+ * {@code put} changes it: {@code remove} and the views' mutators are not supported, and the views are copies.
  */
 public final class EntryFields extends AbstractMap<String, String> {
     private static final String[] NAMES = {"id", "pr", "nm", "us", "at", "rq", "dl", "wh", "ev", "s", "pb"};
