@@ -16,8 +16,7 @@ for _, w in ipairs(page[2]) do
   if redis.call('EXISTS', base .. ':held') == 1 then
     found[#found + 1] = w
   elseif not hasOpen(base) then
-    redis.call('SREM', KEYS[1], w)
-    redis.call('DEL', base .. ':delivered')
+    unmarkOpen(tag, w, base)
   end
 end
 return found

@@ -28,6 +28,12 @@ end
 local function markOpen(tag, pr, wh)
   redis.call('SADD', tag .. 'open', pr .. ':' .. wh)
 end
+-- A webhook (w = pr:wh, base its index) found with no retrying, parked or held record leaves 'open', and
+-- its delivered index goes with it.
+local function unmarkOpen(tag, w, base)
+  redis.call('SREM', tag .. 'open', w)
+  redis.call('DEL', base .. ':delivered')
+end
 local function move(tag, id, pr, wh, old, new, at)
   local base = whd(tag, pr, wh)
   if old and old ~= '' and old ~= new and old ~= 'pending' then redis.call('ZREM', base .. ':' .. old, id) end

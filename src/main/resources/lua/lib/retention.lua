@@ -156,8 +156,7 @@ local function trimCreated(tag, maxCount)
         callEach('ZADD', {base .. ':delivered'}, c.delivered)
         indexed = nil
       else
-        redis.call('SREM', tag .. 'open', names[i])
-        redis.call('DEL', base .. ':delivered')
+        unmarkOpen(tag, names[i], base)
       end
     end
     local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
