@@ -11,8 +11,7 @@
 local tag = string.sub(KEYS[1], 1, -11)
 local pr, wh, limit, before = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local base = whd(tag, pr, wh)
-local head = redis.call('ZRANGE', base, 0, 0, 'WITHSCORES')
-if head[2] then redis.call('ZADD', tag .. 'aged', 'LT', head[2], pr .. ':' .. wh) end
+agedAtHead(tag, pr, wh)
 local indexes = {base, tag .. 'parked:' .. pr .. ':' .. wh}
 for _, s in ipairs(statuses) do indexes[#indexes + 1] = base .. ':' .. s end
 local count = 0

@@ -10,7 +10,6 @@ local tag = string.sub(KEYS[1], 1, -5)
 local added = 0
 for _, w in ipairs(ARGV) do
   local pr, wh = string.match(w, '^([^:]*):(.*)$')
-  local head = redis.call('ZRANGE', whd(tag, pr, wh), 0, 0, 'WITHSCORES')
-  if head[2] then added = added + redis.call('ZADD', KEYS[1], 'LT', head[2], w) end
+  added = added + agedAtHead(tag, pr, wh)
 end
 return added

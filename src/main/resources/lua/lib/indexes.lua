@@ -34,6 +34,13 @@ local function unmarkOpen(tag, w, base)
   redis.call('SREM', tag .. 'open', w)
   redis.call('DEL', base .. ':delivered')
 end
+-- Puts a webhook with records into the partition's 'aged' set (lib/retention.lua) at its index's head's
+-- creation time, or lowers its score to that; answers 1 when it was added.
+local function agedAtHead(tag, pr, wh)
+  local head = redis.call('ZRANGE', whd(tag, pr, wh), 0, 0, 'WITHSCORES')
+  if not head[2] then return 0 end
+  return redis.call('ZADD', tag .. 'aged', 'LT', head[2], pr .. ':' .. wh)
+end
 local function move(tag, id, pr, wh, old, new, at)
   local base = whd(tag, pr, wh)
   if old and old ~= '' and old ~= new and old ~= 'pending' then redis.call('ZREM', base .. ':' .. old, id) end
