@@ -6,14 +6,15 @@
 -- same entryId.
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
 -- ARGV     now, ttl (unused: records have none), maxCount, again (1: the call repeats one that failed),
---          layout (unused: the records come encoded in it), then per
+--          layout (3: delivered ones go to their webhook's archive, see lib/archive.lua; the records
+--          come encoded in theirs), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
 --          held: its webhook's circuit is open), nextAt, the record (RecordFormat)
 -- Returns  'OK'
--- uses: records, indexes, retention
+-- uses: records, indexes, archive, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, maxCount, again = ARGV[1], tonumber(ARGV[3]), ARGV[4]
+local now, maxCount, again, toArchive = ARGV[1], tonumber(ARGV[3]), ARGV[4], ARGV[5] == '3'
 local entries, seen = {}, {}
 for i = 6, #ARGV, 9 do
   if not seen[ARGV[i]] then
@@ -29,11 +30,18 @@ local gone = takeEntries(KEYS[1], entries, again, function()
     k[#k + 1] = tag .. 'dl:' .. ARGV[i+3]
   end
   return keys
+end, function(entry)
+  for i = 6, #ARGV, 9 do
+    if ARGV[i] == entry and redis.call('HEXISTS', wha(tag, ARGV[i+2], ARGV[i+4]), ARGV[i+3]) == 1 then return true end
+  end
+  return false
 end)
 for i = 6, #ARGV, 9 do
   local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
   if not (gone and gone[entry]) then
-    if st ~= '' then
+    if st == 'delivered' and toArchive and string.sub(ARGV[i+8], 1, 12) == 'delivered|1|' then
+      archiveLater(pr, wh, i)
+    elseif st ~= '' then
       if st == 'retrying' then
         redis.call('ZADD', KEYS[3], ARGV[i+7], id)
         markOpen(tag, pr, wh)
@@ -57,5 +65,6 @@ for i = 6, #ARGV, 9 do
     end
   end
 end
+archiveCreated(tag, maxCount)
 trimCreated(tag, maxCount)
 return 'OK'

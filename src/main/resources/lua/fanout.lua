@@ -9,7 +9,7 @@
 --          per event: entryId, eventId, projectId, name, user, acceptedAt, payload, requestId, n, then
 --          n x (deliveryId, webhookId, status: pending or skipped)
 -- Returns  'OK'
--- uses: records, indexes, retention
+-- uses: records, indexes, archive, retention
 local tag = string.sub(KEYS[1], 1, -7)
 local now, ttl, maxCount, again, layout = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local entries = {}
@@ -27,6 +27,19 @@ local gone = takeEntries(KEYS[1], entries, again, function()
     at = at + 9 + 3 * n
   end
   return keys
+end, function(entry)
+  -- Another replica may have tried and archived the entry's deliveries (lib/archive.lua).
+  local at = 6
+  while at <= #ARGV do
+    local n = tonumber(ARGV[at+8])
+    if ARGV[at] == entry then
+      for j = 0, n - 1 do
+        if redis.call('HEXISTS', wha(tag, ARGV[at+2], ARGV[at + 10 + 3*j]), ARGV[at + 9 + 3*j]) == 1 then return true end
+      end
+    end
+    at = at + 9 + 3 * n
+  end
+  return false
 end)
 i = 6
 while i <= #ARGV do

@@ -1,13 +1,13 @@
 -- Removes the records of a deleted webhook created up to deletedAt (a webhook made again under the same
--- ID keeps its own), with their index entries and their events' references; in-flight stream entries
--- then find no record and are dropped.
+-- ID keeps its own), with their index entries and their events' references, and its archive's
+-- (lib/archive.lua); in-flight stream entries then find no record and are dropped.
 -- KEYS[1]  deliveries stream (for the partition's tag)
 -- ARGV     project, webhook, limit (per index), deletedAt
--- Returns  how many records went: call again until 0. The webhook leaves 'aged' once its index is empty;
+-- Returns  how many records went: call again until 0. The webhook leaves 'aged' once it has none;
 --          until then each call puts it there at its index's head (ZADD LT): records have no TTL, so what a
 --          purge cut short leaves behind goes by retention by age (trim_aged.lua), even for an index that
 --          started before the set existed.
--- uses: records, indexes
+-- uses: records, indexes, archive
 local tag = string.sub(KEYS[1], 1, -11)
 local pr, wh, limit, before = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local base = whd(tag, pr, wh)
@@ -23,5 +23,9 @@ for _, key in ipairs(indexes) do
   end
   if count >= limit then break end
 end
-if redis.call('EXISTS', base) == 0 then redis.call('ZREM', tag .. 'aged', pr .. ':' .. wh) end
+if count < limit then count = count + archivePopBefore(tag, pr, wh, before, true, limit - count) end
+if not headAt(tag, pr, wh) then
+  redis.call('ZREM', tag .. 'aged', pr .. ':' .. wh)
+  redis.call('HDEL', tails(tag), pr .. ':' .. wh)
+end
 return count

@@ -1,9 +1,10 @@
--- Sends deliveries again now, with a fresh retry schedule (manual retry, recover). IDs of other
--- webhooks, unknown ones and ones already pending are skipped.
+-- Sends deliveries again now, with a fresh retry schedule (manual retry, recover); an archived one
+-- (lib/archive.lua) becomes a key of its own again. IDs of other webhooks, unknown ones and ones already
+-- pending are skipped.
 -- KEYS[1]  deliveries stream
 -- ARGV     project, webhook, now, then delivery IDs
 -- Returns  how many were requeued
--- uses: records, indexes
+-- uses: records, indexes, archive
 local tag = string.sub(KEYS[1], 1, -11)
 local pr, wh, now = ARGV[1], ARGV[2], ARGV[3]
 local count = 0
@@ -11,6 +12,14 @@ for i = 4, #ARGV do
   local id = ARGV[i]
   local k = tag .. 'dl:' .. id
   local h = readRecord(k)
+  if not h then
+    -- In its webhook's archive: back to a key of its own first.
+    local v = redis.call('HGET', wha(tag, pr, wh), id)
+    if v then
+      h = decodeRecord(v)
+      if not unarchive(tag, pr, wh, id, v, h.at) then h = nil end
+    end
+  end
   if h and h.pr == pr and h.wh == wh and h.st ~= 'pending' then
     redis.call('ZREM', tag .. 'retries', id)
     redis.call('ZREM', tag .. 'parked:' .. pr .. ':' .. wh, id)

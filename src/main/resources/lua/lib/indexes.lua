@@ -1,5 +1,14 @@
 -- Keys of a partition, status indexes, record removal and stream entries (see QueueKeys). Needs records.
 local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
+-- A webhook's archive (lib/archive.lua): the records of its finished first tries as fields of one hash
+-- (wha), and 'at:id' of each in one list (whl), in creation order.
+local function wha(tag, pr, wh) return tag .. 'wha:' .. pr .. ':' .. wh end
+local function whl(tag, pr, wh) return tag .. 'whl:' .. pr .. ':' .. wh end
+-- An archive list's item as its creation time (a number) and delivery ID.
+local function archived(item)
+  local at, id = string.match(item, '^(%d+):(.+)$')
+  return tonumber(at), id
+end
 -- An event's hash: event IDs are unique within a project only (QueueKeys.event).
 local function evKey(tag, pr, ev) return tag .. 'ev:' .. pr .. ':' .. ev end
 -- Calls cmd with fixed arguments followed by the items, at most 1000 items per call (an even number:
@@ -34,12 +43,24 @@ local function unmarkOpen(tag, w, base)
   redis.call('SREM', tag .. 'open', w)
   redis.call('DEL', base .. ':delivered')
 end
--- Puts a webhook with records into the partition's 'aged' set (lib/retention.lua) at its index's head's
+-- The creation time of a webhook's oldest record, of its index's and its archive's heads; nil when it
+-- has none.
+local function headAt(tag, pr, wh)
+  local head = redis.call('ZRANGE', whd(tag, pr, wh), 0, 0, 'WITHSCORES')
+  local at = head[2] and tonumber(head[2])
+  local first = redis.call('LINDEX', whl(tag, pr, wh), 0)
+  if first then
+    local a = archived(first)
+    if not at or a < at then at = a end
+  end
+  return at
+end
+-- Puts a webhook with records into the partition's 'aged' set (lib/retention.lua) at its oldest record's
 -- creation time, or lowers its score to that; answers 1 when it was added.
 local function agedAtHead(tag, pr, wh)
-  local head = redis.call('ZRANGE', whd(tag, pr, wh), 0, 0, 'WITHSCORES')
-  if not head[2] then return 0 end
-  return redis.call('ZADD', tag .. 'aged', 'LT', head[2], pr .. ':' .. wh)
+  local at = headAt(tag, pr, wh)
+  if not at then return 0 end
+  return redis.call('ZADD', tag .. 'aged', 'LT', string.format('%.0f', at), pr .. ':' .. wh)
 end
 local function move(tag, id, pr, wh, old, new, at)
   local base = whd(tag, pr, wh)
@@ -95,10 +116,11 @@ end
 -- call's when sweep_events put it back at the stream's end for another replica (its note of moved
 -- IDs), or when a record of its deliveries exists: another replica recorded it (read twice after a
 -- failover set the group's position back). recordKeys() answers each entry's record keys; it runs
--- only then. An entry gone with no record (a wiped Redis) is this call's. A call that repeats one that
+-- only then (and inArchive(id), when given, says whether a record of the entry is in an archive). An
+-- entry gone with no record (a wiped Redis) is this call's. A call that repeats one that
 -- failed (again = '1'), which may have recorded its entries already (only its answer lost), checks
 -- entry by entry with an XDEL each.
-local function takeEntries(stream, ids, again, recordKeys)
+local function takeEntries(stream, ids, again, recordKeys, inArchive)
   if again == '1' then
     local gone = {}
     for _, id in ipairs(ids) do
@@ -125,6 +147,7 @@ local function takeEntries(stream, ids, again, recordKeys)
       if gone[id] then break end
       if redis.call('EXISTS', unpack(k, j, math.min(j + 999, #k))) > 0 then gone[id] = true end
     end
+    if inArchive and not gone[id] and inArchive(id) then gone[id] = true end
   end
   return gone
 end

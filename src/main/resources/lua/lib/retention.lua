@@ -62,14 +62,10 @@ end
 -- those behind a pending record, which is short-lived, wait until it finishes.) `added` is how many
 -- records the call added to the index and `first` the oldest one's time: an index no larger than that
 -- started in this call, and its webhook goes into 'aged'.
-local function trim(tag, pr, wh, maxCount, limit, indexed, slack, added, first)
+-- trimIndex removes `over` finished records from the head of the webhook's index and answers how many
+-- more it could not (the archive's to give: archiveCreated).
+local function trimIndex(tag, pr, wh, over, indexed)
   local base = whd(tag, pr, wh)
-  local count = redis.call('ZCARD', base)
-  if count <= added then registerAged(tag, pr, wh, first) end
-  local over = count - maxCount
-  if over < slack then return end
-  over = math.min(over, limit)
-  if over <= 0 then return end
   local scored = redis.call('ZRANGE', base, 0, over - 1, 'WITHSCORES')
   local head, keys = {}, {}
   for i = 1, #scored, 2 do
@@ -99,7 +95,7 @@ local function trim(tag, pr, wh, maxCount, limit, indexed, slack, added, first)
     over = over - 1
   end
   if #ids > 0 then dropFinished(tag, ids, pr, wh, hs, indexed) end
-  if over <= 0 then return end
+  if over <= 0 then return 0 end
   local d = redis.call('ZRANGE', base .. ':delivered', 0, over - 1, 'WITHSCORES')
   local f = redis.call('ZRANGE', base .. ':failed', 0, over - 1, 'WITHSCORES')
   local di, fi = 1, 1
@@ -117,6 +113,49 @@ local function trim(tag, pr, wh, maxCount, limit, indexed, slack, added, first)
     drop(tag, id, pr, wh)
     over = over - 1
   end
+  return over
+end
+-- Removes a webhook's `over` oldest finished records by creation time, from its index (trimIndex) and
+-- its archive (lib/archive.lua) merged: the archive's items older than the index's head, or the index's
+-- records older than the archive's head, in turn. Once the index has only unfinished records ahead
+-- (blocked), the rest comes from the archive.
+local function trimOldest(tag, pr, wh, over, indexed)
+  local base, l, blocked = whd(tag, pr, wh), whl(tag, pr, wh), false
+  while over > 0 do
+    local first = redis.call('LINDEX', l, 0)
+    if not first then
+      if not blocked then trimIndex(tag, pr, wh, over, indexed) end
+      return
+    end
+    local at = archived(first)
+    local older = blocked and 0 or redis.call('ZCOUNT', base, '-inf', '(' .. string.format('%.0f', at))
+    if older > 0 then
+      local n = math.min(over, older)
+      local left = trimIndex(tag, pr, wh, n, indexed)
+      over = over - (n - left)
+      if left > 0 then blocked = true end
+    else
+      local bound = math.huge
+      if not blocked then
+        local head = redis.call('ZRANGE', base, 0, 0, 'WITHSCORES')
+        if head[2] then bound = tonumber(head[2]) end
+      end
+      local n = archivePopBefore(tag, pr, wh, bound, true, over)
+      if n == 0 then return end
+      over = over - n
+    end
+  end
+end
+-- Retention by count for a webhook that got `added` records in its index in this call (the oldest
+-- created at `first`): its index and its archive count together.
+local function trim(tag, pr, wh, maxCount, limit, indexed, slack, added, first)
+  local count = redis.call('ZCARD', whd(tag, pr, wh))
+  if count <= added then registerAged(tag, pr, wh, first) end
+  local over = count + redis.call('LLEN', whl(tag, pr, wh)) - maxCount
+  if over < slack then return end
+  over = math.min(over, limit)
+  if over <= 0 then return end
+  trimOldest(tag, pr, wh, over, indexed)
 end
 -- The webhooks that got new records in this call, in order, with how many, the oldest one's creation
 -- time and which of them are delivered already (id and creation time): trimmed once each at the end of the call (trimCreated),
@@ -162,4 +201,100 @@ local function trimCreated(tag, maxCount)
     local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
     trim(tag, c.pr, c.wh, maxCount, c.n + slack + 10, indexed, slack, c.n, c.first)
   end
+end
+-- The archive (lib/archive.lua, needed before this file by the scripts that use retention): delivered
+-- first tries (whose records hold their event, so = 1, and no tries list) are kept aside by archiveLater
+-- and written by archiveCreated, before trimCreated, per webhook: into its archive when it is outside
+-- 'open' (nothing retrying, parked or held) and they come after the newest item its archive was given
+-- ('tails'), by creation time and then ID, so that the list stays in creation order; otherwise as keys
+-- of their own in its index, as every other record. Per webhook and call that is an HSET and an RPUSH,
+-- and for the call an HMGET and an HSET of 'tails'. Retention by count looks at the index's size only
+-- when the archive's length passes a multiple of the slack (once per slack records), and then takes
+-- the oldest finished records of both (trimOldest) down to maxCount.
+local archiving, archivingOrder = {}, {}
+local function archiveLater(pr, wh, i)
+  local w = pr .. ':' .. wh
+  local a = archiving[w]
+  if not a then
+    a = {pr = pr, wh = wh, w = w}
+    archiving[w] = a
+    archivingOrder[#archivingOrder + 1] = a
+  end
+  a[#a + 1] = i
+end
+-- Items of archiveLater are ARGV positions: ARGV[i+3] the delivery ID, ARGV[i+5] the creation time,
+-- ARGV[i+8] the record (complete_first's layout).
+local function before(x, y)
+  local ax, ay = tonumber(ARGV[x + 5]), tonumber(ARGV[y + 5])
+  return ax < ay or (ax == ay and ARGV[x + 3] < ARGV[y + 3])
+end
+local function inIndex(tag, pr, wh, i)
+  local id, at = ARGV[i + 3], ARGV[i + 5]
+  redis.call('SET', tag .. 'dl:' .. id, ARGV[i + 8])
+  redis.call('ZADD', whd(tag, pr, wh), at, id)
+  recordCreated(pr, wh, at, id)
+end
+local function archiveCreated(tag, maxCount)
+  if #archivingOrder == 0 then return end
+  local names = {}
+  for i, a in ipairs(archivingOrder) do names[i] = a.w end
+  local open, last = {}, {}
+  for j = 1, #names, 1000 do
+    local part = {unpack(names, j, math.min(j + 999, #names))}
+    for _, v in ipairs(redis.call('SMISMEMBER', tag .. 'open', unpack(part))) do open[#open + 1] = v end
+    for _, v in ipairs(redis.call('HMGET', tails(tag), unpack(part))) do last[#last + 1] = v end
+  end
+  local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
+  local newTails = {}
+  for k, a in ipairs(archivingOrder) do
+    local pr, wh = a.pr, a.wh
+    if open[k] == 1 then
+      for _, i in ipairs(a) do inIndex(tag, pr, wh, i) end
+    else
+      local sorted = true
+      for x = 2, #a do
+        if before(a[x], a[x - 1]) then sorted = false end
+      end
+      if not sorted then table.sort(a, before) end
+      local tailAt, tailId = -1, ''
+      if last[k] then tailAt, tailId = archived(last[k]) end
+      local fields, list, length, first = {}, {}, nil, nil
+      for _, i in ipairs(a) do
+        local at, id = tonumber(ARGV[i + 5]), ARGV[i + 3]
+        local item = ARGV[i + 5] .. ':' .. id
+        if at > tailAt or (at == tailAt and id > tailId) then
+          list[#list + 1] = item
+        else
+          length = archiveInsert(tag, pr, wh, at, id, item)
+          if not length then
+            inIndex(tag, pr, wh, i)
+            item = nil
+          end
+        end
+        if item then
+          fields[#fields + 1] = id
+          fields[#fields + 1] = ARGV[i + 8]
+          first = first or ARGV[i + 5]
+        end
+      end
+      for j = 1, #list, 1000 do
+        length = redis.call('RPUSH', whl(tag, pr, wh), unpack(list, j, math.min(j + 999, #list)))
+      end
+      if #fields > 0 then
+        local added = #fields / 2
+        callEach('HSET', {wha(tag, pr, wh)}, fields)
+        if #list > 0 then
+          newTails[#newTails + 1] = a.w
+          newTails[#newTails + 1] = list[#list]
+        end
+        -- A new archive: its webhook goes into 'aged' (ZADD LT: an index may hold younger records only).
+        if length == added then redis.call('ZADD', tag .. 'aged', 'LT', first, a.w) end
+        if math.floor(length / slack) > math.floor((length - added) / slack) then
+          local over = length + redis.call('ZCARD', whd(tag, pr, wh)) - maxCount
+          if over > 0 then trimOldest(tag, pr, wh, math.min(over, added + 2 * slack + 10), false) end
+        end
+      end
+    end
+  end
+  callEach('HSET', {tails(tag)}, newTails)
 end

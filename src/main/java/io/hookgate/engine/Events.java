@@ -76,7 +76,7 @@ final class Events {
         if (under != null) {
             return under;
         }
-        Future<EventCache.Entry> load = queue.loadEvent(partition, projectId, eventId, deliveryId)
+        Future<EventCache.Entry> load = queue.loadEvent(partition, projectId, eventId, deliveryId, null)
             .map(ev -> ev == null ? null : keep(ev))
             .eventually(() -> {
                 loading.remove(key);

@@ -10,9 +10,11 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The recorded deliveries of webhooks, as users and webhook changes reach them: reading one delivery
@@ -28,6 +30,7 @@ public final class DeliveryLog {
     private static final LuaScript UNPARK = LuaScript.load("unpark");
     private static final LuaScript UNHOLD = LuaScript.load("unhold");
     private static final LuaScript HELD_WEBHOOKS = LuaScript.load("held_webhooks");
+    private static final LuaScript ARCHIVE_PAGE = LuaScript.load("archive_page");
     /** Records examined per round trip when listing by a status without an index (pending). */
     private static final int STATUS_SCAN_CHUNK = 500;
     /** Records a replaying or purging script handles per call. */
@@ -211,19 +214,28 @@ public final class DeliveryLog {
             });
     }
 
-    /** A delivery's record with its tries (newest first), from whichever partition holds it; null if none does. */
-    public Future<DeliveryRecord> delivery(String deliveryId) {
+    /**
+     * A webhook's delivery: its record with its tries (newest first), from whichever partition holds it, as
+     * a key of its own or in the webhook's archive; null if none does.
+     */
+    public Future<DeliveryRecord> delivery(String projectId, String webhookId, String deliveryId) {
         List<Future<DeliveryRecord>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            all.add(delivery(p, deliveryId));
+            all.add(delivery(p, projectId, webhookId, deliveryId, false));
         }
         return Future.all(all).map(x -> all.stream().map(Future::result).filter(Objects::nonNull)
             .findFirst().orElse(null));
     }
 
-    private Future<DeliveryRecord> delivery(int partition, String deliveryId) {
-        String key = QueueKeys.delivery(partition, deliveryId);
-        Future<Map<String, String>> record = redis.send(Request.cmd(Command.GET).arg(key)).map(r -> {
+    private Future<DeliveryRecord> delivery(int partition, String projectId, String webhookId, String deliveryId,
+                                            boolean archived) {
+        // Where the listing found it first, then the other place: a manual retry moves an archived record.
+        Request inArchive = Request.cmd(Command.HGET).arg(QueueKeys.archive(partition, projectId, webhookId))
+            .arg(deliveryId);
+        Request ownKey = Request.cmd(Command.GET).arg(QueueKeys.delivery(partition, deliveryId));
+        Future<Response> value = redis.send(archived ? inArchive : ownKey)
+            .compose(r -> r != null ? Future.succeededFuture(r) : redis.send(archived ? ownKey : inArchive));
+        Future<Map<String, String>> record = value.map(r -> {
             if (r == null) {
                 return null;
             }
@@ -258,9 +270,14 @@ public final class DeliveryLog {
     public record Page(List<DeliveryRecord> deliveries, String nextCursor) {
     }
 
+    /** An item of a listing: a delivery, its creation time, and where its record is. */
+    private record Item(String id, long at, int partition, boolean archived) {
+    }
+
     /**
-     * Lists a webhook's deliveries newest first across partitions. The cursor is the last item of the
-     * previous page ({@code "<createdAt>:<deliveryId>"}); the page holds items strictly after it.
+     * Lists a webhook's deliveries newest first across partitions, from its indexes and its archives
+     * (delivered ones only). The cursor is the last item of the previous page ({@code
+     * "<createdAt>:<deliveryId>"}); the page holds items strictly after it.
      */
     public Future<Page> list(String projectId, String webhookId, DeliveryStatus status, int limit, String cursor) {
         long maxScore = Long.MAX_VALUE;
@@ -272,27 +289,48 @@ public final class DeliveryLog {
         }
         long max = maxScore;
         String afterId = cursorId;
-        List<Future<List<Map.Entry<String, Long>>>> all = new ArrayList<>();
+        List<Future<List<Item>>> all = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
+            int partition = p;
             // Pending and delivered deliveries have no complete index of their own (see lua/lib/indexes.lua): they
             // are read from the general index and filtered by status. Pending ones are mostly the newest, and
             // delivered ones mostly all, so the scan is short.
             boolean filtered = status == DeliveryStatus.PENDING || status == DeliveryStatus.DELIVERED;
             String key = status == null || filtered ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
                 : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
-            all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>()));
+            all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>())
+                .map(found -> found.stream().map(e -> new Item(e.getKey(), e.getValue(), partition, false)).toList()));
+            if (status == null || status == DeliveryStatus.DELIVERED) {
+                all.add(ARCHIVE_PAGE.run(redis, List.of(QueueKeys.archiveOrder(p, projectId, webhookId)),
+                    List.of(max == Long.MAX_VALUE ? "" : Long.toString(max), afterId == null ? "" : afterId, limit))
+                    .map(r -> {
+                        List<Item> items = new ArrayList<>();
+                        if (r != null) {
+                            r.forEach(x -> {
+                                String item = x.toString();
+                                int colon = item.indexOf(':');
+                                items.add(new Item(item.substring(colon + 1), Long.parseLong(item.substring(0, colon)),
+                                    partition, true));
+                            });
+                        }
+                        return items;
+                    }));
+            }
         }
         return Future.all(all).compose(x -> {
-            List<Map.Entry<String, Long>> merged = new ArrayList<>();
+            List<Item> merged = new ArrayList<>();
             all.forEach(f -> merged.addAll(f.result()));
-            merged.sort((a, b) -> a.getValue().equals(b.getValue()) ? b.getKey().compareTo(a.getKey())
-                : Long.compare(b.getValue(), a.getValue()));
-            List<Map.Entry<String, Long>> page = merged.size() > limit ? merged.subList(0, limit) : merged;
-            List<Future<DeliveryRecord>> records = page.stream().map(e -> delivery(e.getKey())).toList();
+            merged.sort((a, b) -> a.at() == b.at() ? b.id().compareTo(a.id()) : Long.compare(b.at(), a.at()));
+            // A manual retry between the reads may show one in both places: listed once.
+            Set<String> seen = new HashSet<>();
+            merged.removeIf(i -> !seen.add(i.id()));
+            List<Item> page = merged.size() > limit ? merged.subList(0, limit) : merged;
+            List<Future<DeliveryRecord>> records = page.stream()
+                .map(i -> delivery(i.partition(), projectId, webhookId, i.id(), i.archived())).toList();
             return Future.all(records).map(y -> {
                 List<DeliveryRecord> out = records.stream().map(Future::result).filter(Objects::nonNull).toList();
-                Map.Entry<String, Long> last = page.isEmpty() ? null : page.get(page.size() - 1);
-                String next = page.size() == limit && last != null ? last.getValue() + ":" + last.getKey() : null;
+                Item last = page.isEmpty() ? null : page.get(page.size() - 1);
+                String next = page.size() == limit && last != null ? last.at() + ":" + last.id() : null;
                 return new Page(out, next);
             });
         });

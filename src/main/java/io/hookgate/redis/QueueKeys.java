@@ -41,6 +41,13 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:aged                zset    PID:WID of every webhook with records in the partition, scored by its oldest
  *                                     record's creation time or earlier: retention by age visits only those
  *                                     past the retention (lua/trim_aged.lua; see lua/lib/retention.lua)
+ * hg:{qN}:wha:PID:WID         hash    the webhook's archive: the records of its first tries delivered while it
+ *                                     was outside 'open', by delivery ID, written once (recordLayout 3; see
+ *                                     lua/lib/archive.lua); they have no key of their own and no entry in whd
+ * hg:{qN}:whl:PID:WID         list    "AT:DID" of each record in wha, in creation order (AT: epoch ms), oldest
+ *                                     first: what listing, retention and a manual retry find them by
+ * hg:{qN}:tails               hash    PID:WID -> the newest "AT:DID" its archive was given (it may be gone since):
+ *                                     what a record must come after to be appended (lua/lib/archive.lua)
  * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
  *                                     of their own, and delivered ones only those delivered while the webhook
  *                                     had retrying or parked records (retention needs them; see
@@ -48,10 +55,10 @@ import io.hookgate.model.DeliveryStatus;
  * </pre>
  *
  * Stream entries are acknowledged and deleted by the script that records their outcome, so the
- * streams hold only unfinished work. A delivery record leaves when its webhook has more than
- * {@code deliveryRetentionCount} finished ones (trimmed in batches, once a sixteenth over: see
- * trim in {@code lua/lib/retention.lua}) or it is older than {@code deliveryRetentionSeconds} (the
- * maintenance loop's {@code lua/trim_aged.lua}, within seconds).
+ * streams hold only unfinished work. A delivery record (a key of its own or in an archive) leaves when
+ * its webhook has more than {@code deliveryRetentionCount} finished ones (trimmed in batches, once a
+ * sixteenth over: see trim in {@code lua/lib/retention.lua}) or it is older than
+ * {@code deliveryRetentionSeconds} (the maintenance loop's {@code lua/trim_aged.lua}, within seconds).
  */
 public final class QueueKeys {
     public static final String FANOUT_GROUP = "fanout";
@@ -104,6 +111,16 @@ public final class QueueKeys {
 
     public static String webhookDeliveries(int partition, String projectId, String webhookId) {
         return tag(partition) + "whd:" + projectId + ":" + webhookId;
+    }
+
+    /** A webhook's archive: its records by delivery ID (see the class comment). */
+    public static String archive(int partition, String projectId, String webhookId) {
+        return tag(partition) + "wha:" + projectId + ":" + webhookId;
+    }
+
+    /** The archive's "AT:DID" items in creation order. */
+    public static String archiveOrder(int partition, String projectId, String webhookId) {
+        return tag(partition) + "whl:" + projectId + ":" + webhookId;
     }
 
     public static String webhookDeliveries(int partition, String projectId, String webhookId, DeliveryStatus status) {

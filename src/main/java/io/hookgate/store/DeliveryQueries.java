@@ -67,7 +67,7 @@ final class DeliveryQueries {
     /** A delivery of this webhook with its event's expansion (and payload and user ID when {@code withPayload}). */
     private Future<Replies.DeliveryDetail> delivery(String projectId, String webhookId, String deliveryId,
                                                     boolean withPayload) {
-        return log.delivery(deliveryId).compose(d -> {
+        return log.delivery(projectId, webhookId, deliveryId).compose(d -> {
             if (d == null || !d.projectId().equals(projectId) || !d.webhookId().equals(webhookId)) {
                 throw RequestFailure.deliveryNotFound();
             }
@@ -80,7 +80,7 @@ final class DeliveryQueries {
         if (!withPayload) {
             return Future.succeededFuture(new Replies.DeliveryDetail(d, expansion, null, null));
         }
-        return queue.loadEvent(d.partition(), d.projectId(), d.eventId(), d.id())
+        return queue.loadEvent(d.partition(), d.projectId(), d.eventId(), d.id(), d.webhookId())
             .map(ev -> new Replies.DeliveryDetail(d, expansion, ev == null ? null : ev.payload(),
                 ev == null ? null : ev.userId()));
     }

@@ -353,6 +353,8 @@ final class Harness implements AutoCloseable {
         for (int q = 0; q < queuePartitions(); q++) {
             Object c = nodeOf(q).call("ZCARD", QueueKeys.webhookDeliveries(q, project, webhookId));
             n += c instanceof Long l ? l : 0;
+            Object a = nodeOf(q).call("LLEN", QueueKeys.archiveOrder(q, project, webhookId));
+            n += a instanceof Long l ? l : 0;
         }
         return n;
     }
@@ -463,13 +465,17 @@ final class Harness implements AutoCloseable {
      * created, over the records the webhooks' indexes hold now (the sum of their ZCARDs); and, directly,
      * the mean {@code MEMORY USAGE} of {@link #RECORD_SAMPLES} records picked at random (a random
      * webhook's index, a random member of it) and each record's share of its index
-     * ({@code MEMORY USAGE} of the index over its ZCARD, over all the indexes). The rest is what
-     * neither holds: the keyspace's hash table and whatever else the load left.
+     * ({@code MEMORY USAGE} of the index over its ZCARD, over all the indexes); for archived records (the
+     * webhooks' archives, {@code recordLayout} 3), the archives' hashes and lists over their items. The
+     * rest is what none of them holds: the keyspace's hash table and whatever else the load left.
      */
     JsonObject recordMemory(Memory before, String project, List<String> webhookIds) {
         Memory now = memory();
         long records = 0;
         long indexBytes = 0;
+        long archived = 0;
+        long archiveListBytes = 0;
+        long archiveHashBytes = 0;
         List<Map.Entry<Integer, String>> indexes = new ArrayList<>();
         for (String id : webhookIds) {
             for (int q = 0; q < queuePartitions(); q++) {
@@ -480,8 +486,17 @@ final class Harness implements AutoCloseable {
                     indexBytes += redis.call("MEMORY", "USAGE", key, "SAMPLES", "0") instanceof Long l ? l : 0;
                     indexes.add(Map.entry(q, key));
                 }
+                String order = QueueKeys.archiveOrder(q, project, id);
+                long a = redis.call("LLEN", order) instanceof Long l ? l : 0;
+                if (a > 0) {
+                    archived += a;
+                    archiveListBytes += redis.call("MEMORY", "USAGE", order, "SAMPLES", "0") instanceof Long l ? l : 0;
+                    archiveHashBytes += redis.call("MEMORY", "USAGE", QueueKeys.archive(q, project, id), "SAMPLES", "0")
+                        instanceof Long l ? l : 0;
+                }
             }
         }
+        records += archived;
         Random random = new Random();
         long sampled = 0;
         long recordBytes = 0;
@@ -500,15 +515,21 @@ final class Harness implements AutoCloseable {
             return out;
         }
         double total = (now.used() - before.used()) / (double) records;
+        long keyed = records - archived;
         double record = sampled > 0 ? recordBytes / (double) sampled : 0;
-        double index = indexBytes / (double) records;
+        double index = keyed > 0 ? indexBytes / (double) keyed : 0;
+        double archiveRecord = archived > 0 ? (archiveHashBytes + archiveListBytes) / (double) archived : 0;
+        double shares = (keyed * (record + index) + archived * archiveRecord) / records;
         return out
+            .put("archivedRecords", archived)
+            .put("archiveHashPerRecordBytes", archived > 0 ? round(archiveHashBytes / (double) archived) : 0)
+            .put("archiveListPerRecordBytes", archived > 0 ? round(archiveListBytes / (double) archived) : 0)
             .put("memoryPerRecordBytes", round(total))
             .put("datasetPerRecordBytes", round((now.dataset() - before.dataset()) / (double) records))
             .put("recordKeyBytes", round(record))
             .put("recordKeysSampled", sampled)
             .put("indexPerRecordBytes", round(index))
-            .put("restPerRecordBytes", round(total - record - index))
+            .put("restPerRecordBytes", round(total - shares))
             .put("usedMemoryBeforeMb", round(before.used() / 1048576.0))
             .put("usedMemoryMb", round(now.used() / 1048576.0))
             .put("keysAdded", now.keys() - before.keys());

@@ -189,6 +189,45 @@ class DeliveriesApiTest {
     }
 
     @Test
+    void anArchivedDeliveryIsReadListedAndRetriedLikeAnyOther() {
+        Gateway.ProjectClient p = env.gateway().project(projectId("arch"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
+            p.webhook("arch", r.url("/arch"), "users.*.create");
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                sent.add(send(p, event("users.u1.create", "a" + i)));
+                r.awaitCount(i + 1, WAIT);
+            }
+            Await.until("5 delivered", WAIT, () -> deliveries(p, "arch", "delivered").size() == 5);
+            String order = "hg:{q0}:whl:" + p.projectId() + ":arch";
+            List<String> items = ((List<?>) env.redis().call("LRANGE", order, "0", "-1")).stream()
+                .map(String.class::cast).toList();
+            assertThat(items).as("first tries delivered: archived").isNotEmpty();
+            List<JsonObject> listed = deliveries(p, "arch", null);
+            List<String> newestFirst = new ArrayList<>(sent);
+            Collections.reverse(newestFirst);
+            assertThat(listed).extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
+            String archived = items.get(items.size() / 2).substring(items.get(items.size() / 2).indexOf(':') + 1);
+            JsonObject one = p.call("GET", "/webhooks/arch/deliveries/" + archived, null).expect(200).json();
+            int nth = sent.indexOf(one.getString("eventId"));
+            assertThat(one.getJsonObject("payload").getString("n")).isEqualTo("a" + nth);
+
+            p.call("POST", "/webhooks/arch/deliveries/" + archived + "/retry", null).expect(202);
+            r.awaitCount(6, WAIT);
+            awaitStatus(p, "arch", archived, "delivered");
+            Await.until("the retry recorded", WAIT, () -> attempts(p.call("GET", "/webhooks/arch/deliveries/" + archived,
+                null).expect(200).json()).size() == 2 ? true : null);
+            assertThat(env.redis().command("LLEN", order)).as("out of the archive")
+                .isEqualTo(Integer.toString(items.size() - 1));
+            // Paged two at a time across the archive and the index: every one once, newest first.
+            List<JsonObject> paged = pages(p, "arch", null, 2).stream().flatMap(List::stream).toList();
+            assertThat(paged).extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
+            assertThat(pages(p, "arch", "delivered", 2).stream().flatMap(List::stream).toList())
+                .extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
+        }
+    }
+
+    @Test
     void oneDeliveryCarriesThePayloadAsIngested() {
         Gateway.ProjectClient p = env.gateway().project(projectId("one"));
         try (Receiver r = QueueFixture.receiver(env.vertx())) {

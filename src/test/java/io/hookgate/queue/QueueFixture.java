@@ -36,11 +36,21 @@ final class QueueFixture {
 
     /**
      * A delivery record's fields as Redis holds them (see {@link RecordFormat}), with the newest try as
-     * {@code t} and the payload as {@code pl} when the record holds them; empty when there is no record.
+     * {@code t} and the payload as {@code pl} when the record holds them; empty when there is no record. A
+     * key of its own, or a field of its webhook's archive.
      */
     static java.util.Map<String, String> record(io.hookgate.testsupport.RedisServer redis, String deliveryId) {
         String v = redis.command("GET", "hg:{q0}:dl:" + deliveryId);
         if (v == null || v.isEmpty() || v.equals("(nil)")) {
+            v = null;
+            for (String archive : redis.keys("hg:{q0}:wha:*")) {
+                Object a = redis.call("HGET", archive, deliveryId);
+                if (a != null) {
+                    v = (String) a;
+                }
+            }
+        }
+        if (v == null) {
             return java.util.Map.of();
         }
         RecordFormat.Decoded d = RecordFormat.decode(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -52,6 +62,15 @@ final class QueueFixture {
             out.put("pl", new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8));
         }
         return out;
+    }
+
+    /** How many delivery records partition 0 holds: keys of their own and archives' fields. */
+    static int recordCount(io.hookgate.testsupport.RedisServer redis) {
+        int n = redis.keys("hg:{q0}:dl:*").stream().mapToInt(k -> k.endsWith(":tries") ? 0 : 1).sum();
+        for (String archive : redis.keys("hg:{q0}:wha:*")) {
+            n += ((Number) redis.call("HLEN", archive)).intValue();
+        }
+        return n;
     }
 
     /** A project ID no other test (or earlier run on the same Redis) uses. */

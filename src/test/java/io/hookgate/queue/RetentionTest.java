@@ -8,6 +8,7 @@ import static io.hookgate.queue.QueueFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.config.ConfigKey;
+import io.hookgate.redis.RecordFormat;
 import io.hookgate.testsupport.Answer;
 import io.hookgate.testsupport.AofFile;
 import io.hookgate.testsupport.Await;
@@ -18,7 +19,9 @@ import io.hookgate.testsupport.Receiver;
 import io.hookgate.testsupport.RedisServer;
 import io.hookgate.testsupport.Teardown;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +50,18 @@ class RetentionTest {
     static final ClassVertx VERTX = new ClassVertx();
 
     private Gateway start() {
+        return start("3");
+    }
+
+    /** With {@code recordLayout} given: 2 keeps every record a key of its own in its webhook's index. */
+    private Gateway start(String recordLayout) {
         redis = RedisServer.start();
         // Events of several deliveries go through the deliveries stream and share an event hash, whose
         // reference count retention must follow (with the default, a few deliveries are tried at once,
         // each record holding a copy of the event).
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, String.valueOf(RETAINED),
             ConfigKey.MAX_FAILED_ATTEMPTS, "1000", ConfigKey.CIRCUIT_OPEN_AFTER, "1000",
-            ConfigKey.FIRST_TRY_MAX_DELIVERIES, "1"));
+            ConfigKey.FIRST_TRY_MAX_DELIVERIES, "1", ConfigKey.RECORD_LAYOUT, recordLayout));
         return gateway;
     }
 
@@ -90,9 +98,9 @@ class RetentionTest {
                 }
                 if (i % 20 == 19) {
                     int listed = deliveries(p, "kept", null).size();
-                    int records = keys("hg:{q0}:dl:*");
+                    int records = QueueFixture.recordCount(redis);
                     int events = keys("hg:{q0}:ev:*");
-                    samples.add(String.format("after %d events: %d listed, %d dl keys, %d ev keys, dbsize %s", i + 1,
+                    samples.add(String.format("after %d events: %d listed, %d records, %d ev keys, dbsize %s", i + 1,
                         listed, records, events, redis.command("DBSIZE")));
                     maxListed = Math.max(maxListed, listed);
                     maxRecords = Math.max(maxRecords, records);
@@ -105,14 +113,14 @@ class RetentionTest {
 
             int bound = RETAINED + IN_FLIGHT_MARGIN;
             assertThat(maxListed).as("listed deliveries, %s", samples).isLessThanOrEqualTo(bound);
-            // A record delivered at its first try is one key: the newest try lives in the hash, and
-            // only older tries need a list.
-            assertThat(maxRecords).as("hg:{q0}:dl:* keys, %s", samples).isLessThanOrEqualTo(bound);
+            // Records delivered at their first try are in the webhook's archive: retention by count takes the
+            // oldest of the archive and the index.
+            assertThat(maxRecords).as("records, %s", samples).isLessThanOrEqualTo(bound);
             // An event of one delivery lives in its record: no event hash at all.
             assertThat(maxEvents).as("hg:{q0}:ev:* keys, %s", samples).isZero();
             List<JsonObject> kept = deliveries(p, "kept", null);
             assertThat(kept.size()).isBetween(RETAINED, bound);
-            assertThat(keys("hg:{q0}:dl:*")).isEqualTo(kept.size());
+            assertThat(QueueFixture.recordCount(redis)).isEqualTo(kept.size());
             for (JsonObject d : kept) {
                 assertThat(QueueFixture.record(redis, d.getString("$id"))).as("the payload of %s in its record",
                     d.getString("eventId")).containsKey("pl");
@@ -165,7 +173,8 @@ class RetentionTest {
 
     @Test
     void trimmingGoesOnAfterRecordsOfAnIdleWebhookExpired() {
-        Gateway.ProjectClient p = start().project(projectId("idle"));
+        // Records written with a TTL by versions before, each a key of its own.
+        Gateway.ProjectClient p = start("2").project(projectId("idle"));
         try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("idle", r.url("/idle"), "users.*.create");
             for (int i = 0; i < 30; i++) {
@@ -246,7 +255,8 @@ class RetentionTest {
     void trimmingByCountWaitsForASixteenthOverTheCountThenGoesBackToIt() {
         // Count 64: records are trimmed in batches, once the webhook has 64 / 16 = 4 more than that.
         redis = RedisServer.start();
-        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64"));
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64",
+            ConfigKey.RECORD_LAYOUT, "2"));
         Gateway.ProjectClient p = gateway.project(projectId("slack"));
         try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             p.webhook("slack", r.url("/slack"), "users.*.create");
@@ -269,12 +279,64 @@ class RetentionTest {
     }
 
     @Test
+    void anArchiveAndAnIndexAreTrimmedByCountTogetherOldestFirst() {
+        // recordLayout 3 (the default): first tries delivered go to the webhook's archive, the others (a
+        // try queued because the pump was busy) to its index; retention counts both, in batches.
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64"));
+        Gateway.ProjectClient p = gateway.project(projectId("archive"));
+        try (Receiver r = QueueFixture.receiver(VERTX.get())) {
+            p.webhook("arc", r.url("/arc"), "users.*.create");
+            String order = "hg:{q0}:whl:" + p.projectId() + ":arc";
+            String archive = "hg:{q0}:wha:" + p.projectId() + ":arc";
+            List<String> events = new ArrayList<>(sendPaced(p, r, "users.u1.create", "a", 64, 1, 0));
+            Await.until("64 recorded", WAIT, () -> QueueFixture.recordCount(redis) == 64 ? true : null);
+            assertThat(Long.parseLong(redis.command("LLEN", order))).as("archived").isPositive();
+            List<String> items = ((List<?>) redis.call("LRANGE", order, "0", "-1")).stream().map(String.class::cast)
+                .toList();
+            assertThat(items).as("the archive in creation order, then ID").isSortedAccordingTo((x, y) -> {
+                long ax = Long.parseLong(x.substring(0, x.indexOf(':')));
+                long ay = Long.parseLong(y.substring(0, y.indexOf(':')));
+                return ax != ay ? Long.compare(ax, ay) : x.compareTo(y);
+            });
+            assertThat(archivedEvents(order, archive)).hasSize(items.size()).isSubsetOf(events);
+
+            events.addAll(sendPaced(p, r, "users.u1.create", "b", 16, 1, 64));
+            Await.until("all recorded", WAIT, () -> QueueFixture.recordCount(redis) <= 64 + 8
+                && deliveries(p, "arc", null).stream().anyMatch(d -> d.getString("eventId").equals(
+                    events.get(events.size() - 1))) ? true : null);
+            List<String> kept = new ArrayList<>(deliveries(p, "arc", null).stream().map(d -> d.getString("eventId"))
+                .toList());
+            Collections.reverse(kept);
+            assertThat(kept.size()).as("trimmed in batches of a sixteenth (4)").isBetween(64, 64 + 7);
+            // Events sent together may share their creation time (then ordered by delivery ID): 10 of slack.
+            assertThat(events).containsAll(kept);
+            assertThat(kept).as("the newest kept").containsAll(events.subList(events.size() - kept.size() + 10,
+                events.size()));
+            assertThat(kept).as("the oldest went").doesNotContainAnyElementsOf(events.subList(0,
+                events.size() - kept.size() - 10));
+            assertThat(QueueFixture.recordCount(redis)).isEqualTo(kept.size());
+        }
+    }
+
+    /** The events of a webhook's archived records, in the archive's order. */
+    private List<String> archivedEvents(String order, String archive) {
+        List<String> out = new ArrayList<>();
+        for (Object item : (List<?>) redis.call("LRANGE", order, "0", "-1")) {
+            String id = ((String) item).substring(((String) item).indexOf(':') + 1);
+            String v = (String) redis.call("HGET", archive, id);
+            out.add(RecordFormat.decode(v.getBytes(StandardCharsets.UTF_8)).fields().get("ev"));
+        }
+        return out;
+    }
+
+    @Test
     void aTrimNamesInItsDelOnlyTheKeysTheTrimmedRecordsHave() throws Exception {
         // Every DEL goes to the AOF with all the names it was given, those of keys that do not exist too. A
         // record delivered at its first try that holds its event has no tries list and no event hash.
         redis = RedisServer.start(RedisServer.Options.defaults().withAppendOnly(true));
         gateway = Gateway.start(redis.url(), Map.of(ConfigKey.DELIVERY_RETENTION_COUNT, "64",
-            ConfigKey.RETRY_SCHEDULE, "200ms"));
+            ConfigKey.RETRY_SCHEDULE, "200ms", ConfigKey.RECORD_LAYOUT, "2"));
         Gateway.ProjectClient p = gateway.project(projectId("aofdel"));
         try (Receiver r = QueueFixture.receiver(VERTX.get())) {
             // The first event's first try fails: its record gets a second try and, with it, a tries list.
@@ -377,7 +439,7 @@ class RetentionTest {
             // A deleted project takes the deliveries of all its webhooks, and the events they shared.
             gateway.admin("DELETE", "/projects/" + p.projectId(), null).expect(204);
             Await.until("every record and index of the project removed", WAIT, () -> redis.keys("hg:{q0}:dl:*").isEmpty()
-                && redis.keys("hg:{q0}:whd:*").isEmpty() && redis.keys("hg:{q0}:ev:*").isEmpty() ? true : null);
+                && redis.keys("hg:{q0}:whd:*").isEmpty() && redis.keys("hg:{q0}:wh[al]:*").isEmpty() && redis.keys("hg:{q0}:ev:*").isEmpty() ? true : null);
         }
     }
 

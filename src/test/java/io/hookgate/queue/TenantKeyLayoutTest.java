@@ -77,11 +77,13 @@ class TenantKeyLayoutTest {
         new Row("hg:\\{q\\d+\\}:retries", Scope.GLOBAL, "due times of delivery IDs, which are project-derived"),
         new Row("hg:\\{q\\d+\\}:open", Scope.GLOBAL, "members are PROJECT:WEBHOOK"),
         new Row("hg:\\{q\\d+\\}:aged", Scope.GLOBAL, "members are PROJECT:WEBHOOK, scored by a record's time"),
+        new Row("hg:\\{q\\d+\\}:tails", Scope.GLOBAL, "fields are PROJECT:WEBHOOK, values a time and delivery ID"),
         new Row("hg:\\{q\\d+\\}:ev:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:idem:(?<p>[^:]+):.+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:dl:(?<d>[0-9a-f]{28})", Scope.DELIVERY, ""),
         new Row("hg:\\{q\\d+\\}:dl:(?<d>[0-9a-f]{28}):tries", Scope.DELIVERY, ""),
         new Row("hg:\\{q\\d+\\}:whd:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
+        new Row("hg:\\{q\\d+\\}:(wha|whl):(?<p>[^:]+):[^:]+", Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:whd:(?<p>[^:]+):[^:]+:(delivered|retrying|parked|failed|held|skipped)",
             Scope.PROJECT, ""),
         new Row("hg:\\{q\\d+\\}:parked:(?<p>[^:]+):[^:]+", Scope.PROJECT, ""));

@@ -242,7 +242,7 @@ class ClusterTest {
             assertThat(delivered).hasSize(n);
 
             Set<Integer> partitions = new HashSet<>();
-            for (Map.Entry<String, List<String>> node : cluster.keysPerNode("hg:{q*}:whd:" + onA.projectId()
+            for (Map.Entry<String, List<String>> node : cluster.keysPerNode("hg:{q*}:wh[dl]:" + onA.projectId()
                 + ":paged").entrySet()) {
                 for (String key : node.getValue()) {
                     partitions.add(Integer.parseInt(key.substring("hg:{q".length(), key.indexOf('}'))));
@@ -289,7 +289,7 @@ class ClusterTest {
         for (RedisServer node : cluster.nodes()) {
             List<String> own = keys.get("127.0.0.1:" + node.port());
             assertThat(own).as("queue streams on node %d", node.port()).anyMatch(k -> k.matches("hg:\\{q\\d+}:events"));
-            assertThat(own).as("delivery records on node %d", node.port()).anyMatch(k -> k.matches("hg:\\{q\\d+}:dl:.*"));
+            assertThat(own).as("delivery records on node %d", node.port()).anyMatch(k -> k.matches("hg:\\{q\\d+}:(dl|wha):.*"));
             for (String key : own) {
                 if (key.startsWith("hg:{q")) {
                     int p = Integer.parseInt(key.substring("hg:{q".length(), key.indexOf('}')));

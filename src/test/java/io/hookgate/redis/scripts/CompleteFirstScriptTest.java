@@ -253,4 +253,206 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(exists(record("s-1"))).isFalse();
         assertThat(exists(record("s-2"))).isTrue();
     }
+
+    // recordLayout 3: delivered first tries go to their webhook's archive (lua/lib/archive.lua).
+
+    private static List<Object> archiving(int maxCount) {
+        List<Object> args = args(maxCount);
+        args.set(4, 3);
+        return args;
+    }
+
+    /** A delivered first try created at {@code at}; its record (holding its event) is answered. */
+    private static String deliveredAt(List<Object> args, String deliveryId, long at) {
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
+        String record = TestRecord.of("delivered", PR, WH, "ev-" + deliveryId, at).with("up", NOW)
+            .holdingEvent("user-1", at - 10, "req-1", "{}").newestTry("{\"c\":200}", 1).text();
+        args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0, record));
+        return record;
+    }
+
+    @Test
+    void deliveredFirstTriesGoToTheArchiveInCreationOrderWithoutKeysOrIndex() {
+        List<Object> args = archiving(1000);
+        String b = deliveredAt(args, "d-b", CREATED);
+        String a = deliveredAt(args, "d-a", CREATED);
+        String c = deliveredAt(args, "d-c", CREATED - 5);
+        firstTry(args, "d-f", "failed");
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(hash(archive(PR, WH))).isEqualTo(Map.of("d-a", a, "d-b", b, "d-c", c));
+        assertThat(list(archiveOrder(PR, WH))).as("by creation time, then ID")
+            .containsExactly((CREATED - 5) + ":d-c", CREATED + ":d-a", CREATED + ":d-b");
+        assertThat(zset(index(PR, WH))).as("only the failed one has an index entry").isEqualTo(Map.of("d-f", CREATED));
+        assertThat(exists(record("d-a"))).isFalse();
+        assertThat(zset(AGED)).as("aged at the archive's oldest").isEqualTo(Map.of(PR + ":" + WH, CREATED - 5));
+        assertDeleted();
+    }
+
+    @Test
+    void aDeliveredFirstTryOlderThanTheArchivesNewestGoesAmongItsLast16InOrder() {
+        for (int n = 0; n < 5; n++) {
+            putArchived("a-" + n, TestRecord.of("delivered", PR, WH, "ev-a" + n, CREATED + 10 * n));
+        }
+        List<Object> args = archiving(1000);
+        deliveredAt(args, "d-late", CREATED + 25);
+        deliveredAt(args, "d-later", CREATED + 60);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":a-0", (CREATED + 10) + ":a-1",
+            (CREATED + 20) + ":a-2", (CREATED + 25) + ":d-late", (CREATED + 30) + ":a-3", (CREATED + 40) + ":a-4",
+            (CREATED + 60) + ":d-later");
+        assertThat(hash(archive(PR, WH))).containsKeys("d-late", "d-later").hasSize(7);
+        assertThat(exists(index(PR, WH))).isFalse();
+        assertThat(hash(TAILS)).containsEntry(PR + ":" + WH, (CREATED + 60) + ":d-later");
+    }
+
+    @Test
+    void aDeliveredFirstTryOlderThanTheArchivesLast16GetsAKeyAndIndexEntry() {
+        for (int n = 0; n < 16; n++) {
+            putArchived("a-" + (char) ('a' + n), TestRecord.of("delivered", PR, WH, "ev-a" + n, CREATED + 1 + n));
+        }
+        List<Object> args = archiving(1000);
+        String old = deliveredAt(args, "d-old", CREATED);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(raw("d-old")).isEqualTo(old);
+        assertThat(zset(index(PR, WH))).isEqualTo(Map.of("d-old", CREATED));
+        assertThat(list(archiveOrder(PR, WH))).hasSize(16).doesNotContain(CREATED + ":d-old");
+    }
+
+    @Test
+    void aWebhookWithRetryingRecordsKeepsItsDeliveredFirstTriesInItsIndex() {
+        redis.command("SADD", OPEN, PR + ":" + WH);
+        zadd(index(PR, WH, DeliveryStatus.RETRYING), CREATED - 1, "r-0");
+        List<Object> args = archiving(1000);
+        deliveredAt(args, "d-1", CREATED);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(exists(archiveOrder(PR, WH))).isFalse();
+        assertThat(zset(index(PR, WH))).isEqualTo(Map.of("d-1", CREATED));
+        assertThat(zset(index(PR, WH, DeliveryStatus.DELIVERED))).isEqualTo(Map.of("d-1", CREATED));
+    }
+
+    @Test
+    void retentionByCountTakesTheIndexsFinishedRecordsFirstThenTheArchivesOldest() {
+        // 16 retained, trimming starts 1 over: 14 in the archive, 2 in the index (one of them pending), 3 new.
+        for (int i = 0; i < 14; i++) {
+            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, CREATED - 100 + i)
+                .holdingEvent("u", 0, "r", "{}"));
+        }
+        putIndexed("s-0", TestRecord.of("delivered", PR, WH, "ev-s0", CREATED - 200));
+        putIndexed("p-0", TestRecord.of("pending", PR, WH, "ev-p0", CREATED - 50));
+        List<Object> args = archiving(16);
+        for (int i = 0; i < 3; i++) {
+            deliveredAt(args, "d-" + i, CREATED + i);
+        }
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(zset(index(PR, WH))).as("the index's finished one went first").containsOnlyKeys("p-0");
+        assertThat(exists(record("s-0"))).isFalse();
+        assertThat(exists(record("p-0"))).as("a pending record is never trimmed").isTrue();
+        List<String> order = list(archiveOrder(PR, WH));
+        assertThat(order).as("19, 3 over: s-0, then the archive's two oldest").hasSize(15)
+            .startsWith((CREATED - 98) + ":a-c").endsWith((CREATED + 2) + ":d-2");
+        assertThat(hash(archive(PR, WH))).hasSize(15).doesNotContainKeys("a-a", "a-b").containsKeys("a-c", "d-0");
+    }
+
+    @Test
+    void anArchivedEntryReadTwiceIsRecordedByTheFirstCallOnly() {
+        List<Object> first = archiving(1000);
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-d-1", "pr", PR);
+        String record = TestRecord.of("delivered", PR, WH, "ev-d-1", CREATED).with("up", NOW)
+            .holdingEvent("user-1", CREATED - 10, "req-1", "{}").newestTry("{\"c\":200}", 1).text();
+        first.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "delivered", 0, record));
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
+        List<Object> second = archiving(1000);
+        second.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "pending", NEXT, recordAfter("pending", "d-1")));
+        deliveredAt(second, "d-2", CREATED + 1);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), second);
+
+        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":d-1", (CREATED + 1) + ":d-2");
+        assertThat(exists(record("d-1"))).isFalse();
+        assertThat(xlen(DELIVERIES)).as("nothing queued for d-1").isZero();
+        assertDeleted();
+    }
+
+    @Test
+    void retentionByCountTakesTheOldestOfBothPartsWhateverPartTheyAreIn() {
+        // The index's finished record is newer than the archive's head: the archive's oldest go first.
+        for (int i = 0; i < 14; i++) {
+            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, CREATED - 100 + i)
+                .holdingEvent("u", 0, "r", "{}"));
+        }
+        putIndexed("s-0", TestRecord.of("failed", PR, WH, "ev-s0", CREATED - 10));
+        putIndexed("s-1", TestRecord.of("delivered", PR, WH, "ev-s1", CREATED - 9));
+        List<Object> args = archiving(16);
+        for (int i = 0; i < 3; i++) {
+            deliveredAt(args, "d-" + i, CREATED + i);
+        }
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(zset(index(PR, WH))).containsOnlyKeys("s-0", "s-1");
+        assertThat(list(archiveOrder(PR, WH))).hasSize(14).startsWith((CREATED - 97) + ":a-d");
+        assertThat(hash(archive(PR, WH))).hasSize(14).doesNotContainKeys("a-a", "a-b", "a-c");
+    }
+
+    @Test
+    void aFailedFirstTryTrimsCountingTheArchive() {
+        for (int i = 0; i < 16; i++) {
+            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, CREATED - 100 + i)
+                .holdingEvent("u", 0, "r", "{}"));
+        }
+        List<Object> args = archiving(16);
+        firstTry(args, "d-f", "failed");
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(zset(index(PR, WH))).containsOnlyKeys("d-f");
+        assertThat(list(archiveOrder(PR, WH))).as("17, one over: the archive's oldest went").hasSize(15)
+            .startsWith((CREATED - 99) + ":a-b");
+    }
+
+    @Test
+    void anArchiveEmptiedSinceItsNewestStartsAgainInOrderAndJoinsAged() {
+        putArchived("gone", TestRecord.of("delivered", PR, WH, "ev-gone", CREATED + 50));
+        // Retention took it; 'tails' still names it.
+        redis.command("DEL", archive(PR, WH), archiveOrder(PR, WH));
+        List<Object> args = archiving(1000);
+        deliveredAt(args, "d-old", CREATED);
+        deliveredAt(args, "d-new", CREATED + 51);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(exists(index(PR, WH))).isFalse();
+        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":d-old", (CREATED + 51) + ":d-new");
+        assertThat(hash(TAILS)).containsEntry(PR + ":" + WH, (CREATED + 51) + ":d-new");
+        assertThat(zset(AGED)).isEqualTo(Map.of(PR + ":" + WH, CREATED));
+    }
+
+    @Test
+    void aLayout2CallMeetingAnArchivedEntryRecordsNothingOfIt() {
+        List<Object> first = archiving(1000);
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-d-1", "pr", PR);
+        String record = TestRecord.of("delivered", PR, WH, "ev-d-1", CREATED).with("up", NOW)
+            .holdingEvent("user-1", CREATED - 10, "req-1", "{}").newestTry("{\"c\":200}", 1).text();
+        first.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "delivered", 0, record));
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
+        // A replica with recordLayout 2 read the same entry (a failover set the group's position back).
+        List<Object> second = args(1000);
+        second.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "delivered", 0, record));
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), second);
+
+        assertThat(exists(record("d-1"))).isFalse();
+        assertThat(exists(index(PR, WH))).isFalse();
+        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":d-1");
+    }
 }

@@ -316,4 +316,38 @@ class FanoutScriptTest extends ScriptHarness {
         assertThat(exists(index(PR, WH, DeliveryStatus.DELIVERED))).isFalse();
         assertThat(isMember(OPEN, PR + ":" + OTHER_WH)).as("billing still retries").isTrue();
     }
+
+    @Test
+    void anEntryAnotherReplicaArchivedIsRecordedByNoOne() {
+        // A failover set the group's position back: another replica tried ev-1's delivery at once and
+        // archived it (complete_first); this one read ev-1 too and would queue it.
+        List<Object> args = args(1000);
+        event(args, "ev-1", "d-1", WH);
+        event(args, "ev-2", "d-2", WH);
+        String entry = (String) args.get(5);
+        assertThat(redis.call("XDEL", EVENTS, entry)).isEqualTo(1L);
+        putArchived("d-1", TestRecord.of("delivered", PR, WH, "ev-1", NOW - 5));
+
+        fanout(args);
+
+        assertThat(entryFields(DELIVERIES)).as("d-1 not queued again").containsExactly(deliveryEntry("d-2", WH, "ev-2"));
+        assertThat(exists(record("d-1"))).isFalse();
+    }
+
+    @Test
+    void retentionByCountCountsTheArchive() {
+        for (int i = 0; i < 16; i++) {
+            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, NOW - 100 + i)
+                .holdingEvent("u", 0, "r", "{}"));
+        }
+        List<Object> args = args(16);
+        event(args, "ev-1", "d-1", WH);
+
+        fanout(args);
+
+        assertThat(zset(index(PR, WH))).containsOnlyKeys("d-1");
+        assertThat(list(archiveOrder(PR, WH))).as("17, one over: the archive's oldest went").hasSize(15)
+            .startsWith((NOW - 99) + ":a-b");
+        assertThat(hash(archive(PR, WH))).hasSize(15).doesNotContainKey("a-a");
+    }
 }

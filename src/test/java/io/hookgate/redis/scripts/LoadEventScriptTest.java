@@ -24,7 +24,7 @@ class LoadEventScriptTest extends ScriptHarness {
     private static final String PAYLOAD = "{\"$id\":\"u1\",\"name\":\"Ann\"}";
 
     private static Object load(String projectId, String eventId, String deliveryId) {
-        return run("load_event", List.of(eventHash(projectId, eventId), record(deliveryId)), List.of());
+        return run("load_event", List.of(eventHash(projectId, eventId), record(deliveryId)), List.of(deliveryId));
     }
 
     @Test
@@ -99,5 +99,15 @@ class LoadEventScriptTest extends ScriptHarness {
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void anArchivedRecordHoldsItsEventWhenTheArchiveIsGiven() {
+        putArchived("d-1", TestRecord.of("delivered", PR, WH, "ev-1", NOW).with("nm", "users.u1.update")
+            .holdingEvent("user-1", 1700000000123L, "req-1", PAYLOAD).newestTry("{\"c\":200}", 1));
+
+        assertThat(run("load_event", List.of(eventHash(PR, "ev-1"), record("d-1"), archive(PR, WH)), List.of("d-1")))
+            .isEqualTo(List.of(PR, "users.u1.update", "user-1", "1700000000123", PAYLOAD, "req-1"));
+        assertThat(load(PR, "ev-1", "d-1")).as("without the archive: none").isNull();
     }
 }

@@ -99,4 +99,32 @@ class PurgeWebhookScriptTest extends ScriptHarness {
 
         assertThat(redis.keys("*")).isEmpty();
     }
+
+    @Test
+    void archivedRecordsCreatedUpToTheDeletionGoAndLaterOnesStay() {
+        putArchived("a-1", TestRecord.of("delivered", PR, WH, "ev-a1", NOW - 300));
+        putArchived("a-2", TestRecord.of("delivered", PR, WH, "ev-a2", DELETED));
+        putArchived("n-1", TestRecord.of("delivered", PR, WH, "ev-n1", DELETED + 5));
+        putArchived("b-1", TestRecord.of("delivered", PR, OTHER_WH, "ev-b1", NOW - 300));
+        zadd(AGED, NOW - 300, PR + ":" + WH);
+
+        assertThat(purge(100)).isEqualTo(2);
+
+        assertThat(list(archiveOrder(PR, WH))).containsExactly((DELETED + 5) + ":n-1");
+        assertThat(hash(archive(PR, WH))).containsOnlyKeys("n-1");
+        assertThat(list(archiveOrder(PR, OTHER_WH))).hasSize(1);
+        assertThat(zset(AGED)).as("records left: it stays").containsOnlyKeys(PR + ":" + WH);
+        assertThat(purge(100)).isZero();
+    }
+
+    @Test
+    void aWebhookWhoseArchiveIsPurgedLeavesAged() {
+        putArchived("a-1", TestRecord.of("delivered", PR, WH, "ev-a1", NOW - 300));
+        zadd(AGED, NOW - 300, PR + ":" + WH);
+
+        assertThat(purge(100)).isEqualTo(1);
+
+        assertThat(exists(archive(PR, WH))).isFalse();
+        assertThat(exists(AGED)).isFalse();
+    }
 }

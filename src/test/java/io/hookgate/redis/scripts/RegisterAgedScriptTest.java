@@ -39,4 +39,15 @@ class RegisterAgedScriptTest extends ScriptHarness {
 
         assertThat(zset(AGED)).containsExactly(Map.entry(PR + ":" + WH, NOW - 300));
     }
+
+    @Test
+    void aWebhookWithAnArchiveGoesInAtTheOlderOfItsTwoHeads() {
+        putArchived("a-1", TestRecord.of("delivered", PR, WH, "ev-a1", NOW - 70));
+        putIndexed("s-1", TestRecord.of("failed", PR, WH, "ev-s1", NOW - 50));
+        putArchived("b-1", TestRecord.of("delivered", PR, OTHER_WH, "ev-b1", NOW - 30));
+
+        assertThat(register(PR + ":" + WH, PR + ":" + OTHER_WH)).isEqualTo(2);
+
+        assertThat(zset(AGED)).isEqualTo(Map.of(PR + ":" + WH, NOW - 70, PR + ":" + OTHER_WH, NOW - 30));
+    }
 }

@@ -3,6 +3,7 @@ package io.hookgate.redis.scripts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hookgate.model.DeliveryStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,5 +74,21 @@ class RequeueScriptTest extends ScriptHarness {
         assertThat(zset(index(OTHER_PR, WH, DeliveryStatus.FAILED))).containsOnlyKeys("m-1");
         assertThat(exists(DELIVERIES)).isFalse();
         assertThat(exists(record("unknown"))).isFalse();
+    }
+
+    @Test
+    void anArchivedDeliveryGetsAKeyOfItsOwnAgainAndIsQueued() {
+        putArchived("a-1", TestRecord.of("delivered", PR, WH, "ev-a-1", AT).with("up", AT + 5)
+            .holdingEvent("user-1", AT - 10, "req-1", "{}").newestTry("{\"c\":200}", 1));
+        putArchived("a-2", TestRecord.of("delivered", PR, WH, "ev-a-2", AT + 1));
+
+        assertThat(requeue("a-1")).isEqualTo(1);
+
+        assertThat(fields("a-1")).containsEntry("st", "pending").containsEntry("so", "1").containsEntry("n", "1");
+        assertThat(decoded("a-1").payload()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(zset(index(PR, WH))).isEqualTo(Map.of("a-1", AT));
+        assertThat(list(archiveOrder(PR, WH))).containsExactly((AT + 1) + ":a-2");
+        assertThat(hash(archive(PR, WH))).containsOnlyKeys("a-2");
+        assertThat(entryFields(DELIVERIES)).containsExactly(Map.of("dl", "a-1", "wh", WH, "ev", "ev-a-1", "pr", PR, "s", "0"));
     }
 }

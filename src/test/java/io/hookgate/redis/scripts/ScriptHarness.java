@@ -38,6 +38,7 @@ abstract class ScriptHarness {
     static final String RETRIES = QueueKeys.retries(0);
     static final String OPEN = QueueKeys.tag(0) + "open";
     static final String AGED = QueueKeys.aged(0);
+    static final String TAILS = QueueKeys.tag(0) + "tails";
 
     private static final Map<String, LuaScript> SCRIPTS = new ConcurrentHashMap<>();
 
@@ -89,6 +90,26 @@ abstract class ScriptHarness {
 
     static String index(String pr, String wh, DeliveryStatus status) {
         return QueueKeys.webhookDeliveries(0, pr, wh, status);
+    }
+
+    /** A webhook's archive: its records by delivery ID (lua/lib/archive.lua). */
+    static String archive(String pr, String wh) {
+        return QueueKeys.archive(0, pr, wh);
+    }
+
+    /** The archive's "at:id" items in creation order. */
+    static String archiveOrder(String pr, String wh) {
+        return QueueKeys.archiveOrder(0, pr, wh);
+    }
+
+    /**
+     * Stores a record in its webhook's archive, after the archive's newest, which it becomes in the
+     * partition's tails (as complete_first does).
+     */
+    static void putArchived(String id, TestRecord r) {
+        redis.command("HSET", archive(r.pr(), r.wh()), id, r.text());
+        redis.command("RPUSH", archiveOrder(r.pr(), r.wh()), r.at() + ":" + id);
+        redis.command("HSET", TAILS, r.pr() + ":" + r.wh(), r.at() + ":" + id);
     }
 
     static String parked(String pr, String wh) {

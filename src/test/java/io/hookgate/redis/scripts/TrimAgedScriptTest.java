@@ -96,4 +96,41 @@ class TrimAgedScriptTest extends ScriptHarness {
         assertThat(trimAged(3)).isZero();
         assertThat(redis.keys("*")).isEmpty();
     }
+
+    @Test
+    void archivedRecordsOlderThanTheRetentionGoAndTheScoreIsTheOldestLeftOfBothParts() {
+        long old = NOW - 3 * DAY;
+        for (int i = 0; i < 3; i++) {
+            putArchived("a-" + i, TestRecord.of("delivered", PR, WH, "ev-a" + i, old + i));
+        }
+        putArchived("a-young", TestRecord.of("delivered", PR, WH, "ev-ay", NOW - 500));
+        putIndexed("o-1", TestRecord.of("failed", PR, WH, "ev-o1", old));
+        putIndexed("young", TestRecord.of("delivered", PR, WH, "ev-y", NOW - 1000));
+        zadd(AGED, old, PR + ":" + WH);
+
+        assertThat(trimAged(1000)).isZero();
+
+        assertThat(list(archiveOrder(PR, WH))).containsExactly((NOW - 500) + ":a-young");
+        assertThat(hash(archive(PR, WH))).containsOnlyKeys("a-young");
+        assertThat(zset(index(PR, WH))).containsOnlyKeys("young");
+        assertThat(zset(AGED)).containsExactly(Map.entry(PR + ":" + WH, NOW - 1000));
+    }
+
+    @Test
+    void aWebhookWithOnlyAnArchiveLeavesTheSetOnceItIsEmptyAndTheLimitCountsItsRecords() {
+        long old = NOW - 3 * DAY;
+        for (int i = 0; i < 5; i++) {
+            putArchived("a-" + i, TestRecord.of("delivered", PR, WH, "ev-a" + i, old + i));
+        }
+        zadd(AGED, old, PR + ":" + WH);
+
+        assertThat(trimAged(3)).as("the limit reached: call again").isEqualTo(1);
+        assertThat(list(archiveOrder(PR, WH))).containsExactly((old + 3) + ":a-3", (old + 4) + ":a-4");
+        assertThat(zset(AGED)).containsExactly(Map.entry(PR + ":" + WH, old + 3));
+
+        assertThat(trimAged(3)).isZero();
+        assertThat(exists(archiveOrder(PR, WH))).isFalse();
+        assertThat(exists(archive(PR, WH))).isFalse();
+        assertThat(exists(AGED)).isFalse();
+    }
 }
