@@ -227,9 +227,11 @@ final class Scenarios {
         JsonObject memory = h.recordMemory(beforeRecords, STEADY, webhookIds(STEADY, FAN1_WEBHOOKS));
         m.put("memoryPerRecordBytes", memory.getValue("memoryPerRecordBytes"));
         m.put("recordMemory", memory);
-        LOG.info("  Redis memory per retained record: {} bytes ({} records; record key {}, index {}, rest {})",
-            memory.getValue("memoryPerRecordBytes"), memory.getValue("records"), memory.getValue("recordKeyBytes"),
-            memory.getValue("indexPerRecordBytes"), memory.getValue("restPerRecordBytes"));
+        LOG.info("  Redis memory per retained record: {} bytes ({} records; record key {}, index {}; {} archived: hash {},"
+            + " list {}; rest {})", memory.getValue("memoryPerRecordBytes"), memory.getValue("records"),
+            memory.getValue("recordKeyBytes"), memory.getValue("indexPerRecordBytes"), memory.getValue("archivedRecords"),
+            memory.getValue("archiveHashPerRecordBytes"), memory.getValue("archiveListPerRecordBytes"),
+            memory.getValue("restPerRecordBytes"));
         return m;
     }
 

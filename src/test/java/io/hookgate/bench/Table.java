@@ -33,7 +33,9 @@ final class Table {
                     str(mem.getValue("memoryPerRecordBytes")) + " bytes per retained record (used_memory growth over "
                         + mem.getValue("records") + " records; dataset " + mem.getValue("datasetPerRecordBytes")
                         + "): record key " + mem.getValue("recordKeyBytes") + " (MEMORY USAGE of "
-                        + mem.getValue("recordKeysSampled") + "), index " + mem.getValue("indexPerRecordBytes") + ", rest "
+                        + mem.getValue("recordKeysSampled") + "), index " + mem.getValue("indexPerRecordBytes")
+                        + "; archived " + mem.getValue("archivedRecords") + ": hash " + mem.getValue("archiveHashPerRecordBytes")
+                        + ", list " + mem.getValue("archiveListPerRecordBytes") + "; rest "
                         + mem.getValue("restPerRecordBytes") + "; target <= 250 "
                         + atMost(mem.getValue("memoryPerRecordBytes"), 250)});
             }
