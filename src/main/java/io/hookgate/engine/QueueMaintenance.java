@@ -49,6 +49,8 @@ final class QueueMaintenance {
     /** The webhooks of the walk under way, and where each partition is in it. */
     private List<String> known = List.of();
     private final int[] walked;
+    /** Where each partition's walk over the webhooks with archives is ({@link RecordRetention#registerArchives}). */
+    private final String[] archivesWalked;
     private final boolean[] aging;
     private final long reclaimIdleMs;
     private final long reclaimEveryMs;
@@ -87,6 +89,8 @@ final class QueueMaintenance {
         this.reclaimEveryMs = Math.max(1_000, Math.min(15_000, reclaimIdleMs / 4));
         this.draining = new boolean[queue.partitions()];
         this.walked = new int[queue.partitions()];
+        this.archivesWalked = new String[queue.partitions()];
+        Arrays.fill(archivesWalked, "0");
         this.aging = new boolean[queue.partitions()];
     }
 
@@ -129,6 +133,15 @@ final class QueueMaintenance {
         }
         aging[partition] = true;
         register(partition)
+            .compose(x -> retention.registerArchives(partition, archivesWalked[partition], REGISTER_BATCH))
+            .map(step -> {
+                archivesWalked[partition] = step.cursor();
+                if (step.added() > 0) {
+                    LOG.info("{} archives in partition {} registered for retention by age (their place in the aged set"
+                        + " was lost, by a replica of a version before archives)", step.added(), partition);
+                }
+                return null;
+            })
             .recover(err -> {
                 LOG.debug("registering webhooks of partition {} failed: {}", partition, err.getMessage());
                 return Future.succeededFuture();

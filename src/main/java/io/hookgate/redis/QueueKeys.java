@@ -43,7 +43,8 @@ import io.hookgate.model.DeliveryStatus;
  *                                     past the retention (lua/trim_aged.lua; see lua/lib/retention.lua)
  * hg:{qN}:wha:PID:WID         hash    the webhook's archive: the records of its first tries delivered while it
  *                                     was outside 'open', by delivery ID, written once (recordLayout 3; see
- *                                     lua/lib/archive.lua); they have no key of their own and no entry in whd
+ *                                     lua/lib/archive.lua) without the project and webhook this key names; they
+ *                                     have no key of their own and no entry in whd
  * hg:{qN}:whl:PID:WID         list    "AT:DID" of each record in wha, in creation order (AT: epoch ms), oldest
  *                                     first: what listing, retention and a manual retry find them by
  * hg:{qN}:tails               hash    PID:WID -> the newest "AT:DID" its archive was given (it may be gone since):
@@ -116,6 +117,11 @@ public final class QueueKeys {
     /** A webhook's archive: its records by delivery ID (see the class comment). */
     public static String archive(int partition, String projectId, String webhookId) {
         return tag(partition) + "wha:" + projectId + ":" + webhookId;
+    }
+
+    /** Per webhook (PID:WID) the newest "AT:DID" its archive was given. */
+    public static String tails(int partition) {
+        return tag(partition) + "tails";
     }
 
     /** The archive's "AT:DID" items in creation order. */

@@ -11,11 +11,13 @@ import java.util.List;
  * from the webhooks the partition's {@link QueueKeys#aged} set says may hold one, whether or not they
  * still get deliveries. The maintenance loop of every replica calls {@link #trimAged} every few seconds,
  * and walks the webhooks it knows through {@link #register}, so that an index the set does not know
- * (started before it existed, or by a replica of the version before) joins it.
+ * (started before it existed, or by a replica of the version before) joins it, and the webhooks with
+ * archives through {@link #registerArchives}.
  */
 public final class RecordRetention {
     private static final LuaScript TRIM_AGED = LuaScript.load("trim_aged");
     private static final LuaScript REGISTER_AGED = LuaScript.load("register_aged");
+    private static final LuaScript REGISTER_ARCHIVES = LuaScript.load("register_archives");
 
     private final Redis redis;
     private final long retentionMs;
@@ -44,5 +46,20 @@ public final class RecordRetention {
             return Future.succeededFuture(0);
         }
         return REGISTER_AGED.run(redis, List.of(QueueKeys.aged(partition)), webhooks).map(Response::toInteger);
+    }
+
+    /** What one step of {@link #registerArchives} did: the walk's next cursor ("0": through), webhooks added. */
+    public record ArchiveStep(String cursor, int added) {
+    }
+
+    /**
+     * Registers the next {@code count} webhooks whose archive was ever given a record (the partition's
+     * tails, see {@code lua/lib/archive.lua}) for retention by age, from {@code cursor} ("0" to start):
+     * archives of webhooks this replica does not know (deleted while a replica of a version before
+     * archives ran) go by age too.
+     */
+    public Future<ArchiveStep> registerArchives(int partition, String cursor, int count) {
+        return REGISTER_ARCHIVES.run(redis, List.of(QueueKeys.aged(partition), QueueKeys.tails(partition)),
+            List.of(cursor, count)).map(r -> new ArchiveStep(r.get(0).toString(), r.get(1).toInteger()));
     }
 }

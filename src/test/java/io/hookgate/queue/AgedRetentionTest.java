@@ -104,6 +104,32 @@ class AgedRetentionTest {
         assertThat(redis.command("ZRANGE", AGED, "0", "-1")).isEqualTo("[" + p.projectId() + ":before]");
     }
 
+    @Test
+    void anArchiveOfAWebhookNoReplicaKnowsGoesByAgeThroughTheTailsWalk() {
+        redis = RedisServer.start();
+        gateway = Gateway.start(redis.url(), CONFIG);
+        Gateway.ProjectClient p = gateway.project(projectId("orphan"));
+        // What a replica of a version before archives leaves when it purges a deleted webhook: its archive,
+        // the webhook neither known nor in the aged set, only in the partition's tails.
+        long old = System.currentTimeMillis() - 4_000_000L;
+        String w = p.projectId() + ":deleted";
+        String order = "hg:{q0}:whl:" + w;
+        for (int i = 0; i < 3; i++) {
+            byte[] value = RecordFormat.encode("delivered", "1", "ev" + i, p.projectId(), "deleted", new String[] {"a" + i,
+                "users.u1.create", Long.toString(old + i), Long.toString(old + i), "0", "1", "0", "", Long.toString(old),
+                "rq"}, null, "{}".getBytes(StandardCharsets.UTF_8));
+            redis.call("HSET", "hg:{q0}:wha:" + w, "a" + i, new String(value, StandardCharsets.UTF_8));
+            redis.command("RPUSH", order, (old + i) + ":a" + i);
+        }
+        redis.command("HSET", "hg:{q0}:tails", w, (old + 2) + ":a2");
+        assertThat(redis.command("EXISTS", AGED)).isEqualTo("0");
+
+        Await.until("the orphaned archive gone", WAIT, () -> redis.command("EXISTS", order).equals("0")
+            && redis.command("EXISTS", "hg:{q0}:wha:" + w).equals("0") ? true : null);
+        Await.until("its webhook out of aged and tails", WAIT, () -> redis.command("EXISTS", AGED).equals("0")
+            && redis.command("HEXISTS", "hg:{q0}:tails", w).equals("0") ? true : null);
+    }
+
     /**
      * Writes a delivery record of a webhook straight into Redis, as the queue lays it out, indexed in
      * {@code indexes}; a retrying or parked one names its webhook in the partition's open set, as the queue does.
