@@ -6,8 +6,8 @@
 -- same entryId.
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
 -- ARGV     now, ttl (unused: records have none), maxCount, again (1: the call repeats one that failed),
---          layout (3: delivered ones go to their webhook's archive, see lib/archive.lua; the records
---          come encoded in theirs), then per
+--          layout (3: delivered ones go to their webhook's archive, see lib/archive.lua, and their
+--          records come without project and webhook; the records come encoded in theirs), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
 --          held: its webhook's circuit is open), nextAt, the record (RecordFormat)

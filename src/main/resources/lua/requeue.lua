@@ -16,8 +16,8 @@ for i = 4, #ARGV do
     -- In its webhook's archive: back to a key of its own first.
     local v = redis.call('HGET', wha(tag, pr, wh), id)
     if v then
-      h = decodeRecord(v)
-      if not unarchive(tag, pr, wh, id, v, h.at) then h = nil end
+      h = archivedRecord(v, pr, wh)
+      if not unarchive(tag, pr, wh, id, h) then h = nil end
     end
   end
   if h and h.pr == pr and h.wh == wh and h.st ~= 'pending' then

@@ -8,6 +8,21 @@
 -- may be gone since: retention, a manual retry), read for many webhooks with one HMGET: a record goes
 -- into the archive only after it, so that the list stays in creation order. Needs indexes.
 local function tails(tag) return tag .. 'tails' end
+-- An archived record leaves out its project and webhook (st|so|ev|||...): the archive's key names them.
+-- complete_first is given delivered first tries that way (EventQueue, recordLayout 3), and one that does
+-- not go into the archive gets them back here (v: the record without them).
+local function withOwner(v, pr, wh)
+  local a = string.find(v, '|', 1, true)
+  local b = string.find(v, '|', a + 1, true)
+  local c = string.find(v, '|', b + 1, true)
+  return string.sub(v, 1, c) .. pr .. '|' .. wh .. string.sub(v, c + 2)
+end
+-- An archived record's value decoded, its project and webhook put back.
+local function archivedRecord(v, pr, wh)
+  local h = decodeRecord(v)
+  h.pr, h.wh = pr, wh
+  return h
+end
 -- Removes the n oldest items of a webhook's archive; the hash goes with the last item, whatever it
 -- holds (fields the list no longer names could never be removed otherwise).
 local function archivePop(tag, pr, wh, n)
@@ -43,13 +58,14 @@ local function archivePopBefore(tag, pr, wh, before, inclusive, limit)
   end
   return n
 end
--- An archived record (v, created at `at`) back to a key of its own in its webhook's index, so that it
+-- An archived record (h, archivedRecord's) back to a key of its own in its webhook's index, so that it
 -- can change (a manual retry); false when it cannot be (no creation time).
-local function unarchive(tag, pr, wh, id, v, at)
+local function unarchive(tag, pr, wh, id, h)
+  local at = h.at
   if not at then return false end
   redis.call('LREM', whl(tag, pr, wh), 1, at .. ':' .. id)
   redis.call('HDEL', wha(tag, pr, wh), id)
-  redis.call('SET', tag .. 'dl:' .. id, v)
+  redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h))
   redis.call('ZADD', whd(tag, pr, wh), at, id)
   return true
 end

@@ -223,14 +223,14 @@ local function archiveLater(pr, wh, i)
   a[#a + 1] = i
 end
 -- Items of archiveLater are ARGV positions: ARGV[i+3] the delivery ID, ARGV[i+5] the creation time,
--- ARGV[i+8] the record (complete_first's layout).
+-- ARGV[i+8] the record, without its project and webhook (complete_first's layout; lib/archive.lua).
 local function before(x, y)
   local ax, ay = tonumber(ARGV[x + 5]), tonumber(ARGV[y + 5])
   return ax < ay or (ax == ay and ARGV[x + 3] < ARGV[y + 3])
 end
 local function inIndex(tag, pr, wh, i)
   local id, at = ARGV[i + 3], ARGV[i + 5]
-  redis.call('SET', tag .. 'dl:' .. id, ARGV[i + 8])
+  redis.call('SET', tag .. 'dl:' .. id, withOwner(ARGV[i + 8], pr, wh))
   redis.call('ZADD', whd(tag, pr, wh), at, id)
   recordCreated(pr, wh, at, id)
 end

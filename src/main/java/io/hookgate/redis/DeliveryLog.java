@@ -242,6 +242,9 @@ public final class DeliveryLog {
             RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
             Map<String, String> h = new HashMap<>(d.fields());
             h.put("id", deliveryId);
+            // An archived record leaves out what its archive's key names (lua/lib/archive.lua).
+            h.putIfAbsent("pr", projectId);
+            h.putIfAbsent("wh", webhookId);
             if (d.tryJson() != null) {
                 h.put("t", d.tryJson());
             }

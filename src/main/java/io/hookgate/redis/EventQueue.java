@@ -426,14 +426,14 @@ public final class EventQueue {
     }
 
     /**
-     * Loads a delivery's event from Redis (not in this replica's cache): the event's hash, else the record that
-     * holds it (a key of its own, or in webhookId's archive when given); null if none does, or another project's.
+     * A delivery's event (not in this replica's cache): the event's hash, else the record that holds it (its own
+     * key, or in webhookId's archive when given); null if none does, or another project's.
      */
     public Future<EventRecord> loadEvent(int partition, String projectId, String eventId, String deliveryId,
                                          String webhookId) {
         List<String> keys = List.of(QueueKeys.event(partition, projectId, eventId), QueueKeys.delivery(partition,
             deliveryId), webhookId == null ? "" : QueueKeys.archive(partition, projectId, webhookId));
-        return LOAD_EVENT.run(redis, webhookId == null ? keys.subList(0, 2) : keys, List.of(deliveryId)).map(r -> {
+        return LOAD_EVENT.run(redis, webhookId == null ? keys.subList(0, 2) : keys, List.of(deliveryId, projectId)).map(r -> {
                 if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null
                     || !projectId.equals(text(r.get(0)))) {
                     return null;

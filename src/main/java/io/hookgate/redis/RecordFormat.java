@@ -69,20 +69,26 @@ public final class RecordFormat {
     }
 
     /**
-     * {@link #encode} in either layout: 2 (the header an array, this class's), or 1, the layout before, for
+     * {@link #encode} in a layout: 2 (the header an array, this class's), or 1, the layout before, for
      * {@code recordLayout} 1 while replicas of a version before 2 still run (they cannot read layout 2).
+     * Layout 3 is 2, but a delivered record that holds its event leaves out its project and webhook: it goes
+     * to its webhook's archive, whose key names them ({@code lua/lib/archive.lua}, which puts them back for
+     * one that does not).
      */
     public static byte[] encode(int layout, String st, String so, String ev, String pr, String wh, String[] head,
                                 String tryJson, byte[] payload) {
+        boolean archived = layout >= 3 && "delivered".equals(st) && "1".equals(so);
+        String project = archived ? null : pr;
+        String webhook = archived ? null : wh;
         // Sized for the whole text: a growing builder would copy itself on every delivery.
-        int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev) + length(pr)
-            + length(wh);
+        int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev)
+            + length(project) + length(webhook);
         for (String v : head) {
             size += length(v) + 8;
         }
         StringBuilder b = new StringBuilder(size);
         b.append(st).append('|').append(so == null ? "" : so).append('|').append(ev == null ? "" : ev).append('|')
-            .append(pr == null ? "" : pr).append('|').append(wh == null ? "" : wh).append('|');
+            .append(project == null ? "" : project).append('|').append(webhook == null ? "" : webhook).append('|');
         if (layout == 1) {
             objectHeader(b, head);
         } else {

@@ -41,12 +41,14 @@ final class QueueFixture {
      */
     static java.util.Map<String, String> record(io.hookgate.testsupport.RedisServer redis, String deliveryId) {
         String v = redis.command("GET", "hg:{q0}:dl:" + deliveryId);
+        String archivedIn = null;
         if (v == null || v.isEmpty() || v.equals("(nil)")) {
             v = null;
             for (String archive : redis.keys("hg:{q0}:wha:*")) {
                 Object a = redis.call("HGET", archive, deliveryId);
                 if (a != null) {
                     v = (String) a;
+                    archivedIn = archive;
                 }
             }
         }
@@ -55,6 +57,12 @@ final class QueueFixture {
         }
         RecordFormat.Decoded d = RecordFormat.decode(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.util.Map<String, String> out = new java.util.HashMap<>(d.fields());
+        if (archivedIn != null) {
+            // hg:{q0}:wha:PID:WID names what an archived record leaves out.
+            String[] parts = archivedIn.substring("hg:{q0}:wha:".length()).split(":", 2);
+            out.put("pr", parts[0]);
+            out.put("wh", parts[1]);
+        }
         if (d.tryJson() != null) {
             out.put("t", d.tryJson());
         }

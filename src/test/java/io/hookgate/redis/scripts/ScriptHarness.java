@@ -107,9 +107,19 @@ abstract class ScriptHarness {
      * partition's tails (as complete_first does).
      */
     static void putArchived(String id, TestRecord r) {
-        redis.command("HSET", archive(r.pr(), r.wh()), id, r.text());
+        redis.command("HSET", archive(r.pr(), r.wh()), id, archivedForm(r.text()));
         redis.command("RPUSH", archiveOrder(r.pr(), r.wh()), r.at() + ":" + id);
         redis.command("HSET", TAILS, r.pr() + ":" + r.wh(), r.at() + ":" + id);
+    }
+
+    /** A record as its webhook's archive holds it: without its project and webhook (st|so|ev|||...). */
+    static String archivedForm(String record) {
+        int a = record.indexOf('|');
+        int b = record.indexOf('|', a + 1);
+        int c = record.indexOf('|', b + 1);
+        int e = record.indexOf('|', c + 1);
+        int f = record.indexOf('|', e + 1);
+        return record.substring(0, c + 1) + "|" + record.substring(f);
     }
 
     static String parked(String pr, String wh) {
