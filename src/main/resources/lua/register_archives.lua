@@ -13,7 +13,7 @@ local fields, added = scan[2], 0
 for i = 1, #fields, 2 do
   local w = fields[i]
   local pr, wh = string.match(w, '^([^:]*):(.*)$')
-  local at = headAt(tag, pr, wh)
+  local at = pr and headAt(tag, pr, wh)
   if at then
     added = added + redis.call('ZADD', KEYS[1], 'LT', string.format('%.0f', at), w)
   else

@@ -13,8 +13,10 @@ local function tails(tag) return tag .. 'tails' end
 -- not go into the archive gets them back here (v: the record without them).
 local function withOwner(v, pr, wh)
   local a = string.find(v, '|', 1, true)
-  local b = string.find(v, '|', a + 1, true)
-  local c = string.find(v, '|', b + 1, true)
+  local b = a and string.find(v, '|', a + 1, true)
+  local c = b and string.find(v, '|', b + 1, true)
+  -- A record that has them (or is none) stays as it is.
+  if not c or string.sub(v, c + 1, c + 2) ~= '||' then return v end
   return string.sub(v, 1, c) .. pr .. '|' .. wh .. string.sub(v, c + 2)
 end
 -- An archived record's value decoded, its project and webhook put back.

@@ -233,18 +233,22 @@ public final class DeliveryLog {
         Request inArchive = Request.cmd(Command.HGET).arg(QueueKeys.archive(partition, projectId, webhookId))
             .arg(deliveryId);
         Request ownKey = Request.cmd(Command.GET).arg(QueueKeys.delivery(partition, deliveryId));
-        Future<Response> value = redis.send(archived ? inArchive : ownKey)
-            .compose(r -> r != null ? Future.succeededFuture(r) : redis.send(archived ? ownKey : inArchive));
-        Future<Map<String, String>> record = value.map(r -> {
-            if (r == null) {
+        // The value, and whether it came from the archive.
+        Future<Map.Entry<Response, Boolean>> value = redis.send(archived ? inArchive : ownKey)
+            .compose(r -> r != null ? Future.succeededFuture(Map.entry(r, archived))
+                : redis.send(archived ? ownKey : inArchive).map(o -> o == null ? null : Map.entry(o, !archived)));
+        Future<Map<String, String>> record = value.map(found -> {
+            if (found == null) {
                 return null;
             }
-            RecordFormat.Decoded d = RecordFormat.decode(r.toBytes());
+            RecordFormat.Decoded d = RecordFormat.decode(found.getKey().toBytes());
             Map<String, String> h = new HashMap<>(d.fields());
             h.put("id", deliveryId);
-            // An archived record leaves out what its archive's key names (lua/lib/archive.lua).
-            h.putIfAbsent("pr", projectId);
-            h.putIfAbsent("wh", webhookId);
+            if (found.getValue()) {
+                // An archived record leaves out what its archive's key names (lua/lib/archive.lua).
+                h.put("pr", projectId);
+                h.put("wh", webhookId);
+            }
             if (d.tryJson() != null) {
                 h.put("t", d.tryJson());
             }

@@ -208,6 +208,8 @@ class DeliveriesApiTest {
             Collections.reverse(newestFirst);
             assertThat(listed).extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
             String archived = items.get(items.size() / 2).substring(items.get(items.size() / 2).indexOf(':') + 1);
+            assertThat((String) env.redis().call("HGET", "hg:{q0}:wha:" + p.projectId() + ":arch", archived))
+                .as("stored without project and webhook").matches("(?s)delivered\\|1\\|[^|]+\\|\\|\\|\\[.*");
             JsonObject one = p.call("GET", "/webhooks/arch/deliveries/" + archived, null).expect(200).json();
             int nth = sent.indexOf(one.getString("eventId"));
             assertThat(one.getJsonObject("payload").getString("n")).isEqualTo("a" + nth);

@@ -92,6 +92,42 @@ class RecordFormatTest {
     }
 
     @Test
+    void layout3LeavesProjectAndWebhookOutOfADeliveredRecordHoldingItsEventOnly() {
+        String[] head = head(fields());
+        String archived = new String(RecordFormat.encode(3, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),
+            StandardCharsets.UTF_8);
+        assertThat(archived).startsWith("delivered|1|ev1|||[");
+        assertThat(RecordFormat.decode(archived.getBytes(StandardCharsets.UTF_8)).fields())
+            .doesNotContainKeys("pr", "wh").containsEntry("ev", "ev1");
+        // What is not archived keeps them: another status, an event hash's record, layout 2.
+        for (String kept : List.of(
+            new String(RecordFormat.encode(3, "failed", "1", "ev1", "p1", "w1", head, TRY, null), StandardCharsets.UTF_8),
+            new String(RecordFormat.encode(3, "retrying", "1", "ev1", "p1", "w1", head, TRY, null), StandardCharsets.UTF_8),
+            new String(RecordFormat.encode(3, "delivered", "", "ev1", "p1", "w1", head, TRY, null), StandardCharsets.UTF_8),
+            new String(RecordFormat.encode(2, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),
+                StandardCharsets.UTF_8))) {
+            assertThat(kept).as(kept).contains("|ev1|p1|w1|[");
+        }
+        assertThat(archived.substring("delivered|1|ev1|||".length())).as("the rest as layout 2 writes it")
+            .isEqualTo(new String(RecordFormat.encode(2, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),
+                StandardCharsets.UTF_8).substring("delivered|1|ev1|p1|w1|".length()));
+    }
+
+    @Test
+    void theScriptsPutProjectAndWebhookBackIntoALayout3RecordAndLeaveAWholeOneAlone() {
+        String[] head = head(fields());
+        String archived = new String(RecordFormat.encode(3, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),
+            StandardCharsets.UTF_8);
+        String whole = new String(RecordFormat.encode(2, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),
+            StandardCharsets.UTF_8);
+        String lib = LuaScript.library("indexes") + LuaScript.library("archive");
+        assertThat(redis.call("EVAL", LuaScript.library("records") + lib + "return withOwner(ARGV[1], 'p1', 'w1')", "0",
+            archived)).isEqualTo(whole);
+        assertThat(redis.call("EVAL", LuaScript.library("records") + lib + "return withOwner(ARGV[1], 'p9', 'w9')", "0",
+            whole)).isEqualTo(whole);
+    }
+
+    @Test
     void theHeaderIsAnArrayWithoutNamesItsTimesFromTheCreation() {
         String text = new String(encode(fields(), null, null), StandardCharsets.UTF_8);
         // nm, at, up - at, n, ea - at, rq; nx, s and us at their defaults are left off the end.

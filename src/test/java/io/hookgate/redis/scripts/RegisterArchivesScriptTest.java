@@ -26,6 +26,7 @@ class RegisterArchivesScriptTest extends ScriptHarness {
         // A lower score is kept.
         zadd(AGED, NOW - 500, PR + ":" + OTHER_WH);
         redis.command("HSET", TAILS, OTHER_PR + ":" + WH, (NOW - 10) + ":gone");
+        redis.command("HSET", TAILS, "not-a-webhook", (NOW - 10) + ":x");
 
         List<?> answer = step("0", 100);
 
@@ -37,7 +38,7 @@ class RegisterArchivesScriptTest extends ScriptHarness {
 
     @Test
     void theWalkGoesOnFromItsCursorUntilThrough() {
-        // More than hash-max-listpack-entries (512): a hash table, which HSCAN walks in steps.
+        // More than hash-max-listpack-entries (512 in this Redis): a hash table, which HSCAN walks in steps.
         for (int i = 0; i < 600; i++) {
             putArchived("d-" + i, TestRecord.of("delivered", PR, "wh" + i, "ev-" + i, NOW - i));
         }
