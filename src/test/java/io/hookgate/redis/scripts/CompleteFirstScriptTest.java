@@ -346,10 +346,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
     @Test
     void retentionByCountTakesTheIndexsFinishedRecordsFirstThenTheArchivesOldest() {
         // 16 retained, trimming starts 1 over: 14 in the archive, 2 in the index (one of them pending), 3 new.
-        for (int i = 0; i < 14; i++) {
-            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, CREATED - 100 + i)
-                .holdingEvent("u", 0, "r", "{}"));
-        }
+        putArchivedRun(14, CREATED - 100);
         putIndexed("s-0", TestRecord.of("delivered", PR, WH, "ev-s0", CREATED - 200));
         putIndexed("p-0", TestRecord.of("pending", PR, WH, "ev-p0", CREATED - 50));
         List<Object> args = archiving(16);
@@ -371,10 +368,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
     @Test
     void anArchivedEntryReadTwiceIsRecordedByTheFirstCallOnly() {
         List<Object> first = archiving(1000);
-        String entry = readEvent(EVENTS, GROUP, "id", "ev-d-1", "pr", PR);
-        String record = TestRecord.of("delivered", PR, WH, "ev-d-1", CREATED).with("up", NOW)
-            .holdingEvent("user-1", CREATED - 10, "req-1", "{}").newestTry("{\"c\":200}", 1).text();
-        first.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "delivered", 0, archivedForm(record)));
+        deliveredAt(first, "d-1", CREATED);
+        String entry = (String) first.get(first.size() - 9);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
         List<Object> second = archiving(1000);
         second.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "pending", NEXT, recordAfter("pending", "d-1")));
@@ -391,10 +386,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
     @Test
     void retentionByCountTakesTheOldestOfBothPartsWhateverPartTheyAreIn() {
         // The index's finished record is newer than the archive's head: the archive's oldest go first.
-        for (int i = 0; i < 14; i++) {
-            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, CREATED - 100 + i)
-                .holdingEvent("u", 0, "r", "{}"));
-        }
+        putArchivedRun(14, CREATED - 100);
         putIndexed("s-0", TestRecord.of("failed", PR, WH, "ev-s0", CREATED - 10));
         putIndexed("s-1", TestRecord.of("delivered", PR, WH, "ev-s1", CREATED - 9));
         List<Object> args = archiving(16);
@@ -411,10 +403,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
     @Test
     void aFailedFirstTryTrimsCountingTheArchive() {
-        for (int i = 0; i < 16; i++) {
-            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, CREATED - 100 + i)
-                .holdingEvent("u", 0, "r", "{}"));
-        }
+        putArchivedRun(16, CREATED - 100);
         List<Object> args = archiving(16);
         firstTry(args, "d-f", "failed");
 
@@ -445,10 +434,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
     @Test
     void aLayout2CallMeetingAnArchivedEntryRecordsNothingOfIt() {
         List<Object> first = archiving(1000);
-        String entry = readEvent(EVENTS, GROUP, "id", "ev-d-1", "pr", PR);
-        String record = TestRecord.of("delivered", PR, WH, "ev-d-1", CREATED).with("up", NOW)
-            .holdingEvent("user-1", CREATED - 10, "req-1", "{}").newestTry("{\"c\":200}", 1).text();
-        first.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "delivered", 0, archivedForm(record)));
+        String record = deliveredAt(first, "d-1", CREATED);
+        String entry = (String) first.get(first.size() - 9);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
         // A replica with recordLayout 2 read the same entry (a failover set the group's position back).
         List<Object> second = args(1000);

@@ -336,10 +336,7 @@ class FanoutScriptTest extends ScriptHarness {
 
     @Test
     void retentionByCountCountsTheArchive() {
-        for (int i = 0; i < 16; i++) {
-            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, NOW - 100 + i)
-                .holdingEvent("u", 0, "r", "{}"));
-        }
+        putArchivedRun(16, NOW - 100);
         List<Object> args = args(16);
         event(args, "ev-1", "d-1", WH);
 

@@ -112,6 +112,17 @@ abstract class ScriptHarness {
         redis.command("HSET", TAILS, r.pr() + ":" + r.wh(), r.at() + ":" + id);
     }
 
+    /**
+     * Archives n delivered records of PR/WH (each holding its event) named a-a, a-b, ... and created at
+     * firstAt, firstAt + 1, ...
+     */
+    static void putArchivedRun(int n, long firstAt) {
+        for (int i = 0; i < n; i++) {
+            putArchived("a-" + (char) ('a' + i), TestRecord.of("delivered", PR, WH, "ev-a" + i, firstAt + i)
+                .holdingEvent("u", 0, "r", "{}"));
+        }
+    }
+
     /** A record as its webhook's archive holds it: without its project and webhook (st|so|ev|||...). */
     static String archivedForm(String record) {
         int a = record.indexOf('|');
