@@ -20,6 +20,15 @@ local function callEach(cmd, fixed, items)
     redis.call(cmd, unpack(args))
   end
 end
+-- Calls cmd on key with the items, at most 1000 items per call, and answers the replies' elements in
+-- the items' order (SMISMEMBER, HMGET, ZMSCORE).
+local function callJoined(cmd, key, items)
+  local out = {}
+  for j = 1, #items, 1000 do
+    for _, v in ipairs(redis.call(cmd, key, unpack(items, j, math.min(j + 999, #items)))) do out[#out + 1] = v end
+  end
+  return out
+end
 -- Status indexes. 'pending' has none: nearly every delivery passes through it for a few
 -- milliseconds, and its index cost a ZADD and a ZREM per delivery. 'delivered' is the status of
 -- nearly every record, and its index too cost a ZADD and a ZREM per delivery (docs/performance.md

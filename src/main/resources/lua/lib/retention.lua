@@ -180,12 +180,7 @@ local function trimCreated(tag, maxCount)
   if #createdOrder == 0 then return end
   local names = {}
   for i, c in ipairs(createdOrder) do names[i] = c.pr .. ':' .. c.wh end
-  local open = {}
-  for j = 1, #names, 1000 do
-    for _, v in ipairs(redis.call('SMISMEMBER', tag .. 'open', unpack(names, j, math.min(j + 999, #names)))) do
-      open[#open + 1] = v
-    end
-  end
+  local open = callJoined('SMISMEMBER', tag .. 'open', names)
   for i, c in ipairs(createdOrder) do
     local base = whd(tag, c.pr, c.wh)
     -- false: the webhook has no delivered index, so dropping its delivered records needs no ZREM.
@@ -238,12 +233,7 @@ local function archiveCreated(tag, maxCount)
   if #archivingOrder == 0 then return end
   local names = {}
   for i, a in ipairs(archivingOrder) do names[i] = a.w end
-  local open, last = {}, {}
-  for j = 1, #names, 1000 do
-    local part = {unpack(names, j, math.min(j + 999, #names))}
-    for _, v in ipairs(redis.call('SMISMEMBER', tag .. 'open', unpack(part))) do open[#open + 1] = v end
-    for _, v in ipairs(redis.call('HMGET', tails(tag), unpack(part))) do last[#last + 1] = v end
-  end
+  local open, last = callJoined('SMISMEMBER', tag .. 'open', names), callJoined('HMGET', tails(tag), names)
   local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
   local newTails = {}
   for k, a in ipairs(archivingOrder) do
