@@ -143,11 +143,8 @@ local function takeEntries(stream, ids, again, recordKeys, inArchive)
   end
   if n == #ids then return nil end
   local gone = {}
-  for j = 1, #ids, 1000 do
-    local part = redis.call('ZMSCORE', stream .. ':moved', unpack(ids, j, math.min(j + 999, #ids)))
-    for x = 1, #part do
-      if part[x] then gone[ids[j + x - 1]] = true end
-    end
+  for x, score in ipairs(callJoined('ZMSCORE', stream .. ':moved', ids)) do
+    if score then gone[ids[x]] = true end
   end
   local keys = recordKeys()
   for _, id in ipairs(ids) do

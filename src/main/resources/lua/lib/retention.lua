@@ -62,6 +62,10 @@ end
 -- those behind a pending record, which is short-lived, wait until it finishes.) `added` is how many
 -- records the call added to the index and `first` the oldest one's time: an index no larger than that
 -- started in this call, and its webhook goes into 'aged'.
+-- The slack of retention by count: maxCount / 16, from 1 to 256 records.
+local function slackOf(maxCount)
+  return math.min(256, math.max(1, math.floor(maxCount / 16)))
+end
 -- trimIndex removes `over` finished records from the head of the webhook's index and answers how many
 -- more it could not (the archive's to give: archiveCreated).
 local function trimIndex(tag, pr, wh, over, indexed)
@@ -193,7 +197,7 @@ local function trimCreated(tag, maxCount)
         unmarkOpen(tag, names[i], base)
       end
     end
-    local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
+    local slack = slackOf(maxCount)
     trim(tag, c.pr, c.wh, maxCount, c.n + slack + 10, indexed, slack, c.n, c.first)
   end
 end
@@ -234,7 +238,7 @@ local function archiveCreated(tag, maxCount)
   local names = {}
   for i, a in ipairs(archivingOrder) do names[i] = a.w end
   local open, last = callJoined('SMISMEMBER', tag .. 'open', names), callJoined('HMGET', tails(tag), names)
-  local slack = math.min(256, math.max(1, math.floor(maxCount / 16)))
+  local slack = slackOf(maxCount)
   local newTails = {}
   for k, a in ipairs(archivingOrder) do
     local pr, wh = a.pr, a.wh
