@@ -343,18 +343,22 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(zset(index(PR, WH, DeliveryStatus.DELIVERED))).isEqualTo(Map.of("d-1", CREATED));
     }
 
+    /** Records delivered first tries d-0, d-1, d-2 (created at CREATED + 0, 1, 2) with a retention count of 16. */
+    private static void threeDeliveredWithARetentionOf16() {
+        List<Object> args = archiving(16);
+        for (int i = 0; i < 3; i++) {
+            deliveredAt(args, "d-" + i, CREATED + i);
+        }
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+    }
+
     @Test
     void retentionByCountTakesTheIndexsFinishedRecordsFirstThenTheArchivesOldest() {
         // 16 retained, trimming starts 1 over: 14 in the archive, 2 in the index (one of them pending), 3 new.
         putArchivedRun(14, CREATED - 100);
         putIndexed("s-0", TestRecord.of("delivered", PR, WH, "ev-s0", CREATED - 200));
         putIndexed("p-0", TestRecord.of("pending", PR, WH, "ev-p0", CREATED - 50));
-        List<Object> args = archiving(16);
-        for (int i = 0; i < 3; i++) {
-            deliveredAt(args, "d-" + i, CREATED + i);
-        }
-
-        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+        threeDeliveredWithARetentionOf16();
 
         assertThat(zset(index(PR, WH))).as("the index's finished one went first").containsOnlyKeys("p-0");
         assertThat(exists(record("s-0"))).isFalse();
@@ -389,12 +393,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         putArchivedRun(14, CREATED - 100);
         putIndexed("s-0", TestRecord.of("failed", PR, WH, "ev-s0", CREATED - 10));
         putIndexed("s-1", TestRecord.of("delivered", PR, WH, "ev-s1", CREATED - 9));
-        List<Object> args = archiving(16);
-        for (int i = 0; i < 3; i++) {
-            deliveredAt(args, "d-" + i, CREATED + i);
-        }
-
-        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+        threeDeliveredWithARetentionOf16();
 
         assertThat(zset(index(PR, WH))).containsOnlyKeys("s-0", "s-1");
         assertThat(list(archiveOrder(PR, WH))).hasSize(14).startsWith((CREATED - 97) + ":a-d");
