@@ -2,10 +2,11 @@
 -- (at maxAt, those with an ID below afterId). The list is in creation order (then ID), so the cursor's
 -- place is found by bisection, a few LINDEX calls whatever the page's depth.
 -- KEYS[1]  the archive's list (whl)
--- ARGV     maxAt ('' for the first page), afterId, limit
--- Returns  up to limit items 'at:id', newest first
--- uses: records, indexes
-local maxAt, afterId, limit = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+-- ARGV     maxAt ('' for the first page), afterId, limit, project, webhook
+-- Returns  up to limit items, newest first, each as two elements: 'at:id', and the record as a key of its
+--          own would hold it when the item holds it (recordLayout 4), else false (in the archive's hash)
+-- uses: records, indexes, archive
+local maxAt, afterId, limit, pr, wh = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local n = redis.call('LLEN', KEYS[1])
 -- lo: how many items come before the cursor.
 local lo = n
@@ -21,5 +22,10 @@ end
 if lo == 0 or limit <= 0 then return {} end
 local items = redis.call('LRANGE', KEYS[1], math.max(0, lo - limit), lo - 1)
 local out = {}
-for i = #items, 1, -1 do out[#out + 1] = items[i] end
+for i = #items, 1, -1 do
+  local item = items[i]
+  local at, id = string.match(item, '^(%d+):([^:]+)')
+  out[#out + 1] = at .. ':' .. id
+  out[#out + 1] = #item > #at + #id + 1 and fullRecord(string.sub(item, #at + #id + 3), pr, wh, at) or false
+end
 return out

@@ -7,14 +7,15 @@
 -- KEYS[1]  events stream   KEYS[2]  deliveries stream   KEYS[3]  retries
 -- ARGV     now, ttl (unused: records have none), maxCount, again (1: the call repeats one that failed),
 --          layout (3: delivered ones go to their webhook's archive, see lib/archive.lua, and their
---          records come without project and webhook; the records come encoded in theirs), then per
+--          records come without project and webhook; 4: into its list's items, their records as it holds
+--          them; the records come encoded in theirs), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
 --          held: its webhook's circuit is open), nextAt, the record (RecordFormat)
 -- Returns  'OK'
 -- uses: records, indexes, archive, retention
 local tag = string.sub(KEYS[1], 1, -7)
-local now, maxCount, again, toArchive = ARGV[1], tonumber(ARGV[3]), ARGV[4], ARGV[5] == '3'
+local now, maxCount, again, layout = ARGV[1], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 local entries, seen = {}, {}
 for i = 6, #ARGV, 9 do
   if not seen[ARGV[i]] then
@@ -32,14 +33,17 @@ local gone = takeEntries(KEYS[1], entries, again, function()
   return keys
 end, function(entry)
   for i = 6, #ARGV, 9 do
-    if ARGV[i] == entry and redis.call('HEXISTS', wha(tag, ARGV[i+2], ARGV[i+4]), ARGV[i+3]) == 1 then return true end
+    if ARGV[i] == entry and (redis.call('HEXISTS', wha(tag, ARGV[i+2], ARGV[i+4]), ARGV[i+3]) == 1
+        or archiveFind(whl(tag, ARGV[i+2], ARGV[i+4]), ARGV[i+3], ARGV[i+5])) then
+      return true
+    end
   end
   return false
 end)
 for i = 6, #ARGV, 9 do
   local entry, ev, pr, id, wh, at, st = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
   if not (gone and gone[entry]) then
-    if st == 'delivered' and toArchive and string.sub(ARGV[i+8], 1, 12) == 'delivered|1|' then
+    if st == 'delivered' and (layout >= 4 or (layout == 3 and string.sub(ARGV[i+8], 1, 12) == 'delivered|1|')) then
       archiveLater(pr, wh, i)
     elseif st ~= '' then
       if st == 'retrying' then
@@ -65,6 +69,6 @@ for i = 6, #ARGV, 9 do
     end
   end
 end
-archiveCreated(tag, maxCount)
+archiveCreated(tag, maxCount, layout >= 4)
 trimCreated(tag, maxCount)
 return 'OK'

@@ -34,7 +34,8 @@ end, function(entry)
     local n = tonumber(ARGV[at+8])
     if ARGV[at] == entry then
       for j = 0, n - 1 do
-        if redis.call('HEXISTS', wha(tag, ARGV[at+2], ARGV[at + 10 + 3*j]), ARGV[at + 9 + 3*j]) == 1 then return true end
+        local pr, wh, id = ARGV[at+2], ARGV[at + 10 + 3*j], ARGV[at + 9 + 3*j]
+        if redis.call('HEXISTS', wha(tag, pr, wh), id) == 1 or archiveFind(whl(tag, pr, wh), id) then return true end
       end
     end
     at = at + 9 + 3 * n

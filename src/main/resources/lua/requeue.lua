@@ -14,10 +14,10 @@ for i = 4, #ARGV do
   local h = readRecord(k)
   if not h then
     -- In its webhook's archive: back to a key of its own first.
-    local v = redis.call('HGET', wha(tag, pr, wh), id)
+    local v, item = archiveLookup(whl(tag, pr, wh), wha(tag, pr, wh), id, pr, wh)
     if v then
-      h = archivedRecord(v, pr, wh)
-      if not unarchive(tag, pr, wh, id, h) then h = nil end
+      h = decodeRecord(v)
+      if not unarchive(tag, pr, wh, id, h, item) then h = nil end
     end
   end
   if h and h.pr == pr and h.wh == wh and h.st ~= 'pending' then

@@ -1,16 +1,41 @@
--- The archive of a webhook (keys wha and whl, lib/indexes.lua): the records of its first tries that were
+-- The archive of a webhook (keys whl and wha, lib/indexes.lua): the records of its first tries that were
 -- delivered while it had nothing retrying, parked or held, written once (lib/retention.lua,
--- archiveCreated) and never changed. Each is a field of one hash, and 'at:id' of each is an item of one
--- list in creation order, so that retention removes the oldest with one LPOP and one HDEL for many,
--- without reading them, and a record costs no key of its own and no sorted-set entry. Every other
--- record stays a key of its own in the webhook's index. The API reads both (DeliveryLog). The
--- partition's hash 'tails' holds, per webhook (pr:wh), the newest item its archive was given (an item
--- may be gone since: retention, a manual retry), read for many webhooks with one HMGET: a record goes
--- into the archive only after it, so that the list stays in creation order. Needs indexes.
+-- archiveCreated) and never changed. Each is an item 'at:id:record' of one list in creation order
+-- (recordLayout 4), so that retention removes the oldest with one LPOP for many, without reading them, and
+-- a record costs no key of its own, no sorted-set entry and no hash field; recordLayout 3 kept the record
+-- in a field of one hash (wha) and 'at:id' in the list, and both kinds are read (a list may hold both).
+-- Every other record stays a key of its own in the webhook's index. The API reads both (DeliveryLog).
+-- A record goes into the archive only after its list's last item, by creation time and then ID, so that
+-- the list stays in creation order (lib/retention.lua, archiveCreated). The partition's hash 'tails' names
+-- each webhook (pr:wh) whose archive was ever given a record, for register_archives.lua; recordLayout 3
+-- kept there 'at:id' of the newest item on every call, read for many webhooks with one HMGET (an item may
+-- be gone since: retention, a manual retry). Needs indexes.
 local function tails(tag) return tag .. 'tails' end
--- An archived record leaves out its project and webhook (st|so|ev|||...): the archive's key names them.
--- complete_first is given delivered first tries that way (EventQueue, recordLayout 3), and one that does
--- not go into the archive gets them back here (v: the record without them).
+-- A record in the archive (recordLayout 4) leaves out what its item and key say: 'ev|header\ntry\npayload'
+-- with the header's creation time empty and the try's start ("a") as its distance from it ("o", left out
+-- when 0), for a status and so that are always delivered and 1 (EventQueue encodes it, RecordFormat).
+-- fullRecord puts them back: the record as a key of its own holds it (RecordFormat's layout 2).
+local function fullRecord(c, pr, wh, at)
+  local bar = string.find(c, '|', 1, true)
+  local nl = string.find(c, '\n', bar, true)
+  local head = string.sub(c, bar + 1, nl)
+  -- The header starts ["name","" (event names hold no quote): the time goes into that empty string.
+  local q = string.find(head, '","', 3, true)
+  if q and string.sub(head, q, q + 3) == '",""' then
+    head = string.sub(head, 1, q + 2) .. at .. string.sub(head, q + 3)
+  end
+  local rest = string.sub(c, nl + 1)
+  local o, p = string.match(rest, '^{"o":(%-?%d+),()')
+  if o then
+    rest = '{"a":' .. string.format('%.0f', tonumber(at) + tonumber(o)) .. ',' .. string.sub(rest, p)
+  elseif string.sub(rest, 1, 5) == '{"d":' then
+    rest = '{"a":' .. at .. ',' .. string.sub(rest, 2)
+  end
+  return 'delivered|1|' .. string.sub(c, 1, bar - 1) .. '|' .. pr .. '|' .. wh .. '|' .. head .. rest
+end
+-- recordLayout 3's archived record leaves out its project and webhook (st|so|ev|||...): the archive's key
+-- names them. complete_first is given delivered first tries that way, and one that does not go into the
+-- archive gets them back here (v: the record without them).
 local function withOwner(v, pr, wh)
   local a = string.find(v, '|', 1, true)
   local b = a and string.find(v, '|', a + 1, true)
@@ -19,11 +44,61 @@ local function withOwner(v, pr, wh)
   if not c or string.sub(v, c + 1, c + 2) ~= '||' then return v end
   return string.sub(v, 1, c) .. pr .. '|' .. wh .. string.sub(v, c + 2)
 end
--- An archived record's value decoded, its project and webhook put back.
-local function archivedRecord(v, pr, wh)
-  local h = decodeRecord(v)
-  h.pr, h.wh = pr, wh
-  return h
+-- How far a record's creation may lie from its event's acceptance (the time in its delivery ID) for it to
+-- go into the archive, in ms: a record is found by its ID alone (the API) by scanning its webhook's
+-- archive from ARCHIVE_EARLY before that time to ARCHIVE_LATE after it. Records outside (a backlog of
+-- over a minute, a replica's clock far off) stay keys of their own.
+local ARCHIVE_EARLY, ARCHIVE_LATE = 1000, 60000
+-- The acceptance time (ms) of the event of a delivery ID (Ids.delivery: 13 hex digits of microseconds
+-- first); nil for an ID of another form.
+local function idTime(id)
+  local us = #id == 28 and tonumber(string.sub(id, 1, 13), 16)
+  return us and math.floor(us / 1000)
+end
+local function archivable(id, at)
+  local t = idTime(id)
+  return t and at >= t - ARCHIVE_EARLY and at <= t + ARCHIVE_LATE
+end
+-- The item of delivery id in an archive's list l: found by bisection on its creation time at when given
+-- (exactly), else scanned for over its archivable range (idTime); nil when not there.
+local function archiveFind(l, id, at)
+  local from, to
+  if at then
+    from, to = tonumber(at), tonumber(at)
+  else
+    local t = idTime(id)
+    if not t then return nil end
+    from, to = t - ARCHIVE_EARLY, t + ARCHIVE_LATE
+  end
+  local lo, hi = 0, redis.call('LLEN', l)
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if archived(redis.call('LINDEX', l, mid)) < from then lo = mid + 1 else hi = mid end
+  end
+  while true do
+    local chunk = redis.call('LRANGE', l, lo, lo + 63)
+    for _, item in ipairs(chunk) do
+      local a, d = archived(item)
+      if a > to then return nil end
+      if d == id then return item end
+    end
+    if #chunk < 64 then return nil end
+    lo = lo + 64
+  end
+end
+-- A delivery's record in its webhook's archive (list l, hash a) as a key of its own would hold it, and its
+-- item; nil when it is not there. at: its creation time when known (see archiveFind).
+local function archiveLookup(l, a, id, pr, wh, at)
+  local v = redis.call('HGET', a, id)
+  if v then
+    local h = decodeRecord(v)
+    return withOwner(v, pr, wh), (h.at or '') .. ':' .. id
+  end
+  local item = archiveFind(l, id, at)
+  if not item then return nil end
+  local at0 = string.match(item, '^(%d+):')
+  if #item <= #at0 + #id + 1 then return nil end
+  return fullRecord(string.sub(item, #at0 + #id + 3), pr, wh, at0), item
 end
 -- Removes the n oldest items of a webhook's archive; the hash goes with the last item, whatever it
 -- holds (fields the list no longer names could never be removed otherwise).
@@ -32,14 +107,15 @@ local function archivePop(tag, pr, wh, n)
   local l = whl(tag, pr, wh)
   local popped = redis.call('LPOP', l, n)
   if not popped then return end
+  -- Records of recordLayout 3 are fields of the hash.
   local ids = {}
-  for i, item in ipairs(popped) do
-    local _, id = archived(item)
-    ids[i] = id
+  for _, item in ipairs(popped) do
+    local _, id, inline = archived(item)
+    if not inline then ids[#ids + 1] = id end
   end
   if redis.call('EXISTS', l) == 0 then
     redis.call('DEL', wha(tag, pr, wh))
-  else
+  elseif #ids > 0 then
     callEach('HDEL', {wha(tag, pr, wh)}, ids)
   end
 end
@@ -48,7 +124,7 @@ end
 local function archivePopBefore(tag, pr, wh, before, inclusive, limit)
   local l, bound, n = whl(tag, pr, wh), tonumber(before), 0
   while n < limit do
-    local chunk = redis.call('LRANGE', l, 0, math.min(limit - n, 500) - 1)
+    local chunk = redis.call('LRANGE', l, 0, math.min(limit - n, 128) - 1)
     local k = 0
     for _, item in ipairs(chunk) do
       local at = archived(item)
@@ -60,12 +136,12 @@ local function archivePopBefore(tag, pr, wh, before, inclusive, limit)
   end
   return n
 end
--- An archived record (h, archivedRecord's) back to a key of its own in its webhook's index, so that it
--- can change (a manual retry); false when it cannot be (no creation time).
-local function unarchive(tag, pr, wh, id, h)
+-- An archived record (h, decoded; item, its list's item) back to a key of its own in its webhook's index,
+-- so that it can change (a manual retry); false when it cannot be (no creation time).
+local function unarchive(tag, pr, wh, id, h, item)
   local at = h.at
   if not at then return false end
-  redis.call('LREM', whl(tag, pr, wh), 1, at .. ':' .. id)
+  redis.call('LREM', whl(tag, pr, wh), 1, item)
   redis.call('HDEL', wha(tag, pr, wh), id)
   redis.call('SET', tag .. 'dl:' .. id, encodeRecord(h))
   redis.call('ZADD', whd(tag, pr, wh), at, id)

@@ -1,13 +1,15 @@
 -- Keys of a partition, status indexes, record removal and stream entries (see QueueKeys). Needs records.
 local function whd(tag, pr, wh) return tag .. 'whd:' .. pr .. ':' .. wh end
--- A webhook's archive (lib/archive.lua): the records of its finished first tries as fields of one hash
--- (wha), and 'at:id' of each in one list (whl), in creation order.
+-- A webhook's archive (lib/archive.lua): the records of its finished first tries, each an item of one
+-- list (whl) in creation order, 'at:id:record' (recordLayout 4), or 'at:id' with the record a field of
+-- one hash (wha, recordLayout 3).
 local function wha(tag, pr, wh) return tag .. 'wha:' .. pr .. ':' .. wh end
 local function whl(tag, pr, wh) return tag .. 'whl:' .. pr .. ':' .. wh end
--- An archive list's item as its creation time (a number) and delivery ID.
+-- An archive list's item as its creation time (a number), its delivery ID, and whether the record is in
+-- the item (IDs hold no ':').
 local function archived(item)
-  local at, id = string.match(item, '^(%d+):(.+)$')
-  return tonumber(at), id
+  local at, id = string.match(item, '^(%d+):([^:]+)')
+  return tonumber(at), id, #item > #at + #id + 1
 end
 -- An event's hash: event IDs are unique within a project only (QueueKeys.event).
 local function evKey(tag, pr, ev) return tag .. 'ev:' .. pr .. ':' .. ev end

@@ -205,9 +205,10 @@ end
 -- first tries (whose records hold their event, so = 1, and no tries list) are kept aside by archiveLater
 -- and written by archiveCreated, before trimCreated, per webhook: into its archive when it is outside
 -- 'open' (nothing retrying, parked or held) and they come after the newest item its archive was given
--- ('tails'), by creation time and then ID, so that the list stays in creation order; otherwise as keys
--- of their own in its index, as every other record. Per webhook and call that is an HSET and an RPUSH,
--- and for the call an HMGET and an HSET of 'tails'. Retention by count looks at the index's size only
+-- (its list's last item; recordLayout 3: 'tails'), by creation time and then ID, so that the list stays
+-- in creation order; otherwise as keys of their own in its index, as every other record. Per webhook and
+-- call that is an LINDEX and an RPUSH (recordLayout 3: an HSET and an RPUSH, and for the call an HMGET
+-- and an HSET of 'tails'; layout 4 names a webhook in 'tails' only when its archive starts). Retention by count looks at the index's size only
 -- when the archive's length passes a multiple of the slack (once per slack records), and then takes
 -- the oldest finished records of both (trimOldest) down to maxCount.
 local archiving, archivingOrder = {}, {}
@@ -222,28 +223,30 @@ local function archiveLater(pr, wh, i)
   a[#a + 1] = i
 end
 -- Items of archiveLater are ARGV positions: ARGV[i+3] the delivery ID, ARGV[i+5] the creation time,
--- ARGV[i+8] the record, without its project and webhook (complete_first's layout; lib/archive.lua).
+-- ARGV[i+8] the record, as the archive holds it (complete_first's layout; lib/archive.lua).
 local function before(x, y)
   local ax, ay = tonumber(ARGV[x + 5]), tonumber(ARGV[y + 5])
   return ax < ay or (ax == ay and ARGV[x + 3] < ARGV[y + 3])
 end
-local function inIndex(tag, pr, wh, i)
+local function inIndex(tag, pr, wh, i, inline)
   local id, at = ARGV[i + 3], ARGV[i + 5]
-  redis.call('SET', tag .. 'dl:' .. id, withOwner(ARGV[i + 8], pr, wh))
+  redis.call('SET', tag .. 'dl:' .. id, inline and fullRecord(ARGV[i + 8], pr, wh, at) or withOwner(ARGV[i + 8], pr, wh))
   redis.call('ZADD', whd(tag, pr, wh), at, id)
   recordCreated(pr, wh, at, id)
 end
-local function archiveCreated(tag, maxCount)
+-- inline: the records go into the list's items (recordLayout 4), else into the hash (3).
+local function archiveCreated(tag, maxCount, inline)
   if #archivingOrder == 0 then return end
   local names = {}
   for i, a in ipairs(archivingOrder) do names[i] = a.w end
-  local open, last = callJoined('SMISMEMBER', tag .. 'open', names), callJoined('HMGET', tails(tag), names)
+  -- recordLayout 4 reads each list's last item (O(1)); 3 keeps the newest in 'tails', one HMGET for all.
+  local open, last = callJoined('SMISMEMBER', tag .. 'open', names), not inline and callJoined('HMGET', tails(tag), names)
   local slack = slackOf(maxCount)
   local newTails = {}
   for k, a in ipairs(archivingOrder) do
     local pr, wh = a.pr, a.wh
     if open[k] == 1 then
-      for _, i in ipairs(a) do inIndex(tag, pr, wh, i) end
+      for _, i in ipairs(a) do inIndex(tag, pr, wh, i, inline) end
     else
       local sorted = true
       for x = 2, #a do
@@ -251,35 +254,45 @@ local function archiveCreated(tag, maxCount)
       end
       if not sorted then table.sort(a, before) end
       local tailAt, tailId = -1, ''
-      if last[k] then tailAt, tailId = archived(last[k]) end
-      local fields, list, length, first = {}, {}, nil, nil
+      local newest
+      if inline then newest = redis.call('LINDEX', whl(tag, pr, wh), -1) else newest = last[k] end
+      if newest then tailAt, tailId = archived(newest) end
+      local fields, list, length, first, added, tail = {}, {}, nil, nil, 0, nil
       for _, i in ipairs(a) do
         local at, id = tonumber(ARGV[i + 5]), ARGV[i + 3]
         local item = ARGV[i + 5] .. ':' .. id
-        if at > tailAt or (at == tailAt and id > tailId) then
+        if inline then
+          if archivable(id, at) then item = item .. ':' .. ARGV[i + 8] else item = nil end
+        end
+        if not item then
+          inIndex(tag, pr, wh, i, inline)
+        elseif at > tailAt or (at == tailAt and id > tailId) then
           list[#list + 1] = item
+          tail = ARGV[i + 5] .. ':' .. id
         else
           length = archiveInsert(tag, pr, wh, at, id, item)
           if not length then
-            inIndex(tag, pr, wh, i)
+            inIndex(tag, pr, wh, i, inline)
             item = nil
           end
         end
         if item then
-          fields[#fields + 1] = id
-          fields[#fields + 1] = ARGV[i + 8]
+          if not inline then
+            fields[#fields + 1] = id
+            fields[#fields + 1] = ARGV[i + 8]
+          end
           first = first or ARGV[i + 5]
+          added = added + 1
         end
       end
       for j = 1, #list, 1000 do
         length = redis.call('RPUSH', whl(tag, pr, wh), unpack(list, j, math.min(j + 999, #list)))
       end
-      if #fields > 0 then
-        local added = #fields / 2
+      if added > 0 then
         callEach('HSET', {wha(tag, pr, wh)}, fields)
-        if #list > 0 then
+        if tail and (not inline or length == added) then
           newTails[#newTails + 1] = a.w
-          newTails[#newTails + 1] = list[#list]
+          newTails[#newTails + 1] = tail
         end
         -- A new archive: its webhook goes into 'aged' (ZADD LT: an index may hold younger records only).
         if length == added then redis.call('ZADD', tag .. 'aged', 'LT', first, a.w) end

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The recorded deliveries of webhooks, as users and webhook changes reach them: reading one delivery
@@ -31,6 +32,7 @@ public final class DeliveryLog {
     private static final LuaScript UNHOLD = LuaScript.load("unhold");
     private static final LuaScript HELD_WEBHOOKS = LuaScript.load("held_webhooks");
     private static final LuaScript ARCHIVE_PAGE = LuaScript.load("archive_page");
+    private static final LuaScript ARCHIVE_GET = LuaScript.load("archive_get");
     /** Records examined per round trip when listing by a status without an index (pending). */
     private static final int STATUS_SCAN_CHUNK = 500;
     /** Records a replaying or purging script handles per call. */
@@ -230,32 +232,35 @@ public final class DeliveryLog {
     private Future<DeliveryRecord> delivery(int partition, String projectId, String webhookId, String deliveryId,
                                             boolean archived) {
         // Where the listing found it first, then the other place: a manual retry moves an archived record.
-        Request inArchive = Request.cmd(Command.HGET).arg(QueueKeys.archive(partition, projectId, webhookId))
-            .arg(deliveryId);
-        Request ownKey = Request.cmd(Command.GET).arg(QueueKeys.delivery(partition, deliveryId));
-        // The value, and whether it came from the archive.
-        Future<Map.Entry<Response, Boolean>> value = redis.send(archived ? inArchive : ownKey)
-            .compose(r -> r != null ? Future.succeededFuture(Map.entry(r, archived))
-                : redis.send(archived ? ownKey : inArchive).map(o -> o == null ? null : Map.entry(o, !archived)));
+        Supplier<Future<Response>> inArchive = () -> ARCHIVE_GET.run(redis,
+            List.of(QueueKeys.archiveOrder(partition, projectId, webhookId), QueueKeys.archive(partition, projectId,
+                webhookId)), List.of(deliveryId, projectId, webhookId));
+        Supplier<Future<Response>> ownKey = () -> redis.send(Request.cmd(Command.GET)
+            .arg(QueueKeys.delivery(partition, deliveryId)));
+        Future<Response> value = (archived ? inArchive : ownKey).get()
+            .compose(r -> r != null ? Future.succeededFuture(r) : (archived ? ownKey : inArchive).get());
+        return withTries(partition, deliveryId, value.map(found -> found == null ? null : found.toBytes()), true);
+    }
+
+    /**
+     * A record's value (null: none) with its tries, as the API shows it; readTries false for a record that has
+     * no list of earlier tries (an archived one: it had one try).
+     */
+    private Future<DeliveryRecord> withTries(int partition, String deliveryId, Future<byte[]> value, boolean readTries) {
         Future<Map<String, String>> record = value.map(found -> {
             if (found == null) {
                 return null;
             }
-            RecordFormat.Decoded d = RecordFormat.decode(found.getKey().toBytes());
+            RecordFormat.Decoded d = RecordFormat.decode(found);
             Map<String, String> h = new HashMap<>(d.fields());
             h.put("id", deliveryId);
-            if (found.getValue()) {
-                // An archived record leaves out what its archive's key names (lua/lib/archive.lua).
-                h.put("pr", projectId);
-                h.put("wh", webhookId);
-            }
             if (d.tryJson() != null) {
                 h.put("t", d.tryJson());
             }
             return h;
         });
-        Future<Response> tries = redis.send(Request.cmd(Command.LRANGE).arg(QueueKeys.tries(partition, deliveryId))
-            .arg(0).arg(-1));
+        Future<Response> tries = readTries ? redis.send(Request.cmd(Command.LRANGE)
+            .arg(QueueKeys.tries(partition, deliveryId)).arg(0).arg(-1)) : Future.succeededFuture();
         return Future.all(record, tries).map(x -> {
             Map<String, String> h = record.result();
             if (h == null || h.get("id") == null) {
@@ -277,8 +282,11 @@ public final class DeliveryLog {
     public record Page(List<DeliveryRecord> deliveries, String nextCursor) {
     }
 
-    /** An item of a listing: a delivery, its creation time, and where its record is. */
-    private record Item(String id, long at, int partition, boolean archived) {
+    /**
+     * An item of a listing: a delivery, its creation time, where its record is, and the record itself when
+     * the listing read it (an archive's item holds it).
+     */
+    private record Item(String id, long at, int partition, boolean archived, byte[] value) {
     }
 
     /**
@@ -306,19 +314,20 @@ public final class DeliveryLog {
             String key = status == null || filtered ? QueueKeys.webhookDeliveries(p, projectId, webhookId)
                 : QueueKeys.webhookDeliveries(p, projectId, webhookId, status);
             all.add(listAfter(p, key, filtered ? status : null, max, afterId, limit, 0, new ArrayList<>())
-                .map(found -> found.stream().map(e -> new Item(e.getKey(), e.getValue(), partition, false)).toList()));
+                .map(found -> found.stream().map(e -> new Item(e.getKey(), e.getValue(), partition, false, null))
+                    .toList()));
             if (status == null || status == DeliveryStatus.DELIVERED) {
                 all.add(ARCHIVE_PAGE.run(redis, List.of(QueueKeys.archiveOrder(p, projectId, webhookId)),
-                    List.of(max == Long.MAX_VALUE ? "" : Long.toString(max), afterId == null ? "" : afterId, limit))
+                    List.of(max == Long.MAX_VALUE ? "" : Long.toString(max), afterId == null ? "" : afterId, limit,
+                        projectId, webhookId))
                     .map(r -> {
                         List<Item> items = new ArrayList<>();
-                        if (r != null) {
-                            r.forEach(x -> {
-                                String item = x.toString();
-                                int colon = item.indexOf(':');
-                                items.add(new Item(item.substring(colon + 1), Long.parseLong(item.substring(0, colon)),
-                                    partition, true));
-                            });
+                        for (int i = 0; r != null && i + 1 < r.size(); i += 2) {
+                            String item = r.get(i).toString();
+                            int colon = item.indexOf(':');
+                            Response value = r.get(i + 1);
+                            items.add(new Item(item.substring(colon + 1), Long.parseLong(item.substring(0, colon)),
+                                partition, true, value == null ? null : value.toBytes()));
                         }
                         return items;
                     }));
@@ -333,7 +342,8 @@ public final class DeliveryLog {
             merged.removeIf(i -> !seen.add(i.id()));
             List<Item> page = merged.size() > limit ? merged.subList(0, limit) : merged;
             List<Future<DeliveryRecord>> records = page.stream()
-                .map(i -> delivery(i.partition(), projectId, webhookId, i.id(), i.archived())).toList();
+                .map(i -> i.value() != null ? withTries(i.partition(), i.id(), Future.succeededFuture(i.value()), false)
+                    : delivery(i.partition(), projectId, webhookId, i.id(), i.archived())).toList();
             return Future.all(records).map(y -> {
                 List<DeliveryRecord> out = records.stream().map(Future::result).filter(Objects::nonNull).toList();
                 Item last = page.isEmpty() ? null : page.get(page.size() - 1);

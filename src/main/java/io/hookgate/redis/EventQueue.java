@@ -307,7 +307,6 @@ public final class EventQueue {
     /** How a try (or a decision not to try) ends a stream entry; see {@code lua/complete.lua}. */
     public enum Outcome {
         DELIVERED('D'), RETRY('R'), FAILED('F'), PARKED('P'), HOLD('H'), WAIT('W'), REQUEUE('Q'), DROP('X');
-
         final char code;
 
         Outcome(char code) {
@@ -431,9 +430,11 @@ public final class EventQueue {
      */
     public Future<EventRecord> loadEvent(int partition, String projectId, String eventId, String deliveryId,
                                          String webhookId) {
+        String wh = String.valueOf(webhookId);
         List<String> keys = List.of(QueueKeys.event(partition, projectId, eventId), QueueKeys.delivery(partition,
-            deliveryId), webhookId == null ? "" : QueueKeys.archive(partition, projectId, webhookId));
-        return LOAD_EVENT.run(redis, webhookId == null ? keys.subList(0, 2) : keys, List.of(deliveryId, projectId)).map(r -> {
+            deliveryId), QueueKeys.archive(partition, projectId, wh), QueueKeys.archiveOrder(partition, projectId, wh));
+        return LOAD_EVENT.run(redis, webhookId == null ? keys.subList(0, 2) : keys, List.of(deliveryId, projectId, wh))
+            .map(r -> {
                 if (r == null || r.size() < 6 || r.get(4) == null || r.get(1) == null || r.get(3) == null
                     || !projectId.equals(text(r.get(0)))) {
                     return null;
@@ -446,5 +447,4 @@ public final class EventQueue {
     private static String text(Response r) {
         return r == null ? "" : r.toString();
     }
-
 }

@@ -41,14 +41,17 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:aged                zset    PID:WID of every webhook with records in the partition, scored by its oldest
  *                                     record's creation time or earlier: retention by age visits only those
  *                                     past the retention (lua/trim_aged.lua; see lua/lib/retention.lua)
- * hg:{qN}:wha:PID:WID         hash    the webhook's archive: the records of its first tries delivered while it
- *                                     was outside 'open', by delivery ID, written once (recordLayout 3; see
- *                                     lua/lib/archive.lua) without the project and webhook this key names; they
- *                                     have no key of their own and no entry in whd
- * hg:{qN}:whl:PID:WID         list    "AT:DID" of each record in wha, in creation order (AT: epoch ms), oldest
- *                                     first: what listing, retention and a manual retry find them by
- * hg:{qN}:tails               hash    PID:WID -> the newest "AT:DID" its archive was given (it may be gone since):
- *                                     what a record must come after to be appended (lua/lib/archive.lua)
+ * hg:{qN}:whl:PID:WID         list    the webhook's archive: the records of its first tries delivered while it
+ *                                     was outside 'open', written once, each an item "AT:DID:RECORD" in creation
+ *                                     order (AT: epoch ms), oldest first, the record without what the item and
+ *                                     this key say (recordLayout 4, RecordFormat; see lua/lib/archive.lua); they
+ *                                     have no key of their own and no entry in whd. Items "AT:DID" were written
+ *                                     by recordLayout 3, their records in wha
+ * hg:{qN}:wha:PID:WID         hash    recordLayout 3's records of whl's items "AT:DID", by delivery ID, without
+ *                                     the project and webhook this key names
+ * hg:{qN}:tails               hash    PID:WID of each webhook whose archive was ever given a record, for the
+ *                                     maintenance walk (recordLayout 3 kept the newest "AT:DID" there, what a
+ *                                     record must come after to be appended)
  * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
  *                                     of their own, and delivered ones only those delivered while the webhook
  *                                     had retrying or parked records (retention needs them; see
@@ -114,17 +117,17 @@ public final class QueueKeys {
         return tag(partition) + "whd:" + projectId + ":" + webhookId;
     }
 
-    /** A webhook's archive: its records by delivery ID (see the class comment). */
+    /** recordLayout 3's records of a webhook's archive, by delivery ID (see the class comment). */
     public static String archive(int partition, String projectId, String webhookId) {
         return tag(partition) + "wha:" + projectId + ":" + webhookId;
     }
 
-    /** Per webhook (PID:WID) the newest "AT:DID" its archive was given. */
+    /** The webhooks (PID:WID) whose archive was ever given a record (see the class comment). */
     public static String tails(int partition) {
         return tag(partition) + "tails";
     }
 
-    /** The archive's "AT:DID" items in creation order. */
+    /** A webhook's archive: "AT:DID:RECORD" items in creation order (see the class comment). */
     public static String archiveOrder(int partition, String projectId, String webhookId) {
         return tag(partition) + "whl:" + projectId + ":" + webhookId;
     }

@@ -73,13 +73,22 @@ public final class RecordFormat {
      * {@code recordLayout} 1 while replicas of a version before 2 still run (they cannot read layout 2).
      * Layout 3 is 2, but a delivered record that holds its event leaves out its project and webhook: it goes
      * to its webhook's archive, whose key names them ({@code lua/lib/archive.lua}, which puts them back for
-     * one that does not).
+     * one that does not). Layout 4 gives such a record as an item of the archive's list holds it, after
+     * "AT:DID:": {@code ev|["nm","",...]\n<try>\n<payload>}, without status and so (always delivered and 1),
+     * project and webhook, its creation time (the header's second element left empty, written all the
+     * same), and the try's start as its distance from the creation time ({@code "o"}; left out when 0);
+     * {@code fullRecord} in lua/lib/archive.lua
+     * puts them back (for a record that stays a key of its own, and for every reader).
      */
     public static byte[] encode(int layout, String st, String so, String ev, String pr, String wh, String[] head,
                                 String tryJson, byte[] payload) {
         boolean archived = layout >= 3 && "delivered".equals(st) && "1".equals(so);
+        boolean inline = archived && layout >= 4 && !isDefault(head, AT);
         String project = archived ? null : pr;
         String webhook = archived ? null : wh;
+        if (inline && tryJson != null) {
+            tryJson = tryStartFromAt(tryJson, Long.parseLong(head[AT]));
+        }
         // Sized for the whole text: a growing builder would copy itself on every delivery.
         int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev)
             + length(project) + length(webhook);
@@ -87,12 +96,16 @@ public final class RecordFormat {
             size += length(v) + 8;
         }
         StringBuilder b = new StringBuilder(size);
-        b.append(st).append('|').append(so == null ? "" : so).append('|').append(ev == null ? "" : ev).append('|')
-            .append(project == null ? "" : project).append('|').append(webhook == null ? "" : webhook).append('|');
+        if (inline) {
+            b.append(ev == null ? "" : ev).append('|');
+        } else {
+            b.append(st).append('|').append(so == null ? "" : so).append('|').append(ev == null ? "" : ev).append('|')
+                .append(project == null ? "" : project).append('|').append(webhook == null ? "" : webhook).append('|');
+        }
         if (layout == 1) {
             objectHeader(b, head);
         } else {
-            arrayHeader(b, head);
+            arrayHeader(b, head, inline);
         }
         if (tryJson != null) {
             b.append(tryJson);
@@ -108,18 +121,42 @@ public final class RecordFormat {
         return out;
     }
 
-    private static void arrayHeader(StringBuilder b, String[] head) {
+    /**
+     * A try as the archive holds it: its start ({@code "a"}, epoch ms, first in {@link TryRecord}'s JSON) left
+     * out when it is the record's creation time at (the item names that), else written as its distance from it
+     * ({@code "o"}): a few digits instead of thirteen.
+     */
+    private static String tryStartFromAt(String tryJson, long at) {
+        if (!tryJson.startsWith("{\"a\":")) {
+            return tryJson;
+        }
+        int end = 5;
+        while (end < tryJson.length() && Character.isDigit(tryJson.charAt(end))) {
+            end++;
+        }
+        if (end == 5 || end >= tryJson.length() || tryJson.charAt(end) != ',') {
+            return tryJson;
+        }
+        long offset = Long.parseLong(tryJson.substring(5, end)) - at;
+        return (offset == 0 ? "{" : "{\"o\":" + offset + ",") + tryJson.substring(end + 1);
+    }
+
+    /** The header of layout 2; withoutAt: its creation time left empty (written all the same) for the archive. */
+    private static void arrayHeader(StringBuilder b, String[] head, boolean withoutAt) {
         b.append('[');
         int last = ORDER.length - 1;
         while (last >= 0 && isDefault(head, ORDER[last])) {
             last--;
+        }
+        if (withoutAt) {
+            last = Math.max(last, 1);
         }
         for (int j = 0; j <= last; j++) {
             int i = ORDER[j];
             if (j > 0) {
                 b.append(',');
             }
-            String v = isDefault(head, i) ? "" : head[i];
+            String v = isDefault(head, i) || (withoutAt && i == AT) ? "" : head[i];
             if ((i == UP || i == EA) && !v.isEmpty() && !isDefault(head, AT)) {
                 v = Long.toString(Long.parseLong(v) - Long.parseLong(head[AT]));
             }

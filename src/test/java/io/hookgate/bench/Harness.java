@@ -497,6 +497,16 @@ final class Harness implements AutoCloseable {
             }
         }
         records += archived;
+        // One archived record as it is stored (an archive's newest item), so that the report shows what the bytes are.
+        Object sample = null;
+        for (int q = 0; q < queuePartitions() && sample == null && archived > 0; q++) {
+            for (String id : webhookIds) {
+                sample = redis.call("LINDEX", QueueKeys.archiveOrder(q, project, id), "-1");
+                if (sample != null) {
+                    break;
+                }
+            }
+        }
         Random random = new Random();
         long sampled = 0;
         long recordBytes = 0;
@@ -523,6 +533,7 @@ final class Harness implements AutoCloseable {
         return out
             .put("archivedRecords", archived)
             .put("archiveHashPerRecordBytes", archived > 0 ? round(archiveHashBytes / (double) archived) : 0)
+            .put("archiveSampleItem", sample instanceof String v ? v : null)
             .put("archiveListPerRecordBytes", archived > 0 ? round(archiveListBytes / (double) archived) : 0)
             .put("memoryPerRecordBytes", round(total))
             .put("datasetPerRecordBytes", round((now.dataset() - before.dataset()) / (double) records))

@@ -207,9 +207,12 @@ class DeliveriesApiTest {
             List<String> newestFirst = new ArrayList<>(sent);
             Collections.reverse(newestFirst);
             assertThat(listed).extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
-            String archived = items.get(items.size() / 2).substring(items.get(items.size() / 2).indexOf(':') + 1);
-            assertThat((String) env.redis().call("HGET", "hg:{q0}:wha:" + p.projectId() + ":arch", archived))
-                .as("stored without project and webhook").matches("(?s)delivered\\|1\\|[^|]+\\|\\|\\|\\[.*");
+            String item = items.get(items.size() / 2);
+            String archived = item.split(":")[1];
+            // at:id:ev|["name","",...: without status, project, webhook and creation time (the item names them).
+            assertThat(item).as("the record in its item, stored without what the item and key say")
+                .matches("(?s)\\d+:" + archived + ":[^|:]+\\|\\[\"users\\.u1\\.create\",\"\",.*")
+                .doesNotContain(p.projectId());
             JsonObject one = p.call("GET", "/webhooks/arch/deliveries/" + archived, null).expect(200).json();
             int nth = sent.indexOf(one.getString("eventId"));
             assertThat(one.getJsonObject("payload").getString("n")).isEqualTo("a" + nth);

@@ -37,18 +37,18 @@ final class QueueFixture {
     /**
      * A delivery record's fields as Redis holds them (see {@link RecordFormat}), with the newest try as
      * {@code t} and the payload as {@code pl} when the record holds them; empty when there is no record. A
-     * key of its own, or a field of its webhook's archive.
+     * key of its own, or in its webhook's archive (read as the API reads it, with {@code lua/archive_get.lua}).
      */
     static java.util.Map<String, String> record(io.hookgate.testsupport.RedisServer redis, String deliveryId) {
         String v = redis.command("GET", "hg:{q0}:dl:" + deliveryId);
-        String archivedIn = null;
         if (v == null || v.isEmpty() || v.equals("(nil)")) {
             v = null;
-            for (String archive : redis.keys("hg:{q0}:wha:*")) {
-                Object a = redis.call("HGET", archive, deliveryId);
-                if (a != null) {
-                    v = (String) a;
-                    archivedIn = archive;
+            for (String list : redis.keys("hg:{q0}:whl:*")) {
+                String[] owner = list.substring("hg:{q0}:whl:".length()).split(":", 2);
+                Object a = redis.call("EVAL", io.hookgate.redis.LuaScript.load("archive_get").source(), "2", list,
+                    "hg:{q0}:wha:" + owner[0] + ":" + owner[1], deliveryId, owner[0], owner[1]);
+                if (a instanceof String found) {
+                    v = found;
                 }
             }
         }
@@ -57,12 +57,6 @@ final class QueueFixture {
         }
         RecordFormat.Decoded d = RecordFormat.decode(v.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.util.Map<String, String> out = new java.util.HashMap<>(d.fields());
-        if (archivedIn != null) {
-            // hg:{q0}:wha:PID:WID names what an archived record leaves out.
-            String[] parts = archivedIn.substring("hg:{q0}:wha:".length()).split(":", 2);
-            out.put("pr", parts[0]);
-            out.put("wh", parts[1]);
-        }
         if (d.tryJson() != null) {
             out.put("t", d.tryJson());
         }
@@ -72,11 +66,11 @@ final class QueueFixture {
         return out;
     }
 
-    /** How many delivery records partition 0 holds: keys of their own and archives' fields. */
+    /** How many delivery records partition 0 holds: keys of their own and archives' items. */
     static int recordCount(io.hookgate.testsupport.RedisServer redis) {
         int n = redis.keys("hg:{q0}:dl:*").stream().mapToInt(k -> k.endsWith(":tries") ? 0 : 1).sum();
-        for (String archive : redis.keys("hg:{q0}:wha:*")) {
-            n += ((Number) redis.call("HLEN", archive)).intValue();
+        for (String archive : redis.keys("hg:{q0}:whl:*")) {
+            n += ((Number) redis.call("LLEN", archive)).intValue();
         }
         return n;
     }

@@ -114,6 +114,34 @@ class RecordFormatTest {
     }
 
     @Test
+    void layout4GivesADeliveredRecordHoldingItsEventAsTheArchivesItemHoldsItAndTheScriptsMakeItWholeAgain() {
+        String[] head = head(fields());
+        String lib = LuaScript.library("records") + LuaScript.library("indexes") + LuaScript.library("archive");
+        // The try's start: the creation time itself, 12 ms after it, 3 ms before it (another replica's clock).
+        for (long offset : new long[] {0, 12, -3}) {
+            String tryJson = "{\"a\":" + (1795822158429L + offset) + ",\"d\":5,\"c\":200,\"h\":{\"content-length\":\"0\"}}";
+            byte[] payload = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+            String item = new String(RecordFormat.encode(4, "delivered", "1", "ev1", "p1", "w1", head, tryJson, payload),
+                StandardCharsets.UTF_8);
+            String whole = new String(RecordFormat.encode(2, "delivered", "1", "ev1", "p1", "w1", head, tryJson, payload),
+                StandardCharsets.UTF_8);
+            assertThat(item).startsWith("ev1|[\"users.u1.create\",\"\",\"36\",")
+                .contains(offset == 0 ? "\n{\"d\":5," : "\n{\"o\":" + offset + ",\"d\":5,").doesNotContain("p1", "w1")
+                .endsWith("\n{\"n\":1}");
+            // delivered|1| p1|w1| the time, and "a":1795822158429, (or all but "o":12, of it).
+            assertThat(whole.length() - item.length()).as("bytes saved").isEqualTo(offset == 0 ? 12 + 6 + 13 + 18 : 12 + 6 + 13 + 11);
+            assertThat(redis.call("EVAL", lib + "return fullRecord(ARGV[1], 'p1', 'w1', '1795822158429')", "0", item))
+                .isEqualTo(whole);
+        }
+        // What is not archived is written whole: another status, an event hash's record.
+        assertThat(new String(RecordFormat.encode(4, "failed", "1", "ev1", "p1", "w1", head, TRY, null),
+            StandardCharsets.UTF_8)).isEqualTo(new String(RecordFormat.encode(2, "failed", "1", "ev1", "p1", "w1", head,
+                TRY, null), StandardCharsets.UTF_8));
+        assertThat(new String(RecordFormat.encode(4, "delivered", "", "ev1", "p1", "w1", head, TRY, null),
+            StandardCharsets.UTF_8)).startsWith("delivered||ev1|p1|w1|[");
+    }
+
+    @Test
     void theScriptsPutProjectAndWebhookBackIntoALayout3RecordAndLeaveAWholeOneAlone() {
         String[] head = head(fields());
         String archived = new String(RecordFormat.encode(3, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),

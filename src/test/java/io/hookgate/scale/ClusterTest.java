@@ -289,7 +289,7 @@ class ClusterTest {
         for (RedisServer node : cluster.nodes()) {
             List<String> own = keys.get("127.0.0.1:" + node.port());
             assertThat(own).as("queue streams on node %d", node.port()).anyMatch(k -> k.matches("hg:\\{q\\d+}:events"));
-            assertThat(own).as("delivery records on node %d", node.port()).anyMatch(k -> k.matches("hg:\\{q\\d+}:(dl|wha):.*"));
+            assertThat(own).as("delivery records on node %d", node.port()).anyMatch(k -> k.matches("hg:\\{q\\d+}:(dl|whl):.*"));
             for (String key : own) {
                 if (key.startsWith("hg:{q")) {
                     int p = Integer.parseInt(key.substring("hg:{q".length(), key.indexOf('}')));

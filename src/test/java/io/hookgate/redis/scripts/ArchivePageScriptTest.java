@@ -11,9 +11,15 @@ import org.junit.jupiter.api.Test;
  * listing ("at:id" of the previous page's last item).
  */
 class ArchivePageScriptTest extends ScriptHarness {
-    @SuppressWarnings("unchecked")
+    /** The page's items ("at:id"), each second element (the record, null for an item without) left out. */
     private static List<String> page(String maxAt, String afterId, int limit) {
-        return (List<String>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, limit));
+        List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, limit, PR, WH));
+        List<String> items = new ArrayList<>();
+        for (int i = 0; i < out.size(); i += 2) {
+            assertThat(out.get(i + 1)).as("items without a record").isNull();
+            items.add((String) out.get(i));
+        }
+        return items;
     }
 
     /** 450 items (more than two of the script's chunks): three share each creation time. */
@@ -44,6 +50,24 @@ class ArchivePageScriptTest extends ScriptHarness {
         List<String> got = page(cursor.substring(0, colon), cursor.substring(colon + 1), 100);
 
         assertThat(got).isEqualTo(newestFirst.subList(302, 402));
+    }
+
+    @Test
+    void anItemHoldingItsRecordIsAnsweredWithTheRecordAsItsKeyWouldHoldIt() {
+        TestRecord older = TestRecord.of("delivered", PR, WH, "ev-1", NOW).with("nm", "users.u1.create")
+            .holdingEvent("user-1", NOW - 300, "req-1", "{\"n\":1}").newestTry("{\"a\":" + NOW + ",\"d\":4,\"c\":200}", 1);
+        TestRecord newer = TestRecord.of("delivered", PR, WH, "ev-2", NOW + 1).with("nm", "users.u2.create")
+            .holdingEvent("", NOW - 2, "req-2", "{\"n\":2}").newestTry("{\"a\":" + (NOW + 3) + ",\"d\":4,\"c\":500}", 1);
+        putArchived(deliveryId(NOW, "one"), older);
+        putArchived(deliveryId(NOW, "two"), newer);
+        assertThat(older.text(4)).as("stored without what the item and key say").startsWith("ev-1|[\"users.u1.create\",\"\",")
+            .contains("\n{\"d\":4,");
+        assertThat(newer.text(4)).as("a try that did not start at the creation: its distance from it").contains("\n{\"o\":2,\"d\":4,");
+
+        List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of("", "", 10, PR, WH));
+
+        assertThat(out).isEqualTo(List.of((NOW + 1) + ":" + deliveryId(NOW, "two"), newer.text(),
+            NOW + ":" + deliveryId(NOW, "one"), older.text()));
     }
 
     @Test

@@ -287,12 +287,101 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(hash(archive(PR, WH))).as("each without the project and webhook its key names")
             .isEqualTo(Map.of("d-a", archivedForm(a), "d-b", archivedForm(b), "d-c", archivedForm(c)));
         assertThat(archivedForm(a)).startsWith("delivered|1|ev-d-a|||[");
-        assertThat(list(archiveOrder(PR, WH))).as("by creation time, then ID")
+        assertThat(archiveItems(PR, WH)).as("by creation time, then ID")
             .containsExactly((CREATED - 5) + ":d-c", CREATED + ":d-a", CREATED + ":d-b");
         assertThat(zset(index(PR, WH))).as("only the failed one has an index entry").isEqualTo(Map.of("d-f", CREATED));
         assertThat(exists(record("d-a"))).isFalse();
         assertThat(zset(AGED)).as("aged at the archive's oldest").isEqualTo(Map.of(PR + ":" + WH, CREATED - 5));
         assertDeleted();
+    }
+
+    // recordLayout 4 (the default): the records go into the archive list's items.
+
+    private static List<Object> inItems(int maxCount) {
+        List<Object> args = args(maxCount);
+        args.set(4, 4);
+        return args;
+    }
+
+    /** A delivered first try as EventQueue gives it for recordLayout 4: the record as the archive holds it. */
+    private static TestRecord inItem(List<Object> args, String deliveryId, long at) {
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
+        TestRecord r = TestRecord.of("delivered", PR, WH, "ev-" + deliveryId, at).with("nm", "users.u1.create")
+            .with("up", NOW).holdingEvent("user-1", at - 10, "req-1", "{\"n\":1}")
+            .newestTry("{\"a\":" + at + ",\"d\":5,\"c\":200,\"h\":{\"content-length\":\"0\"}}", 1);
+        args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0, r.text(4)));
+        return r;
+    }
+
+    @Test
+    void deliveredFirstTriesGoIntoTheArchivesItemsInCreationOrderWithNoHash() {
+        List<Object> args = inItems(1000);
+        String b = deliveryId(CREATED - 10, "b");
+        String a = deliveryId(CREATED - 10, "a");
+        String c = deliveryId(CREATED - 15, "c");
+        TestRecord rb = inItem(args, b, CREATED);
+        TestRecord ra = inItem(args, a, CREATED);
+        TestRecord rc = inItem(args, c, CREATED - 5);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(list(archiveOrder(PR, WH))).as("by creation time, then ID, each holding its record").containsExactly(
+            (CREATED - 5) + ":" + c + ":" + rc.text(4), CREATED + ":" + a + ":" + ra.text(4),
+            CREATED + ":" + b + ":" + rb.text(4));
+        assertThat(ra.text(4)).as("without status, so, project, webhook, creation time and the try's start")
+            .startsWith("ev-" + a + "|[\"users.u1.create\",\"\",").contains("\n{\"d\":5,\"c\":200,");
+        assertThat(exists(archive(PR, WH))).isFalse();
+        assertThat(hash(TAILS)).as("the newest item without its record").isEqualTo(Map.of(PR + ":" + WH, CREATED + ":" + b));
+        assertThat(zset(AGED)).as("aged at the archive's oldest").isEqualTo(Map.of(PR + ":" + WH, CREATED - 5));
+        assertDeleted();
+    }
+
+    @Test
+    void aRecordThatStaysOutOfTheArchiveGetsWhatItsItemWouldHaveSaid() {
+        // Created over a minute after its event (archivable), and one of a webhook with a retry waiting.
+        List<Object> args = inItems(1000);
+        String late = deliveryId(CREATED - 61_000, "late");
+        TestRecord rl = inItem(args, late, CREATED);
+        String open = deliveryId(CREATED - 10, "open");
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-open", "pr", PR);
+        TestRecord ro = TestRecord.of("delivered", PR, OTHER_WH, "ev-open", CREATED).with("up", NOW)
+            .holdingEvent("", CREATED - 10, "req-2", "{}").newestTry("{\"a\":" + (CREATED + 2) + ",\"d\":1,\"c\":204}", 1);
+        args.addAll(List.of(entry, "ev-open", PR, open, OTHER_WH, CREATED, "delivered", 0, ro.text(4)));
+        redis.command("SADD", OPEN, PR + ":" + OTHER_WH);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(redis.command("GET", record(late))).as("as recordLayout 2 writes it").isEqualTo(rl.text());
+        assertThat(redis.command("GET", record(open))).isEqualTo(ro.text());
+        assertThat(zset(index(PR, WH))).isEqualTo(Map.of(late, CREATED));
+        assertThat(zset(index(PR, OTHER_WH))).isEqualTo(Map.of(open, CREATED));
+        assertThat(exists(archiveOrder(PR, WH))).isFalse();
+        assertThat(exists(archiveOrder(PR, OTHER_WH))).isFalse();
+    }
+
+    @Test
+    void aRecordGoesAfterTheListsLastItemOrAmongItsLast16AndTailsIsNotWrittenAgain() {
+        for (int n = 0; n < 5; n++) {
+            putArchived(deliveryId(CREATED + 10 * n - 5, "a" + n), TestRecord.of("delivered", PR, WH, "ev-a" + n,
+                CREATED + 10 * n).holdingEvent("u", CREATED + 10 * n - 5, "r", "{}"));
+        }
+        // What tails says no longer counts with recordLayout 4: the list's last item does.
+        redis.command("HSET", TAILS, PR + ":" + WH, "1:x");
+        List<Object> args = inItems(1000);
+        String late = deliveryId(CREATED + 20, "late");
+        String later = deliveryId(CREATED + 50, "later");
+        TestRecord rLate = inItem(args, late, CREATED + 25);
+        inItem(args, later, CREATED + 60);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":" + deliveryId(CREATED - 5, "a0"),
+            (CREATED + 10) + ":" + deliveryId(CREATED + 5, "a1"), (CREATED + 20) + ":" + deliveryId(CREATED + 15, "a2"),
+            (CREATED + 25) + ":" + late, (CREATED + 30) + ":" + deliveryId(CREATED + 25, "a3"),
+            (CREATED + 40) + ":" + deliveryId(CREATED + 35, "a4"), (CREATED + 60) + ":" + later);
+        assertThat(list(archiveOrder(PR, WH)).get(3)).isEqualTo((CREATED + 25) + ":" + late + ":" + rLate.text(4));
+        assertThat(exists(index(PR, WH))).isFalse();
+        assertThat(hash(TAILS)).as("written when an archive starts only").isEqualTo(Map.of(PR + ":" + WH, "1:x"));
     }
 
     @Test
@@ -306,10 +395,10 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
-        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":a-0", (CREATED + 10) + ":a-1",
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":a-0", (CREATED + 10) + ":a-1",
             (CREATED + 20) + ":a-2", (CREATED + 25) + ":d-late", (CREATED + 30) + ":a-3", (CREATED + 40) + ":a-4",
             (CREATED + 60) + ":d-later");
-        assertThat(hash(archive(PR, WH))).containsKeys("d-late", "d-later").hasSize(7);
+        assertThat(archivedIds(PR, WH)).contains("d-late", "d-later").hasSize(7);
         assertThat(exists(index(PR, WH))).isFalse();
         assertThat(hash(TAILS)).containsEntry(PR + ":" + WH, (CREATED + 60) + ":d-later");
     }
@@ -326,7 +415,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
         assertThat(raw("d-old")).isEqualTo(old);
         assertThat(zset(index(PR, WH))).isEqualTo(Map.of("d-old", CREATED));
-        assertThat(list(archiveOrder(PR, WH))).hasSize(16).doesNotContain(CREATED + ":d-old");
+        assertThat(archiveItems(PR, WH)).hasSize(16).doesNotContain(CREATED + ":d-old");
     }
 
     @Test
@@ -363,10 +452,10 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(zset(index(PR, WH))).as("the index's finished one went first").containsOnlyKeys("p-0");
         assertThat(exists(record("s-0"))).isFalse();
         assertThat(exists(record("p-0"))).as("a pending record is never trimmed").isTrue();
-        List<String> order = list(archiveOrder(PR, WH));
+        List<String> order = archiveItems(PR, WH);
         assertThat(order).as("19, 3 over: s-0, then the archive's two oldest").hasSize(15)
             .startsWith((CREATED - 98) + ":a-c").endsWith((CREATED + 2) + ":d-2");
-        assertThat(hash(archive(PR, WH))).hasSize(15).doesNotContainKeys("a-a", "a-b").containsKeys("a-c", "d-0");
+        assertThat(archivedIds(PR, WH)).hasSize(15).doesNotContain("a-a", "a-b").contains("a-c", "d-0");
     }
 
     @Test
@@ -381,7 +470,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), second);
 
-        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":d-1", (CREATED + 1) + ":d-2");
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":d-1", (CREATED + 1) + ":d-2");
         assertThat(exists(record("d-1"))).isFalse();
         assertThat(xlen(DELIVERIES)).as("nothing queued for d-1").isZero();
         assertDeleted();
@@ -396,8 +485,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
         threeDeliveredWithARetentionOf16();
 
         assertThat(zset(index(PR, WH))).containsOnlyKeys("s-0", "s-1");
-        assertThat(list(archiveOrder(PR, WH))).hasSize(14).startsWith((CREATED - 97) + ":a-d");
-        assertThat(hash(archive(PR, WH))).hasSize(14).doesNotContainKeys("a-a", "a-b", "a-c");
+        assertThat(archiveItems(PR, WH)).hasSize(14).startsWith((CREATED - 97) + ":a-d");
+        assertThat(archivedIds(PR, WH)).hasSize(14).doesNotContain("a-a", "a-b", "a-c");
     }
 
     @Test
@@ -409,7 +498,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
         assertThat(zset(index(PR, WH))).containsOnlyKeys("d-f");
-        assertThat(list(archiveOrder(PR, WH))).as("17, one over: the archive's oldest went").hasSize(15)
+        assertThat(archiveItems(PR, WH)).as("17, one over: the archive's oldest went").hasSize(15)
             .startsWith((CREATED - 99) + ":a-b");
     }
 
@@ -425,7 +514,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
         assertThat(exists(index(PR, WH))).isFalse();
-        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":d-old", (CREATED + 51) + ":d-new");
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":d-old", (CREATED + 51) + ":d-new");
         assertThat(hash(TAILS)).containsEntry(PR + ":" + WH, (CREATED + 51) + ":d-new");
         assertThat(zset(AGED)).isEqualTo(Map.of(PR + ":" + WH, CREATED));
     }
@@ -444,6 +533,6 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
         assertThat(exists(record("d-1"))).isFalse();
         assertThat(exists(index(PR, WH))).isFalse();
-        assertThat(list(archiveOrder(PR, WH))).containsExactly(CREATED + ":d-1");
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":d-1");
     }
 }

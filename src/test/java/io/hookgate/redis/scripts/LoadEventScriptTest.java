@@ -103,11 +103,21 @@ class LoadEventScriptTest extends ScriptHarness {
 
     @Test
     void anArchivedRecordHoldsItsEventWhenTheArchiveIsGiven() {
-        putArchived("d-1", TestRecord.of("delivered", PR, WH, "ev-1", NOW).with("nm", "users.u1.update")
+        String id = deliveryId(NOW - 200, "d1");
+        putArchived(id, TestRecord.of("delivered", PR, WH, "ev-1", NOW).with("nm", "users.u1.update")
             .holdingEvent("user-1", 1700000000123L, "req-1", PAYLOAD).newestTry("{\"c\":200}", 1));
 
-        assertThat(run("load_event", List.of(eventHash(PR, "ev-1"), record("d-1"), archive(PR, WH)), List.of("d-1", PR)))
-            .isEqualTo(List.of(PR, "users.u1.update", "user-1", "1700000000123", PAYLOAD, "req-1"));
-        assertThat(load(PR, "ev-1", "d-1")).as("without the archive: none").isNull();
+        assertThat(run("load_event", List.of(eventHash(PR, "ev-1"), record(id), archive(PR, WH), archiveOrder(PR, WH)),
+            List.of(id, PR, WH))).isEqualTo(List.of(PR, "users.u1.update", "user-1", "1700000000123", PAYLOAD, "req-1"));
+        assertThat(load(PR, "ev-1", id)).as("without the archive: none").isNull();
+    }
+
+    @Test
+    void aRecordOfRecordLayout3IsReadFromTheArchivesHash() {
+        putArchivedInHash("d-1", TestRecord.of("delivered", PR, WH, "ev-1", NOW).with("nm", "users.u1.update")
+            .holdingEvent("user-1", 1700000000123L, "req-1", PAYLOAD).newestTry("{\"c\":200}", 1));
+
+        assertThat(run("load_event", List.of(eventHash(PR, "ev-1"), record("d-1"), archive(PR, WH), archiveOrder(PR, WH)),
+            List.of("d-1", PR, WH))).isEqualTo(List.of(PR, "users.u1.update", "user-1", "1700000000123", PAYLOAD, "req-1"));
     }
 }

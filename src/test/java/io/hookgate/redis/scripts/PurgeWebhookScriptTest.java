@@ -110,8 +110,8 @@ class PurgeWebhookScriptTest extends ScriptHarness {
 
         assertThat(purge(100)).isEqualTo(2);
 
-        assertThat(list(archiveOrder(PR, WH))).containsExactly((DELETED + 5) + ":n-1");
-        assertThat(hash(archive(PR, WH))).containsOnlyKeys("n-1");
+        assertThat(archiveItems(PR, WH)).containsExactly((DELETED + 5) + ":n-1");
+        assertThat(archivedIds(PR, WH)).containsOnly("n-1");
         assertThat(list(archiveOrder(PR, OTHER_WH))).hasSize(1);
         assertThat(zset(AGED)).as("records left: it stays").containsOnlyKeys(PR + ":" + WH);
         assertThat(purge(100)).isZero();
@@ -124,7 +124,7 @@ class PurgeWebhookScriptTest extends ScriptHarness {
 
         assertThat(purge(100)).isEqualTo(1);
 
-        assertThat(exists(archive(PR, WH))).isFalse();
+        assertThat(exists(archiveOrder(PR, WH))).isFalse();
         assertThat(exists(AGED)).isFalse();
     }
 }

@@ -78,17 +78,48 @@ class RequeueScriptTest extends ScriptHarness {
 
     @Test
     void anArchivedDeliveryGetsAKeyOfItsOwnAgainAndIsQueued() {
-        putArchived("a-1", TestRecord.of("delivered", PR, WH, "ev-a-1", AT).with("up", AT + 5)
+        // Found by its ID alone: the archive is scanned around its event's time (the ID's first digits).
+        String one = deliveryId(AT - 10, "a1");
+        String two = deliveryId(AT - 9, "a2");
+        putArchived(one, TestRecord.of("delivered", PR, WH, "ev-a-1", AT).with("up", AT + 5)
+            .holdingEvent("user-1", AT - 10, "req-1", "{}").newestTry("{\"a\":" + AT + ",\"d\":3,\"c\":200}", 1));
+        putArchived(two, TestRecord.of("delivered", PR, WH, "ev-a-2", AT + 1).holdingEvent("u", AT - 9, "r", "{}"));
+
+        assertThat(requeue(one)).isEqualTo(1);
+
+        assertThat(fields(one)).containsEntry("st", "pending").containsEntry("so", "1").containsEntry("n", "1")
+            .containsEntry("at", Long.toString(AT)).containsEntry("ea", Long.toString(AT - 10)).containsEntry("pr", PR)
+            .containsEntry("wh", WH);
+        assertThat(decoded(one).tryJson()).as("the try's start put back").isEqualTo("{\"a\":" + AT + ",\"d\":3,\"c\":200}");
+        assertThat(decoded(one).payload()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(zset(index(PR, WH))).isEqualTo(Map.of(one, AT));
+        assertThat(archiveItems(PR, WH)).containsExactly((AT + 1) + ":" + two);
+        assertThat(entryFields(DELIVERIES)).containsExactly(Map.of("dl", one, "wh", WH, "ev", "ev-a-1", "pr", PR, "s", "0"));
+    }
+
+    @Test
+    void aDeliveryOfRecordLayout3IsTakenFromTheArchivesHash() {
+        putArchivedInHash("a-1", TestRecord.of("delivered", PR, WH, "ev-a-1", AT).with("up", AT + 5)
             .holdingEvent("user-1", AT - 10, "req-1", "{}").newestTry("{\"c\":200}", 1));
-        putArchived("a-2", TestRecord.of("delivered", PR, WH, "ev-a-2", AT + 1));
+        putArchivedInHash("a-2", TestRecord.of("delivered", PR, WH, "ev-a-2", AT + 1));
 
         assertThat(requeue("a-1")).isEqualTo(1);
 
         assertThat(fields("a-1")).containsEntry("st", "pending").containsEntry("so", "1").containsEntry("n", "1");
         assertThat(decoded("a-1").payload()).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
         assertThat(zset(index(PR, WH))).isEqualTo(Map.of("a-1", AT));
-        assertThat(list(archiveOrder(PR, WH))).containsExactly((AT + 1) + ":a-2");
+        assertThat(archiveItems(PR, WH)).containsExactly((AT + 1) + ":a-2");
         assertThat(hash(archive(PR, WH))).containsOnlyKeys("a-2");
         assertThat(entryFields(DELIVERIES)).containsExactly(Map.of("dl", "a-1", "wh", WH, "ev", "ev-a-1", "pr", PR, "s", "0"));
+    }
+
+    @Test
+    void anArchivedDeliveryWhoseIdIsOutsideItsTimeIsNotFound() {
+        // Records created over a minute after their event never go into the archive (archivable).
+        String late = deliveryId(AT - 61_000, "late");
+        putArchived(late, TestRecord.of("delivered", PR, WH, "ev-late", AT).holdingEvent("u", AT - 61_000, "r", "{}"));
+
+        assertThat(requeue(late)).isZero();
+        assertThat(exists(DELIVERIES)).isFalse();
     }
 }

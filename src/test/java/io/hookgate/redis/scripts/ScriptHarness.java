@@ -107,6 +107,40 @@ abstract class ScriptHarness {
      * partition's tails (as complete_first does).
      */
     static void putArchived(String id, TestRecord r) {
+        redis.command("RPUSH", archiveOrder(r.pr(), r.wh()), r.at() + ":" + id + ":" + r.text(4));
+        redis.command("HSET", TAILS, r.pr() + ":" + r.wh(), r.at() + ":" + id);
+    }
+
+    /** A webhook's archive's items as "at:id" (without the records they hold), in its list's order. */
+    static List<String> archiveItems(String pr, String wh) {
+        List<String> out = new ArrayList<>();
+        for (Object item : (List<?>) redis.call("LRANGE", archiveOrder(pr, wh), "0", "-1")) {
+            String[] parts = ((String) item).split(":", 3);
+            out.add(parts[0] + ":" + parts[1]);
+        }
+        return out;
+    }
+
+    /** The delivery IDs of a webhook's archive, in its list's order (items "at:id" or "at:id:record"). */
+    static List<String> archivedIds(String pr, String wh) {
+        List<String> out = new ArrayList<>();
+        for (Object item : (List<?>) redis.call("LRANGE", archiveOrder(pr, wh), "0", "-1")) {
+            out.add(((String) item).split(":", 3)[1]);
+        }
+        return out;
+    }
+
+    /**
+     * A delivery ID as the gateway makes them (Ids.delivery): 13 hex digits of its event's acceptance in
+     * microseconds, then 15 chars (here name, padded): an archive finds a record by ID around that time.
+     */
+    static String deliveryId(long acceptedAtMs, String name) {
+        String time = String.format("%013x", acceptedAtMs * 1000);
+        return time + (name + "000000000000000").substring(0, 15);
+    }
+
+    /** {@link #putArchived} as recordLayout 3 did it: the record a field of the archive's hash, "at:id" the item. */
+    static void putArchivedInHash(String id, TestRecord r) {
         redis.command("HSET", archive(r.pr(), r.wh()), id, archivedForm(r.text()));
         redis.command("RPUSH", archiveOrder(r.pr(), r.wh()), r.at() + ":" + id);
         redis.command("HSET", TAILS, r.pr() + ":" + r.wh(), r.at() + ":" + id);

@@ -78,15 +78,24 @@ final class TestRecord {
     }
 
     byte[] encode() {
+        return encode(2);
+    }
+
+    /** Encoded in a {@code recordLayout}: 4 gives a delivered record holding its event as an archive's item holds it. */
+    byte[] encode(int layout) {
         String[] values = new String[HEAD.length];
         for (int i = 0; i < HEAD.length; i++) {
             values[i] = head.get(HEAD[i]);
         }
-        return RecordFormat.encode(st, so, ev, pr, wh, values, tryJson,
+        return RecordFormat.encode(layout, st, so, ev, pr, wh, values, tryJson,
             payload == null ? null : payload.getBytes(StandardCharsets.UTF_8));
     }
 
     String text() {
         return new String(encode(), StandardCharsets.UTF_8);
+    }
+
+    String text(int layout) {
+        return new String(encode(layout), StandardCharsets.UTF_8);
     }
 }

@@ -110,8 +110,8 @@ class TrimAgedScriptTest extends ScriptHarness {
 
         assertThat(trimAged(1000)).isZero();
 
-        assertThat(list(archiveOrder(PR, WH))).containsExactly((NOW - 500) + ":a-young");
-        assertThat(hash(archive(PR, WH))).containsOnlyKeys("a-young");
+        assertThat(archiveItems(PR, WH)).containsExactly((NOW - 500) + ":a-young");
+        assertThat(archivedIds(PR, WH)).containsOnly("a-young");
         assertThat(zset(index(PR, WH))).containsOnlyKeys("young");
         assertThat(zset(AGED)).containsExactly(Map.entry(PR + ":" + WH, NOW - 1000));
     }
@@ -125,12 +125,11 @@ class TrimAgedScriptTest extends ScriptHarness {
         zadd(AGED, old, PR + ":" + WH);
 
         assertThat(trimAged(3)).as("the limit reached: call again").isEqualTo(1);
-        assertThat(list(archiveOrder(PR, WH))).containsExactly((old + 3) + ":a-3", (old + 4) + ":a-4");
+        assertThat(archiveItems(PR, WH)).containsExactly((old + 3) + ":a-3", (old + 4) + ":a-4");
         assertThat(zset(AGED)).containsExactly(Map.entry(PR + ":" + WH, old + 3));
 
         assertThat(trimAged(3)).isZero();
         assertThat(exists(archiveOrder(PR, WH))).isFalse();
-        assertThat(exists(archive(PR, WH))).isFalse();
         assertThat(exists(AGED)).isFalse();
     }
 }
