@@ -9,7 +9,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,9 +132,10 @@ public final class EventQueue {
         Ingested[] ids = new Ingested[events.size()];
         List<Future<?>> all = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
-            List<Object> args = new ArrayList<>(2 + group.getValue().size() * 7);
+            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 7);
             args.add(idempotencyWindowSeconds);
             args.add(projectId);
+            args.add(recordLayout >= 4 ? 1 : 0);
             for (int i : group.getValue()) {
                 EventRecord e = events.get(i).event();
                 args.add(e.id());

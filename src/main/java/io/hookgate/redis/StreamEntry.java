@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * One entry read from a stream: its ID and fields. An events-stream entry carries its event
- * ({@code event}: the fields and the payload bytes, kept apart from the text fields; null for an entry
+ * ({@code event}: the fields, packed in one or each its own (lua/ingest.lua), and the payload bytes, kept
+ * apart from the text fields; null for an entry
  * deleted while pending, which has no fields). A {@code firstTry} entry is an
  * event's entry standing for the first try of its only delivery, started straight from the fan-out (see
  * the engine's DeliveryPump); its fields are those of a deliveries-stream entry, plus {@code nm}
@@ -72,6 +73,8 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
                 String name = f.get(i).toString();
                 if (name.equals("pl")) {
                     payload = f.get(i + 1).toBytes();
+                } else if (name.equals("e")) {
+                    unpack(f.get(i + 1).toString(), fields);
                 } else {
                     fields.put(name, f.get(i + 1).toString());
                 }
@@ -80,6 +83,22 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
                 false));
         }
         return out;
+    }
+
+    /** The names of an events-stream entry's packed field {@code e}, in its order (lua/ingest.lua). */
+    private static final String[] PACKED = {"id", "pr", "nm", "at", "us", "rq"};
+
+    /** Puts the fields packed in {@code e} (separated by '|', the last one taking the rest) into fields. */
+    static void unpack(String e, EntryFields fields) {
+        int from = 0;
+        for (int k = 0; k < PACKED.length; k++) {
+            int bar = k == PACKED.length - 1 ? -1 : e.indexOf('|', from);
+            fields.put(PACKED[k], bar < 0 ? e.substring(from) : e.substring(from, bar));
+            if (bar < 0) {
+                return;
+            }
+            from = bar + 1;
+        }
     }
 
     /** The event of an events-stream entry: its fields (as INGEST writes them) and payload. */

@@ -20,7 +20,13 @@ class IngestScriptTest extends ScriptHarness {
 
     @SafeVarargs
     private static Object ingest(String projectId, List<Object>... events) {
-        List<Object> args = new ArrayList<>(List.of(WINDOW, projectId));
+        return ingestAs(0, projectId, events);
+    }
+
+    /** packed 1: the entry's fields in one (recordLayout 4). */
+    @SafeVarargs
+    private static Object ingestAs(int packed, String projectId, List<Object>... events) {
+        List<Object> args = new ArrayList<>(List.of(WINDOW, projectId, packed));
         for (List<Object> e : events) {
             args.addAll(e);
         }
@@ -29,6 +35,16 @@ class IngestScriptTest extends ScriptHarness {
 
     private static String idempotency(String projectId, String key) {
         return QueueKeys.tag(0) + "idem:" + projectId + ":" + key;
+    }
+
+    @Test
+    void packedTheEventsFieldsAreOneAndThePayloadAnother() {
+        assertThat(ingestAs(1, PR, event("e1", ""), event("e2", "key-2"))).isEqualTo(List.of("e1", 1L, "e2", 1L));
+
+        assertThat(entryFields(EVENTS)).containsExactly(
+            Map.of("e", "e1|" + PR + "|users.e1.create|1700000000123|user-1|req-e1", "pl", "{\"id\":\"e1\"}"),
+            Map.of("e", "e2|" + PR + "|users.e2.create|1700000000123|user-1|req-e2", "pl", "{\"id\":\"e2\"}"));
+        assertThat(ingestAs(1, PR, event("e3", "key-2"))).as("a repeat").isEqualTo(List.of("e2", 0L));
     }
 
     @Test
