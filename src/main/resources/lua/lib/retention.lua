@@ -205,10 +205,11 @@ end
 -- first tries (whose records hold their event, so = 1, and no tries list) are kept aside by archiveLater
 -- and written by archiveCreated, before trimCreated, per webhook: into its archive when it is outside
 -- 'open' (nothing retrying, parked or held) and they come after the newest item its archive was given
--- (its list's last item; recordLayout 3: 'tails'), by creation time and then ID, so that the list stays
--- in creation order; otherwise as keys of their own in its index, as every other record. Per webhook and
--- call that is an LINDEX and an RPUSH (recordLayout 3: an HSET and an RPUSH, and for the call an HMGET
--- and an HSET of 'tails'; layout 4 names a webhook in 'tails' only when its archive starts). Retention by count looks at the index's size only
+-- (its list's last item), by creation time and then ID, so that the list stays in creation order;
+-- otherwise as keys of their own in its index, as every other record. Per webhook and call that is an
+-- LINDEX and an RPUSH (recordLayout 3: and an HSET, and for the call an HSET of 'tails', which replicas of
+-- the version before read for the newest item; layout 4 names a webhook there only when its archive
+-- starts). Retention by count looks at the index's size only
 -- when the archive's length passes a multiple of the slack (once per slack records), and then takes
 -- the oldest finished records of both (trimOldest) down to maxCount.
 local archiving, archivingOrder = {}, {}
@@ -239,8 +240,7 @@ local function archiveCreated(tag, maxCount, inline)
   if #archivingOrder == 0 then return end
   local names = {}
   for i, a in ipairs(archivingOrder) do names[i] = a.w end
-  -- recordLayout 4 reads each list's last item (O(1)); 3 keeps the newest in 'tails', one HMGET for all.
-  local open, last = callJoined('SMISMEMBER', tag .. 'open', names), not inline and callJoined('HMGET', tails(tag), names)
+  local open = callJoined('SMISMEMBER', tag .. 'open', names)
   local slack = slackOf(maxCount)
   local newTails = {}
   for k, a in ipairs(archivingOrder) do
@@ -253,9 +253,10 @@ local function archiveCreated(tag, maxCount, inline)
         if before(a[x], a[x - 1]) then sorted = false end
       end
       if not sorted then table.sort(a, before) end
+      -- The list's last item (O(1)), whoever wrote it: 'tails' is behind it once a replica of recordLayout
+      -- 4 appended, so a layout-3 call reading it there would break the order (replicas switching).
       local tailAt, tailId = -1, ''
-      local newest
-      if inline then newest = redis.call('LINDEX', whl(tag, pr, wh), -1) else newest = last[k] end
+      local newest = redis.call('LINDEX', whl(tag, pr, wh), -1)
       if newest then tailAt, tailId = archived(newest) end
       local fields, list, length, first, added, tail = {}, {}, nil, nil, 0, nil
       for _, i in ipairs(a) do

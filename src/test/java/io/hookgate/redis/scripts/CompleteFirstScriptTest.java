@@ -385,6 +385,27 @@ class CompleteFirstScriptTest extends ScriptHarness {
     }
 
     @Test
+    void replicasOfRecordLayouts3And4SideBySideKeepTheListInCreationOrder() {
+        // Switching from 3 to 4 runs both: a layout-4 call does not write 'tails' on every append, so a
+        // layout-3 call must not take its newest item from there either.
+        List<Object> three = archiving(1000);
+        deliveredAt(three, "d-a", CREATED);
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), three);
+        List<Object> four = inItems(1000);
+        String b = deliveryId(CREATED + 4990, "b");
+        inItem(four, b, CREATED + 5000);
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), four);
+        three = archiving(1000);
+        deliveredAt(three, "d-c", CREATED + 3000);
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), three);
+
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":d-a", (CREATED + 3000) + ":d-c",
+            (CREATED + 5000) + ":" + b);
+        assertThat(run("archive_get", List.of(archiveOrder(PR, WH), archive(PR, WH)), List.of(b, PR, WH)))
+            .as("found by its ID").isNotNull();
+    }
+
+    @Test
     void aDeliveredFirstTryOlderThanTheArchivesNewestGoesAmongItsLast16InOrder() {
         for (int n = 0; n < 5; n++) {
             putArchived("a-" + n, TestRecord.of("delivered", PR, WH, "ev-a" + n, CREATED + 10 * n));
