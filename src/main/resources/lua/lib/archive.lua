@@ -100,11 +100,16 @@ local function archiveLookup(l, a, id, pr, wh, at)
   if #item <= #at0 + #id + 1 then return nil end
   return fullRecord(string.sub(item, #at0 + #id + 3), pr, wh, at0), item
 end
--- Removes the n oldest items of a webhook's archive; the hash goes with the last item, whatever it
--- holds (fields the list no longer names could never be removed otherwise).
+-- Removes the n oldest items of a webhook's archive; a hash (recordLayout 3) goes with the last item,
+-- whatever it holds (fields the list no longer names could never be removed otherwise).
 local function archivePop(tag, pr, wh, n)
   if n <= 0 then return end
   local l = whl(tag, pr, wh)
+  if redis.call('EXISTS', wha(tag, pr, wh)) == 0 then
+    -- No hash (recordLayout 4 only): nothing to remove but the items, and nothing of them to read.
+    redis.call('LTRIM', l, n, -1)
+    return
+  end
   local popped = redis.call('LPOP', l, n)
   if not popped then return end
   -- Records of recordLayout 3 are fields of the hash.
