@@ -1,7 +1,7 @@
 -- The archive of a webhook (keys whl and wha, lib/indexes.lua): the records of its first tries that were
 -- delivered while it had nothing retrying, parked or held, written once (lib/retention.lua,
 -- archiveCreated) and never changed. Each is an item 'at:id:record' of one list in creation order
--- (recordLayout 4), so that retention removes the oldest with one LPOP for many, without reading them, and
+-- (recordLayout 4), so that retention removes the oldest with one LTRIM for many, and
 -- a record costs no key of its own, no sorted-set entry and no hash field; recordLayout 3 kept the record
 -- in a field of one hash (wha) and 'at:id' in the list, and both kinds are read (a list may hold both).
 -- Every other record stays a key of its own in the webhook's index. The API reads both (DeliveryLog).
@@ -106,7 +106,7 @@ local function archivePop(tag, pr, wh, n)
   if n <= 0 then return end
   local l = whl(tag, pr, wh)
   if redis.call('EXISTS', wha(tag, pr, wh)) == 0 then
-    -- No hash (recordLayout 4 only): nothing to remove but the items, and nothing of them to read.
+    -- No hash (recordLayout 4 only): nothing to remove but the items, so nothing of them to hand to Lua.
     redis.call('LTRIM', l, n, -1)
     return
   end

@@ -10,7 +10,9 @@ import io.hookgate.model.DeliveryStatus;
  * <pre>
  * hg:{qN}:events              stream  accepted events not yet fanned out: id, pr (project), nm (name),
  *                                     us (user ID), at (accepted, epoch ms), pl (payload bytes as ingested),
- *                                     rq (request ID); consumer group "fanout", read with NOACK (no pending
+ *                                     rq (request ID); with recordLayout 4 all but pl packed in one field,
+ *                                     e = "id|pr|nm|at|us|rq" (StreamEntry reads both); consumer group
+ *                                     "fanout", read with NOACK (no pending
  *                                     entries). The entry is the event until its fan-out deletes it: the event
  *                                     then moves into its deliveries' records (first tries: a copy in each),
  *                                     or into an event hash (several deliveries through the deliveries stream)
@@ -50,8 +52,9 @@ import io.hookgate.model.DeliveryStatus;
  * hg:{qN}:wha:PID:WID         hash    recordLayout 3's records of whl's items "AT:DID", by delivery ID, without
  *                                     the project and webhook this key names
  * hg:{qN}:tails               hash    PID:WID of each webhook whose archive was ever given a record, for the
- *                                     maintenance walk (recordLayout 3 kept the newest "AT:DID" there, what a
- *                                     record must come after to be appended)
+ *                                     maintenance walk; its value is an "AT:DID" of the archive (recordLayout 3
+ *                                     writes the newest on every call, which replicas of the version before
+ *                                     read to append in order; this version reads the list's last item)
  * hg:{qN}:whd:PID:WID:STATUS  zset    the same, per status (retrying, parked, failed). Pending ones have no index
  *                                     of their own, and delivered ones only those delivered while the webhook
  *                                     had retrying or parked records (retention needs them; see

@@ -80,7 +80,7 @@ class RecordLayoutSwitchTest {
             assertThat(items).as("the archive in creation order, then ID, whichever replica appended")
                 .isSortedAccordingTo(Comparator.comparingLong((String x) -> Long.parseLong(x.split(":", 3)[0]))
                     .thenComparing(x -> x.split(":", 3)[1]));
-            // A replica mostly fans out what it ingested itself (its pump is woken by its own ingest): both kinds.
+            // Both replicas read the events stream (Redis hands each entry to the reader blocked longest): both kinds.
             assertThat(items).as("layout 4's items, holding their record").anyMatch(x -> x.split(":", 3).length == 3)
                 .as("layout 3's items").anyMatch(x -> x.split(":", 3).length == 2);
             for (Gateway.ProjectClient p : List.of(viaThree, viaFour)) {
