@@ -254,32 +254,35 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(exists(record("s-2"))).isTrue();
     }
 
-    // recordLayout 3: delivered first tries go to their webhook's archive (lua/lib/archive.lua).
+    // recordLayout 3 and 4: delivered first tries go to their webhook's archive (lua/lib/archive.lua); 3
+    // writes the record into the archive's hash, 4 into the archive list's items.
 
-    private static List<Object> archiving(int maxCount) {
+    private static List<Object> archiving(int maxCount, int layout) {
         List<Object> args = args(maxCount);
-        args.set(4, 3);
+        args.set(4, layout);
         return args;
     }
 
     /**
-     * A delivered first try created at {@code at}, its record (holding its event) given without project and
-     * webhook, as EventQueue encodes it for recordLayout 3; the whole record is answered.
+     * A delivered first try created at {@code at} (holding its event) as EventQueue gives it: for recordLayout
+     * 3 without project and webhook, for 4 as the archive's item holds it.
      */
-    private static String deliveredAt(List<Object> args, String deliveryId, long at) {
+    private static TestRecord deliveredAt(List<Object> args, String deliveryId, long at, int layout) {
         String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
-        String record = TestRecord.of("delivered", PR, WH, "ev-" + deliveryId, at).with("up", NOW)
-            .holdingEvent("user-1", at - 10, "req-1", "{}").newestTry("{\"c\":200}", 1).text();
-        args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0, archivedForm(record)));
-        return record;
+        TestRecord r = TestRecord.of("delivered", PR, WH, "ev-" + deliveryId, at).with("nm", "users.u1.create")
+            .with("up", NOW).holdingEvent("user-1", at - 10, "req-1", "{\"n\":1}")
+            .newestTry("{\"a\":" + at + ",\"d\":5,\"c\":200,\"h\":{\"content-length\":\"0\"}}", 1);
+        args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0,
+            layout == 3 ? archivedForm(r.text()) : r.text(4)));
+        return r;
     }
 
     @Test
     void deliveredFirstTriesGoToTheArchiveInCreationOrderWithoutKeysOrIndex() {
-        List<Object> args = archiving(1000);
-        String b = deliveredAt(args, "d-b", CREATED);
-        String a = deliveredAt(args, "d-a", CREATED);
-        String c = deliveredAt(args, "d-c", CREATED - 5);
+        List<Object> args = archiving(1000, 3);
+        String b = deliveredAt(args, "d-b", CREATED, 3).text();
+        String a = deliveredAt(args, "d-a", CREATED, 3).text();
+        String c = deliveredAt(args, "d-c", CREATED - 5, 3).text();
         firstTry(args, "d-f", "failed");
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
@@ -295,33 +298,15 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertDeleted();
     }
 
-    // recordLayout 4 (the default): the records go into the archive list's items.
-
-    private static List<Object> inItems(int maxCount) {
-        List<Object> args = args(maxCount);
-        args.set(4, 4);
-        return args;
-    }
-
-    /** A delivered first try as EventQueue gives it for recordLayout 4: the record as the archive holds it. */
-    private static TestRecord inItem(List<Object> args, String deliveryId, long at) {
-        String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
-        TestRecord r = TestRecord.of("delivered", PR, WH, "ev-" + deliveryId, at).with("nm", "users.u1.create")
-            .with("up", NOW).holdingEvent("user-1", at - 10, "req-1", "{\"n\":1}")
-            .newestTry("{\"a\":" + at + ",\"d\":5,\"c\":200,\"h\":{\"content-length\":\"0\"}}", 1);
-        args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0, r.text(4)));
-        return r;
-    }
-
     @Test
     void deliveredFirstTriesGoIntoTheArchivesItemsInCreationOrderWithNoHash() {
-        List<Object> args = inItems(1000);
+        List<Object> args = archiving(1000, 4);
         String b = deliveryId(CREATED - 10, "b");
         String a = deliveryId(CREATED - 10, "a");
         String c = deliveryId(CREATED - 15, "c");
-        TestRecord rb = inItem(args, b, CREATED);
-        TestRecord ra = inItem(args, a, CREATED);
-        TestRecord rc = inItem(args, c, CREATED - 5);
+        TestRecord rb = deliveredAt(args, b, CREATED, 4);
+        TestRecord ra = deliveredAt(args, a, CREATED, 4);
+        TestRecord rc = deliveredAt(args, c, CREATED - 5, 4);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
@@ -339,9 +324,9 @@ class CompleteFirstScriptTest extends ScriptHarness {
     @Test
     void aRecordThatStaysOutOfTheArchiveGetsWhatItsItemWouldHaveSaid() {
         // Created over a minute after its event (archivable), and one of a webhook with a retry waiting.
-        List<Object> args = inItems(1000);
+        List<Object> args = archiving(1000, 4);
         String late = deliveryId(CREATED - 61_000, "late");
-        TestRecord rl = inItem(args, late, CREATED);
+        TestRecord rl = deliveredAt(args, late, CREATED, 4);
         String open = deliveryId(CREATED - 10, "open");
         String entry = readEvent(EVENTS, GROUP, "id", "ev-open", "pr", PR);
         TestRecord ro = TestRecord.of("delivered", PR, OTHER_WH, "ev-open", CREATED).with("up", NOW)
@@ -367,11 +352,11 @@ class CompleteFirstScriptTest extends ScriptHarness {
         }
         // What tails says no longer counts with recordLayout 4: the list's last item does.
         redis.command("HSET", TAILS, PR + ":" + WH, "1:x");
-        List<Object> args = inItems(1000);
+        List<Object> args = archiving(1000, 4);
         String late = deliveryId(CREATED + 20, "late");
         String later = deliveryId(CREATED + 50, "later");
-        TestRecord rLate = inItem(args, late, CREATED + 25);
-        inItem(args, later, CREATED + 60);
+        TestRecord rLate = deliveredAt(args, late, CREATED + 25, 4);
+        deliveredAt(args, later, CREATED + 60, 4);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
@@ -388,15 +373,15 @@ class CompleteFirstScriptTest extends ScriptHarness {
     void replicasOfRecordLayouts3And4SideBySideKeepTheListInCreationOrder() {
         // Switching from 3 to 4 runs both: a layout-4 call does not write 'tails' on every append, so a
         // layout-3 call must not take its newest item from there either.
-        List<Object> three = archiving(1000);
-        deliveredAt(three, "d-a", CREATED);
+        List<Object> three = archiving(1000, 3);
+        deliveredAt(three, "d-a", CREATED, 3);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), three);
-        List<Object> four = inItems(1000);
+        List<Object> four = archiving(1000, 4);
         String b = deliveryId(CREATED + 4990, "b");
-        inItem(four, b, CREATED + 5000);
+        deliveredAt(four, b, CREATED + 5000, 4);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), four);
-        three = archiving(1000);
-        deliveredAt(three, "d-c", CREATED + 3000);
+        three = archiving(1000, 3);
+        deliveredAt(three, "d-c", CREATED + 3000, 3);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), three);
 
         assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":d-a", (CREATED + 3000) + ":d-c",
@@ -410,9 +395,9 @@ class CompleteFirstScriptTest extends ScriptHarness {
         for (int n = 0; n < 5; n++) {
             putArchived("a-" + n, TestRecord.of("delivered", PR, WH, "ev-a" + n, CREATED + 10 * n));
         }
-        List<Object> args = archiving(1000);
-        deliveredAt(args, "d-late", CREATED + 25);
-        deliveredAt(args, "d-later", CREATED + 60);
+        List<Object> args = archiving(1000, 3);
+        deliveredAt(args, "d-late", CREATED + 25, 3);
+        deliveredAt(args, "d-later", CREATED + 60, 3);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
@@ -429,8 +414,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
         for (int n = 0; n < 16; n++) {
             putArchived("a-" + (char) ('a' + n), TestRecord.of("delivered", PR, WH, "ev-a" + n, CREATED + 1 + n));
         }
-        List<Object> args = archiving(1000);
-        String old = deliveredAt(args, "d-old", CREATED);
+        List<Object> args = archiving(1000, 3);
+        String old = deliveredAt(args, "d-old", CREATED, 3).text();
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
@@ -443,8 +428,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
     void aWebhookWithRetryingRecordsKeepsItsDeliveredFirstTriesInItsIndex() {
         redis.command("SADD", OPEN, PR + ":" + WH);
         zadd(index(PR, WH, DeliveryStatus.RETRYING), CREATED - 1, "r-0");
-        List<Object> args = archiving(1000);
-        deliveredAt(args, "d-1", CREATED);
+        List<Object> args = archiving(1000, 3);
+        deliveredAt(args, "d-1", CREATED, 3);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
@@ -455,9 +440,9 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
     /** Records delivered first tries d-0, d-1, d-2 (created at CREATED + 0, 1, 2) with a retention count of 16. */
     private static void threeDeliveredWithARetentionOf16() {
-        List<Object> args = archiving(16);
+        List<Object> args = archiving(16, 3);
         for (int i = 0; i < 3; i++) {
-            deliveredAt(args, "d-" + i, CREATED + i);
+            deliveredAt(args, "d-" + i, CREATED + i, 3);
         }
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
     }
@@ -481,13 +466,13 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
     @Test
     void anArchivedEntryReadTwiceIsRecordedByTheFirstCallOnly() {
-        List<Object> first = archiving(1000);
-        deliveredAt(first, "d-1", CREATED);
+        List<Object> first = archiving(1000, 3);
+        deliveredAt(first, "d-1", CREATED, 3);
         String entry = (String) first.get(first.size() - 9);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
-        List<Object> second = archiving(1000);
+        List<Object> second = archiving(1000, 3);
         second.addAll(List.of(entry, "ev-d-1", PR, "d-1", WH, CREATED, "pending", NEXT, recordAfter("pending", "d-1")));
-        deliveredAt(second, "d-2", CREATED + 1);
+        deliveredAt(second, "d-2", CREATED + 1, 3);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), second);
 
@@ -513,7 +498,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
     @Test
     void aFailedFirstTryTrimsCountingTheArchive() {
         putArchivedRun(16, CREATED - 100);
-        List<Object> args = archiving(16);
+        List<Object> args = archiving(16, 3);
         firstTry(args, "d-f", "failed");
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
@@ -528,9 +513,9 @@ class CompleteFirstScriptTest extends ScriptHarness {
         putArchived("gone", TestRecord.of("delivered", PR, WH, "ev-gone", CREATED + 50));
         // Retention took it; 'tails' still names it.
         redis.command("DEL", archive(PR, WH), archiveOrder(PR, WH));
-        List<Object> args = archiving(1000);
-        deliveredAt(args, "d-old", CREATED);
-        deliveredAt(args, "d-new", CREATED + 51);
+        List<Object> args = archiving(1000, 3);
+        deliveredAt(args, "d-old", CREATED, 3);
+        deliveredAt(args, "d-new", CREATED + 51, 3);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
 
@@ -542,8 +527,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
     @Test
     void aLayout2CallMeetingAnArchivedEntryRecordsNothingOfIt() {
-        List<Object> first = archiving(1000);
-        String record = deliveredAt(first, "d-1", CREATED);
+        List<Object> first = archiving(1000, 3);
+        String record = deliveredAt(first, "d-1", CREATED, 3).text();
         String entry = (String) first.get(first.size() - 9);
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
         // A replica with recordLayout 2 read the same entry (a failover set the group's position back).
