@@ -23,9 +23,8 @@ if lo == 0 or limit <= 0 then return {} end
 local items = redis.call('LRANGE', KEYS[1], math.max(0, lo - limit), lo - 1)
 local out = {}
 for i = #items, 1, -1 do
-  local item = items[i]
-  local at, id = string.match(item, '^(%d+):([^:]+)')
+  local at, id, v = itemRecord(items[i], pr, wh)
   out[#out + 1] = at .. ':' .. id
-  out[#out + 1] = #item > #at + #id + 1 and fullRecord(string.sub(item, #at + #id + 3), pr, wh, at) or false
+  out[#out + 1] = v or false
 end
 return out

@@ -33,6 +33,13 @@ local function fullRecord(c, pr, wh, at)
   end
   return 'delivered|1|' .. string.sub(c, 1, bar - 1) .. '|' .. pr .. '|' .. wh .. '|' .. head .. rest
 end
+-- An item's creation time and delivery ID (strings), and its record made whole (nil for an item 'at:id'
+-- of recordLayout 3, whose record is in the hash).
+local function itemRecord(item, pr, wh)
+  local at, id = string.match(item, '^(%d+):([^:]+)')
+  if #item <= #at + #id + 1 then return at, id, nil end
+  return at, id, fullRecord(string.sub(item, #at + #id + 3), pr, wh, at)
+end
 -- recordLayout 3's archived record leaves out its project and webhook (st|so|ev|||...): the archive's key
 -- names them. complete_first is given delivered first tries that way, and one that does not go into the
 -- archive gets them back here (v: the record without them).
@@ -96,9 +103,9 @@ local function archiveLookup(l, a, id, pr, wh, at)
   end
   local item = archiveFind(l, id, at)
   if not item then return nil end
-  local at0 = string.match(item, '^(%d+):')
-  if #item <= #at0 + #id + 1 then return nil end
-  return fullRecord(string.sub(item, #at0 + #id + 3), pr, wh, at0), item
+  local _, _, v = itemRecord(item, pr, wh)
+  if not v then return nil end
+  return v, item
 end
 -- Removes the n oldest items of a webhook's archive; a hash (recordLayout 3) goes with the last item,
 -- whatever it holds (fields the list no longer names could never be removed otherwise).
