@@ -8,8 +8,8 @@
 -- A record goes into the archive only after its list's last item, by creation time and then ID, so that
 -- the list stays in creation order (lib/retention.lua, archiveCreated). The partition's hash 'tails' names
 -- each webhook (pr:wh) whose archive was ever given a record, for register_archives.lua; recordLayout 3
--- kept there 'at:id' of the newest item on every call, read for many webhooks with one HMGET (an item may
--- be gone since: retention, a manual retry). Needs indexes.
+-- still writes 'at:id' of the newest item there on every call, which replicas of the version before read
+-- (this version reads no value of it). Needs indexes.
 local function tails(tag) return tag .. 'tails' end
 -- A record in the archive (recordLayout 4) leaves out what its item and key say: 'ev|header\ntry\npayload'
 -- with the header's creation time empty and the try's start ("a") as its distance from it ("o", left out
