@@ -43,7 +43,7 @@ public final class EventQueue {
     private final String consumer;
     private final long retentionSeconds;
     private final int retentionCountPerPartition;
-    private final int recordLayout;
+    private final RecordLayout layout;
     private final long idempotencyWindowSeconds;
     private final int waitReplicas;
     private final long waitTimeoutMs;
@@ -56,13 +56,13 @@ public final class EventQueue {
      * (see there), waiting at most {@code waitTimeoutMs}.
      */
     public EventQueue(Redis redis, int partitions, String consumer, long retentionSeconds, int retentionCount,
-                      int recordLayout, long idempotencyWindowSeconds, int waitReplicas, long waitTimeoutMs) {
+                      RecordLayout layout, long idempotencyWindowSeconds, int waitReplicas, long waitTimeoutMs) {
         this.redis = redis;
         this.partitions = partitions;
         this.consumer = consumer;
         this.retentionSeconds = retentionSeconds;
         this.retentionCountPerPartition = Math.max(1, (retentionCount + partitions - 1) / partitions);
-        this.recordLayout = recordLayout;
+        this.layout = layout;
         this.idempotencyWindowSeconds = idempotencyWindowSeconds;
         this.waitReplicas = waitReplicas;
         this.waitTimeoutMs = waitTimeoutMs;
@@ -135,7 +135,7 @@ public final class EventQueue {
             List<Object> args = new ArrayList<>(3 + group.getValue().size() * 7);
             args.add(idempotencyWindowSeconds);
             args.add(projectId);
-            args.add(recordLayout >= 4 ? 1 : 0);
+            args.add(RecordLayout.packed(layout.current()) ? 1 : 0);
             for (int i : group.getValue()) {
                 EventRecord e = events.get(i).event();
                 args.add(e.id());
@@ -266,7 +266,7 @@ public final class EventQueue {
      * all the same (its answer lost): the script then checks entry by entry (see takeEntries).
      */
     public Future<Void> recordFanout(int partition, List<Fanout> fanouts, boolean again) {
-        List<Object> args = recordArgs(System.currentTimeMillis(), again, fanouts.size() * 11);
+        List<Object> args = recordArgs(System.currentTimeMillis(), again, layout.current(), fanouts.size() * 11);
         for (Fanout f : fanouts) {
             StreamEntry e = f.event();
             EventRecord carried = e.event();
@@ -290,11 +290,10 @@ public final class EventQueue {
     }
 
     /**
-     * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the
-     * event hashes' TTL, the retention count, whether the call repeats one that failed (retention by age is
-     * {@link RecordRetention}'s) and the layout of new records ({@code recordLayout}, see {@link RecordFormat}).
+     * The first arguments of the scripts that create delivery records (FANOUT, COMPLETE_FIRST): now, the event
+     * hashes' TTL, the retention count, whether the call repeats one that failed, new records' {@link RecordLayout}.
      */
-    private List<Object> recordArgs(long now, boolean again, int more) {
+    private List<Object> recordArgs(long now, boolean again, int recordLayout, int more) {
         List<Object> args = new ArrayList<>(5 + more);
         args.add(now);
         args.add(ttl());
@@ -342,7 +341,8 @@ public final class EventQueue {
     public Future<Void> completeFirstTries(int partition, List<Completion> done, boolean again) {
         long now = System.currentTimeMillis();
         String updatedAt = Long.toString(now);
-        List<Object> args = recordArgs(now, again, done.size() * 9);
+        int recordLayout = layout.current();
+        List<Object> args = recordArgs(now, again, recordLayout, done.size() * 9);
         for (Completion c : done) {
             StreamEntry e = c.entry();
             String status = firstTryStatus(c.outcome());

@@ -21,6 +21,8 @@ package io.hookgate.redis;
  * hg:{p:PID}:version               string  incremented by every webhook change that can alter matching
  * hg:changes                       pubsub  "p PID" project created/deleted, "k PID" keys changed,
  *                                          "w PID WID VERSION" one webhook changed or deleted
+ * hg:{r}:replica:RID               string  the newest record layout replica RID reads, TTL 30 s (see
+ *                                          {@link ReplicaRepository})
  * </pre>
  *
  * The queue's keys live beside these, under {@code io.hookgate.redis.QueueKeys}.

@@ -52,11 +52,20 @@ public final class RedisStore {
         return new RateLimiter(redis, rate, burst);
     }
 
-    /** The queue; its ingest waits for {@code redisWaitReplicas} replicas when set. */
-    public EventQueue queue(HookgateConfig.StoreConfig store) {
+    /**
+     * The queue; its ingest waits for {@code redisWaitReplicas} replicas when set. It writes in {@code layout}
+     * (the configured one, lowered while older replicas run: {@link #replicas}).
+     */
+    public EventQueue queue(HookgateConfig.StoreConfig store, RecordLayout layout) {
         return new EventQueue(redis, store.queuePartitions(), store.replicaId(), store.deliveryRetentionSeconds(),
-            store.deliveryRetentionCount(), store.recordLayout(), store.idempotencyWindowSeconds(),
+            store.deliveryRetentionCount(), layout, store.idempotencyWindowSeconds(),
             config.waitReplicas(), config.waitTimeoutMs());
+    }
+
+    /** What the replicas sharing this Redis read (see {@link ReplicaRepository}). */
+    public ReplicaRepository replicas(int partitions) {
+        return new ReplicaRepository(redis, partitions, ReplicaRepository.ACTIVE_MS,
+            ReplicaRepository.ACTIVE_MS_BEFORE_72);
     }
 
     /** Retention of delivery records by age (the count is the fan-out's), and its layout migration. */

@@ -17,6 +17,7 @@ import io.hookgate.redis.EventQueue;
 import io.hookgate.redis.FieldCipher;
 import io.hookgate.redis.KeyRepository;
 import io.hookgate.redis.ProjectRepository;
+import io.hookgate.redis.RecordLayout;
 import io.hookgate.redis.RedisStore;
 import io.hookgate.redis.WebhookRepository;
 import io.vertx.core.Future;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * type with one handler of the services behind it: {@link AdminService} (auth, projects, keys,
  * webhooks), {@link DeliveryQueries} (the deliveries API) and the {@link DeliveryEngine} (ingest and
  * everything after it). At start it connects to Redis, settles the admin and encryption keys, loads
- * this replica's {@link Subscriptions} and builds the services; nothing calls back into it.
+ * this replica's {@link Subscriptions}, settles the record layout it writes ({@link ReplicaWatch}) and
+ * builds the services; nothing calls back into it.
  */
 public final class SubscriptionStoreVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionStoreVerticle.class);
@@ -47,6 +49,7 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
     private final Map<Class<? extends StoreRequest>, Function<StoreRequest, Future<?>>> handlers = new HashMap<>();
     private RedisStore redis;
     private RedisWatch watch;
+    private ReplicaWatch replicaWatch;
     private Subscriptions subscriptions;
     private DeliveryEngine engine;
 
@@ -64,7 +67,9 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         watch = new RedisWatch(vertx, redis, metrics, redisConfig.refuseEvicting());
         ProjectRepository projects = redis.projects();
         KeyRepository keys = redis.keys();
-        EventQueue queue = redis.queue(config);
+        RecordLayout layout = new RecordLayout(config.recordLayout());
+        EventQueue queue = redis.queue(config, layout);
+        replicaWatch = new ReplicaWatch(vertx, redis.replicas(config.queuePartitions()), layout, config.replicaId(), metrics);
         DeliveryLog log = redis.log(config.queuePartitions());
         ExpansionCache expansions = new ExpansionCache(catalogue, EXPANSION_CACHE_NAMES);
         String generated = "admin_" + Ids.randomHex(32);
@@ -100,9 +105,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
                 route(admin, deliveries);
                 return queue.ensureGroups();
             })
+            // Before the first event is taken: a rolling update may have older replicas running.
+            .compose(x -> replicaWatch.check())
             .compose(x -> subscriptions.start())
             .compose(x -> {
                 watch.start();
+                replicaWatch.start();
                 MessageConsumer<StoreRequest> consumer = vertx.eventBus().localConsumer(Addresses.STORE, this::handle);
                 return consumer.completion();
             });
@@ -171,8 +179,12 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (watch != null) {
             watch.stop();
         }
+        if (replicaWatch != null) {
+            replicaWatch.stop();
+        }
         Future<Void> drained = engine == null ? Future.succeededFuture() : engine.stop();
-        return drained.compose(x -> subscriptions == null ? Future.succeededFuture() : subscriptions.stop())
+        return drained.compose(x -> replicaWatch == null ? Future.succeededFuture() : replicaWatch.leave())
+            .compose(x -> subscriptions == null ? Future.succeededFuture() : subscriptions.stop())
             .eventually(() -> redis.close());
     }
 }

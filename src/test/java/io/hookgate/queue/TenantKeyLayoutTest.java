@@ -66,6 +66,8 @@ class TenantKeyLayoutTest {
         new Row("hg:encryption-key", Scope.GLOBAL, "the operator's field encryption key when none is configured"),
         new Row("hg:encryption-check", Scope.GLOBAL, "a value sealed with the encryption key"),
         new Row("hg:projects", Scope.GLOBAL, "the set of project IDs, read by the admin routes"),
+        new Row("hg:\\{r\\}:replica:[A-Za-z0-9._-]+", Scope.GLOBAL,
+            "a replica's word on the record layouts it reads (30 s TTL, ReplicaRepository)"),
         new Row("hg:\\{p:(?<p>[^}]+)\\}:(project|keys|webhooks|ops|rate|version)", Scope.PROJECT, ""),
         new Row("hg:\\{p:(?<p>[^}]+)\\}:wh:[^:]+", Scope.PROJECT, ""),
         new Row(Pattern.compile("hg:\\{p:(?<p>[^}]+)\\}:probe:[^:]+"), Scope.PROJECT,

@@ -1,0 +1,143 @@
+package io.hookgate.redis;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which record layouts the replicas sharing this Redis read, so that a rolling update from an older
+ * version never writes what a replica still running cannot read ({@link RecordLayout}). Every replica
+ * of this version says, under {@code hg:{r}:replica:ID} (TTL {@code 30 s}, renewed every few seconds),
+ * the newest layout it reads. Every replica, of any version, reads the events streams in the group
+ * {@code fanout} under its replica ID, so XINFO CONSUMERS lists them all with their idle time: a consumer
+ * that read within {@code activeMs} and has no such key is a replica of a version before this check,
+ * taken to read only layout 1. From Redis 7.2 a consumer's idle time counts from its last read, even one
+ * that found nothing (its reads block 1 s at most); before 7.2 (no {@code inactive} field) it counts from
+ * the last read that got entries, so a running replica of a quiet system looks idle: there the wait is
+ * {@code activeMsBefore72}, long, and the docs say to go through recordLayout 3 all the same. What a replica
+ * said is remembered for as long as this one runs, so one that stopped (its key gone with its TTL, its
+ * consumer not yet idle for that long) is not taken for an older one; one that stops gracefully leaves the
+ * group ({@link #leave}).
+ */
+public final class ReplicaRepository {
+    /** How long a replica's word lasts: several renewals, so one slow tick does not drop it. */
+    static final long SAID_FOR_SECONDS = 30;
+    /** A consumer that read the events stream this recently is running (its reads block 1 s at most). */
+    public static final long ACTIVE_MS = 30_000;
+    /** The same before Redis 7.2, where idle counts from the last read that got entries. */
+    public static final long ACTIVE_MS_BEFORE_72 = 600_000;
+
+    private final Redis redis;
+    private final int partitions;
+    private final long activeMs;
+    private final long activeMsBefore72;
+    /** What each replica said, by replica ID, as last read. */
+    private final Map<String, Integer> said = new ConcurrentHashMap<>();
+
+    public ReplicaRepository(Redis redis, int partitions, long activeMs, long activeMsBefore72) {
+        this.redis = redis;
+        this.partitions = partitions;
+        this.activeMs = activeMs;
+        this.activeMsBefore72 = activeMsBefore72;
+    }
+
+    /** The key under which a replica says which layouts it reads (one hash tag: one MGET reads them all). */
+    static String said(String replicaId) {
+        return "hg:{r}:replica:" + replicaId;
+    }
+
+    /**
+     * The newest layout that every other running replica reads ({@link RecordLayout#NEWEST} when none runs),
+     * and the replicas that read only older ones.
+     */
+    public record Readers(int layout, List<String> older) {
+    }
+
+    /** Says that {@code self} reads layouts up to {@link RecordLayout#NEWEST}, and answers what the others read. */
+    public Future<Readers> readable(String self) {
+        Future<?> say = redis.send(Request.cmd(Command.SET).arg(said(self)).arg(RecordLayout.NEWEST)
+            .arg("EX").arg(SAID_FOR_SECONDS));
+        List<Future<Response>> groups = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            groups.add(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(QueueKeys.events(p))
+                .arg(QueueKeys.FANOUT_GROUP)).recover(err -> noGroup(err) ? Future.succeededFuture() : Future.failedFuture(err)));
+        }
+        return Future.all(say, Future.all(groups)).compose(x -> {
+            Set<String> running = new LinkedHashSet<>();
+            for (Future<Response> g : groups) {
+                for (Response c : g.result() == null ? List.<Response>of() : g.result()) {
+                    String name = field(c, "name");
+                    String idle = field(c, "idle");
+                    long within = field(c, "inactive") == null ? activeMsBefore72 : activeMs;
+                    if (name != null && !name.equals(self) && idle != null && Long.parseLong(idle) < within) {
+                        running.add(name);
+                    }
+                }
+            }
+            if (running.isEmpty()) {
+                return Future.succeededFuture(new Readers(RecordLayout.NEWEST, List.of()));
+            }
+            List<String> names = new ArrayList<>(running);
+            Request mget = Request.cmd(Command.MGET);
+            names.forEach(name -> mget.arg(said(name)));
+            return redis.send(mget).map(values -> {
+                int readable = RecordLayout.NEWEST;
+                List<String> older = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    Response v = values.get(i);
+                    if (v != null) {
+                        said.put(names.get(i), v.toInteger());
+                    }
+                    int reads = said.getOrDefault(names.get(i), RecordLayout.OLDEST);
+                    if (reads < RecordLayout.NEWEST) {
+                        older.add(names.get(i));
+                    }
+                    readable = Math.min(readable, reads);
+                }
+                return new Readers(readable, older);
+            });
+        });
+    }
+
+    /**
+     * What a replica stopping gracefully does once its fan-out has stopped: its word and its consumers go (the
+     * events' group reads with NOACK: a consumer there holds no pending entry).
+     */
+    public Future<Void> leave(String self) {
+        List<Future<?>> all = new ArrayList<>();
+        all.add(redis.send(Request.cmd(Command.DEL).arg(said(self))));
+        for (int p = 0; p < partitions; p++) {
+            all.add(redis.send(Request.cmd(Command.XGROUP).arg("DELCONSUMER").arg(QueueKeys.events(p))
+                .arg(QueueKeys.FANOUT_GROUP).arg(self)).recover(err -> noGroup(err) ? Future.succeededFuture() : Future.failedFuture(err)));
+        }
+        return Future.all(all).mapEmpty();
+    }
+
+    /** The events stream or its group is not there (a Redis wiped empty, until ensureGroups): no consumers. */
+    private static boolean noGroup(Throwable err) {
+        String m = String.valueOf(err.getMessage());
+        return m.startsWith("NOGROUP") || m.startsWith("ERR no such key");
+    }
+
+    /** A field of one consumer of XINFO CONSUMERS: a map in RESP3, name-value pairs in RESP2. */
+    private static String field(Response consumer, String name) {
+        if (consumer.isMap()) {
+            Response v = consumer.get(name);
+            return v == null ? null : v.toString();
+        }
+        for (int i = 0; i + 1 < consumer.size(); i += 2) {
+            if (name.equals(consumer.get(i).toString())) {
+                return consumer.get(i + 1).toString();
+            }
+        }
+        return null;
+    }
+}
