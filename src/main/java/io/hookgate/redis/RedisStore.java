@@ -64,8 +64,7 @@ public final class RedisStore {
 
     /** What the replicas sharing this Redis read (see {@link ReplicaRepository}). */
     public ReplicaRepository replicas(int partitions) {
-        return new ReplicaRepository(redis, partitions, ReplicaRepository.ACTIVE_MS,
-            ReplicaRepository.ACTIVE_MS_BEFORE_72);
+        return new ReplicaRepository(redis, partitions, ReplicaRepository.ACTIVE_MS);
     }
 
     /** Retention of delivery records by age (the count is the fan-out's), and its layout migration. */

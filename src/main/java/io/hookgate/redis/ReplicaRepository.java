@@ -6,10 +6,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -18,35 +17,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * of this version says, under {@code hg:{r}:replica:ID} (TTL {@code 30 s}, renewed every few seconds),
  * the newest layout it reads. Every replica, of any version, reads the events streams in the group
  * {@code fanout} under its replica ID, so XINFO CONSUMERS lists them all with their idle time: a consumer
- * that read within {@code activeMs} and has no such key is a replica of a version before this check,
- * taken to read only layout 1. From Redis 7.2 a consumer's idle time counts from its last read, even one
- * that found nothing (its reads block 1 s at most); before 7.2 (no {@code inactive} field) it counts from
- * the last read that got entries, so a running replica of a quiet system looks idle: there the wait is
- * {@code activeMsBefore72}, long, and the docs say to go through recordLayout 3 all the same. What a replica
- * said is remembered for as long as this one runs, so one that stopped (its key gone with its TTL, its
- * consumer not yet idle for that long) is not taken for an older one; one that stops gracefully leaves the
- * group ({@link #leave}).
+ * that read within {@code activeMs} (10 minutes: long, so that an old replica busy with slow receivers,
+ * whose fan-out pauses, is not missed) and has no such key is a replica of a version before this check,
+ * taken to read only layout 1. From Redis 7.2 a consumer's idle time counts from its last read, even
+ * one that found nothing (reads block 1 s at most); before 7.2 it counts from the last read that got
+ * entries, and a consumer appears only with its first entry, so a running replica of a quiet system can
+ * look idle: the docs say to set the layout by hand there.
+ *
+ * <p>What a replica said is remembered while its consumer stays in the group, so one that was killed (its
+ * key gone with its TTL, its consumer not yet idle for long) is not taken for an older one; but a consumer
+ * that read after its key went is one again (an older build started under the same ID). One that stops
+ * gracefully leaves the group ({@link #leave}).
  */
 public final class ReplicaRepository {
     /** How long a replica's word lasts: several renewals, so one slow tick does not drop it. */
     static final long SAID_FOR_SECONDS = 30;
-    /** A consumer that read the events stream this recently is running (its reads block 1 s at most). */
-    public static final long ACTIVE_MS = 30_000;
-    /** The same before Redis 7.2, where idle counts from the last read that got entries. */
-    public static final long ACTIVE_MS_BEFORE_72 = 600_000;
+    /** A consumer that read the events stream this recently is running. */
+    public static final long ACTIVE_MS = 600_000;
 
     private final Redis redis;
     private final int partitions;
     private final long activeMs;
-    private final long activeMsBefore72;
-    /** What each replica said, by replica ID, as last read. */
+    /** What each replica said, by replica ID, as last read; and since when its key is missing (epoch ms). */
     private final Map<String, Integer> said = new ConcurrentHashMap<>();
+    private final Map<String, Long> unsaidSince = new ConcurrentHashMap<>();
 
-    public ReplicaRepository(Redis redis, int partitions, long activeMs, long activeMsBefore72) {
+    public ReplicaRepository(Redis redis, int partitions, long activeMs) {
         this.redis = redis;
         this.partitions = partitions;
         this.activeMs = activeMs;
-        this.activeMsBefore72 = activeMsBefore72;
     }
 
     /** The key under which a replica says which layouts it reads (one hash tag: one MGET reads them all). */
@@ -71,34 +70,41 @@ public final class ReplicaRepository {
                 .arg(QueueKeys.FANOUT_GROUP)).recover(err -> noGroup(err) ? Future.succeededFuture() : Future.failedFuture(err)));
         }
         return Future.all(say, Future.all(groups)).compose(x -> {
-            Set<String> running = new LinkedHashSet<>();
+            // Each running consumer (but this replica's) with its least idle time over the partitions.
+            Map<String, Long> running = new LinkedHashMap<>();
             for (Future<Response> g : groups) {
                 for (Response c : g.result() == null ? List.<Response>of() : g.result()) {
                     String name = field(c, "name");
                     String idle = field(c, "idle");
-                    long within = field(c, "inactive") == null ? activeMsBefore72 : activeMs;
-                    if (name != null && !name.equals(self) && idle != null && Long.parseLong(idle) < within) {
-                        running.add(name);
+                    if (name != null && !name.equals(self) && idle != null && Long.parseLong(idle) < activeMs) {
+                        running.merge(name, Long.parseLong(idle), Math::min);
                     }
                 }
             }
+            said.keySet().retainAll(running.keySet());
+            unsaidSince.keySet().retainAll(running.keySet());
             if (running.isEmpty()) {
                 return Future.succeededFuture(new Readers(RecordLayout.NEWEST, List.of()));
             }
-            List<String> names = new ArrayList<>(running);
+            List<String> names = new ArrayList<>(running.keySet());
             Request mget = Request.cmd(Command.MGET);
             names.forEach(name -> mget.arg(said(name)));
+            long now = System.currentTimeMillis();
             return redis.send(mget).map(values -> {
                 int readable = RecordLayout.NEWEST;
                 List<String> older = new ArrayList<>();
                 for (int i = 0; i < names.size(); i++) {
-                    Response v = values.get(i);
-                    if (v != null) {
-                        said.put(names.get(i), v.toInteger());
+                    String name = names.get(i);
+                    if (values.get(i) != null) {
+                        said.put(name, values.get(i).toInteger());
+                        unsaidSince.remove(name);
+                    } else if (said.containsKey(name)
+                        && running.get(name) < now - unsaidSince.computeIfAbsent(name, n -> now)) {
+                        said.remove(name);
                     }
-                    int reads = said.getOrDefault(names.get(i), RecordLayout.OLDEST);
+                    int reads = said.getOrDefault(name, RecordLayout.OLDEST);
                     if (reads < RecordLayout.NEWEST) {
-                        older.add(names.get(i));
+                        older.add(name);
                     }
                     readable = Math.min(readable, reads);
                 }

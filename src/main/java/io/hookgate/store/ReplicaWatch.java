@@ -41,14 +41,12 @@ final class ReplicaWatch {
                 layout.current(), err.toString())));
     }
 
-    void stop() {
+    /** Once this replica's fan-out has stopped: no more checks, and it leaves ({@link ReplicaRepository#leave}). */
+    Future<Void> leave() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+            timer = -1;
         }
-    }
-
-    /** Once this replica's fan-out has stopped: it leaves (see {@link ReplicaRepository#leave}); a failure is logged. */
-    Future<Void> leave() {
         return replicas.leave(self).recover(err -> {
             LOG.debug("leaving the events' group failed: {}", err.toString());
             return Future.succeededFuture();

@@ -179,10 +179,8 @@ public final class SubscriptionStoreVerticle extends VerticleBase {
         if (watch != null) {
             watch.stop();
         }
-        if (replicaWatch != null) {
-            replicaWatch.stop();
-        }
         Future<Void> drained = engine == null ? Future.succeededFuture() : engine.stop();
+        // Its word renewed until the fan-out has stopped: a drain can outlast the word's TTL.
         return drained.compose(x -> replicaWatch == null ? Future.succeededFuture() : replicaWatch.leave())
             .compose(x -> subscriptions == null ? Future.succeededFuture() : subscriptions.stop())
             .eventually(() -> redis.close());
