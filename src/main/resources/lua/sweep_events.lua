@@ -8,10 +8,33 @@
 -- sweep.
 -- KEYS[1]  events stream   KEYS[2]  the snapshots (list of "id at", oldest first)
 -- KEYS[3]  the entries put back (zset: old ID by the time it was put back)
--- ARGV     group, now (epoch ms), idleMs, step (ms), count (most entries put back per call), keepMs
+-- ARGV     group, now (epoch ms), idleMs, step (ms), count (most entries put back per call), keepMs,
+--          packed ('0': an entry whose event is packed in one field e goes back with its fields each their
+--          own, for a replica of a version before recordLayout 4 sharing the Redis, see RecordLayout)
 -- Returns  how many entries were put back
 local group, now, idle, step, count = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]),
   tonumber(ARGV[5])
+local NAMES = {'id', 'pr', 'nm', 'at', 'us', 'rq'}
+-- An entry's fields with e (id|pr|nm|at|us|rq, the last taking the rest: lua/ingest.lua) split.
+local function unpacked(f)
+  local out = {}
+  for i = 1, #f, 2 do
+    if f[i] == 'e' then
+      local from = 1
+      for k = 1, #NAMES do
+        local bar = k < #NAMES and string.find(f[i + 1], '|', from, true)
+        out[#out + 1] = NAMES[k]
+        out[#out + 1] = string.sub(f[i + 1], from, bar and bar - 1 or -1)
+        if not bar then break end
+        from = bar + 1
+      end
+    else
+      out[#out + 1] = f[i]
+      out[#out + 1] = f[i + 1]
+    end
+  end
+  return out
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - tonumber(ARGV[6])))
 local groups = redis.pcall('XINFO', 'GROUPS', KEYS[1])
 if type(groups) ~= 'table' or groups.err then return 0 end
@@ -39,7 +62,7 @@ local moved = 0
 if bound then
   local entries = redis.call('XRANGE', KEYS[1], '-', bound, 'COUNT', count)
   for _, e in ipairs(entries) do
-    redis.call('XADD', KEYS[1], '*', unpack(e[2]))
+    redis.call('XADD', KEYS[1], '*', unpack(ARGV[7] == '0' and unpacked(e[2]) or e[2]))
     redis.call('XDEL', KEYS[1], e[1])
     redis.call('ZADD', KEYS[3], now, e[1])
   end

@@ -233,15 +233,15 @@ public final class EventQueue {
     }
 
     /**
-     * Puts events that a replica read at least {@code idleMs} ago and never finished (it died) back into
-     * the stream, for any replica to read, at most {@code count}; answers how many. Each call also notes
-     * what the group has handed out so far, at most once per {@code stepMs}: see
-     * {@code lua/sweep_events.lua}.
+     * Puts events that a replica read at least {@code idleMs} ago and never finished (it died) back into the
+     * stream, for any replica to read, at most {@code count}, unpacked unless the {@link RecordLayout} is 4;
+     * answers how many. Each call also notes what the group handed out, at most once per {@code stepMs}.
      */
     public Future<Integer> sweepEvents(int partition, long idleMs, long stepMs, int count) {
         return SWEEP_EVENTS.run(redis, List.of(QueueKeys.events(partition), QueueKeys.eventsSweep(partition),
                 QueueKeys.eventsMoved(partition)),
-            List.of(QueueKeys.FANOUT_GROUP, System.currentTimeMillis(), idleMs, stepMs, count, MOVED_KEEP_MS))
+            List.of(QueueKeys.FANOUT_GROUP, System.currentTimeMillis(), idleMs, stepMs, count, MOVED_KEEP_MS,
+                RecordLayout.packed(layout.current()) ? 1 : 0))
             .map(Response::toInteger);
     }
 

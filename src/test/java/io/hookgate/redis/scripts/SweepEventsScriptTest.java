@@ -72,6 +72,26 @@ class SweepEventsScriptTest extends ScriptHarness {
     }
 
     @Test
+    void aPackedEntryGoesBackUnpackedWhileAnOlderReplicaSharesTheRedis() {
+        String packed = "ev-1|" + PR + "|users.u1.create|1700000000000||rq|with|bars";
+        readEvent(EVENTS, QueueKeys.FANOUT_GROUP, "e", packed, "pl", "{\"a\":1}");
+        readEvent(EVENTS, QueueKeys.FANOUT_GROUP, "e", packed, "pl", "{\"b\":2}");
+        sweep(NOW, 100);
+
+        assertThat(run("sweep_events", List.of(EVENTS, SNAPSHOTS, MOVED), List.of(QueueKeys.FANOUT_GROUP, NOW + IDLE,
+            IDLE, STEP, 1, KEEP, 0))).isEqualTo(1L);
+        assertThat(run("sweep_events", List.of(EVENTS, SNAPSHOTS, MOVED), List.of(QueueKeys.FANOUT_GROUP, NOW + IDLE,
+            IDLE, STEP, 1, KEEP, 1))).isEqualTo(1L);
+
+        List<Entry> back = entries(EVENTS);
+        assertThat(back).hasSize(2);
+        assertThat(back.get(0).fields()).as("packed 0: the fields each their own, the last taking the rest")
+            .isEqualTo(Map.of("id", "ev-1", "pr", PR, "nm", "users.u1.create", "at", "1700000000000", "us", "",
+                "rq", "rq|with|bars", "pl", "{\"a\":1}"));
+        assertThat(back.get(1).fields()).as("packed 1: as it was").isEqualTo(Map.of("e", packed, "pl", "{\"b\":2}"));
+    }
+
+    @Test
     void eventsNotReadYetOrReadAfterTheSnapshotStay() {
         read("ev-1");
         sweep(NOW, 100);
