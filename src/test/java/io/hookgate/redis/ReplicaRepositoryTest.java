@@ -51,11 +51,29 @@ class ReplicaRepositoryTest {
     }
 
     private static ReplicaRepository.Readers readable(String self, long activeMs) {
+        return readers(new ReplicaRepository(client, 2, activeMs), self);
+    }
+
+    /** What {@code repository} (one replica's, remembering what it heard) answers {@code self} now. */
+    private static ReplicaRepository.Readers readers(ReplicaRepository repository, String self) {
         try {
-            return new ReplicaRepository(client, 2, activeMs).readable(self).await(10, TimeUnit.SECONDS);
+            return repository.readable(self).await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A replica of this version, {@code id}, said its layout and read a partition; replica new-a heard it
+     * (the repository answered); then its word went (expired after a kill). Answers new-a's repository.
+     */
+    private static ReplicaRepository heardThenSilent(String id, int partition) {
+        ReplicaRepository heard = new ReplicaRepository(client, 2, 60_000);
+        readable(id, 60_000);
+        reads(id, partition);
+        assertThat(readers(heard, "new-a").layout()).isEqualTo(RecordLayout.NEWEST);
+        redis.command("DEL", ReplicaRepository.said(id));
+        return heard;
     }
 
     /**
@@ -115,38 +133,23 @@ class ReplicaRepositoryTest {
     }
 
     @Test
-    void aReplicaThatStoppedIsNotTakenForAnOlderOneByThoseThatHeardIt() throws Exception {
-        ReplicaRepository heard = new ReplicaRepository(client, 2, 60_000);
-        readable("new-c", 60_000);
-        reads("new-c", 1);
-        assertThat(heard.readable("new-a").await(10, TimeUnit.SECONDS).layout()).isEqualTo(RecordLayout.NEWEST);
+    void aReplicaThatStoppedIsNotTakenForAnOlderOneByThoseThatHeardIt() {
+        ReplicaRepository heard = heardThenSilent("new-c", 1);
 
-        redis.command("DEL", ReplicaRepository.said("new-c"));
-
-        assertThat(heard.readable("new-a").await(10, TimeUnit.SECONDS).layout()).as("it said 4 before")
-            .isEqualTo(RecordLayout.NEWEST);
+        assertThat(readers(heard, "new-a").layout()).as("it said 4 before").isEqualTo(RecordLayout.NEWEST);
         assertThat(readable("new-b", 60_000).older()).as("one that never heard it cannot tell")
             .containsExactly("new-c");
     }
 
     @Test
-    void aReplicaThatReadsAfterItsWordWentIsAnOlderBuildUnderTheSameId() throws Exception {
-        ReplicaRepository heard = new ReplicaRepository(client, 2, 60_000);
-        readable("pod-0", 60_000);
-        reads("pod-0", 0);
-        assertThat(heard.readable("new-a").await(10, TimeUnit.SECONDS).layout()).isEqualTo(RecordLayout.NEWEST);
-        redis.command("DEL", ReplicaRepository.said("pod-0"));
-        assertThat(heard.readable("new-a").await(10, TimeUnit.SECONDS).layout()).as("seen gone, not yet read since")
-            .isEqualTo(RecordLayout.NEWEST);
+    void aReplicaThatReadsAfterItsWordWentIsAnOlderBuildUnderTheSameId() {
+        ReplicaRepository heard = heardThenSilent("pod-0", 0);
+        assertThat(readers(heard, "new-a").layout()).as("seen gone, not yet read since").isEqualTo(RecordLayout.NEWEST);
 
         // An older build started under the same ID reads (and says nothing).
         Await.until("a read after the word went", WAIT, () -> {
             reads("pod-0", 0);
-            try {
-                return heard.readable("new-a").await(10, TimeUnit.SECONDS).layout() == RecordLayout.OLDEST;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return readers(heard, "new-a").layout() == RecordLayout.OLDEST;
         });
     }
 
