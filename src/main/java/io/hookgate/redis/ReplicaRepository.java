@@ -66,16 +66,17 @@ public final class ReplicaRepository {
             .arg("EX").arg(SAID_FOR_SECONDS));
         List<Future<Response>> groups = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
-            groups.add(redis.send(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(QueueKeys.events(p))
-                .arg(QueueKeys.FANOUT_GROUP)).recover(err -> noGroup(err) ? Future.succeededFuture() : Future.failedFuture(err)));
+            groups.add(toGroup(Request.cmd(Command.XINFO).arg("CONSUMERS").arg(QueueKeys.events(p))
+                .arg(QueueKeys.FANOUT_GROUP)));
         }
         return Future.all(say, Future.all(groups)).compose(x -> {
             // Each running consumer (but this replica's) with its least idle time over the partitions.
             Map<String, Long> running = new LinkedHashMap<>();
             for (Future<Response> g : groups) {
                 for (Response c : g.result() == null ? List.<Response>of() : g.result()) {
-                    String name = field(c, "name");
-                    String idle = field(c, "idle");
+                    Map<String, String> consumer = Responses.toMap(c);
+                    String name = consumer.get("name");
+                    String idle = consumer.get("idle");
                     if (name != null && !name.equals(self) && idle != null && Long.parseLong(idle) < activeMs) {
                         running.merge(name, Long.parseLong(idle), Math::min);
                     }
@@ -121,29 +122,21 @@ public final class ReplicaRepository {
         List<Future<?>> all = new ArrayList<>();
         all.add(redis.send(Request.cmd(Command.DEL).arg(said(self))));
         for (int p = 0; p < partitions; p++) {
-            all.add(redis.send(Request.cmd(Command.XGROUP).arg("DELCONSUMER").arg(QueueKeys.events(p))
-                .arg(QueueKeys.FANOUT_GROUP).arg(self)).recover(err -> noGroup(err) ? Future.succeededFuture() : Future.failedFuture(err)));
+            all.add(toGroup(Request.cmd(Command.XGROUP).arg("DELCONSUMER").arg(QueueKeys.events(p))
+                .arg(QueueKeys.FANOUT_GROUP).arg(self)));
         }
         return Future.all(all).mapEmpty();
     }
 
-    /** The events stream or its group is not there (a Redis wiped empty, until ensureGroups): no consumers. */
-    private static boolean noGroup(Throwable err) {
-        String m = String.valueOf(err.getMessage());
-        return m.startsWith("NOGROUP") || m.startsWith("ERR no such key");
-    }
-
-    /** A field of one consumer of XINFO CONSUMERS: a map in RESP3, name-value pairs in RESP2. */
-    private static String field(Response consumer, String name) {
-        if (consumer.isMap()) {
-            Response v = consumer.get(name);
-            return v == null ? null : v.toString();
-        }
-        for (int i = 0; i + 1 < consumer.size(); i += 2) {
-            if (name.equals(consumer.get(i).toString())) {
-                return consumer.get(i + 1).toString();
-            }
-        }
-        return null;
+    /**
+     * Sends a command about the events' group; when the stream or its group is not there (a Redis wiped
+     * empty, until ensureGroups) it has no consumers: a null answer.
+     */
+    private Future<Response> toGroup(Request command) {
+        return redis.send(command).recover(err -> {
+            String m = String.valueOf(err.getMessage());
+            return m.startsWith("NOGROUP") || m.startsWith("ERR no such key") ? Future.succeededFuture()
+                : Future.failedFuture(err);
+        });
     }
 }
