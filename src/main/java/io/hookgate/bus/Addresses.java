@@ -4,7 +4,10 @@ package io.hookgate.bus;
 public final class Addresses {
     /** {@link StoreRequest}s to the subscription store; replies are the records named on each request. */
     public static final String STORE = "hookgate.store";
-    /** {@link DeliveryJob}s to the dispatcher pool (round-robin); replies are {@link DeliveryOutcome}s. */
+    /**
+     * {@link DispatchBatch}es to the dispatcher pool (round-robin); each is answered with {@link Replies.Done}
+     * at once, and its tries' outcomes go to the batch's own {@code replyTo} as {@link TryOutcomes}.
+     */
     public static final String DISPATCH = "hookgate.dispatch";
 
     private Addresses() {

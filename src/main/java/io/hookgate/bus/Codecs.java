@@ -15,11 +15,10 @@ public final class Codecs {
     public static void registerAll(EventBus bus) {
         List<Class<?>> types = new ArrayList<>();
         types.addAll(List.of(StoreRequest.class.getPermittedSubclasses()));
-        types.addAll(List.of(DeliveryOutcome.class.getPermittedSubclasses()));
         types.addAll(List.of(Replies.Principal.class, Replies.Refusal.class, Replies.ProjectList.class, Replies.CreatedKey.class,
             Replies.KeyList.class, Replies.WebhookList.class, Replies.Done.class, Replies.Ingested.class,
             Replies.DeliveryDetail.class, Replies.DeliveryPage.class, Replies.Count.class, Replies.RedisMemory.class,
-            DeliveryJob.class,
+            DispatchBatch.class, TryOutcomes.class,
             Project.class, ApiKey.class, Webhook.class));
         for (Class<?> type : types) {
             register(bus, type);

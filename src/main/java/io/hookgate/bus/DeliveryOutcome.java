@@ -2,7 +2,7 @@ package io.hookgate.bus;
 
 import java.util.Map;
 
-/** What one try of a delivery came to; a dispatcher's reply to a {@link DeliveryJob}. */
+/** What one try of a delivery came to: a dispatcher's answer to a {@link DeliveryJob}, sent back in a {@link TryOutcome}. */
 public sealed interface DeliveryOutcome {
 
     /** The HTTP status, or 0 when no response came (transport error, refused target). */

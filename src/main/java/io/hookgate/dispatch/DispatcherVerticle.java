@@ -3,6 +3,10 @@ package io.hookgate.dispatch;
 import io.hookgate.bus.Addresses;
 import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.bus.DispatchBatch;
+import io.hookgate.bus.Replies;
+import io.hookgate.bus.TryOutcome;
+import io.hookgate.bus.TryOutcomes;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.model.Webhook;
 import io.hookgate.net.HostResolver;
@@ -15,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpClient;
@@ -29,8 +34,10 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Makes deliveries: one signed HTTP POST per {@link DeliveryJob}, answered with a {@link DeliveryOutcome}.
+ * Makes deliveries: one signed HTTP POST per {@link DeliveryJob} of the {@link DispatchBatch}es it takes, each try's
+ * {@link DeliveryOutcome} sent back to the batch's sender.
  * It never touches Redis. The target host is resolved here and checked by the {@link TargetGuard}, and
  * the connection goes to that very address (the URL's host is kept for the Host header, SNI and
  * certificate checks). Redirects are never followed; the status code is data, not an exception.
@@ -58,6 +66,10 @@ public final class DispatcherVerticle extends VerticleBase {
     private final HostResolver resolver;
     private HttpClient verifying;
     private HttpClient trusting;
+    private Deadlines deadlines;
+    /** Outcomes of this turn of the event loop, by the address that waits for them (see {@link DispatchBatch}). */
+    private final Map<String, List<TryOutcome>> outbox = new HashMap<>();
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     public DispatcherVerticle(HookgateConfig.DispatchConfig config, HostResolver resolver) {
         this.config = config;
@@ -69,7 +81,9 @@ public final class DispatcherVerticle extends VerticleBase {
     public Future<?> start() {
         verifying = client(true);
         trusting = client(false);
-        MessageConsumer<DeliveryJob> consumer = vertx.eventBus().localConsumer(Addresses.DISPATCH, this::handle);
+        deadlines = new Deadlines(config.timeoutMs());
+        vertx.setPeriodic(deadlines.checkEveryMs(), t -> deadlines.expire(System.nanoTime() / 1_000_000));
+        MessageConsumer<DispatchBatch> consumer = vertx.eventBus().localConsumer(Addresses.DISPATCH, this::handle);
         return consumer.completion();
     }
 
@@ -93,15 +107,36 @@ public final class DispatcherVerticle extends VerticleBase {
             .build();
     }
 
-    private void handle(Message<DeliveryJob> message) {
-        DeliveryJob job = message.body();
-        long started = System.nanoTime();
-        deliver(job, started).onComplete(ar -> {
-            DeliveryOutcome outcome = ar.succeeded() ? ar.result()
-                : failure(job, 0, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage(), started);
-            log(job, outcome);
-            message.reply(outcome);
-        });
+    /** Takes a batch (answered at once), then tries each of its deliveries; outcomes go back as they end. */
+    private void handle(Message<DispatchBatch> message) {
+        DispatchBatch batch = message.body();
+        message.reply(Replies.Done.INSTANCE);
+        for (DeliveryJob job : batch.jobs()) {
+            long started = System.nanoTime();
+            Future<DeliveryOutcome> tried;
+            try {
+                tried = deliver(job, started);
+            } catch (RuntimeException e) {
+                tried = Future.failedFuture(e);
+            }
+            tried.onComplete(ar -> {
+                DeliveryOutcome outcome = ar.succeeded() ? ar.result()
+                    : failure(job, 0, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage(), started);
+                log(job, outcome);
+                answer(batch.replyTo(), new TryOutcome(job.tryId(), outcome));
+            });
+        }
+    }
+
+    /** Sends an outcome with the others of this turn of the event loop, in one message per address. */
+    private void answer(String replyTo, TryOutcome outcome) {
+        if (outbox.isEmpty()) {
+            context.runOnContext(v -> {
+                outbox.forEach((to, outcomes) -> vertx.eventBus().send(to, new TryOutcomes(outcomes), LOCAL));
+                outbox.clear();
+            });
+        }
+        outbox.computeIfAbsent(replyTo, to -> new ArrayList<>()).add(outcome);
     }
 
     /**
@@ -242,18 +277,15 @@ public final class DispatcherVerticle extends VerticleBase {
             putHeaders(request.headers(), job, now, body);
             // "15 s in all": a deadline over the whole exchange, not only between packets (so no idle
             // timeout of the request's own: it could never fire first, and each is a timer per try).
-            // The reset fails the exchange with "Stream reset: 0", whatever cause it is given: the flag
-            // lets the try say that it timed out instead.
-            boolean[] timedOut = {false};
-            long timer = vertx.setTimer(config.timeoutMs(), t -> {
-                timedOut[0] = true;
-                request.reset(0, new TimeoutException(timedOutAfter()));
-            });
+            // The reset fails the exchange with "Stream reset: 0", whatever cause it is given: the
+            // deadline's flag lets the try say that it timed out instead.
+            Deadlines.Deadline deadline = deadlines.start(System.nanoTime() / 1_000_000,
+                () -> request.reset(0, new TimeoutException(timedOutAfter())));
             return request.send(Buffer.buffer(body))
                 .compose(response -> readBody(response).map(read -> outcome(job, response, read, started)))
-                .recover(err -> Future.failedFuture(timedOut[0] ? new TimeoutException(timedOutAfter()) : err))
+                .recover(err -> Future.failedFuture(deadline.timedOut() ? new TimeoutException(timedOutAfter()) : err))
                 .eventually(() -> {
-                    vertx.cancelTimer(timer);
+                    deadlines.done(deadline);
                     return Future.succeededFuture();
                 });
         });

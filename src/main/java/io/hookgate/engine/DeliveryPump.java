@@ -1,7 +1,5 @@
 package io.hookgate.engine;
 
-import io.hookgate.bus.Addresses;
-import io.hookgate.bus.DeliveryJob;
 import io.hookgate.bus.DeliveryOutcome;
 import io.hookgate.health.GatewayMetrics;
 import io.hookgate.index.Subscriptions;
@@ -14,7 +12,6 @@ import io.hookgate.redis.TryRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
@@ -52,7 +49,7 @@ final class DeliveryPump {
     private final OutcomePolicy policy;
     private final Recorder recorder;
     private final GatewayMetrics metrics;
-    private final DeliveryOptions sendOptions;
+    private final DispatchLink dispatchers;
     private final String replicaId;
     private final int maxInFlight;
     private final int perWebhook;
@@ -106,11 +103,11 @@ final class DeliveryPump {
         this.perWebhook = perWebhook;
         this.firstTries = new FirstTryGroups(recorder, queue.partitions());
         this.resolver = new EntryResolver(subscriptions, events);
-        // The dispatcher answers within the delivery timeout; the margin covers a busy event loop.
-        this.sendOptions = new DeliveryOptions().setSendTimeout(deliveryTimeoutMs + 10_000).setLocalOnly(true);
+        this.dispatchers = new DispatchLink(vertx, deliveryTimeoutMs);
     }
 
     void start() {
+        dispatchers.start();
         for (int p = 0; p < queue.partitions(); p++) {
             Partition part = new Partition(p);
             partitions.add(part);
@@ -151,7 +148,7 @@ final class DeliveryPump {
             }
         }
         checkDrained();
-        return drained.future();
+        return drained.future().eventually(dispatchers::stop);
     }
 
     /**
@@ -349,9 +346,8 @@ final class DeliveryPump {
     private void send(Lane<Work> lane, Work work) {
         long startedAt = System.currentTimeMillis();
         lane.started(startedAt);
-        DeliveryJob job = new DeliveryJob(work.entry().field("dl"), work.webhook(), work.event().event(),
-            work.event().eventsHeader());
-        vertx.eventBus().<DeliveryOutcome>request(Addresses.DISPATCH, job, sendOptions).onComplete(ar -> {
+        String deliveryId = work.entry().field("dl");
+        dispatchers.send(deliveryId, work.webhook(), work.event().event(), work.event().eventsHeader()).onComplete(ar -> {
             Work next = lane.finished(startedAt, System.currentTimeMillis());
             if (next != null) {
                 restart(lane, next);
@@ -364,12 +360,12 @@ final class DeliveryPump {
                     finish(work.part(), work.entry(), EventQueue.Outcome.REQUEUE, 0, "");
                     return;
                 }
-                LOG.warn("delivery {} got no answer from a dispatcher: {}", job.deliveryId(), ar.cause().toString());
+                LOG.warn("delivery {} got no answer from a dispatcher: {}", deliveryId, ar.cause().toString());
                 tried(work, new DeliveryOutcome.Failed(0, "no answer from the dispatcher", "", 0, Map.of(), "", -1),
                     startedAt);
                 return;
             }
-            tried(work, ar.result().body(), startedAt);
+            tried(work, ar.result(), startedAt);
         });
     }
 
