@@ -11,7 +11,10 @@ import io.hookgate.redis.RedisStore;
 import io.hookgate.redis.WebhookRepository;
 import io.vertx.core.Future;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -32,6 +35,8 @@ public final class Subscriptions {
     private final ChangeFeed feed;
     private final SubscriptionIndex index = new SubscriptionIndex();
     private final InOrder changesInOrder = new InOrder();
+    /** Per project with reloads under way, one set each: the webhooks changed here since its reads were sent. */
+    private final Map<String, List<Set<String>>> reloading = new HashMap<>();
     private boolean loaded;
 
     public Subscriptions(RedisStore store, ProjectRepository projects, KeyRepository keys, WebhookRepository webhooks) {
@@ -79,23 +84,57 @@ public final class Subscriptions {
         });
     }
 
-    /** Loads one project afresh (or forgets it when it is gone). */
+    /**
+     * Loads one project afresh (or forgets it when it is gone). A webhook this index changes while the reads
+     * are under way (a write through this replica, a change message) may be newer than what they read: its
+     * state in the index is kept over theirs, or the reads would put back an older state, or none, and a later
+     * change message would raise the version over the hole (lists and fan-out would no longer reload).
+     */
     public Future<Void> reloadProject(String projectId) {
         // The version is read first: what is loaded after it is at least that recent.
         return webhooks.version(projectId).compose(version -> {
+            Set<String> changed = new HashSet<>();
+            reloading.computeIfAbsent(projectId, k -> new ArrayList<>()).add(changed);
             Future<Optional<Project>> project = projects.get(projectId);
             Future<List<ApiKey>> projectKeys = keys.list(projectId);
             Future<List<Webhook>> hooks = webhooks.all(projectId);
-            return Future.all(project, projectKeys, hooks).map(x -> {
+            return Future.all(project, projectKeys, hooks).transform(ar -> {
+                List<Set<String>> under = reloading.get(projectId);
+                under.removeIf(c -> c == changed);
+                if (under.isEmpty()) {
+                    reloading.remove(projectId);
+                }
+                if (ar.failed()) {
+                    return Future.failedFuture(ar.cause());
+                }
                 if (project.result().isEmpty()) {
                     index.removeProject(projectId);
                 } else {
+                    Map<String, Webhook> kept = new HashMap<>();
+                    if (index.hasProject(projectId)) {
+                        changed.forEach(id -> kept.put(id, index.webhook(projectId, id)));
+                    }
                     index.putProject(projectId, projectKeys.result(), hooks.result());
+                    kept.forEach((id, w) -> {
+                        if (w == null) {
+                            index.removeWebhook(projectId, id);
+                        } else {
+                            index.putWebhook(w);
+                        }
+                    });
                     index.applied(projectId, version);
                 }
-                return null;
+                return Future.succeededFuture();
             });
         });
+    }
+
+    /** A webhook of a project this index holds was put or removed: reloads under way keep that (see reloadProject). */
+    private void changed(String projectId, String webhookId) {
+        List<Set<String>> under = reloading.get(projectId);
+        if (under != null && index.hasProject(projectId)) {
+            under.forEach(c -> c.add(webhookId));
+        }
     }
 
     /**
@@ -146,6 +185,7 @@ public final class Subscriptions {
                     } else {
                         index.removeWebhook(c.projectId(), c.webhookId());
                     }
+                    changed(c.projectId(), c.webhookId());
                     index.applied(c.projectId(), c.version());
                     return null;
                 });
@@ -219,10 +259,12 @@ public final class Subscriptions {
 
     public void webhookChanged(Webhook w) {
         index.putWebhook(w);
+        changed(w.projectId(), w.id());
     }
 
     public void webhookDeleted(String projectId, String webhookId) {
         index.removeWebhook(projectId, webhookId);
+        changed(projectId, webhookId);
     }
 
     /** A try's bookkeeping on a webhook this replica knows: its failure state as Redis now has it. */
@@ -231,6 +273,7 @@ public final class Subscriptions {
         Webhook current = index.webhook(projectId, webhookId);
         if (current != null) {
             index.putWebhook(current.withBookkeeping(enabled, logs, attempts, health));
+            changed(projectId, webhookId);
         }
     }
 }
