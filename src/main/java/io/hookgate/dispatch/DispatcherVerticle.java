@@ -46,11 +46,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Makes deliveries: one signed HTTP POST per {@link DeliveryJob} of the {@link DispatchBatch}es it takes, each try's
- * {@link DeliveryOutcome} sent back to the batch's sender.
- * It never touches Redis. The target host is resolved here and checked by the {@link TargetGuard}, and
- * the connection goes to that very address (the URL's host is kept for the Host header, SNI and
- * certificate checks). Redirects are never followed; the status code is data, not an exception.
+ * Makes deliveries: one signed HTTP POST per {@link DeliveryJob} of the {@link DispatchBatch}es it takes,
+ * each try's {@link DeliveryOutcome} sent back to the batch's sender. It never touches Redis. The target
+ * host is resolved here and checked by the {@link TargetGuard}, and the connection goes to that very
+ * address (the URL's host is kept for the Host header, SNI and certificate checks). Redirects are never
+ * followed; the status code is data, not an exception.
  *
  * <p>Uses the core {@link HttpClient} rather than the web client to stream the response: only the
  * first {@link FailureLog#BODY_BYTES} are kept and reading stops at {@code maxResponseBytes}.
@@ -175,7 +175,7 @@ public final class DispatcherVerticle extends VerticleBase {
             return Future.succeededFuture(failure(job, 0, t.invalid(), started));
         }
         // The address is resolved and checked on every try (DNS rebinding), only the parsing is kept.
-        return resolve(t.host()).compose(address -> {
+        return resolve(t).compose(address -> {
             Optional<String> refused = guard.refusal(address);
             if (refused.isPresent()) {
                 return Future.succeededFuture(new DeliveryOutcome.Refused(refusal(job, t.host(), refused.get()),
@@ -207,7 +207,11 @@ public final class DispatcherVerticle extends VerticleBase {
     static final String HOST_REFUSED = "the host resolves to an address that deliveries may not reach";
 
     /** A webhook URL taken apart: where to connect and what to ask for, or why it cannot be used. */
-    private record Target(boolean ssl, String host, int port, String path, String invalid) {
+    /** A webhook URL, parsed; {@code literal} is its host's address when the URL names one (never resolved). */
+    private record Target(boolean ssl, String host, int port, String path, String invalid, InetAddress literal) {
+        static Target invalid(String why) {
+            return new Target(false, null, 0, null, why, null);
+        }
     }
 
     /** Parsed URLs, so that a try does not parse its webhook's URL again (bounded: cleared when full). */
@@ -230,29 +234,29 @@ public final class DispatcherVerticle extends VerticleBase {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            return new Target(false, null, 0, null, "invalid URL: " + e.getMessage());
+            return Target.invalid("invalid URL: " + e.getMessage());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         String host = IpLiterals.host(uri);
         if (!scheme.equals("http") && !scheme.equals("https") || host == null) {
-            return new Target(false, null, 0, null, "invalid URL: an http(s) URL with a host is required");
+            return Target.invalid("invalid URL: an http(s) URL with a host is required");
         }
         boolean ssl = scheme.equals("https");
         int port = IpLiterals.port(uri);
         if (port == IpLiterals.INVALID_PORT) {
             // Stored before the API checked ports: never guess the default port for it.
-            return new Target(false, null, 0, null, "invalid URL: the port must be 1-65535");
+            return Target.invalid("invalid URL: the port must be 1-65535");
         }
         port = port > 0 ? port : ssl ? 443 : 80;
-        return new Target(ssl, host, port, pathAndQuery(uri), null);
+        return new Target(ssl, host, port, pathAndQuery(uri), null, IpLiterals.parse(host).orElse(null));
     }
 
     /** Once per try: a literal address at once, a name through the resolver off the event loop. */
-    private Future<InetAddress> resolve(String host) {
-        Optional<InetAddress> literal = IpLiterals.parse(host);
-        if (literal.isPresent()) {
-            return Future.succeededFuture(literal.get());
+    private Future<InetAddress> resolve(Target t) {
+        if (t.literal() != null) {
+            return Future.succeededFuture(t.literal());
         }
+        String host = t.host();
         return vertx.executeBlocking(() -> resolver.resolve(host), false)
             .recover(err -> Future.failedFuture("cannot resolve host '" + host + "': " + err.getMessage()));
     }
