@@ -109,8 +109,9 @@ public record HookgateConfig(
 
     /**
      * Work claimed by a replica is taken over by another only after this much more idle time than
-     * the delivery timeout: the dispatcher's answer may take the timeout plus the pump's send margin
-     * (10 s), and recording it a little more. A shorter reclaim time would deliver twice.
+     * the delivery timeout: the dispatcher's answer may take the timeout plus the pump's margin (10 s,
+     * checked every second: engine/DispatchLink), and recording it a little more. A shorter reclaim time
+     * would deliver twice.
      */
     public static final long RECLAIM_MARGIN_MS = 15_000;
 

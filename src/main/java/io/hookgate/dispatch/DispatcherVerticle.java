@@ -31,8 +31,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -57,6 +54,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DispatcherVerticle extends VerticleBase {
     private static final int CONNECTIONS_PER_HOST = 64;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DispatcherVerticle.class);
     private static final org.slf4j.Logger TRIES = org.slf4j.LoggerFactory.getLogger("hookgate.delivery");
     private static final int MAX_RECORDED_HEADERS = 50;
     private static final int MAX_HEADER_VALUE = 1000;
@@ -67,8 +65,9 @@ public final class DispatcherVerticle extends VerticleBase {
     private HttpClient verifying;
     private HttpClient trusting;
     private Deadlines deadlines;
+    private final Target.Cache targets = new Target.Cache();
     /** Outcomes of this turn of the event loop, by the address that waits for them (see {@link DispatchBatch}). */
-    private final Map<String, List<TryOutcome>> outbox = new HashMap<>();
+    private Map<String, List<TryOutcome>> outbox = new HashMap<>();
     private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     public DispatcherVerticle(HookgateConfig.DispatchConfig config, HostResolver resolver) {
@@ -119,10 +118,16 @@ public final class DispatcherVerticle extends VerticleBase {
             } catch (RuntimeException e) {
                 tried = Future.failedFuture(e);
             }
+            // A try that ended at once completes here, inside the loop: whatever goes wrong with one try's
+            // outcome must not keep the batch's other tries from being made.
             tried.onComplete(ar -> {
                 DeliveryOutcome outcome = ar.succeeded() ? ar.result()
                     : failure(job, 0, ar.cause().getMessage() == null ? ar.cause().toString() : ar.cause().getMessage(), started);
-                log(job, outcome);
+                try {
+                    log(job, outcome);
+                } catch (RuntimeException e) {
+                    LOG.error("logging the try of delivery {} failed", job.deliveryId(), e);
+                }
                 answer(batch.replyTo(), new TryOutcome(job.tryId(), outcome));
             });
         }
@@ -132,8 +137,9 @@ public final class DispatcherVerticle extends VerticleBase {
     private void answer(String replyTo, TryOutcome outcome) {
         if (outbox.isEmpty()) {
             context.runOnContext(v -> {
-                outbox.forEach((to, outcomes) -> vertx.eventBus().send(to, new TryOutcomes(outcomes), LOCAL));
-                outbox.clear();
+                Map<String, List<TryOutcome>> due = outbox;
+                outbox = new HashMap<>();
+                due.forEach((to, outcomes) -> vertx.eventBus().send(to, new TryOutcomes(outcomes), LOCAL));
             });
         }
         outbox.computeIfAbsent(replyTo, to -> new ArrayList<>()).add(outcome);
@@ -170,7 +176,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
 
     private Future<DeliveryOutcome> deliver(DeliveryJob job, long started) {
-        Target t = target(job.webhook().url());
+        Target t = targets.of(job.webhook().url());
         if (t.invalid() != null) {
             return Future.succeededFuture(failure(job, 0, t.invalid(), started));
         }
@@ -206,51 +212,6 @@ public final class DispatcherVerticle extends VerticleBase {
     /** The refusal of a host name at delivery time, as its owner sees it. */
     static final String HOST_REFUSED = "the host resolves to an address that deliveries may not reach";
 
-    /** A webhook URL taken apart: where to connect and what to ask for, or why it cannot be used. */
-    /** A webhook URL, parsed; {@code literal} is its host's address when the URL names one (never resolved). */
-    private record Target(boolean ssl, String host, int port, String path, String invalid, InetAddress literal) {
-        static Target invalid(String why) {
-            return new Target(false, null, 0, null, why, null);
-        }
-    }
-
-    /** Parsed URLs, so that a try does not parse its webhook's URL again (bounded: cleared when full). */
-    private final Map<String, Target> targets = new ConcurrentHashMap<>();
-
-    private Target target(String url) {
-        Target t = targets.get(url);
-        if (t == null) {
-            if (targets.size() >= 10_000) {
-                targets.clear();
-            }
-            t = parse(url);
-            targets.put(url, t);
-        }
-        return t;
-    }
-
-    private static Target parse(String url) {
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            return Target.invalid("invalid URL: " + e.getMessage());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        String host = IpLiterals.host(uri);
-        if (!scheme.equals("http") && !scheme.equals("https") || host == null) {
-            return Target.invalid("invalid URL: an http(s) URL with a host is required");
-        }
-        boolean ssl = scheme.equals("https");
-        int port = IpLiterals.port(uri);
-        if (port == IpLiterals.INVALID_PORT) {
-            // Stored before the API checked ports: never guess the default port for it.
-            return Target.invalid("invalid URL: the port must be 1-65535");
-        }
-        port = port > 0 ? port : ssl ? 443 : 80;
-        return new Target(ssl, host, port, pathAndQuery(uri), null, IpLiterals.parse(host).orElse(null));
-    }
-
     /** Once per try: a literal address at once, a name through the resolver off the event loop. */
     private Future<InetAddress> resolve(Target t) {
         if (t.literal() != null) {
@@ -283,8 +244,13 @@ public final class DispatcherVerticle extends VerticleBase {
             // timeout of the request's own: it could never fire first, and each is a timer per try).
             // The reset fails the exchange with "Stream reset: 0", whatever cause it is given: the
             // deadline's flag lets the try say that it timed out instead.
-            Deadlines.Deadline deadline = deadlines.start(System.nanoTime() / 1_000_000,
-                () -> request.reset(0, new TimeoutException(timedOutAfter())));
+            Deadlines.Deadline deadline = deadlines.start(System.nanoTime() / 1_000_000, () -> {
+                try {
+                    request.reset(0, new TimeoutException(timedOutAfter()));
+                } catch (RuntimeException e) {
+                    LOG.warn("ending delivery {} at its deadline failed", job.deliveryId(), e);
+                }
+            });
             return request.send(Buffer.buffer(body))
                 .compose(response -> readBody(response).map(read -> outcome(job, response, read, started)))
                 .recover(err -> Future.failedFuture(deadline.timedOut() ? new TimeoutException(timedOutAfter()) : err))
@@ -432,11 +398,5 @@ public final class DispatcherVerticle extends VerticleBase {
 
     private static List<String> events(DeliveryJob job) {
         return Arrays.asList(job.eventsHeader().split(","));
-    }
-
-    /** The request target exactly as stored: raw path (or "/") and raw query. */
-    private static String pathAndQuery(URI uri) {
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 }

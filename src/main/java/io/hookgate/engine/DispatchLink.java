@@ -28,13 +28,16 @@ import org.slf4j.LoggerFactory;
  * The delivery pump's way to the dispatchers: tries started in one turn of the store's event loop go out
  * as one {@link DispatchBatch}, and their outcomes come back to this link's own address in
  * {@link TryOutcomes}, matched to the waiting tries by number. A try whose outcome does not come within
- * the delivery timeout and a margin fails with {@link ReplyFailure#TIMEOUT} (a check every second, not a
- * timer per try); a batch that finds no dispatcher (the replica is stopping) fails each of its tries with
- * {@link ReplyFailure#NO_HANDLERS}. Owned by the store verticle's event loop.
+ * the delivery timeout and a margin fails with {@link ReplyFailure#TIMEOUT} (a check every second on a
+ * monotonic clock, not a timer per try); a batch that finds no dispatcher (the replica is stopping) fails
+ * each of its tries with {@link ReplyFailure#NO_HANDLERS}. A batch holds at most {@value #BATCH} tries, so
+ * that a burst is spread over the dispatchers (round-robin per message). Owned by the store verticle's
+ * event loop.
  */
 final class DispatchLink {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchLink.class);
     private static final long CHECK_MS = 1_000;
+    static final int BATCH = 32;
     /** How long a dispatcher has to take a batch; it answers before it starts any try. */
     private static final long TAKE_TIMEOUT_MS = 10_000;
 
@@ -63,7 +66,7 @@ final class DispatchLink {
     Future<Void> start() {
         context = vertx.getOrCreateContext();
         consumer = vertx.eventBus().localConsumer(address, m -> m.body().outcomes().forEach(this::arrived));
-        checker = vertx.setPeriodic(CHECK_MS, t -> expire(System.currentTimeMillis()));
+        checker = vertx.setPeriodic(CHECK_MS, t -> expire(nowMs()));
         return consumer.completion();
     }
 
@@ -78,7 +81,7 @@ final class DispatchLink {
     Future<DeliveryOutcome> send(String deliveryId, Webhook webhook, EventRecord event, String eventsHeader) {
         long id = ++nextTry;
         Promise<DeliveryOutcome> outcome = Promise.promise();
-        waiting.put(id, new Waiting(outcome, System.currentTimeMillis() + answerWithinMs));
+        waiting.put(id, new Waiting(outcome, nowMs() + answerWithinMs));
         if (outgoing.isEmpty()) {
             // After what this turn of the event loop still does: the tries it starts go in one message.
             context.runOnContext(v -> flush());
@@ -91,12 +94,23 @@ final class DispatchLink {
         return waiting.size();
     }
 
+    /** The clock of the deadlines: monotonic, unlike the wall clock (an NTP step would fail every try). */
+    static long nowMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     private void flush() {
         if (outgoing.isEmpty()) {
             return;
         }
-        List<DeliveryJob> jobs = outgoing;
+        List<DeliveryJob> all = outgoing;
         outgoing = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += BATCH) {
+            send(all.subList(from, Math.min(all.size(), from + BATCH)));
+        }
+    }
+
+    private void send(List<DeliveryJob> jobs) {
         vertx.eventBus().request(Addresses.DISPATCH, new DispatchBatch(address, jobs), batchOptions).onFailure(err -> {
             if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
                 jobs.forEach(job -> fail(job.tryId(), re));
@@ -110,18 +124,33 @@ final class DispatchLink {
     private void arrived(TryOutcome o) {
         Waiting w = waiting.remove(o.tryId());
         if (w != null) {
-            w.outcome().complete(o.outcome());
+            settle(w, () -> w.outcome().complete(o.outcome()));
         }
     }
 
     private void fail(long tryId, ReplyException cause) {
         Waiting w = waiting.remove(tryId);
         if (w != null) {
-            w.outcome().fail(cause);
+            settle(w, () -> w.outcome().fail(cause));
         }
     }
 
-    /** Fails the tries past their deadline: the oldest first, so the walk ends at the first one still in time. */
+    /**
+     * Completes one try. The promise has no context, so what its listener throws comes back here: caught,
+     * so that the other tries of the same message or check are completed all the same.
+     */
+    private static void settle(Waiting w, Runnable complete) {
+        try {
+            complete.run();
+        } catch (RuntimeException e) {
+            LOG.error("handling a try's outcome failed", e);
+        }
+    }
+
+    /**
+     * Fails the tries past their deadline ({@code now} on {@link #nowMs}'s clock): the oldest first, so the
+     * walk ends at the first one still in time.
+     */
     void expire(long now) {
         List<Waiting> late = new ArrayList<>();
         for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext(); ) {
@@ -132,13 +161,13 @@ final class DispatchLink {
             it.remove();
             late.add(w);
         }
-        late.forEach(w -> w.outcome().fail(new ReplyException(ReplyFailure.TIMEOUT,
-            "no answer within " + answerWithinMs + " ms")));
+        late.forEach(w -> settle(w, () -> w.outcome().fail(new ReplyException(ReplyFailure.TIMEOUT,
+            "no answer within " + answerWithinMs + " ms"))));
     }
 
     private void failAll(ReplyException cause) {
         List<Waiting> all = new ArrayList<>(waiting.values());
         waiting.clear();
-        all.forEach(w -> w.outcome().fail(cause));
+        all.forEach(w -> settle(w, () -> w.outcome().fail(cause)));
     }
 }

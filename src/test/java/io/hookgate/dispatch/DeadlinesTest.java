@@ -14,9 +14,10 @@ class DeadlinesTest {
         Deadlines.Deadline a = deadlines.start(100, () -> expired.add("a"));
         Deadlines.Deadline b = deadlines.start(150, () -> expired.add("b"));
 
-        deadlines.expire(1_099);
-        assertThat(expired).isEmpty();
         deadlines.expire(1_100);
+        assertThat(expired).as("the clock must be past the deadline: the try may have started late in ms 100")
+            .isEmpty();
+        deadlines.expire(1_101);
         assertThat(expired).containsExactly("a");
         assertThat(a.timedOut()).isTrue();
         assertThat(b.timedOut()).isFalse();
@@ -42,6 +43,23 @@ class DeadlinesTest {
         deadlines.expire(10_000);
         assertThat(expired).isEmpty();
         assertThat(fast.timedOut()).isFalse();
+    }
+
+    @Test
+    void endedTriesBehindASlowOneAreCompactedAway() {
+        Deadlines deadlines = new Deadlines(15_000);
+        List<String> expired = new ArrayList<>();
+        deadlines.start(0, () -> expired.add("slow"));
+        List<Deadlines.Deadline> fast = new ArrayList<>();
+        for (int i = 1; i <= 2_000; i++) {
+            fast.add(deadlines.start(i, () -> expired.add("fast")));
+        }
+        fast.forEach(deadlines::done);
+        assertThat(deadlines.queued()).as("not 2 001 kept until the slow try's deadline").isLessThanOrEqualTo(600);
+
+        deadlines.expire(15_001);
+        assertThat(expired).containsExactly("slow");
+        assertThat(deadlines.queued()).isZero();
     }
 
     @Test
