@@ -58,6 +58,7 @@ public final class DispatcherVerticle extends VerticleBase {
     private static final org.slf4j.Logger TRIES = org.slf4j.LoggerFactory.getLogger("hookgate.delivery");
     private static final int MAX_RECORDED_HEADERS = 50;
     private static final int MAX_HEADER_VALUE = 1000;
+    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private final HookgateConfig.DispatchConfig config;
     private final TargetGuard guard;
@@ -68,7 +69,6 @@ public final class DispatcherVerticle extends VerticleBase {
     private final Target.Cache targets = new Target.Cache();
     /** Outcomes of this turn of the event loop, by the address that waits for them (see {@link DispatchBatch}). */
     private Map<String, List<TryOutcome>> outbox = new HashMap<>();
-    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     public DispatcherVerticle(HookgateConfig.DispatchConfig config, HostResolver resolver) {
         this.config = config;
@@ -180,7 +180,8 @@ public final class DispatcherVerticle extends VerticleBase {
         if (t.invalid() != null) {
             return Future.succeededFuture(failure(job, 0, t.invalid(), started));
         }
-        // The address is resolved and checked on every try (DNS rebinding), only the parsing is kept.
+        // A host name is resolved and the address checked on every try (DNS rebinding); only the parsing
+        // (with an address written in the URL) is kept.
         return resolve(t).compose(address -> {
             Optional<String> refused = guard.refusal(address);
             if (refused.isPresent()) {

@@ -124,14 +124,14 @@ final class DispatchLink {
     private void arrived(TryOutcome o) {
         Waiting w = waiting.remove(o.tryId());
         if (w != null) {
-            settle(w, () -> w.outcome().complete(o.outcome()));
+            settle(() -> w.outcome().complete(o.outcome()));
         }
     }
 
     private void fail(long tryId, ReplyException cause) {
         Waiting w = waiting.remove(tryId);
         if (w != null) {
-            settle(w, () -> w.outcome().fail(cause));
+            settle(() -> w.outcome().fail(cause));
         }
     }
 
@@ -139,7 +139,7 @@ final class DispatchLink {
      * Completes one try. The promise has no context, so what its listener throws comes back here: caught,
      * so that the other tries of the same message or check are completed all the same.
      */
-    private static void settle(Waiting w, Runnable complete) {
+    private static void settle(Runnable complete) {
         try {
             complete.run();
         } catch (RuntimeException e) {
@@ -161,13 +161,13 @@ final class DispatchLink {
             it.remove();
             late.add(w);
         }
-        late.forEach(w -> settle(w, () -> w.outcome().fail(new ReplyException(ReplyFailure.TIMEOUT,
+        late.forEach(w -> settle(() -> w.outcome().fail(new ReplyException(ReplyFailure.TIMEOUT,
             "no answer within " + answerWithinMs + " ms"))));
     }
 
     private void failAll(ReplyException cause) {
         List<Waiting> all = new ArrayList<>(waiting.values());
         waiting.clear();
-        all.forEach(w -> settle(w, () -> w.outcome().fail(cause)));
+        all.forEach(w -> settle(() -> w.outcome().fail(cause)));
     }
 }

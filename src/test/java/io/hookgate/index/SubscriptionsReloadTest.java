@@ -15,6 +15,7 @@ import io.hookgate.redis.RedisStore;
 import io.hookgate.redis.WebhookRepository;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.RedisServer;
+import io.hookgate.testsupport.Teardown;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -59,11 +60,7 @@ class SubscriptionsReloadTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        } finally {
-            redis.close();
-        }
+        Teardown.close(null, vertx, redis);
     }
 
     @BeforeEach
