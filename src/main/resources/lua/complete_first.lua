@@ -11,7 +11,8 @@
 --          them; the records come encoded in theirs), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
---          held: its webhook's circuit is open), nextAt, the record (RecordFormat)
+--          held: its webhook's circuit is open), nextAt, the record (RecordFormat; a delivered one of
+--          layout 4 as its archive item whole, 'createdAt:deliveryId:record')
 -- Returns  'OK'
 -- uses: records, indexes, archive, retention
 local tag = string.sub(KEYS[1], 1, -7)

@@ -224,14 +224,18 @@ local function archiveLater(pr, wh, i)
   a[#a + 1] = i
 end
 -- Items of archiveLater are ARGV positions: ARGV[i+3] the delivery ID, ARGV[i+5] the creation time,
--- ARGV[i+8] the record, as the archive holds it (complete_first's layout; lib/archive.lua).
+-- ARGV[i+8] what the archive holds: recordLayout 4 the whole item 'at:id:record' (the gateway builds
+-- it: built here, it cost Lua two copies of the record per delivery), 3 the record (complete_first's
+-- layout; lib/archive.lua).
 local function before(x, y)
   local ax, ay = tonumber(ARGV[x + 5]), tonumber(ARGV[y + 5])
   return ax < ay or (ax == ay and ARGV[x + 3] < ARGV[y + 3])
 end
 local function inIndex(tag, pr, wh, i, inline)
   local id, at = ARGV[i + 3], ARGV[i + 5]
-  redis.call('SET', tag .. 'dl:' .. id, inline and fullRecord(ARGV[i + 8], pr, wh, at) or withOwner(ARGV[i + 8], pr, wh))
+  local v = ARGV[i + 8]
+  if inline then v = fullRecord(string.sub(v, #at + #id + 3), pr, wh, at) else v = withOwner(v, pr, wh) end
+  redis.call('SET', tag .. 'dl:' .. id, v)
   redis.call('ZADD', whd(tag, pr, wh), at, id)
   recordCreated(pr, wh, at, id)
 end
@@ -255,21 +259,25 @@ local function archiveCreated(tag, maxCount, inline)
       if not sorted then table.sort(a, before) end
       -- The list's last item (O(1)), whoever wrote it: 'tails' is behind it once a replica of recordLayout
       -- 4 appended, so a layout-3 call reading it there would break the order (replicas switching).
+      local l = whl(tag, pr, wh)
       local tailAt, tailId = -1, ''
-      local newest = redis.call('LINDEX', whl(tag, pr, wh), -1)
+      local newest = redis.call('LINDEX', l, -1)
       if newest then tailAt, tailId = archived(newest) end
-      local fields, list, length, first, added, tail = {}, {}, nil, nil, 0, nil
+      -- last: the ARGV position of the newest item appended, if any.
+      local fields, list, length, first, added, last = {}, {}, nil, nil, 0, nil
       for _, i in ipairs(a) do
         local at, id = tonumber(ARGV[i + 5]), ARGV[i + 3]
-        local item = ARGV[i + 5] .. ':' .. id
-        if inline then
-          if archivable(id, at) then item = item .. ':' .. ARGV[i + 8] else item = nil end
+        local item
+        if not inline then
+          item = ARGV[i + 5] .. ':' .. id
+        elseif archivable(id, at) then
+          item = ARGV[i + 8]
         end
         if not item then
           inIndex(tag, pr, wh, i, inline)
         elseif at > tailAt or (at == tailAt and id > tailId) then
           list[#list + 1] = item
-          tail = ARGV[i + 5] .. ':' .. id
+          last = i
         else
           length = archiveInsert(tag, pr, wh, at, id, item)
           if not length then
@@ -287,13 +295,13 @@ local function archiveCreated(tag, maxCount, inline)
         end
       end
       for j = 1, #list, 1000 do
-        length = redis.call('RPUSH', whl(tag, pr, wh), unpack(list, j, math.min(j + 999, #list)))
+        length = redis.call('RPUSH', l, unpack(list, j, math.min(j + 999, #list)))
       end
       if added > 0 then
         callEach('HSET', {wha(tag, pr, wh)}, fields)
-        if tail and (not inline or length == added) then
+        if last and (not inline or length == added) then
           newTails[#newTails + 1] = a.w
-          newTails[#newTails + 1] = tail
+          newTails[#newTails + 1] = ARGV[last + 5] .. ':' .. ARGV[last + 3]
         end
         -- A new archive: its webhook goes into 'aged' (ZADD LT: an index may hold younger records only).
         if length == added then redis.call('ZADD', tag .. 'aged', 'LT', first, a.w) end

@@ -132,23 +132,24 @@ public final class EventQueue {
         Ingested[] ids = new Ingested[events.size()];
         List<Future<?>> all = new ArrayList<>();
         for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
-            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 7);
+            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 3);
             args.add(idempotencyWindowSeconds);
             args.add(projectId);
             args.add(RecordLayout.packed(layout.current()) ? 1 : 0);
             for (int i : group.getValue()) {
                 EventRecord e = events.get(i).event();
-                args.add(e.id());
-                args.add(e.name());
-                args.add(e.userId());
-                args.add(e.acceptedAt());
+                args.add(StreamEntry.pack(e.id(), projectId, e.name(), e.acceptedAt(), e.userId(), e.requestId()));
                 args.add(e.payload());
                 args.add(events.get(i).idempotencyKey());
-                args.add(e.requestId());
             }
             all.add(runIngest(List.of(QueueKeys.events(group.getKey())), args).map(r -> {
                 for (int j = 0; j < group.getValue().size(); j++) {
-                    ids[group.getValue().get(j)] = new Ingested(r.get(2 * j).toString(), r.get(2 * j + 1).toInteger() == 1);
+                    int i = group.getValue().get(j);
+                    ids[i] = new Ingested(events.get(i).event().id(), true);
+                }
+                // Only repeats come back: their position among this call's events (from 1), the first event's ID.
+                for (int k = 0; k + 1 < r.size(); k += 2) {
+                    ids[group.getValue().get(r.get(k).toInteger() - 1)] = new Ingested(r.get(k + 1).toString(), false);
                 }
                 return null;
             }));
@@ -366,7 +367,9 @@ public final class EventQueue {
             // The record after the first try; the event lives in it (so = 1), see RecordFormat.
             EventRecord ev = e.event();
             boolean retrying = c.outcome() == Outcome.RETRY;
-            args.add(RecordFormat.encode(recordLayout, status, "1", eventId, projectId, webhookId,
+            // A delivered record of layout 4 goes as its webhook archive's whole item (lua/lib/retention.lua).
+            String prefix = recordLayout >= 4 && status.equals("delivered") ? createdAt + ':' + deliveryId + ':' : "";
+            args.add(RecordFormat.encode(prefix, recordLayout, status, "1", eventId, projectId, webhookId,
                 new String[] {deliveryId, e.field("nm"), createdAt, updatedAt,
                     retrying ? Long.toString(c.nextAt()) : "0", c.tryJson() == null ? "0" : "1", retrying ? "1" : "0",
                     ev.userId(), Long.toString(ev.acceptedAt()), ev.requestId()}, c.tryJson(), ev.payload()));

@@ -82,6 +82,15 @@ public final class RecordFormat {
      */
     public static byte[] encode(int layout, String st, String so, String ev, String pr, String wh, String[] head,
                                 String tryJson, byte[] payload) {
+        return encode("", layout, st, so, ev, pr, wh, head, tryJson, payload);
+    }
+
+    /**
+     * {@link #encode(int, String, String, String, String, String, String[], String, byte[])} after a prefix:
+     * "AT:DID:" makes a layout-4 record the archive list's whole item, as {@code lua/complete_first.lua} takes it.
+     */
+    public static byte[] encode(String prefix, int layout, String st, String so, String ev, String pr, String wh,
+                                String[] head, String tryJson, byte[] payload) {
         boolean archived = layout >= 3 && "delivered".equals(st) && "1".equals(so);
         boolean inline = archived && layout >= 4 && !isDefault(head, AT);
         String project = archived ? null : pr;
@@ -90,12 +99,12 @@ public final class RecordFormat {
             tryJson = tryStartFromAt(tryJson, Long.parseLong(head[AT]));
         }
         // Sized for the whole text: a growing builder would copy itself on every delivery.
-        int size = 64 + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev)
+        int size = 64 + prefix.length() + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev)
             + length(project) + length(webhook);
         for (String v : head) {
             size += length(v) + 8;
         }
-        StringBuilder b = new StringBuilder(size);
+        StringBuilder b = new StringBuilder(size).append(prefix);
         if (inline) {
             b.append(ev == null ? "" : ev).append('|');
         } else {

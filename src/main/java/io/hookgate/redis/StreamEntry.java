@@ -88,6 +88,16 @@ public record StreamEntry(int partition, String id, Map<String, String> fields, 
     /** The names of an events-stream entry's packed field {@code e}, in its order (lua/ingest.lua). */
     private static final String[] PACKED = {"id", "pr", "nm", "at", "us", "rq"};
 
+    /**
+     * An event's fields packed as the events stream's field {@code e} holds them (id|pr|nm|at|us|rq): built
+     * here rather than in lua/ingest.lua, where each argument is a string Lua makes and the join another.
+     */
+    static String pack(String id, String projectId, String name, long acceptedAt, String userId, String requestId) {
+        return new StringBuilder(id.length() + projectId.length() + name.length() + userId.length()
+            + requestId.length() + 20).append(id).append('|').append(projectId).append('|').append(name).append('|')
+            .append(acceptedAt).append('|').append(userId).append('|').append(requestId).toString();
+    }
+
     /** Puts the fields packed in {@code e} (separated by '|', the last one taking the rest) into fields. */
     static void unpack(String e, EntryFields fields) {
         int from = 0;

@@ -142,6 +142,17 @@ class RecordFormatTest {
     }
 
     @Test
+    void aPrefixGoesBeforeTheRecordSoThatALayout4OneIsTheArchivesWholeItem() {
+        String[] head = head(fields());
+        byte[] payload = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
+        String item = new String(RecordFormat.encode("1795822158429:d-1:", 4, "delivered", "1", "ev1", "p1", "w1", head,
+            TRY, payload), StandardCharsets.UTF_8);
+
+        assertThat(item).isEqualTo("1795822158429:d-1:" + new String(RecordFormat.encode(4, "delivered", "1", "ev1", "p1",
+            "w1", head, TRY, payload), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theScriptsPutProjectAndWebhookBackIntoALayout3RecordAndLeaveAWholeOneAlone() {
         String[] head = head(fields());
         String archived = new String(RecordFormat.encode(3, "delivered", "1", "ev1", "p1", "w1", head, TRY, null),

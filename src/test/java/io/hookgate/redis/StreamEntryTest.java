@@ -24,4 +24,15 @@ class StreamEntryTest {
 
         assertThat(packed).containsEntry("us", "").containsEntry("rq", "a|b").containsEntry("at", "1700000000123");
     }
+
+    @Test
+    void whatJavaPacksUnpacksToTheEventsFields() {
+        String e = StreamEntry.pack("e1", "proj-1", "users.u1.create", 1700000000123L, "", "req-1");
+        EntryFields fields = new EntryFields();
+        StreamEntry.unpack(e, fields);
+
+        assertThat(e).as("as lua/ingest.lua stores it").isEqualTo("e1|proj-1|users.u1.create|1700000000123||req-1");
+        assertThat(fields).isEqualTo(Map.of("id", "e1", "pr", "proj-1", "nm", "users.u1.create", "at", "1700000000123",
+            "us", "", "rq", "req-1"));
+    }
 }

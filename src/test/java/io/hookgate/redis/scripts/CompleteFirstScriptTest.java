@@ -265,7 +265,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
 
     /**
      * A delivered first try created at {@code at} (holding its event) as EventQueue gives it: for recordLayout
-     * 3 without project and webhook, for 4 as the archive's item holds it.
+     * 3 without project and webhook, for 4 as the archive's whole item ('at:id:record').
      */
     private static TestRecord deliveredAt(List<Object> args, String deliveryId, long at, int layout) {
         String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
@@ -273,7 +273,7 @@ class CompleteFirstScriptTest extends ScriptHarness {
             .with("up", NOW).holdingEvent("user-1", at - 10, "req-1", "{\"n\":1}")
             .newestTry("{\"a\":" + at + ",\"d\":5,\"c\":200,\"h\":{\"content-length\":\"0\"}}", 1);
         args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0,
-            layout == 3 ? archivedForm(r.text()) : r.text(4)));
+            layout == 3 ? archivedForm(r.text()) : at + ":" + deliveryId + ":" + r.text(4)));
         return r;
     }
 
@@ -331,7 +331,8 @@ class CompleteFirstScriptTest extends ScriptHarness {
         String entry = readEvent(EVENTS, GROUP, "id", "ev-open", "pr", PR);
         TestRecord ro = TestRecord.of("delivered", PR, OTHER_WH, "ev-open", CREATED).with("up", NOW)
             .holdingEvent("", CREATED - 10, "req-2", "{}").newestTry("{\"a\":" + (CREATED + 2) + ",\"d\":1,\"c\":204}", 1);
-        args.addAll(List.of(entry, "ev-open", PR, open, OTHER_WH, CREATED, "delivered", 0, ro.text(4)));
+        args.addAll(List.of(entry, "ev-open", PR, open, OTHER_WH, CREATED, "delivered", 0,
+            CREATED + ":" + open + ":" + ro.text(4)));
         redis.command("SADD", OPEN, PR + ":" + OTHER_WH);
 
         run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
