@@ -261,10 +261,11 @@ local function archiveCreated(tag, maxCount, inline)
       -- 4 appended, so a layout-3 call reading it there would break the order (replicas switching).
       local l = whl(tag, pr, wh)
       local tailAt, tailId = -1, ''
-      local newest = redis.call('LINDEX', l, -1)
+      -- '-1' a string: a number is formatted through sprintf on every call.
+      local newest = redis.call('LINDEX', l, '-1')
       if newest then tailAt, tailId = archived(newest) end
       -- last: the ARGV position of the newest item appended, if any.
-      local fields, list, length, first, added, last = {}, {}, nil, nil, 0, nil
+      local fields, list, length, first, added, last = not inline and {} or nil, {}, nil, nil, 0, nil
       for _, i in ipairs(a) do
         local at, id = tonumber(ARGV[i + 5]), ARGV[i + 3]
         local item
@@ -298,7 +299,7 @@ local function archiveCreated(tag, maxCount, inline)
         length = redis.call('RPUSH', l, unpack(list, j, math.min(j + 999, #list)))
       end
       if added > 0 then
-        callEach('HSET', {wha(tag, pr, wh)}, fields)
+        if fields then callEach('HSET', {wha(tag, pr, wh)}, fields) end
         if last and (not inline or length == added) then
           newTails[#newTails + 1] = a.w
           newTails[#newTails + 1] = ARGV[last + 5] .. ':' .. ARGV[last + 3]
