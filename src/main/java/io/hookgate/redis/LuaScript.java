@@ -22,7 +22,8 @@ import java.util.Locale;
  *
  * <p>Scripts live in {@code src/main/resources/lua/}, one file each, headed by their KEYS, ARGV and
  * return values. A line {@code -- uses: records, indexes} puts those libraries of {@code lua/lib/}
- * in front of the script, in that order (they define local functions the script calls).
+ * in front of the script, in that order (they define local functions the script calls), after
+ * {@code lib/prelude.lua}, which every script gets.
  */
 public final class LuaScript {
     private static final String DIR = "/lua/";
@@ -35,7 +36,7 @@ public final class LuaScript {
     /** The script {@code lua/<name>.lua} with the libraries it names. */
     public static LuaScript load(String name) {
         String script = read(DIR + name + ".lua");
-        StringBuilder source = new StringBuilder();
+        StringBuilder source = new StringBuilder(library("prelude"));
         for (String line : script.split("\n")) {
             if (line.startsWith(USES)) {
                 for (String lib : line.substring(USES.length()).split(",")) {
