@@ -1,5 +1,7 @@
 -- Accepts events: each becomes an entry of the events stream, payload included, until the fan-out
--- moves it into its delivery's record (one delivery) or an event hash (several). A repeated
+-- moves it into its delivery's record (one delivery) or an event hash (several). Events that have no
+-- idempotency key come here only beside one that has: the gateway XADDs them in a MULTI/EXEC
+-- (redis/Ingest.java), which costs Redis less than this script. A repeated
 -- idempotency key stores nothing new and answers the first event's ID; it rewrites the key unchanged, so
 -- that a WAIT after this script (redisWaitReplicas) covers the first event's write too, whichever
 -- connection made it.

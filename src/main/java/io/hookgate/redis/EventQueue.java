@@ -9,27 +9,19 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The delivery queue's hot path in Redis (keys in {@link QueueKeys}, scripts in {@code lua/}): ingest,
  * the streams' reads and reclaims, the fan-out, the recording of tries, due retries and the events of
- * deliveries. Each write is one script, so a crash never leaves half of it done. What a user asks of
- * recorded deliveries (listing, replaying, parking) is {@link DeliveryLog}'s.
+ * deliveries. Each write is one script (or one MULTI/EXEC: {@link Ingest}), so a crash never leaves half
+ * of it done. What a user asks of recorded deliveries (listing, replaying, parking) is {@link DeliveryLog}'s.
  */
 public final class EventQueue {
-    private static final Logger LOG = LoggerFactory.getLogger(EventQueue.class);
     private static final LuaScript COMPLETE = LuaScript.load("complete");
     private static final LuaScript COMPLETE_FIRST = LuaScript.load("complete_first");
     private static final LuaScript DRAIN_RETRIES = LuaScript.load("drain_retries");
     private static final LuaScript FANOUT = LuaScript.load("fanout");
-    private static final LuaScript INGEST = LuaScript.load("ingest");
     private static final LuaScript LOAD_EVENT = LuaScript.load("load_event");
     private static final LuaScript SWEEP_EVENTS = LuaScript.load("sweep_events");
     /** How long the sweep remembers an entry it put back (a replica stalled longer is stopped by the records of
@@ -44,12 +36,7 @@ public final class EventQueue {
     private final long retentionSeconds;
     private final int retentionCountPerPartition;
     private final RecordLayout layout;
-    private final long idempotencyWindowSeconds;
-    private final int waitReplicas;
-    private final long waitTimeoutMs;
-    /** The last ingest's WAIT found too few replicas: until one finds enough, one ingest at a time waits. */
-    private volatile boolean replicasMissing;
-    private final AtomicBoolean probing = new AtomicBoolean();
+    private final Ingest ingest;
 
     /**
      * {@code waitReplicas} above 0: {@link #ingest} answers only once that many replicas have the events
@@ -63,9 +50,7 @@ public final class EventQueue {
         this.retentionSeconds = retentionSeconds;
         this.retentionCountPerPartition = Math.max(1, (retentionCount + partitions - 1) / partitions);
         this.layout = layout;
-        this.idempotencyWindowSeconds = idempotencyWindowSeconds;
-        this.waitReplicas = waitReplicas;
-        this.waitTimeoutMs = waitTimeoutMs;
+        this.ingest = new Ingest(redis, partitions, layout, idempotencyWindowSeconds, waitReplicas, waitTimeoutMs);
     }
 
     public int partitions() {
@@ -104,8 +89,9 @@ public final class EventQueue {
     /**
      * Persists events and answers their effective IDs (a repeated idempotency key answers the first
      * event's ID and stores nothing). Events with an idempotency key go to the partition the key
-     * hashes to, so repeats meet in one atomic script; the others share one random partition. One
-     * script per partition involved, sent together.
+     * hashes to, so repeats meet in one atomic script; the others share one random partition, where
+     * without a key they are plain XADDs in one MULTI/EXEC ({@link Ingest}). One step per partition
+     * involved, sent together.
      *
      * <p>With {@code waitReplicas} above 0, each script is followed on its connection by {@code WAIT
      * waitReplicas waitTimeoutMs}, and the call fails ({@link ReplicasBehind}) unless that many replicas
@@ -117,71 +103,7 @@ public final class EventQueue {
      * tries (and waits), the others fail at once without storing anything, until one succeeds.
      */
     public Future<List<Ingested>> ingest(String projectId, List<NewEvent> events) {
-        boolean probe = waitReplicas > 0 && replicasMissing;
-        if (probe && !probing.compareAndSet(false, true)) {
-            return Future.failedFuture(new ReplicasBehind("Redis replicas are missing; another ingest is waiting for"
-                + " them, this one was not tried (redisWaitReplicas)"));
-        }
-        int anyPartition = partitions == 1 ? 0 : ThreadLocalRandom.current().nextInt(partitions);
-        Map<Integer, List<Integer>> byPartition = new LinkedHashMap<>();
-        for (int i = 0; i < events.size(); i++) {
-            String key = events.get(i).idempotencyKey();
-            int p = key.isEmpty() ? anyPartition : Math.floorMod((projectId + ":" + key).hashCode(), partitions);
-            byPartition.computeIfAbsent(p, x -> new ArrayList<>()).add(i);
-        }
-        Ingested[] ids = new Ingested[events.size()];
-        List<Future<?>> all = new ArrayList<>();
-        for (Map.Entry<Integer, List<Integer>> group : byPartition.entrySet()) {
-            List<Object> args = new ArrayList<>(3 + group.getValue().size() * 3);
-            args.add(idempotencyWindowSeconds);
-            args.add(projectId);
-            args.add(RecordLayout.packed(layout.current()) ? 1 : 0);
-            for (int i : group.getValue()) {
-                EventRecord e = events.get(i).event();
-                args.add(StreamEntry.pack(e.id(), projectId, e.name(), e.acceptedAt(), e.userId(), e.requestId()));
-                args.add(e.payload());
-                args.add(events.get(i).idempotencyKey());
-            }
-            all.add(runIngest(List.of(QueueKeys.events(group.getKey())), args).map(r -> {
-                for (int j = 0; j < group.getValue().size(); j++) {
-                    int i = group.getValue().get(j);
-                    ids[i] = new Ingested(events.get(i).event().id(), true);
-                }
-                // Only repeats come back: their position among this call's events (from 1), the first event's ID.
-                for (int k = 0; k + 1 < r.size(); k += 2) {
-                    ids[group.getValue().get(r.get(k).toInteger() - 1)] = new Ingested(r.get(k + 1).toString(), false);
-                }
-                return null;
-            }));
-        }
-        Future<List<Ingested>> stored = Future.all(all).map(x -> List.of(ids));
-        return probe ? stored.andThen(x -> probing.set(false)) : stored;
-    }
-
-    /** One partition's ingest script, followed by its WAIT when {@code waitReplicas} is set. */
-    private Future<Response> runIngest(List<String> keys, List<Object> args) {
-        if (waitReplicas == 0) {
-            return INGEST.run(redis, keys, args);
-        }
-        return INGEST.runThen(redis, keys, args, Request.cmd(Command.WAIT).arg(waitReplicas).arg(waitTimeoutMs))
-            .map(replies -> {
-                long acknowledged = replies.get(1).toLong();
-                boolean missing = acknowledged < waitReplicas;
-                if (missing != replicasMissing) {
-                    replicasMissing = missing;
-                    if (missing) {
-                        LOG.warn("{} of {} Redis replicas acknowledged an ingest within {} ms: events are answered 503"
-                            + " until enough do (redisWaitReplicas)", acknowledged, waitReplicas, waitTimeoutMs);
-                    } else {
-                        LOG.info("{} Redis replicas acknowledge ingests again", acknowledged);
-                    }
-                }
-                if (missing) {
-                    throw new ReplicasBehind(acknowledged + " of " + waitReplicas + " Redis replicas acknowledged"
-                        + " the events within " + waitTimeoutMs + " ms (redisWaitReplicas)");
-                }
-                return replies.get(0);
-            });
+        return ingest.ingest(projectId, events);
     }
 
     /** Fewer replicas than asked for have an ingest's events: the caller answers 503. */

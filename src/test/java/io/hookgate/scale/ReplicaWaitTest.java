@@ -110,6 +110,21 @@ class ReplicaWaitTest {
     }
 
     @Test
+    void anEventWithoutAKeyIsAcceptedOnlyOnceTheReplicaHasItToo() {
+        startGateway(300);
+        Gateway.ProjectClient project = gateway.project("keyless");
+        sendWithoutKey(project, "a").expect(202);
+
+        replica.pause();
+        try {
+            AppwriteError.assertError(sendWithoutKey(project, "b"), 503, "general_service_unavailable");
+        } finally {
+            replica.resume();
+        }
+        Await.until("an event accepted again", WAIT, () -> sendWithoutKey(project, "c").status() == 202 ? true : null);
+    }
+
+    @Test
     void theWaitFollowsTheIngestScriptOnTheScriptsOwnConnection() throws Exception {
         startGateway(300);
         Gateway.ProjectClient project = gateway.project("monitored");
@@ -117,8 +132,10 @@ class ReplicaWaitTest {
         List<String> commands;
         ExecutorService clients = Executors.newFixedThreadPool(10);
         try (Monitor monitor = new Monitor(master.port())) {
-            List<Future<Gateway.Reply>> sent = IntStream.range(0, 40)
-                .mapToObj(i -> clients.submit(() -> send(project, "m" + i, "key-" + i))).toList();
+            // Half with an idempotency key (the ingest script), half without (XADDs in a MULTI/EXEC).
+            List<Future<Gateway.Reply>> sent = IntStream.range(0, 80)
+                .mapToObj(i -> clients.submit(() -> i % 2 == 0 ? send(project, "m" + i, "key-" + i)
+                    : sendWithoutKey(project, "m" + i))).toList();
             for (Future<Gateway.Reply> s : sent) {
                 s.get(30, TimeUnit.SECONDS).expect(202);
             }
@@ -127,7 +144,8 @@ class ReplicaWaitTest {
             clients.shutdownNow();
         }
 
-        // Per client connection, in order: each ingest script must be followed by a WAIT from that connection.
+        // Per client connection, in order: each ingest script and each EXEC must be followed by a WAIT from
+        // that connection.
         Map<String, List<String>> byClient = new LinkedHashMap<>();
         for (String line : commands) {
             Matcher m = MONITOR_LINE.matcher(line);
@@ -136,20 +154,29 @@ class ReplicaWaitTest {
             }
         }
         int scripts = 0;
+        int transactions = 0;
         int connections = 0;
         for (List<String> ofClient : byClient.values()) {
             boolean used = false;
             for (int i = 0; i < ofClient.size(); i++) {
+                String next = i + 1 < ofClient.size() ? ofClient.get(i + 1) : "(nothing)";
                 if (ofClient.get(i).startsWith("\"EVALSHA\" \"" + ingest + "\"")) {
                     scripts++;
                     used = true;
-                    assertThat(i + 1 < ofClient.size() ? ofClient.get(i + 1) : "(nothing)")
-                        .as("the command after an ingest on its connection").startsWith("\"WAIT\" \"1\" \"300\"");
+                    assertThat(next).as("the command after an ingest on its connection").startsWith("\"WAIT\" \"1\" \"300\"");
+                } else if (ofClient.get(i).startsWith("\"MULTI\"")) {
+                    transactions++;
+                    used = true;
+                    assertThat(next).as("the event's XADD inside the transaction").startsWith("\"XADD\"");
+                    assertThat(i + 2 < ofClient.size() ? ofClient.get(i + 2) : "(nothing)").startsWith("\"EXEC\"");
+                    assertThat(i + 3 < ofClient.size() ? ofClient.get(i + 3) : "(nothing)")
+                        .as("the command after an EXEC on its connection").startsWith("\"WAIT\" \"1\" \"300\"");
                 }
             }
             connections += used ? 1 : 0;
         }
         assertThat(scripts).as("ingest scripts seen").isEqualTo(40);
+        assertThat(transactions).as("ingests without a key seen").isEqualTo(40);
         assertThat(connections).as("pooled connections that ran them (several, or the check proves little)")
             .isGreaterThan(1);
     }
@@ -272,6 +299,11 @@ class ReplicaWaitTest {
     private static Gateway.Reply send(Gateway.ProjectClient project, String marker, String idempotencyKey) {
         return project.gateway().call("POST", "/events", event(marker), "X-Appwrite-Project", project.projectId(),
             "X-Appwrite-Key", project.key(), "Idempotency-Key", idempotencyKey);
+    }
+
+    private static Gateway.Reply sendWithoutKey(Gateway.ProjectClient project, String marker) {
+        return project.gateway().call("POST", "/events", event(marker), "X-Appwrite-Project", project.projectId(),
+            "X-Appwrite-Key", project.key());
     }
 
     private static String event(String marker) {
