@@ -280,7 +280,8 @@ local function archiveCreated(tag, maxCount, inline)
           list[#list + 1] = item
           last = i
         else
-          length = archiveInsert(tag, pr, wh, at, id, item)
+          -- newest stays the list's last item: an insertion puts it back there.
+          length = archiveInsert(tag, pr, wh, at, id, item, newest)
           if not length then
             inIndex(tag, pr, wh, i, inline)
             item = nil

@@ -371,6 +371,29 @@ class CompleteFirstScriptTest extends ScriptHarness {
     }
 
     @Test
+    void twoRecordsOfOneCallOlderThanTheListsLastItemBothGoInOrder() {
+        // Another replica's call appended newer ones meanwhile: each insertion puts the list's last item back.
+        for (int n = 0; n < 5; n++) {
+            putArchived(deliveryId(CREATED + 10 * n - 5, "a" + n), TestRecord.of("delivered", PR, WH, "ev-a" + n,
+                CREATED + 10 * n).holdingEvent("u", CREATED + 10 * n - 5, "r", "{}"));
+        }
+        List<Object> args = archiving(1000, 4);
+        String early = deliveryId(CREATED + 10, "early");
+        String late = deliveryId(CREATED + 30, "late");
+        deliveredAt(args, late, CREATED + 35, 4);
+        TestRecord rEarly = deliveredAt(args, early, CREATED + 15, 4);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(archiveItems(PR, WH)).containsExactly(CREATED + ":" + deliveryId(CREATED - 5, "a0"),
+            (CREATED + 10) + ":" + deliveryId(CREATED + 5, "a1"), (CREATED + 15) + ":" + early,
+            (CREATED + 20) + ":" + deliveryId(CREATED + 15, "a2"), (CREATED + 30) + ":" + deliveryId(CREATED + 25, "a3"),
+            (CREATED + 35) + ":" + late, (CREATED + 40) + ":" + deliveryId(CREATED + 35, "a4"));
+        assertThat(list(archiveOrder(PR, WH)).get(2)).isEqualTo((CREATED + 15) + ":" + early + ":" + rEarly.text(4));
+        assertThat(exists(index(PR, WH))).isFalse();
+    }
+
+    @Test
     void replicasOfRecordLayouts3And4SideBySideKeepTheListInCreationOrder() {
         // Switching from 3 to 4 runs both: a layout-4 call does not write 'tails' on every append, so a
         // layout-3 call must not take its newest item from there either.
