@@ -77,9 +77,9 @@ final class Ingest {
             for (int i : members) {
                 keyed |= !events.get(i).idempotencyKey().isEmpty();
             }
-            Future<List<Integer>> repeats = keyed ? script(stream, projectId, events, members, packed, ids)
+            Future<Void> step = keyed ? script(stream, projectId, events, members, packed, ids)
                 : appended(stream, projectId, events, members, packed);
-            all.add(repeats.map(r -> {
+            all.add(step.map(x -> {
                 for (int i : members) {
                     if (ids[i] == null) {
                         ids[i] = new Ingested(events.get(i).event().id(), true);
@@ -93,8 +93,8 @@ final class Ingest {
     }
 
     /** The ingest script for one partition's events; the repeats' results go into ids. */
-    private Future<List<Integer>> script(String stream, String projectId, List<NewEvent> events, List<Integer> members,
-                                         boolean packed, Ingested[] ids) {
+    private Future<Void> script(String stream, String projectId, List<NewEvent> events, List<Integer> members,
+                                boolean packed, Ingested[] ids) {
         List<Object> args = new ArrayList<>(3 + members.size() * 3);
         args.add(idempotencyWindowSeconds);
         args.add(projectId);
@@ -113,19 +113,16 @@ final class Ingest {
             });
         return ran.map(r -> {
             // Only repeats come back: their position among these events (from 1), then the first event's ID.
-            List<Integer> repeated = new ArrayList<>();
             for (int k = 0; k + 1 < r.size(); k += 2) {
-                int i = members.get(r.get(k).toInteger() - 1);
-                ids[i] = new Ingested(r.get(k + 1).toString(), false);
-                repeated.add(i);
+                ids[members.get(r.get(k).toInteger() - 1)] = new Ingested(r.get(k + 1).toString(), false);
             }
-            return repeated;
+            return null;
         });
     }
 
     /** One partition's events without idempotency keys: their XADDs in one MULTI/EXEC. */
-    private Future<List<Integer>> appended(String stream, String projectId, List<NewEvent> events, List<Integer> members,
-                                           boolean packed) {
+    private Future<Void> appended(String stream, String projectId, List<NewEvent> events, List<Integer> members,
+                                  boolean packed) {
         List<Request> requests = new ArrayList<>(members.size() + 3);
         requests.add(Request.cmd(Command.MULTI));
         for (int i : members) {
@@ -159,7 +156,7 @@ final class Ingest {
             if (waitReplicas > 0) {
                 checkReplicas(replies.get(members.size() + 2).toLong());
             }
-            return List.of();
+            return null;
         });
     }
 

@@ -99,8 +99,8 @@ public final class RecordFormat {
             tryJson = tryStartFromAt(tryJson, Long.parseLong(head[AT]));
         }
         // Sized for the whole text: a growing builder would copy itself on every delivery.
-        int size = 64 + prefix.length() + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so) + length(ev)
-            + length(project) + length(webhook);
+        int size = 64 + prefix.length() + (tryJson == null ? 0 : tryJson.length()) + length(st) + length(so)
+            + length(ev) + length(project) + length(webhook);
         for (String v : head) {
             size += length(v) + 8;
         }
