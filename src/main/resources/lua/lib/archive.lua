@@ -166,11 +166,10 @@ end
 -- are read one at a time from the end: they are one or two as a rule, and every item read is a string
 -- Lua hashes byte by byte (reading the last 16 at once made a third of Redis's work per delivery with
 -- three replicas, whose calls put four deliveries in ten here).
--- last: the list's last item when the caller has read it and knows it newer.
+-- l: the list's key (whl); last: the list's last item when the caller has read it and knows it newer.
 local NEG = {}
 for j = 1, 16 do NEG[j] = tostring(-j) end
-local function archiveInsert(tag, pr, wh, at, id, item, last)
-  local l = whl(tag, pr, wh)
+local function archiveInsert(l, at, id, item, last)
   local newer = {last}
   for j = #newer + 1, 16 do
     local v = redis.call('LINDEX', l, NEG[j])

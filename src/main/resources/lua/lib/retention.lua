@@ -281,7 +281,7 @@ local function archiveCreated(tag, maxCount, inline)
           last = i
         else
           -- newest stays the list's last item: an insertion puts it back there.
-          length = archiveInsert(tag, pr, wh, at, id, item, newest)
+          length = archiveInsert(l, at, id, item, newest)
           if not length then
             inIndex(tag, pr, wh, i, inline)
             item = nil
