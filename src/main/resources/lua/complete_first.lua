@@ -8,7 +8,8 @@
 -- ARGV     now, ttl (unused: records have none), maxCount, again (1: the call repeats one that failed),
 --          layout (3: delivered ones go to their webhook's archive, see lib/archive.lua, and their
 --          records come without project and webhook; 4: into its list's items, their records as it holds
---          them; the records come encoded in theirs), then per
+--          them; 5: the same, and one that comes before its list's last item is appended behind a key of
+--          its own, see ARCHIVE_SHIFT; the records come encoded in theirs), then per
 --          delivery: entryId, eventId, projectId, deliveryId, webhookId, createdAt, status ('' when no
 --          record is kept: the webhook or the event is gone; pending: the try could not be made, queued;
 --          held: its webhook's circuit is open), nextAt, the record (RecordFormat; a delivered one of
@@ -70,6 +71,6 @@ for i = 6, #ARGV, 9 do
     end
   end
 end
-archiveCreated(tag, maxCount, layout >= 4)
+archiveCreated(tag, maxCount, layout >= 4, layout >= 5)
 trimCreated(tag, maxCount)
 return 'OK'

@@ -6,7 +6,9 @@
 -- in a field of one hash (wha) and 'at:id' in the list, and both kinds are read (a list may hold both).
 -- Every other record stays a key of its own in the webhook's index. The API reads both (DeliveryLog).
 -- A record goes into the archive only after its list's last item, by creation time and then ID, so that
--- the list stays in creation order (lib/retention.lua, archiveCreated). The partition's hash 'tails' names
+-- the list stays in creation order (lib/retention.lua, archiveCreated), or from recordLayout 5 behind a key
+-- within ARCHIVE_SHIFT of it (below): the list is in order of its items' keys, which are creation times
+-- but for those shifted. The partition's hash 'tails' names
 -- each webhook (pr:wh) whose archive was ever given a record, for register_archives.lua; recordLayout 3
 -- still writes 'at:id' of the newest item there on every call, which replicas of the version before read
 -- (this version reads no value of it). Needs indexes.
@@ -33,12 +35,26 @@ local function fullRecord(c, pr, wh, at)
   end
   return 'delivered|1|' .. string.sub(c, 1, bar - 1) .. '|' .. pr .. '|' .. wh .. '|' .. head .. rest
 end
--- An item's creation time and delivery ID (strings), and its record made whole (nil for an item 'at:id'
--- of recordLayout 3, whose record is in the hash).
+-- How far an item's place in its list (the time at its head) may lie after its record's creation, in ms.
+-- From recordLayout 5 a delivered first try recorded after a newer one of its webhook (replicas whose calls
+-- interleave, concurrent calls) is appended, not inserted among the list's last items: its item is
+-- 'key:id:~at:id:record', the item as the gateway built it behind a key that keeps the list in order (the
+-- last item's time, or 1 ms more), when that key is at most ARCHIVE_SHIFT after its creation (else it is
+-- inserted as before). The list stays sorted by key and ID, which is what every reader bisects, trims and
+-- pages by; a record is found by its ID within ARCHIVE_SHIFT after its time, and listed at its key.
+local ARCHIVE_SHIFT = 1000
+-- An item's key (its creation time unless shifted) and delivery ID (strings), and its record made whole
+-- (nil for an item 'at:id' of recordLayout 3, whose record is in the hash).
 local function itemRecord(item, pr, wh)
   local at, id = string.match(item, '^(%d+):([^:]+)')
   if #item <= #at + #id + 1 then return at, id, nil end
-  return at, id, fullRecord(string.sub(item, #at + #id + 3), pr, wh, at)
+  local c, created = string.sub(item, #at + #id + 3), at
+  -- A shifted item (recordLayout 5): its creation time follows '~'.
+  if string.byte(c, 1) == 126 then
+    created = string.match(c, '^~(%d+):')
+    c = string.sub(c, #created + #id + 4)
+  end
+  return at, id, fullRecord(c, pr, wh, created)
 end
 -- recordLayout 3's archived record leaves out its project and webhook (st|so|ev|||...): the archive's key
 -- names them. complete_first is given delivered first tries that way, and one that does not go into the
@@ -67,15 +83,16 @@ local function archivable(id, at)
   return t and at >= t - ARCHIVE_EARLY and at <= t + ARCHIVE_LATE
 end
 -- The item of delivery id in an archive's list l: found by bisection on its creation time at when given
--- (exactly), else scanned for over its archivable range (idTime); nil when not there.
+-- (and scanned for up to ARCHIVE_SHIFT after it), else over its archivable range (idTime); nil when not
+-- there.
 local function archiveFind(l, id, at)
   local from, to
   if at then
-    from, to = tonumber(at), tonumber(at)
+    from, to = tonumber(at), tonumber(at) + ARCHIVE_SHIFT
   else
     local t = idTime(id)
     if not t then return nil end
-    from, to = t - ARCHIVE_EARLY, t + ARCHIVE_LATE
+    from, to = t - ARCHIVE_EARLY, t + ARCHIVE_LATE + ARCHIVE_SHIFT
   end
   local lo, hi = 0, redis.call('LLEN', l)
   while lo < hi do

@@ -239,8 +239,10 @@ local function inIndex(tag, pr, wh, i, inline)
   redis.call('ZADD', whd(tag, pr, wh), at, id)
   recordCreated(pr, wh, at, id)
 end
--- inline: the records go into the list's items (recordLayout 4), else into the hash (3).
-local function archiveCreated(tag, maxCount, inline)
+-- inline: the records go into the list's items (recordLayout 4), else into the hash (3). shift: one that
+-- comes before the list's last item is appended behind a key of its own when it can be (recordLayout 5,
+-- lib/archive.lua's ARCHIVE_SHIFT), not inserted.
+local function archiveCreated(tag, maxCount, inline, shift)
   if #archivingOrder == 0 then return end
   local names = {}
   for i, a in ipairs(archivingOrder) do names[i] = a.w end
@@ -264,19 +266,39 @@ local function archiveCreated(tag, maxCount, inline)
       -- '-1' a string: a number is formatted through sprintf on every call.
       local newest = redis.call('LINDEX', l, '-1')
       if newest then tailAt, tailId = archived(newest) end
-      -- last: the ARGV position of the newest item appended, if any.
-      local fields, list, length, first, added, last = not inline and {} or nil, {}, nil, nil, 0, nil
+      -- The list's last item before this call (insertions go among those before it).
+      local listAt, listId = tailAt, tailId
+      -- last: the ARGV position of the newest item appended, if any; lastKey its key when shifted.
+      local fields, list, length, first, added, last, lastKey = not inline and {} or nil, {}, nil, nil, 0, nil, nil
       for _, i in ipairs(a) do
         local at, id = tonumber(ARGV[i + 5]), ARGV[i + 3]
-        local item
+        local item, key
         if not inline then
           item = ARGV[i + 5] .. ':' .. id
         elseif archivable(id, at) then
           item = ARGV[i + 8]
         end
+        if item and shift and (at < tailAt or (at == tailAt and id < tailId)) then
+          -- Behind the last item (its time, or 1 ms more when its ID is greater), if not too far; else
+          -- inserted when older than the list's last item, or (only after over ARCHIVE_SHIFT items of this
+          -- call shifted by 1 ms each) kept in the index.
+          key = id > tailId and tailAt or tailAt + 1
+          if key - at > ARCHIVE_SHIFT then
+            key = nil
+            if not (at < listAt or (at == listAt and id < listId)) then item = nil end
+          end
+        end
         if not item then
           inIndex(tag, pr, wh, i, inline)
-        elseif at > tailAt or (at == tailAt and id > tailId) then
+        elseif key or at > tailAt or (at == tailAt and id > tailId) then
+          if key then
+            tailAt, lastKey = key, string.format('%.0f', key)
+            item = lastKey .. ':' .. id .. ':~' .. item
+          else
+            tailAt, lastKey = at, nil
+          end
+          -- The last item from now on: later ones of this call come after it.
+          tailId = id
           list[#list + 1] = item
           last = i
         else
@@ -303,7 +325,7 @@ local function archiveCreated(tag, maxCount, inline)
         if fields then callEach('HSET', {wha(tag, pr, wh)}, fields) end
         if last and (not inline or length == added) then
           newTails[#newTails + 1] = a.w
-          newTails[#newTails + 1] = ARGV[last + 5] .. ':' .. ARGV[last + 3]
+          newTails[#newTails + 1] = (lastKey or ARGV[last + 5]) .. ':' .. ARGV[last + 3]
         end
         -- A new archive: its webhook goes into 'aged' (ZADD LT: an index may hold younger records only).
         if length == added then redis.call('ZADD', tag .. 'aged', 'LT', first, a.w) end

@@ -56,7 +56,7 @@ public enum ConfigKey {
     IDEMPOTENCY_WINDOW_SECONDS("idempotencyWindowSeconds", "86400"),
     DELIVERY_RETENTION_SECONDS("deliveryRetentionSeconds", "604800"),
     DELIVERY_RETENTION_COUNT("deliveryRetentionCount", "1000"),
-    RECORD_LAYOUT("recordLayout", "4"),
+    RECORD_LAYOUT("recordLayout", "5"),
     APPWRITE_VERSION("appwriteVersion", "1.9.5"),
     SECURITY_EMAIL("securityEmail", "security@example.com"),
     SHUTDOWN_TIMEOUT_MS("shutdownTimeoutMs", "20000"),

@@ -215,7 +215,7 @@ public record HookgateConfig(
                 p.intIn(ConfigKey.FIRST_TRY_MAX_DELIVERIES, 0, 64),
                 p.intIn(ConfigKey.QUEUE_PARTITIONS, 1, 256), timeout, schedule, reclaimIdle,
                 p.longIn(ConfigKey.IDEMPOTENCY_WINDOW_SECONDS, 1, 30L * 86400), retention,
-                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000), p.intIn(ConfigKey.RECORD_LAYOUT, 1, 4), quotas,
+                p.intIn(ConfigKey.DELIVERY_RETENTION_COUNT, 1, 10_000_000), p.intIn(ConfigKey.RECORD_LAYOUT, 1, 5), quotas,
                 new Failures(OutcomePolicy.FailurePolicy.of(p.oneOf(ConfigKey.FAILURE_POLICY, "hold", "appwrite")),
                     p.duration(ConfigKey.DISABLE_AFTER), p.intIn(ConfigKey.CIRCUIT_OPEN_AFTER, 1, 1000))),
             new DispatchConfig(p.intIn(ConfigKey.DISPATCHERS, 1, 64), timeout,

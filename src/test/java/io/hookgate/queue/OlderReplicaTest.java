@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import io.hookgate.redis.QueueKeys;
+import io.hookgate.redis.RecordLayout;
 import io.hookgate.testsupport.Await;
 import io.hookgate.testsupport.ClassVertx;
 import io.hookgate.testsupport.Gateway;
@@ -22,9 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A rolling update from a version before recordLayout 4: while a replica that says nothing of the layouts
- * it reads (every version before this check) reads the events stream, a replica configured for layout 4
- * writes layout 1, which every version reads (a packed events-stream entry would be dropped by an old
- * replica); once that replica is gone, layout 4 again. Shown in the log and in hookgate_record_layout.
+ * it reads (every version before this check) reads the events stream, a replica configured for the newest
+ * layout writes layout 1, which every version reads (a packed events-stream entry would be dropped by an old
+ * replica); once that replica is gone, the newest layout again. Shown in the log and in hookgate_record_layout.
  */
 class OlderReplicaTest {
     @RegisterExtension
@@ -54,16 +55,16 @@ class OlderReplicaTest {
 
                 // The older replica goes (its last pod stopped): its consumer leaves the group.
                 redis.command("XGROUP", "DELCONSUMER", QueueKeys.events(0), QueueKeys.FANOUT_GROUP, "hookgate-old-0");
-                Await.until("layout 4 again within a few seconds", Duration.ofSeconds(15),
-                    () -> Prometheus.scrape(gw.managementPort()).value("hookgate_record_layout") == 4);
-                assertThat(log.lines()).anyMatch(l -> l.contains("writing layout 4 again"));
+                Await.until("the newest layout again within a few seconds", Duration.ofSeconds(15),
+                    () -> Prometheus.scrape(gw.managementPort()).value("hookgate_record_layout") == RecordLayout.NEWEST);
+                assertThat(log.lines()).anyMatch(l -> l.contains("writing layout " + RecordLayout.NEWEST + " again"));
                 send(p, event("users.u2.create", "m2"));
                 r.awaitCount(2, WAIT);
                 List<?> items = Await.until("the second record, an archive's item", WAIT, () -> {
                     List<?> l = (List<?>) redis.call("LRANGE", "hg:{q0}:whl:" + p.projectId() + ":w", "0", "-1");
                     return l.isEmpty() ? null : l;
                 });
-                assertThat(items).singleElement().asString().as("layout 4: the record in the item")
+                assertThat(items).singleElement().asString().as("layout 4 and up: the record in the item")
                     .satisfies(i -> assertThat(i.split(":", 3)).hasSize(3));
             }
         }
@@ -74,7 +75,7 @@ class OlderReplicaTest {
         try (RedisServer redis = RedisServer.start();
              LogCapture log = LogCapture.attach("io.hookgate", Level.INFO).quiet();
              Gateway gw = Gateway.start(redis.url())) {
-            assertThat(Prometheus.scrape(gw.managementPort()).value("hookgate_record_layout")).isEqualTo(4);
+            assertThat(Prometheus.scrape(gw.managementPort()).value("hookgate_record_layout")).isEqualTo(RecordLayout.NEWEST);
 
             olderReplicaReads(redis, "hookgate-old-1");
 

@@ -393,6 +393,133 @@ class CompleteFirstScriptTest extends ScriptHarness {
         assertThat(exists(index(PR, WH))).isFalse();
     }
 
+    // recordLayout 5: one older than the list's last item is appended behind a key of its own
+    // (lib/archive.lua's ARCHIVE_SHIFT), not inserted among the last items.
+
+    /** Five archived records a0..a4, created at CREATED, CREATED + 10, ... CREATED + 40. */
+    private static void fiveArchived() {
+        for (int n = 0; n < 5; n++) {
+            putArchived(deliveryId(CREATED + 10 * n - 5, "a" + n), TestRecord.of("delivered", PR, WH, "ev-a" + n,
+                CREATED + 10 * n).holdingEvent("u", CREATED + 10 * n - 5, "r", "{}"));
+        }
+    }
+
+    /** A delivered first try of layout 5 created at {@code at} whose try started 3 ms later. */
+    private static TestRecord lateAt(List<Object> args, String deliveryId, long at) {
+        String entry = readEvent(EVENTS, GROUP, "id", "ev-" + deliveryId, "pr", PR);
+        TestRecord r = TestRecord.of("delivered", PR, WH, "ev-" + deliveryId, at).with("nm", "users.u1.create")
+            .with("up", NOW).holdingEvent("user-1", at - 10, "req-1", "{\"n\":1}")
+            .newestTry("{\"a\":" + (at + 3) + ",\"d\":5,\"c\":200}", 1);
+        args.addAll(List.of(entry, "ev-" + deliveryId, PR, deliveryId, WH, at, "delivered", 0,
+            at + ":" + deliveryId + ":" + r.text(4)));
+        return r;
+    }
+
+    @Test
+    void withLayout5ARecordOlderThanTheListsLastItemIsAppendedBehindItsKey() {
+        fiveArchived();
+        List<String> before = list(archiveOrder(PR, WH));
+        List<Object> args = archiving(1000, 5);
+        String late = deliveryId(CREATED + 20, "late");
+        String later = deliveryId(CREATED + 50, "later");
+        TestRecord rLate = lateAt(args, late, CREATED + 25);
+        lateAt(args, later, CREATED + 60);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        // Its ID is below the last item's (a4, accepted at CREATED + 35): its key is 1 ms past that item's time.
+        List<String> items = list(archiveOrder(PR, WH));
+        assertThat(items.subList(0, 5)).as("nothing inserted, nothing written again").isEqualTo(before);
+        assertThat(items.get(5)).isEqualTo((CREATED + 41) + ":" + late + ":~" + (CREATED + 25) + ":" + late + ":"
+            + rLate.text(4));
+        assertThat(archiveItems(PR, WH).subList(5, 7)).containsExactly((CREATED + 41) + ":" + late,
+            (CREATED + 60) + ":" + later);
+        assertThat(run("archive_get", List.of(archiveOrder(PR, WH), archive(PR, WH)), List.of(late, PR, WH)))
+            .as("found by its ID, with its own creation time and try start").isEqualTo(rLate.text());
+        assertThat(exists(index(PR, WH))).isFalse();
+    }
+
+    @Test
+    void withLayout5ShiftedItemsKeepTheListInOrderOfKeyThenIdAndPageWithoutGapsOrRepeats() {
+        fiveArchived();
+        List<Object> args = archiving(1000, 5);
+        // Both older than a4 (CREATED + 40): b's ID is above a4's (same key), c's below (1 ms more), and d,
+        // created at a4's time with an ID below c's, comes after c (1 ms more again).
+        String b = deliveryId(CREATED + 36, "b");
+        String c = deliveryId(CREATED + 30, "c");
+        String d = deliveryId(CREATED + 29, "d");
+        TestRecord rb = lateAt(args, b, CREATED + 15);
+        TestRecord rc = lateAt(args, c, CREATED + 32);
+        TestRecord rd = lateAt(args, d, CREATED + 40);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        List<String> keys = archiveItems(PR, WH);
+        assertThat(keys.subList(5, 8)).containsExactly((CREATED + 40) + ":" + b, (CREATED + 41) + ":" + c,
+            (CREATED + 42) + ":" + d);
+        // Pages of two, newest first, from the listing's cursor: every item once, in the list's order.
+        List<String> paged = new ArrayList<>();
+        List<Object> records = new ArrayList<>();
+        String maxAt = "";
+        String afterId = "";
+        while (true) {
+            List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, 2, PR, WH));
+            if (out.isEmpty()) {
+                break;
+            }
+            for (int i = 0; i < out.size(); i += 2) {
+                paged.add((String) out.get(i));
+                records.add(out.get(i + 1));
+            }
+            String last = (String) out.get(out.size() - 2);
+            maxAt = last.substring(0, last.indexOf(':'));
+            afterId = last.substring(last.indexOf(':') + 1);
+        }
+        List<String> newestFirst = new ArrayList<>(keys);
+        java.util.Collections.reverse(newestFirst);
+        assertThat(paged).isEqualTo(newestFirst);
+        assertThat(records.subList(0, 3)).as("each record with its own creation time")
+            .containsExactly(rd.text(), rc.text(), rb.text());
+    }
+
+    @Test
+    void withLayout5ARecordOverASecondOlderThanTheListsLastItemIsInsertedAsBefore() {
+        fiveArchived();
+        List<Object> args = archiving(1000, 5);
+        String old = deliveryId(CREATED - 1010, "old");
+        TestRecord rOld = lateAt(args, old, CREATED - 1005);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), args);
+
+        assertThat(list(archiveOrder(PR, WH)).get(0)).as("among the list's items, unshifted")
+            .isEqualTo((CREATED - 1005) + ":" + old + ":" + rOld.text(4));
+        assertThat(archiveItems(PR, WH)).hasSize(6);
+    }
+
+    @Test
+    void withLayout5AShiftedEntryReadTwiceIsRecordedByTheFirstCallOnly() {
+        // A failover set the group's position back: the second call finds the record by its creation time
+        // within ARCHIVE_SHIFT before the item's key.
+        fiveArchived();
+        List<Object> first = archiving(1000, 5);
+        String late = deliveryId(CREATED + 20, "late");
+        lateAt(first, late, CREATED + 25);
+        String entry = (String) first.get(first.size() - 9);
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), first);
+        List<Object> second = archiving(1000, 5);
+        second.addAll(List.of(entry, "ev-" + late, PR, late, WH, CREATED + 25, "pending", NEXT,
+            recordAfter("pending", late)));
+        String next = deliveryId(CREATED + 50, "next");
+        lateAt(second, next, CREATED + 60);
+
+        run("complete_first", List.of(EVENTS, DELIVERIES, RETRIES), second);
+
+        assertThat(archivedIds(PR, WH)).containsOnlyOnce(late).endsWith(late, next).hasSize(7);
+        assertThat(exists(record(late))).isFalse();
+        assertThat(xlen(DELIVERIES)).as("nothing queued for it").isZero();
+        assertDeleted();
+    }
+
     @Test
     void replicasOfRecordLayouts3And4SideBySideKeepTheListInCreationOrder() {
         // Switching from 3 to 4 runs both: a layout-4 call does not write 'tails' on every append, so a

@@ -115,9 +115,10 @@ class RequeueScriptTest extends ScriptHarness {
 
     @Test
     void anArchivedDeliveryWhoseIdIsOutsideItsTimeIsNotFound() {
-        // Records created over a minute after their event never go into the archive (archivable).
-        String late = deliveryId(AT - 61_000, "late");
-        putArchived(late, TestRecord.of("delivered", PR, WH, "ev-late", AT).holdingEvent("u", AT - 61_000, "r", "{}"));
+        // Records created over a minute after their event never go into the archive (archivable), and none
+        // is shifted over a second (ARCHIVE_SHIFT) behind its creation: the scan ends there.
+        String late = deliveryId(AT - 62_000, "late");
+        putArchived(late, TestRecord.of("delivered", PR, WH, "ev-late", AT).holdingEvent("u", AT - 62_000, "r", "{}"));
 
         assertThat(requeue(late)).isZero();
         assertThat(exists(DELIVERIES)).isFalse();
