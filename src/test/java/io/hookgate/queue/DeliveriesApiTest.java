@@ -233,6 +233,53 @@ class DeliveriesApiTest {
     }
 
     @Test
+    void anArchivedDeliveryShiftedBehindANewerOneIsReadListedPagedAndRetried() {
+        // recordLayout 5 appends a record archived after a newer one of its webhook behind a key of its own
+        // (lua/lib/archive.lua, ARCHIVE_SHIFT): made here by moving one item behind the newest as it would be.
+        Gateway.ProjectClient p = env.gateway().project(projectId("shift"));
+        try (Receiver r = QueueFixture.receiver(env.vertx())) {
+            p.webhook("shift", r.url("/shift"), "users.*.create");
+            for (int i = 0; i < 5; i++) {
+                send(p, event("users.u1.create", "s" + i));
+                r.awaitCount(i + 1, WAIT);
+            }
+            Await.until("5 delivered", WAIT, () -> deliveries(p, "shift", "delivered").size() == 5);
+            String order = "hg:{q0}:whl:" + p.projectId() + ":shift";
+            List<String> items = ((List<?>) env.redis().call("LRANGE", order, "0", "-1")).stream()
+                .map(String.class::cast).toList();
+            assertThat(items).as("all five archived").hasSize(5);
+            String moved = items.get(1);
+            String id = moved.split(":")[1];
+            JsonObject before = p.call("GET", "/webhooks/shift/deliveries/" + id, null).expect(200).json();
+            long newest = Long.parseLong(items.get(4).split(":")[0]);
+            env.redis().command("LREM", order, "1", moved);
+            env.redis().command("RPUSH", order, (newest + 1) + ":" + id + ":~" + moved);
+
+            JsonObject after = p.call("GET", "/webhooks/shift/deliveries/" + id, null).expect(200).json();
+            assertThat(after).as("read whole, with its own creation time").isEqualTo(before);
+            List<String> expected = new ArrayList<>();
+            expected.add(id);
+            for (int i = 4; i >= 0; i--) {
+                if (i != 1) {
+                    expected.add(items.get(i).split(":")[1]);
+                }
+            }
+            assertThat(deliveries(p, "shift", null)).as("listed at its key").extracting(d -> d.getString("$id"))
+                .containsExactlyElementsOf(expected);
+            assertThat(pages(p, "shift", null, 2).stream().flatMap(List::stream).toList())
+                .as("paged two at a time: every one once").extracting(d -> d.getString("$id"))
+                .containsExactlyElementsOf(expected);
+
+            p.call("POST", "/webhooks/shift/deliveries/" + id + "/retry", null).expect(202);
+            r.awaitCount(6, WAIT);
+            awaitStatus(p, "shift", id, "delivered");
+            assertThat(env.redis().command("LLEN", order)).as("out of the archive").isEqualTo("4");
+            assertThat(p.call("GET", "/webhooks/shift/deliveries/" + id, null).expect(200).json()
+                .getString("$createdAt")).isEqualTo(before.getString("$createdAt"));
+        }
+    }
+
+    @Test
     void oneDeliveryCarriesThePayloadAsIngested() {
         Gateway.ProjectClient p = env.gateway().project(projectId("one"));
         try (Receiver r = QueueFixture.receiver(env.vertx())) {
