@@ -279,7 +279,7 @@ local function archiveCreated(tag, maxCount, inline, shift)
           item = ARGV[i + 8]
         end
         if item and shift and (at < tailAt or (at == tailAt and id < tailId)) then
-          -- Behind the last item (its time, or 1 ms more when its ID is greater), if not too far; else
+          -- Behind the last item (its time, or 1 ms more when this ID is the smaller), if not too far; else
           -- inserted when older than the list's last item, or (only after over ARCHIVE_SHIFT items of this
           -- call shifted by 1 ms each) kept in the index.
           key = id > tailId and tailAt or tailAt + 1
