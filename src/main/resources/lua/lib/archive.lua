@@ -40,8 +40,9 @@ end
 -- interleave, concurrent calls) is appended, not inserted among the list's last items: its item is
 -- 'key:id:~at:id:record', the item as the gateway built it behind a key that keeps the list in order (the
 -- last item's time, or 1 ms more), when that key is at most ARCHIVE_SHIFT after its creation (else it is
--- inserted as before). The list stays sorted by key and ID, which is what every reader bisects, trims and
--- pages by; a record is found by its ID within ARCHIVE_SHIFT after its time, and listed at its key.
+-- inserted as before). The list stays sorted by key and ID, which is what every reader bisects and trims
+-- by; a record is found by its ID within ARCHIVE_SHIFT after its time, and a page (archive_page.lua) reads
+-- ARCHIVE_SHIFT further to list in creation order still.
 local ARCHIVE_SHIFT = 1000
 -- An item's key (its creation time unless shifted) and delivery ID (strings), and its record made whole
 -- (nil for an item 'at:id' of recordLayout 3, whose record is in the hash).
@@ -55,6 +56,17 @@ local function itemRecord(item, pr, wh)
     c = string.sub(c, #created + #id + 4)
   end
   return at, id, fullRecord(c, pr, wh, created)
+end
+-- An item's record's creation time (a number: the item's key, or after the '~' of a shifted one) and its
+-- delivery ID, without making the record whole. It is never after the key.
+local function itemCreated(item)
+  local a = string.find(item, ':', 1, true)
+  local b = string.find(item, ':', a + 1, true)
+  local id = string.sub(item, a + 1, (b or 0) - 1)
+  if b and string.byte(item, b + 1) == 126 then
+    return tonumber(string.match(item, '^~(%d+):', b + 1)), id
+  end
+  return tonumber(string.sub(item, 1, a - 1)), id
 end
 -- recordLayout 3's archived record leaves out its project and webhook (st|so|ev|||...): the archive's key
 -- names them. complete_first is given delivered first tries that way, and one that does not go into the

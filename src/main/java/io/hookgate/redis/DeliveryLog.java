@@ -291,9 +291,8 @@ public final class DeliveryLog {
 
     /**
      * Lists a webhook's deliveries newest first across partitions, from its indexes and its archives
-     * (delivered ones only), by creation time (an archived record shifted behind a newer one, recordLayout 5,
-     * by its item's key, at most lua/lib/archive.lua's ARCHIVE_SHIFT later). The cursor is the last item of
-     * the previous page ({@code "<createdAt or key>:<deliveryId>"}); the page holds items strictly after it.
+     * (delivered ones only). The cursor is the last item of the previous page ({@code
+     * "<createdAt>:<deliveryId>"}); the page holds items strictly after it.
      */
     public Future<Page> list(String projectId, String webhookId, DeliveryStatus status, int limit, String cursor) {
         long maxScore = Long.MAX_VALUE;

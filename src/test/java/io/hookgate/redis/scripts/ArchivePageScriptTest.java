@@ -71,6 +71,54 @@ class ArchivePageScriptTest extends ScriptHarness {
     }
 
     @Test
+    void itemsShiftedBehindNewerOnesArePagedInCreationOrderWithoutGapsOrRepeats() {
+        // recordLayout 5: three records archived late, each behind the list's last item (lib/archive.lua's
+        // ARCHIVE_SHIFT), created well before many items that come before them in the list.
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String item = (NOW + i) + ":d-" + (1000 + i);
+            redis.command("RPUSH", archiveOrder(PR, WH), item);
+            expected.add(item);
+        }
+        long[] created = {NOW + 50, NOW + 120, NOW + 199};
+        List<String> records = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            String id = "s-" + k;
+            TestRecord r = TestRecord.of("delivered", PR, WH, "ev-s" + k, created[k]).with("nm", "users.u1.create")
+                .holdingEvent("", created[k] - 2, "req-s" + k, "{}").newestTry("{\"a\":" + (created[k] + 1)
+                    + ",\"d\":4,\"c\":200}", 1);
+            redis.command("RPUSH", archiveOrder(PR, WH), (NOW + 200) + ":" + id + ":~" + created[k] + ":" + id + ":"
+                + r.text(4));
+            expected.add(created[k] + ":" + id);
+            records.add(r.text());
+        }
+        expected.sort(java.util.Comparator.comparing((String k) -> Long.parseLong(k.substring(0, k.indexOf(':'))))
+            .thenComparing(k -> k.substring(k.indexOf(':') + 1)).reversed());
+
+        List<String> paged = new ArrayList<>();
+        String maxAt = "";
+        String afterId = "";
+        for (int pages = 0; pages < 100; pages++) {
+            List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, 7, PR, WH));
+            if (out.isEmpty()) {
+                break;
+            }
+            for (int i = 0; i < out.size(); i += 2) {
+                String key = (String) out.get(i);
+                paged.add(key);
+                if (key.contains(":s-")) {
+                    assertThat(out.get(i + 1)).isEqualTo(records.get(key.charAt(key.length() - 1) - '0'));
+                }
+            }
+            String last = (String) out.get(out.size() - 2);
+            maxAt = last.substring(0, last.indexOf(':'));
+            afterId = last.substring(last.indexOf(':') + 1);
+        }
+
+        assertThat(paged).isEqualTo(expected);
+    }
+
+    @Test
     void theLastPageIsShortAndAnEmptyArchiveHasNone() {
         assertThat(page("", "", 10)).isEmpty();
         List<String> newestFirst = fill();
