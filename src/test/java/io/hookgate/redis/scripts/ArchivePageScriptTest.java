@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,30 +93,14 @@ class ArchivePageScriptTest extends ScriptHarness {
             expected.add(created[k] + ":" + id);
             records.add(r.text());
         }
-        expected.sort(java.util.Comparator.comparing((String k) -> Long.parseLong(k.substring(0, k.indexOf(':'))))
-            .thenComparing(k -> k.substring(k.indexOf(':') + 1)).reversed());
+        expected.sort(NEWEST_FIRST);
 
-        List<String> paged = new ArrayList<>();
-        String maxAt = "";
-        String afterId = "";
-        for (int pages = 0; pages < 100; pages++) {
-            List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, 7, PR, WH));
-            if (out.isEmpty()) {
-                break;
-            }
-            for (int i = 0; i < out.size(); i += 2) {
-                String key = (String) out.get(i);
-                paged.add(key);
-                if (key.contains(":s-")) {
-                    assertThat(out.get(i + 1)).isEqualTo(records.get(key.charAt(key.length() - 1) - '0'));
-                }
-            }
-            String last = (String) out.get(out.size() - 2);
-            maxAt = last.substring(0, last.indexOf(':'));
-            afterId = last.substring(last.indexOf(':') + 1);
+        Map<String, Object> paged = archivePages(7);
+
+        assertThat(new ArrayList<>(paged.keySet())).isEqualTo(expected);
+        for (int k = 0; k < 3; k++) {
+            assertThat(paged.get(created[k] + ":s-" + k)).as("with its own record").isEqualTo(records.get(k));
         }
-
-        assertThat(paged).isEqualTo(expected);
     }
 
     @Test

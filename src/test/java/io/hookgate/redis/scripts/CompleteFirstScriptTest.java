@@ -461,32 +461,18 @@ class CompleteFirstScriptTest extends ScriptHarness {
         for (int n = 0; n < 5; n++) {
             expected.add((CREATED + 10 * n) + ":" + deliveryId(CREATED + 10 * n - 5, "a" + n));
         }
-        expected.sort(java.util.Comparator.comparing((String k) -> Long.parseLong(k.substring(0, k.indexOf(':'))))
-            .thenComparing(k -> k.substring(k.indexOf(':') + 1)).reversed());
+        expected.sort(NEWEST_FIRST);
         assertThat(expected.subList(0, 3)).as("d and a4 share a time; c is next, b among the a's")
             .containsExactly((CREATED + 40) + ":" + deliveryId(CREATED + 35, "a4"), (CREATED + 40) + ":" + d,
                 (CREATED + 32) + ":" + c);
-        List<String> paged = new ArrayList<>();
-        String maxAt = "";
-        String afterId = "";
-        while (true) {
-            List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, 2, PR, WH));
-            if (out.isEmpty()) {
-                break;
+        Map<String, Object> paged = archivePages(2);
+        assertThat(new ArrayList<>(paged.keySet())).isEqualTo(expected);
+        for (Map.Entry<String, Object> e : paged.entrySet()) {
+            String id = e.getKey().substring(e.getKey().indexOf(':') + 1);
+            if (records.containsKey(id)) {
+                assertThat(e.getValue()).as("with its own creation time: " + id).isEqualTo(records.get(id));
             }
-            for (int i = 0; i < out.size(); i += 2) {
-                String key = (String) out.get(i);
-                paged.add(key);
-                String id = key.substring(key.indexOf(':') + 1);
-                if (records.containsKey(id)) {
-                    assertThat(out.get(i + 1)).as("with its own creation time: " + id).isEqualTo(records.get(id));
-                }
-            }
-            String last = (String) out.get(out.size() - 2);
-            maxAt = last.substring(0, last.indexOf(':'));
-            afterId = last.substring(last.indexOf(':') + 1);
         }
-        assertThat(paged).isEqualTo(expected);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.hookgate.testsupport.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +138,37 @@ abstract class ScriptHarness {
     static String deliveryId(long acceptedAtMs, String name) {
         String time = String.format("%013x", acceptedAtMs * 1000);
         return time + (name + "000000000000000").substring(0, 15);
+    }
+
+    /** Archive keys "at:id" newest first by creation time, then ID: the order of the API's listing. */
+    static final Comparator<String> NEWEST_FIRST = Comparator
+        .comparing((String k) -> Long.parseLong(k.substring(0, k.indexOf(':'))))
+        .thenComparing(k -> k.substring(k.indexOf(':') + 1)).reversed();
+
+    /**
+     * Every page of PR/WH's archive (archive_page.lua), {@code limit} items each, each after the last item of
+     * the page before as the API's cursor: the items' "at:id" in the order the pages gave them, each with its
+     * record (null for an item without); an item given twice fails.
+     */
+    static LinkedHashMap<String, Object> archivePages(int limit) {
+        LinkedHashMap<String, Object> items = new LinkedHashMap<>();
+        String maxAt = "";
+        String afterId = "";
+        for (int pages = 0; pages < 1000; pages++) {
+            List<?> out = (List<?>) run("archive_page", List.of(archiveOrder(PR, WH)), List.of(maxAt, afterId, limit, PR, WH));
+            if (out.isEmpty()) {
+                return items;
+            }
+            for (int i = 0; i < out.size(); i += 2) {
+                String key = (String) out.get(i);
+                assertThat(items).as("listed once").doesNotContainKey(key);
+                items.put(key, out.get(i + 1));
+            }
+            String last = (String) out.get(out.size() - 2);
+            maxAt = last.substring(0, last.indexOf(':'));
+            afterId = last.substring(last.indexOf(':') + 1);
+        }
+        throw new AssertionError("no last page after 1000");
     }
 
     /** {@link #putArchived} as recordLayout 3 did it: the record a field of the archive's hash, "at:id" the item. */
