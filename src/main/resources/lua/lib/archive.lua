@@ -44,29 +44,28 @@ end
 -- by; a record is found by its ID within ARCHIVE_SHIFT after its time, and a page (archive_page.lua) reads
 -- ARCHIVE_SHIFT further to list in creation order still.
 local ARCHIVE_SHIFT = 1000
+-- A shifted item's creation time (a string), read where its part after 'key:id:' starts (p): '~at:id:';
+-- nil for an item that is not shifted.
+local function shiftedAt(item, p)
+  if string.byte(item, p) == 126 then return string.match(item, '^~(%d+):', p) end
+end
 -- An item's key (its creation time unless shifted) and delivery ID (strings), and its record made whole
 -- (nil for an item 'at:id' of recordLayout 3, whose record is in the hash).
 local function itemRecord(item, pr, wh)
   local at, id = string.match(item, '^(%d+):([^:]+)')
   if #item <= #at + #id + 1 then return at, id, nil end
-  local c, created = string.sub(item, #at + #id + 3), at
-  -- A shifted item (recordLayout 5): its creation time follows '~'.
-  if string.byte(c, 1) == 126 then
-    created = string.match(c, '^~(%d+):')
-    c = string.sub(c, #created + #id + 4)
-  end
-  return at, id, fullRecord(c, pr, wh, created)
+  local p = #at + #id + 3
+  local created = shiftedAt(item, p)
+  if created then return at, id, fullRecord(string.sub(item, p + #created + #id + 3), pr, wh, created) end
+  return at, id, fullRecord(string.sub(item, p), pr, wh, at)
 end
--- An item's record's creation time (a number: the item's key, or after the '~' of a shifted one) and its
--- delivery ID, without making the record whole. It is never after the key.
+-- An item's record's creation time (a number: the item's key, or a shifted one's own) and its delivery ID,
+-- without making the record whole. It is never after the key.
 local function itemCreated(item)
   local a = string.find(item, ':', 1, true)
   local b = string.find(item, ':', a + 1, true)
   local id = string.sub(item, a + 1, (b or 0) - 1)
-  if b and string.byte(item, b + 1) == 126 then
-    return tonumber(string.match(item, '^~(%d+):', b + 1)), id
-  end
-  return tonumber(string.sub(item, 1, a - 1)), id
+  return tonumber(b and shiftedAt(item, b + 1) or string.sub(item, 1, a - 1)), id
 end
 -- recordLayout 3's archived record leaves out its project and webhook (st|so|ev|||...): the archive's key
 -- names them. complete_first is given delivered first tries that way, and one that does not go into the
