@@ -9,7 +9,12 @@ final class Responses {
     }
 
     static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        json(ctx, status, body.encode());
+    }
+
+    /** A body already written as JSON text. */
+    static void json(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
     /** 204 without a content type: Appwrite's SDKs parse any JSON-typed answer, even an empty one. */

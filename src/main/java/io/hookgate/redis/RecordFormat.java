@@ -2,6 +2,7 @@ package io.hookgate.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hookgate.model.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -160,14 +161,18 @@ public final class RecordFormat {
         if (withoutAt) {
             last = Math.max(last, 1);
         }
+        boolean hasAt = !isDefault(head, AT);
+        long at = hasAt ? Long.parseLong(head[AT]) : 0;
         for (int j = 0; j <= last; j++) {
             int i = ORDER[j];
             if (j > 0) {
                 b.append(',');
             }
             String v = isDefault(head, i) || (withoutAt && i == AT) ? "" : head[i];
-            if ((i == UP || i == EA) && !v.isEmpty() && !isDefault(head, AT)) {
-                v = Long.toString(Long.parseLong(v) - Long.parseLong(head[AT]));
+            if ((i == UP || i == EA) && !v.isEmpty() && hasAt) {
+                // A distance, not a JSON string's escaping: digits only.
+                b.append('"').append(Long.parseLong(v) - at).append('"');
+                continue;
             }
             JsonText.quoted(b, v);
         }

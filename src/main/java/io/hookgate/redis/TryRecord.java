@@ -1,6 +1,7 @@
 package io.hookgate.redis;
 
 import io.hookgate.bus.DeliveryOutcome;
+import io.hookgate.model.JsonText;
 import io.hookgate.model.Timestamps;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,20 +1,20 @@
-package io.hookgate.redis;
+package io.hookgate.model;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /**
- * Writing JSON strings into a {@link StringBuilder} on the delivery path (records, tries): most values
- * (IDs, names, times, header values) need no escaping, and checking that is much cheaper than Jackson's
- * quoting.
+ * Writing JSON strings into a {@link StringBuilder} on the hot paths (delivery records, tries, the ingest's
+ * answer): most values (IDs, names, times, header values) need no escaping, and checking that is much
+ * cheaper than Jackson's quoting.
  */
-final class JsonText {
+public final class JsonText {
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     private JsonText() {
     }
 
     /** Appends {@code v} as a JSON string, quotes included ({@code null} for null). */
-    static StringBuilder quoted(StringBuilder b, String v) {
+    public static StringBuilder quoted(StringBuilder b, String v) {
         if (v == null) {
             return b.append("null");
         }
