@@ -3,7 +3,7 @@ package io.hookgate.bench;
 import java.util.List;
 
 /**
- * How long and how big each part of a run is. {@link #full()} is the default run (under 6 minutes
+ * How long and how big each part of a run is. {@link #full()} is the default run (about 8 minutes
  * on 2 cores), {@link #quick()} the smoke run (under 1 minute); {@code --soak} adds the soak's
  * length. All times in milliseconds.
  *
@@ -11,7 +11,9 @@ import java.util.List;
  * @param gatewayPrewarmMs load on the gateway before anything is measured (the JIT of a fresh
  *     gateway on 2 cores needs about 25 s of load before its CPU per delivery settles)
  * @param ceilingWarmupMs load on the ceiling before its measured intervals
- * @param gatewayWarmupMs further load on the gateway (sustained scenario) before its measured intervals
+ * @param gatewayWarmupMs further load on the gateway (sustained scenario) before its measured intervals, the
+ *     retention fill included: with 10 s, the gateway still compiled 1.3-2 s in the sustained window (about a
+ *     twentieth of its CPU there), with 60 s 0.4-0.6 s; half of it warms the slow receiver's gateway
  * @param intervals measured intervals per throughput figure (the figure is their median)
  * @param intervalMs length of one measured interval of the ceiling and the main scenarios
  * @param phaseIntervalMs length of one measured interval of the secondary phases (the slow receiver's
@@ -48,7 +50,7 @@ record Profile(String name, long gatewayPrewarmMs, long ceilingWarmupMs, long ga
                boolean steadyRetention, long clusterWarmupMs, int clusterPartitions) {
 
     static Profile full() {
-        return new Profile("full", 15_000, 10_000, 10_000, 3, 4_000, 2_500, 5_000, 2_000, 2_000, 10_000, 3,
+        return new Profile("full", 15_000, 10_000, 60_000, 3, 4_000, 2_500, 5_000, 2_000, 2_000, 10_000, 3,
             List.of(100, 10_000, 100_000), List.of(1, 2, 3), 40_000, 30_000, 30_000, 1.0, true, 40_000, 6);
     }
 
