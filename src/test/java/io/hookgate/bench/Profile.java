@@ -12,8 +12,8 @@ import java.util.List;
  *     gateway on 2 cores needs about 25 s of load before its CPU per delivery settles)
  * @param ceilingWarmupMs load on the ceiling before its measured intervals
  * @param gatewayWarmupMs further load on the gateway (sustained scenario) before its measured intervals, the
- *     retention fill included: with 10 s, the gateway still compiled 1.3-2 s in the sustained window (about a
- *     twentieth of its CPU there), with 60 s 0.4-0.6 s; half of it warms the slow receiver's gateway
+ *     retention fill included: long enough that the JIT's own CPU hardly counts in the gateway's CPU per
+ *     delivery (with 10 s it did: docs/performance.md, item 20); half of it warms the slow receiver's phase
  * @param intervals measured intervals per throughput figure (the figure is their median)
  * @param intervalMs length of one measured interval of the ceiling and the main scenarios
  * @param phaseIntervalMs length of one measured interval of the secondary phases (the slow receiver's
