@@ -170,7 +170,7 @@ public final class RecordFormat {
             }
             String v = isDefault(head, i) || (withoutAt && i == AT) ? "" : head[i];
             if ((i == UP || i == EA) && !v.isEmpty() && hasAt) {
-                // A distance, not a JSON string's escaping: digits only.
+                // A distance in ms: digits and a sign, nothing to escape.
                 b.append('"').append(Long.parseLong(v) - at).append('"');
                 continue;
             }

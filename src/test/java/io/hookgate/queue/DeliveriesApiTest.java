@@ -188,27 +188,35 @@ class DeliveriesApiTest {
         }
     }
 
+    /**
+     * Sends {@code n} events to webhook {@code hook}, each once the one before has arrived (so created in that
+     * order), and waits until all are recorded delivered; answers their event IDs in sending order.
+     */
+    private static List<String> sendInTurn(Gateway.ProjectClient p, Receiver r, String hook, String marker, int n) {
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sent.add(send(p, event("users.u1.create", marker + i)));
+            r.awaitCount(i + 1, WAIT);
+        }
+        Await.until(n + " delivered", WAIT, () -> deliveries(p, hook, "delivered").size() == n);
+        return sent;
+    }
+
     @Test
     void anArchivedDeliveryIsReadListedAndRetriedLikeAnyOther() {
         Gateway.ProjectClient p = env.gateway().project(projectId("arch"));
         try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("arch", r.url("/arch"), "users.*.create");
-            List<String> sent = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                sent.add(send(p, event("users.u1.create", "a" + i)));
-                r.awaitCount(i + 1, WAIT);
-            }
-            Await.until("5 delivered", WAIT, () -> deliveries(p, "arch", "delivered").size() == 5);
+            List<String> sent = sendInTurn(p, r, "arch", "a", 5);
             String order = "hg:{q0}:whl:" + p.projectId() + ":arch";
-            List<String> items = ((List<?>) env.redis().call("LRANGE", order, "0", "-1")).stream()
-                .map(String.class::cast).toList();
+            List<String> items = QueueFixture.archiveItems(env.redis(), order);
             assertThat(items).as("first tries delivered: archived").isNotEmpty();
             List<JsonObject> listed = deliveries(p, "arch", null);
             List<String> newestFirst = new ArrayList<>(sent);
             Collections.reverse(newestFirst);
             assertThat(listed).extracting(d -> d.getString("eventId")).containsExactlyElementsOf(newestFirst);
             // An item recorded after a newer one may be shifted behind it (layout 5): take one in place.
-            List<String> inPlace = items.stream().filter(i -> !i.split(":", 3)[2].startsWith("~")).toList();
+            List<String> inPlace = items.stream().filter(i -> !QueueFixture.shifted(i)).toList();
             String item = inPlace.get(inPlace.size() / 2);
             String archived = item.split(":")[1];
             // at:id:ev|["name","",...: without status, project, webhook and creation time (the item names them).
@@ -241,15 +249,9 @@ class DeliveriesApiTest {
         Gateway.ProjectClient p = env.gateway().project(projectId("shift"));
         try (Receiver r = QueueFixture.receiver(env.vertx())) {
             p.webhook("shift", r.url("/shift"), "users.*.create");
-            List<String> sent = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                sent.add(send(p, event("users.u1.create", "s" + i)));
-                r.awaitCount(i + 1, WAIT);
-            }
-            Await.until("5 delivered", WAIT, () -> deliveries(p, "shift", "delivered").size() == 5);
+            List<String> sent = sendInTurn(p, r, "shift", "s", 5);
             String order = "hg:{q0}:whl:" + p.projectId() + ":shift";
-            List<String> items = ((List<?>) env.redis().call("LRANGE", order, "0", "-1")).stream()
-                .map(String.class::cast).toList();
+            List<String> items = QueueFixture.archiveItems(env.redis(), order);
             assertThat(items).as("all five archived").hasSize(5);
             // Sent one after another, so created in that order; the list may already hold one the gateway shifted.
             List<String> expected = new ArrayList<>();
@@ -258,8 +260,7 @@ class DeliveriesApiTest {
                 expected.add(items.stream().filter(x -> x.contains(":" + event + "|")).findFirst().orElseThrow()
                     .split(":")[1]);
             }
-            String moved = items.stream().limit(4).filter(x -> !x.split(":", 3)[2].startsWith("~")).findFirst()
-                .orElseThrow();
+            String moved = items.stream().limit(4).filter(x -> !QueueFixture.shifted(x)).findFirst().orElseThrow();
             String id = moved.split(":")[1];
             JsonObject before = p.call("GET", "/webhooks/shift/deliveries/" + id, null).expect(200).json();
             long newest = Long.parseLong(items.get(4).split(":")[0]);

@@ -66,6 +66,25 @@ final class QueueFixture {
         return out;
     }
 
+    /**
+     * The record an archive item holds: after 'at:id:', or after 'key:id:~at:id:' for one recorded after a
+     * newer one and shifted behind it (recordLayout 5, lua/lib/archive.lua).
+     */
+    static String itemRecord(String item) {
+        String record = item.split(":", 3)[2];
+        return shifted(item) ? record.split(":", 3)[2] : record;
+    }
+
+    /** Whether an archive item was shifted behind a newer one ('key:id:~at:id:record'). */
+    static boolean shifted(String item) {
+        return item.split(":", 3)[2].startsWith("~");
+    }
+
+    /** The items of an archive list, oldest key first. */
+    static List<String> archiveItems(io.hookgate.testsupport.RedisServer redis, String list) {
+        return ((List<?>) redis.call("LRANGE", list, "0", "-1")).stream().map(String.class::cast).toList();
+    }
+
     /** How many delivery records partition 0 holds: keys of their own and archives' items. */
     static int recordCount(io.hookgate.testsupport.RedisServer redis) {
         int n = redis.keys("hg:{q0}:dl:*").stream().mapToInt(k -> k.endsWith(":tries") ? 0 : 1).sum();

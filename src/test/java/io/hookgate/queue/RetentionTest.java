@@ -289,9 +289,9 @@ class RetentionTest {
             List<String> events = new ArrayList<>(sendPaced(p, r, "users.u1.create", "a", 64, 1, 0));
             Await.until("64 recorded", WAIT, () -> QueueFixture.recordCount(redis) == 64 ? true : null);
             assertThat(Long.parseLong(redis.command("LLEN", order))).as("archived").isPositive();
-            List<String> items = ((List<?>) redis.call("LRANGE", order, "0", "-1")).stream().map(String.class::cast)
-                .toList();
-            assertThat(items).as("the archive in creation order, then ID").isSortedAccordingTo((x, y) -> {
+            List<String> items = QueueFixture.archiveItems(redis, order);
+            // By key: the creation time, or the key a record recorded after a newer one was shifted to.
+            assertThat(items).as("the archive in key order, then ID").isSortedAccordingTo((x, y) -> {
                 long ax = Long.parseLong(x.substring(0, x.indexOf(':')));
                 long ay = Long.parseLong(y.substring(0, y.indexOf(':')));
                 return ax != ay ? Long.compare(ax, ay) : x.compareTo(y);
@@ -317,16 +317,12 @@ class RetentionTest {
     }
 
     /**
-     * The events of a webhook's archived records, in the archive's order: items 'at:id:ev|...', or
-     * 'key:id:~at:id:ev|...' for one recorded after a newer one (layout 5, lua/lib/archive.lua).
+     * The events of a webhook's archived records, in the archive's order (see {@link QueueFixture#itemRecord}).
      */
     private List<String> archivedEvents(String order) {
         List<String> out = new ArrayList<>();
-        for (Object item : (List<?>) redis.call("LRANGE", order, "0", "-1")) {
-            String record = ((String) item).split(":", 3)[2];
-            if (record.startsWith("~")) {
-                record = record.split(":", 3)[2];
-            }
+        for (String item : QueueFixture.archiveItems(redis, order)) {
+            String record = QueueFixture.itemRecord(item);
             out.add(record.substring(0, record.indexOf('|')));
         }
         return out;
