@@ -4,6 +4,7 @@ import io.hookgate.bus.ErrorCode;
 import io.hookgate.bus.RequestFailure;
 import io.hookgate.config.HookgateConfig;
 import io.hookgate.events.EventCatalogue;
+import io.hookgate.health.UnmeteredConnections;
 import io.hookgate.model.Ids;
 import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Future;
@@ -142,11 +143,14 @@ public final class HttpApiVerticle extends VerticleBase {
     }
 
     /**
-     * A new connection: refused (closed at once) when its address has {@code maxConnectionsPerAddress}
-     * open already, else counted until it closes and given the guarded request decoder. Runs before
-     * the connection has read anything.
+     * A new connection: refused (closed at once) when it came without its metrics ({@link UnmeteredConnections})
+     * or its address has {@code maxConnectionsPerAddress} open already, else counted until it closes and given
+     * the guarded request decoder. Runs before the connection has read anything.
      */
     private void admitConnection(HttpConnection connection, HttpServerOptions options) {
+        if (UnmeteredConnections.refuse(connection)) {
+            return;
+        }
         String address = FrontDoor.clientKey(connection.remoteAddress() == null ? null
             : connection.remoteAddress().hostAddress());
         if (!door.openConnection(address)) {

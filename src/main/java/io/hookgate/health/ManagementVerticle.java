@@ -60,6 +60,7 @@ public final class ManagementVerticle extends VerticleBase {
         // No cleartext HTTP/2 upgrade (h2c): scrapers and probes speak HTTP/1.1, and the JDK's HttpClient
         // (which asks for h2c by default) sometimes never got the end of an upgraded /metrics answer.
         return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .connectionHandler(UnmeteredConnections::refuse)
             .requestHandler(router).listen(config.port(), config.host())
             .map(s -> {
                 port = s.actualPort();
