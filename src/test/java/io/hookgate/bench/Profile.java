@@ -13,7 +13,8 @@ import java.util.List;
  * @param ceilingWarmupMs load on the ceiling before its measured intervals
  * @param gatewayWarmupMs further load on the gateway (sustained scenario) before its measured intervals, the
  *     retention fill included: long enough that the JIT's own CPU hardly counts in the gateway's CPU per
- *     delivery (with 10 s it did: docs/performance.md, item 20); half of it warms the slow receiver's phase
+ *     delivery (with 10 s it did: docs/performance.md, item 20); a quarter of it settles each of the slow
+ *     receiver's two throughput phases
  * @param intervals measured intervals per throughput figure (the figure is their median)
  * @param intervalMs length of one measured interval of the ceiling and the main scenarios
  * @param phaseIntervalMs length of one measured interval of the secondary phases (the slow receiver's
