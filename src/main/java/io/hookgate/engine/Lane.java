@@ -16,6 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Lane<T> {
     /** Longest expected wait in the queue before work is deferred to Redis. */
     static final long MAX_WAIT_MS = 2_000;
+    /** Shortest and longest stay of deferred work in Redis. */
+    static final long MIN_DEFER_MS = 100;
+    static final long MAX_DEFER_MS = 30_000;
     private static final double SMOOTHING = 0.2;
 
     private final int cap;
@@ -23,6 +26,8 @@ final class Lane<T> {
     private final ArrayDeque<T> queue = new ArrayDeque<>();
     private final ArrayDeque<Long> startedAt = new ArrayDeque<>();
     private double averageMs = -1;
+    /** The earliest time the next deferred work may be booked to come back (see {@link #deferDelayMs}). */
+    private long nextReturnMs;
 
     Lane(int cap) {
         this.cap = cap;
@@ -105,9 +110,19 @@ final class Lane<T> {
         return (queue.size() / cap + 1) * latencyMs(nowMs);
     }
 
-    /** When deferred work should come back: about when the lane expects to have room, within [100 ms, 30 s]. */
+    /**
+     * How long one piece of deferred work stays in Redis: about until the lane expects room for it, within
+     * [{@link #MIN_DEFER_MS}, {@link #MAX_DEFER_MS}], and behind the work this lane deferred before. Each
+     * call books a place: deferred work comes back spread at the lane's own pace ({@code cap} tries per
+     * {@link #latencyMs}), not all after the same wait. Without that, a receiver that stayed slow under a
+     * steady flow had its whole backlog read back from Redis, refused and deferred again every few
+     * seconds, at a cost to Redis and to every other webhook's deliveries.
+     */
     long deferDelayMs(long nowMs) {
-        return Math.max(100, Math.min(30_000, expectedWaitMs(nowMs)));
+        long at = Math.max(nowMs + Math.max(MIN_DEFER_MS, expectedWaitMs(nowMs)), nextReturnMs);
+        at = Math.min(at, nowMs + MAX_DEFER_MS);
+        nextReturnMs = Math.min(at + Math.max(1, latencyMs(nowMs) / cap), nowMs + MAX_DEFER_MS);
+        return at - nowMs;
     }
 
     /** A lane's key: webhook IDs are unique within a project only, and a lane belongs to one project's webhook. */

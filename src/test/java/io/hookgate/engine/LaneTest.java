@@ -2,6 +2,8 @@ package io.hookgate.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** One webhook's share of capacity: when work starts, waits in the lane, or goes back to Redis. */
@@ -124,5 +126,37 @@ class LaneTest {
         lane.queue("b");
         assertThat(lane.deferDelayMs(5_000)).as("(2 / 1 + 1) x 5 s").isEqualTo(15_000);
         assertThat(lane.deferDelayMs(60_000)).isEqualTo(30_000);
+    }
+
+    @Test
+    void deferredWorkIsBookedToComeBackAtTheLanesOwnPace() {
+        Lane<String> lane = new Lane<>(2);
+        lane.started(0);
+        lane.started(0);
+        // Tries take 5 s and two run at once: the lane has room for one more every 2.5 s.
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            delays.add(lane.deferDelayMs(5_000));
+        }
+        assertThat(delays).as("the first after the expected wait, each next 2.5 s later, none beyond 30 s")
+            .containsExactly(5_000L, 7_500L, 10_000L, 12_500L, 15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L,
+                30_000L, 30_000L);
+        lane.finished(0, 5_000);
+        lane.finished(0, 5_000);
+        assertThat(lane.deferDelayMs(100_000)).as("what was booked has come back: only the lane's own wait")
+            .isEqualTo(5_000);
+    }
+
+    @Test
+    void aLaneThatKeepsUpDefersOnlyForTheShortestStay() {
+        Lane<String> lane = new Lane<>(4);
+        lane.started(0);
+        lane.finished(0, 10);
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            delays.add(lane.deferDelayMs(1_000));
+        }
+        assertThat(delays).as("10 ms tries, 4 at once: a place every 2 ms after the shortest stay")
+            .containsExactly(100L, 102L, 104L, 106L, 108L);
     }
 }
